@@ -1,0 +1,192 @@
+//! `Context`: the container of a set of sockets — their I/O threads and their termination.
+//!
+//! Termination follows libzmq's `zmq_ctx_term`: blocked and later calls on the context's
+//! sockets fail with ETERM; termination waits until every socket is closed and every session
+//! has delivered its queued messages or run out of LINGER, then stops the I/O threads.
+
+use crate::error::{Error, Result};
+use crate::io::{self, IoShared, IoThread};
+use crate::signal::lock;
+use crate::socket::{Socket, SocketShared};
+use ferrozmq_zmtp::SocketType;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, Weak};
+
+/// A ZeroMQ context. Cheap to clone (all clones are the same context); sockets keep it alive.
+/// When the last clone and the last socket are gone, it terminates.
+///
+/// ```
+/// let ctx = ferrozmq::Context::new();
+/// let socket = ctx.socket(ferrozmq::REP)?;
+/// # Ok::<(), ferrozmq::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Context {
+    handle: Arc<Handle>,
+}
+
+/// Terminates the context when the last `Context` clone goes.
+struct Handle {
+    inner: Arc<ContextInner>,
+}
+
+impl Drop for Handle {
+    fn drop(&mut self) {
+        self.inner.terminate();
+    }
+}
+
+struct Sockets {
+    live: usize,
+    all: Vec<Weak<SocketShared>>,
+}
+
+struct IoThreads {
+    wanted: usize,
+    running: Vec<IoThread>,
+}
+
+pub(crate) struct ContextInner {
+    io: Mutex<IoThreads>,
+    next_io: AtomicUsize,
+    ids: Arc<AtomicU64>,
+    terminating: AtomicBool,
+    terminated: AtomicBool,
+    sockets: Mutex<Sockets>,
+    sockets_closed: Condvar,
+}
+
+impl Context {
+    /// A new context with one I/O thread (started when first needed).
+    pub fn new() -> Context {
+        Context {
+            handle: Arc::new(Handle {
+                inner: Arc::new(ContextInner {
+                    io: Mutex::new(IoThreads {
+                        wanted: 1,
+                        running: Vec::new(),
+                    }),
+                    next_io: AtomicUsize::new(0),
+                    ids: Arc::new(AtomicU64::new(1)),
+                    terminating: AtomicBool::new(false),
+                    terminated: AtomicBool::new(false),
+                    sockets: Mutex::new(Sockets {
+                        live: 0,
+                        all: Vec::new(),
+                    }),
+                    sockets_closed: Condvar::new(),
+                }),
+            }),
+        }
+    }
+
+    pub(crate) fn inner(&self) -> &ContextInner {
+        &self.handle.inner
+    }
+
+    /// Creates a socket of type `socket_type`.
+    pub fn socket(&self, socket_type: SocketType) -> Result<Socket> {
+        Socket::new(self.clone(), socket_type)
+    }
+
+    /// Number of I/O threads (`ZMQ_IO_THREADS`).
+    pub fn get_io_threads(&self) -> Result<i32> {
+        Ok(lock(&self.inner().io).wanted as i32)
+    }
+
+    /// Sets the number of I/O threads; takes effect if no I/O thread has started yet, as in
+    /// libzmq where it must be set before the first socket is used.
+    pub fn set_io_threads(&self, value: i32) -> Result<()> {
+        let value = usize::try_from(value).map_err(|_| Error::EINVAL)?;
+        lock(&self.inner().io).wanted = value;
+        Ok(())
+    }
+
+    /// Terminates the context (`zmq_ctx_term`): blocking calls on its sockets return ETERM,
+    /// and this waits until every socket is closed and lingering messages are delivered.
+    pub fn destroy(&mut self) -> Result<()> {
+        self.inner().terminate();
+        Ok(())
+    }
+}
+
+impl Default for Context {
+    fn default() -> Context {
+        Context::new()
+    }
+}
+
+impl ContextInner {
+    /// A fresh id for a pipe, session or listener.
+    pub(crate) fn next_id(&self) -> u64 {
+        self.ids.fetch_add(1, Ordering::Relaxed)
+    }
+
+    pub(crate) fn is_terminating(&self) -> bool {
+        self.terminating.load(Ordering::Acquire)
+    }
+
+    pub(crate) fn register_socket(&self, socket: &Arc<SocketShared>) -> Result<()> {
+        let mut sockets = lock(&self.sockets);
+        if self.is_terminating() {
+            return Err(Error::ETERM);
+        }
+        sockets.live += 1;
+        sockets.all.retain(|w| w.strong_count() > 0);
+        sockets.all.push(Arc::downgrade(socket));
+        Ok(())
+    }
+
+    pub(crate) fn unregister_socket(&self) {
+        let mut sockets = lock(&self.sockets);
+        sockets.live -= 1;
+        if sockets.live == 0 {
+            self.sockets_closed.notify_all();
+        }
+    }
+
+    /// An I/O thread for a new endpoint, starting the threads on first use.
+    pub(crate) fn choose_io_thread(&self) -> Result<Arc<IoShared>> {
+        let mut io = lock(&self.io);
+        if self.is_terminating() {
+            return Err(Error::ETERM);
+        }
+        if io.running.is_empty() {
+            if io.wanted == 0 {
+                return Err(Error::EMTHREAD);
+            }
+            for index in 0..io.wanted {
+                let thread = io::spawn(index, self.ids.clone())?;
+                io.running.push(thread);
+            }
+        }
+        let i = self.next_io.fetch_add(1, Ordering::Relaxed) % io.running.len();
+        Ok(io.running[i].shared.clone())
+    }
+
+    /// Runs termination once: ETERM for sockets, wait for them to close, stop I/O threads.
+    pub(crate) fn terminate(&self) {
+        if self.terminated.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let mut sockets = {
+            let sockets = lock(&self.sockets);
+            self.terminating.store(true, Ordering::Release);
+            for socket in sockets.all.iter().filter_map(Weak::upgrade) {
+                socket.signaler.signal();
+            }
+            sockets
+        };
+        while sockets.live > 0 {
+            sockets = self
+                .sockets_closed
+                .wait(sockets)
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+        }
+        drop(sockets);
+        let mut threads = std::mem::take(&mut lock(&self.io).running);
+        for thread in &mut threads {
+            thread.stop_and_join();
+        }
+    }
+}

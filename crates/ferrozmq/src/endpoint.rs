@@ -1,0 +1,223 @@
+//! Endpoint strings (`tcp://host:port`, `ipc:///path`, `ipc://@name`, `inproc://name`):
+//! parsing, validation and address resolution, with libzmq's errors for bad input.
+
+use crate::error::{Error, Result};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs};
+use std::path::PathBuf;
+
+/// Transports libzmq knows of that ferrozmq does not offer (yet): EPROTONOSUPPORT, as a libzmq
+/// built without them answers.
+const KNOWN_UNSUPPORTED: [&str; 9] = [
+    "pgm", "epgm", "norm", "udp", "ws", "wss", "tipc", "vmci", "vsock",
+];
+
+/// A parsed endpoint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Endpoint {
+    /// `tcp://host:port`; `port` None means `*` (an ephemeral port, bind only).
+    Tcp { host: String, port: Option<u16> },
+    /// `ipc://…`.
+    Ipc(IpcAddress),
+    /// `inproc://name`.
+    Inproc(String),
+}
+
+/// Where an ipc endpoint lives.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum IpcAddress {
+    /// A filesystem path.
+    Path(PathBuf),
+    /// A Linux abstract-namespace name (`ipc://@name`).
+    Abstract(Vec<u8>),
+    /// `ipc://*`: bind to a fresh temporary path.
+    Wildcard,
+}
+
+impl Endpoint {
+    /// Parses `text`, rejecting malformed endpoints with EINVAL and unknown or unavailable
+    /// transports with EPROTONOSUPPORT.
+    pub(crate) fn parse(text: &str) -> Result<Endpoint> {
+        let (scheme, rest) = text.split_once("://").ok_or(Error::EINVAL)?;
+        match scheme {
+            "tcp" => parse_tcp(rest),
+            "ipc" => parse_ipc(rest),
+            "inproc" if !rest.is_empty() => Ok(Endpoint::Inproc(rest.to_string())),
+            "inproc" => Err(Error::EINVAL),
+            s if KNOWN_UNSUPPORTED.contains(&s) => Err(Error::EPROTONOSUPPORT),
+            _ => Err(Error::EPROTONOSUPPORT),
+        }
+    }
+}
+
+fn parse_tcp(rest: &str) -> Result<Endpoint> {
+    if rest.contains(';') {
+        // Source-address endpoints (`tcp://src;dst`) are not supported yet.
+        return Err(Error::EINVAL);
+    }
+    let (host, port) = rest.rsplit_once(':').ok_or(Error::EINVAL)?;
+    let host = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    if host.is_empty() {
+        return Err(Error::EINVAL);
+    }
+    let port = match port {
+        "*" | "0" => None,
+        p => Some(p.parse::<u16>().map_err(|_| Error::EINVAL)?),
+    };
+    Ok(Endpoint::Tcp {
+        host: host.to_string(),
+        port,
+    })
+}
+
+fn parse_ipc(rest: &str) -> Result<Endpoint> {
+    if rest.is_empty() {
+        return Err(Error::EINVAL);
+    }
+    if rest == "*" {
+        return Ok(Endpoint::Ipc(IpcAddress::Wildcard));
+    }
+    // sockaddr_un.sun_path holds 108 bytes including the terminating NUL.
+    if rest.len() > 107 {
+        return Err(Error::EINVAL);
+    }
+    match rest.strip_prefix('@') {
+        Some(name) => Ok(Endpoint::Ipc(IpcAddress::Abstract(name.as_bytes().to_vec()))),
+        None => Ok(Endpoint::Ipc(IpcAddress::Path(PathBuf::from(rest)))),
+    }
+}
+
+/// Resolves a tcp host for binding: `*` is every interface; otherwise an IP literal or a name.
+pub(crate) fn resolve_bind(host: &str, port: Option<u16>, ipv6: bool) -> Result<SocketAddr> {
+    let port = port.unwrap_or(0);
+    if host == "*" {
+        let ip = if ipv6 {
+            IpAddr::V6(Ipv6Addr::UNSPECIFIED)
+        } else {
+            IpAddr::V4(Ipv4Addr::UNSPECIFIED)
+        };
+        return Ok(SocketAddr::new(ip, port));
+    }
+    resolve(host, port, ipv6).map_err(|e| if e == Error::EHOSTUNREACH { Error::ENODEV } else { e })
+}
+
+/// Resolves a tcp host for connecting. `*` is not a host to connect to.
+pub(crate) fn resolve_connect(host: &str, port: Option<u16>, ipv6: bool) -> Result<SocketAddr> {
+    let port = port.ok_or(Error::EINVAL)?;
+    if host == "*" {
+        return Err(Error::EINVAL);
+    }
+    resolve(host, port, ipv6)
+}
+
+fn resolve(host: &str, port: u16, ipv6: bool) -> Result<SocketAddr> {
+    if let Ok(ip) = host.parse::<IpAddr>() {
+        if ip.is_ipv6() && !ipv6 {
+            return Err(Error::EINVAL);
+        }
+        return Ok(SocketAddr::new(ip, port));
+    }
+    let candidates = (host, port).to_socket_addrs().map_err(|_| Error::EINVAL)?;
+    let mut fallback = None;
+    for addr in candidates {
+        match addr {
+            SocketAddr::V4(_) => return Ok(addr),
+            SocketAddr::V6(_) if ipv6 => fallback = fallback.or(Some(addr)),
+            SocketAddr::V6(_) => {}
+        }
+    }
+    fallback.ok_or(Error::EINVAL)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn parses_the_forms_libzmq_accepts() {
+        assert_eq!(
+            Endpoint::parse("tcp://127.0.0.1:5555").unwrap(),
+            Endpoint::Tcp {
+                host: "127.0.0.1".into(),
+                port: Some(5555)
+            }
+        );
+        assert_eq!(
+            Endpoint::parse("tcp://*:*").unwrap(),
+            Endpoint::Tcp {
+                host: "*".into(),
+                port: None
+            }
+        );
+        assert_eq!(
+            Endpoint::parse("tcp://[::1]:80").unwrap(),
+            Endpoint::Tcp {
+                host: "::1".into(),
+                port: Some(80)
+            }
+        );
+        assert_eq!(
+            Endpoint::parse("ipc:///tmp/x.sock").unwrap(),
+            Endpoint::Ipc(IpcAddress::Path("/tmp/x.sock".into()))
+        );
+        assert_eq!(
+            Endpoint::parse("ipc://@abstract").unwrap(),
+            Endpoint::Ipc(IpcAddress::Abstract(b"abstract".to_vec()))
+        );
+        assert_eq!(
+            Endpoint::parse("ipc://*").unwrap(),
+            Endpoint::Ipc(IpcAddress::Wildcard)
+        );
+        assert_eq!(
+            Endpoint::parse("inproc://a").unwrap(),
+            Endpoint::Inproc("a".into())
+        );
+    }
+
+    #[test]
+    fn rejects_bad_endpoints_with_libzmqs_errors() {
+        assert_eq!(Endpoint::parse("tcp//x:1"), Err(Error::EINVAL));
+        assert_eq!(Endpoint::parse("tcp://x"), Err(Error::EINVAL));
+        assert_eq!(Endpoint::parse("tcp://:5"), Err(Error::EINVAL));
+        assert_eq!(Endpoint::parse("tcp://x:99999"), Err(Error::EINVAL));
+        assert_eq!(Endpoint::parse("foo://x"), Err(Error::EPROTONOSUPPORT));
+        assert_eq!(Endpoint::parse("pgm://x;y:1"), Err(Error::EPROTONOSUPPORT));
+        assert_eq!(Endpoint::parse("inproc://"), Err(Error::EINVAL));
+        let long = format!("ipc:///{}", "x".repeat(200));
+        assert_eq!(Endpoint::parse(&long), Err(Error::EINVAL));
+    }
+
+    #[test]
+    fn resolves_hosts() {
+        assert_eq!(
+            resolve_connect("127.0.0.1", Some(1), false).unwrap(),
+            "127.0.0.1:1".parse().unwrap()
+        );
+        assert_eq!(
+            resolve_connect("localhost", Some(1), false).unwrap(),
+            "127.0.0.1:1".parse().unwrap()
+        );
+        assert_eq!(resolve_connect("::1", Some(1), false), Err(Error::EINVAL));
+        assert!(resolve_connect("::1", Some(1), true).is_ok());
+        assert_eq!(resolve_connect("127.0.0.1", None, false), Err(Error::EINVAL));
+        assert_eq!(
+            resolve_bind("*", None, false).unwrap(),
+            "0.0.0.0:0".parse().unwrap()
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn parsing_never_panics(s in ".{0,300}") {
+            let _ = Endpoint::parse(&s);
+        }
+
+        #[test]
+        fn tcp_forms_never_panic(host in "[a-z0-9:.*\\[\\]]{0,40}", port in "[0-9*]{0,7}") {
+            let _ = Endpoint::parse(&format!("tcp://{host}:{port}"));
+        }
+    }
+}

@@ -1,0 +1,106 @@
+//! I/O threads: each runs one mio event loop that owns listeners and sessions (one per
+//! connection or connect endpoint) and moves bytes between kernel sockets and pipes.
+//!
+//! Sockets talk to an I/O thread only through [`IoCommand`]s posted to its mailbox; the thread
+//! is woken (one eventfd write) only when it is not already awake to drain the mailbox.
+
+mod outbuf;
+mod session;
+mod stream;
+mod thread;
+
+pub(crate) use stream::{bind_ipc, bind_tcp, ConnectTarget, Listener};
+pub(crate) use thread::spawn;
+
+use crate::options::Options;
+use crate::pipe::{Notify, PipeEnd};
+use crate::signal::lock;
+use crate::socket::SocketShared;
+use ferrozmq_zmtp::SocketType;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// What a session or listener knows about the socket it serves.
+#[derive(Clone)]
+pub(crate) struct SocketLink {
+    /// The socket's mailbox and signaler.
+    pub shared: Arc<SocketShared>,
+    /// Options snapshotted at bind/connect time.
+    pub options: Arc<Options>,
+    /// The socket's type, for the handshake.
+    pub socket_type: SocketType,
+}
+
+/// Work for an I/O thread.
+pub(crate) enum IoCommand {
+    /// Start accepting on a bound listener.
+    Listen {
+        id: u64,
+        listener: Listener,
+        socket: SocketLink,
+        /// An ipc file to remove when the listener closes.
+        ipc_path: Option<PathBuf>,
+    },
+    /// Start a connect-side session that feeds `pipe`.
+    Connect {
+        id: u64,
+        target: ConnectTarget,
+        pipe: PipeEnd,
+        socket: SocketLink,
+    },
+    /// Pipe `id` has news for its session (data, room, or the socket closed it).
+    Activate(u64),
+    /// Close listener `id` and every connection accepted through it.
+    Unbind(u64),
+    /// The context is terminating: exit once every session has finished lingering.
+    Stop,
+}
+
+/// The part of an I/O thread that other threads can reach.
+pub(crate) struct IoShared {
+    commands: Mutex<Vec<IoCommand>>,
+    wake_pending: AtomicBool,
+    waker: mio::Waker,
+    /// The context's id source, for sessions created on accept.
+    pub ids: Arc<AtomicU64>,
+}
+
+impl IoShared {
+    /// Posts a command and wakes the thread unless a wake-up is already on its way.
+    pub(crate) fn send(&self, command: IoCommand) {
+        lock(&self.commands).push(command);
+        if !self.wake_pending.swap(true, Ordering::AcqRel) {
+            // A failed eventfd write leaves the command queued; the next wake-up delivers it.
+            let _ = self.waker.wake();
+        }
+    }
+
+    fn take_commands(&self, into: &mut Vec<IoCommand>) {
+        self.wake_pending.store(false, Ordering::SeqCst);
+        std::mem::swap(&mut *lock(&self.commands), into);
+    }
+}
+
+impl Notify for IoShared {
+    fn notify(&self, pipe_id: u64) {
+        self.send(IoCommand::Activate(pipe_id));
+    }
+}
+
+/// A running I/O thread: its mailbox and its join handle.
+pub(crate) struct IoThread {
+    /// The thread's mailbox.
+    pub shared: Arc<IoShared>,
+    join: Option<std::thread::JoinHandle<()>>,
+}
+
+impl IoThread {
+    /// Asks the thread to stop once idle and waits for it.
+    pub(crate) fn stop_and_join(&mut self) {
+        self.shared.send(IoCommand::Stop);
+        if let Some(join) = self.join.take() {
+            let _ = join.join();
+        }
+    }
+}

@@ -1,0 +1,516 @@
+//! `Session`: one peer of a socket, living in an I/O thread.
+//!
+//! It owns the peer end of the pipe to the socket and, while connected, a kernel stream and a
+//! ZMTP engine. Bytes read are decoded straight into the pipe; messages in the pipe are encoded
+//! into batches and written eagerly, without waiting for a writable event first.
+//!
+//! A connect-side session outlives its connections: when the peer goes away it reconnects
+//! (RECONNECT_IVL, doubling up to RECONNECT_IVL_MAX) and the pipe, with everything queued in
+//! it, carries on. An accepted session ends with its connection.
+
+use super::outbuf::{OutBuffer, ZERO_COPY_MIN};
+use super::stream::{self, ConnectTarget, Stream};
+use super::{IoShared, SocketLink};
+use crate::message::Message;
+use crate::pipe::{self, Notify, Parcel, PipeEnd};
+use bytes::BytesMut;
+use ferrozmq_zmtp::{Engine, EngineConfig, Event, PeerInfo};
+use mio::{Interest, Registry, Token};
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::io;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Bytes asked of the kernel per read.
+const READ_CHUNK: usize = 64 * 1024;
+/// Encoded bytes gathered before a write is issued.
+const OUT_BATCH: usize = 64 * 1024;
+/// Reads or writes one session may do before yielding to the others.
+const FAIRNESS_BUDGET: usize = 16;
+
+/// Services of the I/O thread that a session uses while it runs.
+pub(crate) struct IoCtx<'a> {
+    pub registry: &'a Registry,
+    pub shared: &'a Arc<IoShared>,
+    pub timers: &'a mut BinaryHeap<Reverse<(Instant, u64)>>,
+    /// Sessions that used up their budget and must run again without waiting for an event.
+    pub requeue: &'a mut Vec<u64>,
+    pub now: Instant,
+}
+
+impl IoCtx<'_> {
+    fn schedule(&mut self, at: Instant, id: u64) {
+        self.timers.push(Reverse((at, id)));
+    }
+}
+
+/// What the I/O loop must do with a session after it ran.
+#[derive(PartialEq, Eq, Debug)]
+pub(crate) enum Next {
+    Keep,
+    Close,
+}
+
+/// How the session came to be.
+pub(crate) enum Origin {
+    /// Created by `connect`: dials `ConnectTarget` and redials after losing it.
+    Connect(ConnectTarget),
+    /// Accepted by listener `listener`; ends with its connection.
+    Accept { listener: u64 },
+}
+
+struct Connection {
+    stream: Stream,
+    /// A tcp connect still in progress.
+    connecting: bool,
+    engine: Engine,
+    input: BytesMut,
+    output: OutBuffer,
+    /// The kernel may have bytes for us (cleared on a short read or EAGAIN).
+    readable: bool,
+    /// The kernel may take bytes from us (cleared on EAGAIN).
+    writable: bool,
+}
+
+/// Why a connection is being dropped.
+enum Lost {
+    Io,
+    Protocol,
+}
+
+/// One peer of a socket.
+pub(crate) struct Session {
+    id: u64,
+    origin: Origin,
+    socket: SocketLink,
+    pipe: Option<PipeEnd>,
+    connection: Option<Connection>,
+    /// Frames of a multipart message still being received.
+    partial: Vec<Message>,
+    /// The socket's queue is at its high-water mark: stop decoding until it reads.
+    stalled: bool,
+    reconnect_ivl: Duration,
+    reconnect_at: Option<Instant>,
+    handshake_deadline: Option<Instant>,
+    /// The socket closed its end: deliver what is queued, then end.
+    closing: bool,
+    linger_until: Option<Instant>,
+}
+
+impl Session {
+    /// A connect-side session; call [`Session::start`] to dial.
+    pub(crate) fn connecting(
+        id: u64,
+        target: ConnectTarget,
+        pipe: PipeEnd,
+        socket: SocketLink,
+    ) -> Session {
+        let ivl = Duration::from_millis(socket.options.reconnect_ivl.max(0) as u64);
+        Session::new(id, Origin::Connect(target), Some(pipe), socket, ivl)
+    }
+
+    /// An accepted connection; the pipe is created once the handshake succeeds.
+    pub(crate) fn accepted(
+        id: u64,
+        stream: Stream,
+        listener: u64,
+        socket: SocketLink,
+        ctx: &mut IoCtx<'_>,
+    ) -> io::Result<Session> {
+        let mut session = Session::new(id, Origin::Accept { listener }, None, socket, Duration::ZERO);
+        session.attach_stream(stream, false, ctx)?;
+        Ok(session)
+    }
+
+    fn new(
+        id: u64,
+        origin: Origin,
+        pipe: Option<PipeEnd>,
+        socket: SocketLink,
+        reconnect_ivl: Duration,
+    ) -> Session {
+        Session {
+            id,
+            origin,
+            socket,
+            pipe,
+            connection: None,
+            partial: Vec::new(),
+            stalled: false,
+            reconnect_ivl,
+            reconnect_at: None,
+            handshake_deadline: None,
+            closing: false,
+            linger_until: None,
+        }
+    }
+
+    /// The listener that accepted this session, if any.
+    pub(crate) fn listener(&self) -> Option<u64> {
+        match self.origin {
+            Origin::Accept { listener } => Some(listener),
+            Origin::Connect(_) => None,
+        }
+    }
+
+    /// Starts (or restarts) dialing for a connect-side session.
+    pub(crate) fn start(&mut self, ctx: &mut IoCtx<'_>) -> Next {
+        let Origin::Connect(target) = &self.origin else {
+            return Next::Close;
+        };
+        match stream::connect(target, &self.socket.options) {
+            Ok(stream) => {
+                let connecting = matches!(stream, Stream::Tcp(_));
+                if self.attach_stream(stream, connecting, ctx).is_err() {
+                    return self.connection_lost(ctx);
+                }
+                if connecting {
+                    Next::Keep
+                } else {
+                    self.connected(ctx)
+                }
+            }
+            Err(_) => self.retry_later(ctx),
+        }
+    }
+
+    fn attach_stream(
+        &mut self,
+        mut stream: Stream,
+        connecting: bool,
+        ctx: &mut IoCtx<'_>,
+    ) -> io::Result<()> {
+        ctx.registry.register(
+            &mut stream,
+            Token(self.id as usize),
+            Interest::READABLE | Interest::WRITABLE,
+        )?;
+        let engine = Engine::new(EngineConfig {
+            socket_type: self.socket.socket_type,
+            routing_id: self.socket.options.routing_id.clone(),
+            max_msg_size: self.socket.options.max_msg_size(),
+        });
+        let mut output = OutBuffer::default();
+        let mut engine = engine;
+        engine.take_output(output.tail());
+        self.connection = Some(Connection {
+            stream,
+            connecting,
+            engine,
+            input: BytesMut::with_capacity(READ_CHUNK),
+            output,
+            readable: !connecting,
+            writable: !connecting,
+        });
+        let handshake_ivl = self.socket.options.handshake_ivl;
+        if handshake_ivl > 0 {
+            let at = ctx.now + Duration::from_millis(handshake_ivl as u64);
+            self.handshake_deadline = Some(at);
+            ctx.schedule(at, self.id);
+        }
+        Ok(())
+    }
+
+    fn connected(&mut self, ctx: &mut IoCtx<'_>) -> Next {
+        if let Some(c) = self.connection.as_mut() {
+            c.connecting = false;
+            c.writable = true;
+            c.readable = true;
+        }
+        self.reconnect_ivl = Duration::from_millis(self.socket.options.reconnect_ivl.max(0) as u64);
+        self.drive(ctx)
+    }
+
+    /// The kernel reported readiness on this session's stream.
+    pub(crate) fn on_ready(&mut self, readable: bool, writable: bool, ctx: &mut IoCtx<'_>) -> Next {
+        let Some(c) = self.connection.as_mut() else {
+            return Next::Keep;
+        };
+        if c.connecting {
+            return match c.stream.finish_connect() {
+                Ok(true) => self.connected(ctx),
+                Ok(false) => Next::Keep,
+                Err(_) => self.connection_lost(ctx),
+            };
+        }
+        c.readable |= readable;
+        c.writable |= writable;
+        self.drive(ctx)
+    }
+
+    /// The pipe has news: the socket wrote, read (freeing room), or closed its end.
+    pub(crate) fn on_activate(&mut self, ctx: &mut IoCtx<'_>) -> Next {
+        if !self.closing && self.pipe.as_ref().is_some_and(PipeEnd::is_other_closed) {
+            self.closing = true;
+            let linger = self.socket.shared.linger();
+            if linger == 0 {
+                return Next::Close;
+            }
+            if linger > 0 {
+                let at = ctx.now + Duration::from_millis(linger as u64);
+                self.linger_until = Some(at);
+                ctx.schedule(at, self.id);
+            }
+        }
+        if self.stalled && self.pipe.as_mut().is_some_and(PipeEnd::check_write) {
+            self.stalled = false;
+        }
+        self.drive(ctx)
+    }
+
+    /// A timer this session set may have expired.
+    pub(crate) fn on_timer(&mut self, ctx: &mut IoCtx<'_>) -> Next {
+        if self.linger_until.is_some_and(|t| t <= ctx.now) {
+            return Next::Close;
+        }
+        if self.handshake_deadline.is_some_and(|t| t <= ctx.now) {
+            self.handshake_deadline = None;
+            let handshaking = self
+                .connection
+                .as_ref()
+                .is_some_and(|c| !c.engine.is_ready());
+            if handshaking {
+                return self.connection_lost(ctx);
+            }
+        }
+        if self.reconnect_at.is_some_and(|t| t <= ctx.now) {
+            self.reconnect_at = None;
+            return self.start(ctx);
+        }
+        Next::Keep
+    }
+
+    /// Runs again after yielding its budget.
+    pub(crate) fn resume(&mut self, ctx: &mut IoCtx<'_>) -> Next {
+        self.drive(ctx)
+    }
+
+    fn drive(&mut self, ctx: &mut IoCtx<'_>) -> Next {
+        if self.connection.as_ref().is_some_and(|c| !c.connecting) {
+            let outcome = match self.pump_input(ctx) {
+                Ok(()) => self.pump_output(ctx),
+                Err(lost) => Err(lost),
+            };
+            if outcome.is_err() {
+                return self.connection_lost(ctx);
+            }
+        }
+        self.closing_outcome()
+    }
+
+    fn closing_outcome(&self) -> Next {
+        if !self.closing {
+            return Next::Keep;
+        }
+        let queued = self.pipe.as_ref().is_some_and(|p| !p.is_read_empty());
+        let unsent = self
+            .connection
+            .as_ref()
+            .is_some_and(|c| !c.output.is_empty() && c.engine.is_ready());
+        if queued || unsent {
+            Next::Keep
+        } else {
+            Next::Close
+        }
+    }
+
+    fn pump_input(&mut self, ctx: &mut IoCtx<'_>) -> Result<(), Lost> {
+        let mut budget = FAIRNESS_BUDGET;
+        loop {
+            self.decode(ctx)?;
+            let Some(c) = self.connection.as_mut() else {
+                return Ok(());
+            };
+            if self.stalled || !c.readable {
+                return Ok(());
+            }
+            if budget == 0 {
+                ctx.requeue.push(self.id);
+                return Ok(());
+            }
+            budget -= 1;
+            match c.stream.read_into(&mut c.input, READ_CHUNK) {
+                Ok(0) => return Err(Lost::Io),
+                // A short read drained the kernel buffer; new data brings a new edge.
+                Ok(n) if n < READ_CHUNK => c.readable = false,
+                Ok(_) => {}
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => c.readable = false,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(_) => return Err(Lost::Io),
+            }
+        }
+    }
+
+    /// Decodes buffered input into the pipe until it is consumed or the pipe is full.
+    fn decode(&mut self, ctx: &mut IoCtx<'_>) -> Result<(), Lost> {
+        loop {
+            let Some(c) = self.connection.as_mut() else {
+                return Ok(());
+            };
+            if self.stalled {
+                return Ok(());
+            }
+            let mut ready: Option<PeerInfo> = None;
+            let pipe = &mut self.pipe;
+            let partial = &mut self.partial;
+            let stalled = &mut self.stalled;
+            let result = c.engine.handle_input(&mut c.input, &mut |event| match event {
+                Event::Ready(info) => {
+                    ready = Some(info);
+                    false
+                }
+                Event::Frame { more, body } => {
+                    let mut frame = Message::from_bytes(body);
+                    frame.set_more(more);
+                    if more {
+                        partial.push(frame);
+                        return true;
+                    }
+                    let parcel = if partial.is_empty() {
+                        Parcel::One(frame)
+                    } else {
+                        partial.push(frame);
+                        Parcel::from_frames(std::mem::take(partial))
+                    };
+                    match pipe.as_mut() {
+                        Some(p) if !p.is_other_closed() => {
+                            p.write(parcel);
+                            if p.check_write() {
+                                true
+                            } else {
+                                *stalled = true;
+                                false
+                            }
+                        }
+                        _ => true,
+                    }
+                }
+                // Subscriptions belong to the pub-sub sockets, which are not built yet.
+                Event::Subscribe(_) | Event::Cancel(_) => true,
+            });
+            if c.engine.has_output() {
+                c.engine.take_output(c.output.tail());
+            }
+            if result.is_err() {
+                return Err(Lost::Protocol);
+            }
+            match ready {
+                Some(info) => self.handshake_done(info, ctx),
+                None => return Ok(()),
+            }
+        }
+    }
+
+    fn handshake_done(&mut self, _peer: PeerInfo, ctx: &mut IoCtx<'_>) {
+        self.handshake_deadline = None;
+        let Origin::Accept { listener } = self.origin else {
+            // A connect-side session has had its pipe since `connect`.
+            return;
+        };
+        let options = &self.socket.options;
+        let notify_socket: Arc<dyn Notify> = self.socket.shared.clone();
+        let notify_session: Arc<dyn Notify> = ctx.shared.clone();
+        let (socket_end, session_end) = pipe::pipe(
+            self.id,
+            options.sndhwm.max(0) as u64,
+            options.rcvhwm.max(0) as u64,
+            notify_socket,
+            notify_session,
+        );
+        self.pipe = Some(session_end);
+        self.socket.shared.attach(socket_end, listener);
+    }
+
+    fn pump_output(&mut self, ctx: &mut IoCtx<'_>) -> Result<(), Lost> {
+        let Some(c) = self.connection.as_mut() else {
+            return Ok(());
+        };
+        let mut budget = FAIRNESS_BUDGET;
+        loop {
+            if c.engine.is_ready() {
+                if let Some(pipe) = self.pipe.as_mut() {
+                    while c.output.len() < OUT_BATCH {
+                        match pipe.read() {
+                            Some(parcel) => encode(&c.engine, parcel, &mut c.output),
+                            None => break,
+                        }
+                    }
+                }
+            }
+            if c.output.is_empty() || !c.writable {
+                return Ok(());
+            }
+            if budget == 0 {
+                ctx.requeue.push(self.id);
+                return Ok(());
+            }
+            budget -= 1;
+            let stream = &mut c.stream;
+            match c.output.write_with(|slices| stream.write_vectored(slices)) {
+                Ok(_) => {}
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    c.writable = false;
+                    return Ok(());
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(_) => return Err(Lost::Io),
+            }
+        }
+    }
+
+    fn connection_lost(&mut self, ctx: &mut IoCtx<'_>) -> Next {
+        if let Some(mut c) = self.connection.take() {
+            let _ = ctx.registry.deregister(&mut c.stream);
+        }
+        self.partial.clear();
+        self.stalled = false;
+        self.handshake_deadline = None;
+        match self.origin {
+            Origin::Accept { .. } => Next::Close,
+            Origin::Connect(_) => {
+                if self.closing && self.pipe.as_ref().is_none_or(PipeEnd::is_read_empty) {
+                    return Next::Close;
+                }
+                self.retry_later(ctx)
+            }
+        }
+    }
+
+    fn retry_later(&mut self, ctx: &mut IoCtx<'_>) -> Next {
+        let options = &self.socket.options;
+        if options.reconnect_ivl < 0 {
+            return if self.closing { Next::Close } else { Next::Keep };
+        }
+        let at = ctx.now + self.reconnect_ivl;
+        self.reconnect_at = Some(at);
+        ctx.schedule(at, self.id);
+        let max = Duration::from_millis(options.reconnect_ivl_max.max(0) as u64);
+        if max > self.reconnect_ivl {
+            self.reconnect_ivl = (self.reconnect_ivl * 2).min(max);
+        }
+        Next::Keep
+    }
+}
+
+/// Appends one whole message to the connection's output: small frames copied into the
+/// batch, large bodies queued by reference.
+fn encode(engine: &Engine, parcel: Parcel, output: &mut OutBuffer) {
+    let mut put = |frame: Message, more: bool| {
+        if frame.len() >= ZERO_COPY_MIN {
+            engine.encode_frame_header(more, frame.len(), output.tail());
+            output.push_shared(frame.into_bytes());
+        } else {
+            engine.encode_frame(more, &frame, output.tail());
+        }
+    };
+    match parcel {
+        Parcel::One(frame) => put(frame, false),
+        Parcel::Multi(frames) => {
+            let last = frames.len().saturating_sub(1);
+            for (i, frame) in frames.into_iter().enumerate() {
+                put(frame, i < last);
+            }
+        }
+    }
+}

@@ -1,0 +1,261 @@
+//! Kernel sockets for the tcp and ipc transports: listeners, connects, and one `Stream` type
+//! over both so sessions need not care which they carry.
+
+use crate::endpoint::IpcAddress;
+use crate::error::{Error, Result};
+use crate::options::Options;
+use mio::event::Source;
+use mio::net::{TcpListener, TcpStream, UnixListener, UnixStream};
+use mio::{Interest, Registry, Token};
+use socket2::{Domain, Protocol, SockAddr, Socket, Type};
+use std::io::{self, IoSlice, Read, Write};
+use std::net::SocketAddr;
+use std::os::fd::{AsRawFd, RawFd};
+use std::os::unix::net::SocketAddr as UnixAddr;
+use std::path::PathBuf;
+
+/// A bound, listening kernel socket.
+pub(crate) enum Listener {
+    Tcp(TcpListener),
+    Unix(UnixListener),
+}
+
+/// Where a connect-side session dials.
+#[derive(Clone, Debug)]
+pub(crate) enum ConnectTarget {
+    Tcp(SocketAddr),
+    Ipc(IpcAddress),
+}
+
+/// A connected byte stream (tcp or ipc).
+pub(crate) enum Stream {
+    Tcp(TcpStream),
+    Unix(UnixStream),
+}
+
+/// Binds a tcp listener as libzmq does (SO_REUSEADDR, the socket's BACKLOG and buffer sizes).
+/// Returns the listener and the address actually bound (for `tcp://*:*`).
+pub(crate) fn bind_tcp(addr: SocketAddr, options: &Options) -> Result<(Listener, SocketAddr)> {
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+    if addr.is_ipv6() {
+        // libzmq serves IPv4 clients on an IPv6 wildcard too.
+        let _ = socket.set_only_v6(false);
+    }
+    socket.set_reuse_address(true)?;
+    apply_buffer_sizes(&socket, options)?;
+    socket.bind(&addr.into())?;
+    socket.listen(options.backlog)?;
+    socket.set_nonblocking(true)?;
+    let std_listener: std::net::TcpListener = socket.into();
+    let bound = std_listener.local_addr()?;
+    Ok((Listener::Tcp(TcpListener::from_std(std_listener)), bound))
+}
+
+/// Binds an ipc listener. A stale socket file at the path is removed first, as libzmq does.
+/// Returns the listener and the path to remove when it closes (None for abstract names).
+pub(crate) fn bind_ipc(address: &IpcAddress) -> Result<(Listener, IpcAddress, Option<PathBuf>)> {
+    let (addr, public, path) = match address {
+        IpcAddress::Path(path) => {
+            let _ = std::fs::remove_file(path);
+            (
+                UnixAddr::from_pathname(path).map_err(|_| Error::EINVAL)?,
+                address.clone(),
+                Some(path.clone()),
+            )
+        }
+        IpcAddress::Abstract(name) => (abstract_addr(name)?, address.clone(), None),
+        IpcAddress::Wildcard => {
+            let path = wildcard_ipc_path();
+            (
+                UnixAddr::from_pathname(&path).map_err(|_| Error::EINVAL)?,
+                IpcAddress::Path(path.clone()),
+                Some(path),
+            )
+        }
+    };
+    let listener = std::os::unix::net::UnixListener::bind_addr(&addr)?;
+    listener.set_nonblocking(true)?;
+    Ok((Listener::Unix(UnixListener::from_std(listener)), public, path))
+}
+
+fn abstract_addr(name: &[u8]) -> Result<UnixAddr> {
+    use std::os::linux::net::SocketAddrExt;
+    UnixAddr::from_abstract_name(name).map_err(|_| Error::EINVAL)
+}
+
+fn wildcard_ipc_path() -> PathBuf {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    std::env::temp_dir().join(format!("ferrozmq-{}-{n}.ipc", std::process::id()))
+}
+
+fn apply_buffer_sizes(socket: &Socket, options: &Options) -> Result<()> {
+    if options.sndbuf >= 0 {
+        socket.set_send_buffer_size(options.sndbuf as usize)?;
+    }
+    if options.rcvbuf >= 0 {
+        socket.set_recv_buffer_size(options.rcvbuf as usize)?;
+    }
+    Ok(())
+}
+
+/// Starts a non-blocking connect. For tcp the connect completes later (the stream becomes
+/// writable); ipc connects complete or fail at once.
+pub(crate) fn connect(target: &ConnectTarget, options: &Options) -> io::Result<Stream> {
+    match target {
+        ConnectTarget::Tcp(addr) => {
+            let socket = Socket::new(Domain::for_address(*addr), Type::STREAM, Some(Protocol::TCP))?;
+            socket.set_nonblocking(true)?;
+            socket.set_nodelay(true)?;
+            apply_buffer_sizes(&socket, options).map_err(io::Error::from)?;
+            match socket.connect(&SockAddr::from(*addr)) {
+                Ok(()) => {}
+                Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => {}
+                Err(e) => return Err(e),
+            }
+            let std_stream: std::net::TcpStream = socket.into();
+            Ok(Stream::Tcp(TcpStream::from_std(std_stream)))
+        }
+        ConnectTarget::Ipc(address) => {
+            let addr = match address {
+                IpcAddress::Path(path) => UnixAddr::from_pathname(path)?,
+                IpcAddress::Abstract(name) => abstract_addr(name).map_err(io::Error::from)?,
+                IpcAddress::Wildcard => return Err(io::Error::from_raw_os_error(libc::EINVAL)),
+            };
+            let stream = std::os::unix::net::UnixStream::connect_addr(&addr)?;
+            stream.set_nonblocking(true)?;
+            Ok(Stream::Unix(UnixStream::from_std(stream)))
+        }
+    }
+}
+
+impl Listener {
+    /// Accepts one pending connection, configured as libzmq configures accepted sockets.
+    pub(crate) fn accept(&self, options: &Options) -> io::Result<(Stream, String)> {
+        match self {
+            Listener::Tcp(l) => {
+                let (stream, peer) = l.accept()?;
+                stream.set_nodelay(true)?;
+                let socket = socket2::SockRef::from(&stream);
+                if options.sndbuf >= 0 {
+                    socket.set_send_buffer_size(options.sndbuf as usize)?;
+                }
+                if options.rcvbuf >= 0 {
+                    socket.set_recv_buffer_size(options.rcvbuf as usize)?;
+                }
+                Ok((Stream::Tcp(stream), peer.ip().to_string()))
+            }
+            Listener::Unix(l) => {
+                let (stream, _) = l.accept()?;
+                Ok((Stream::Unix(stream), String::new()))
+            }
+        }
+    }
+}
+
+impl Stream {
+    /// For a tcp connect in progress: Ok(true) once connected, Ok(false) while pending,
+    /// Err if it failed.
+    pub(crate) fn finish_connect(&self) -> io::Result<bool> {
+        match self {
+            Stream::Tcp(s) => {
+                if let Some(e) = s.take_error()? {
+                    return Err(e);
+                }
+                match s.peer_addr() {
+                    Ok(_) => Ok(true),
+                    Err(e) if e.kind() == io::ErrorKind::NotConnected => Ok(false),
+                    Err(e) => Err(e),
+                }
+            }
+            Stream::Unix(_) => Ok(true),
+        }
+    }
+
+    /// Reads into the spare capacity of `buf` (at most `max` bytes) without zero-filling it.
+    pub(crate) fn read_into(&mut self, buf: &mut bytes::BytesMut, max: usize) -> io::Result<usize> {
+        buf.reserve(max);
+        let spare = buf.spare_capacity_mut();
+        let len = spare.len().min(max);
+        // SAFETY: read(2) writes at most `len` bytes into the spare capacity, which is valid
+        // writable memory owned by `buf`; exactly the bytes it reports written become
+        // initialized, and only those are exposed through set_len.
+        let n = unsafe { libc::read(self.as_raw_fd(), spare.as_mut_ptr().cast(), len) };
+        if n < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        let n = n as usize;
+        // SAFETY: see above; `n <= len <= spare capacity`.
+        unsafe { buf.set_len(buf.len() + n) };
+        Ok(n)
+    }
+
+    /// Writes as much of `slices` as the kernel takes now.
+    pub(crate) fn write_vectored(&mut self, slices: &[IoSlice<'_>]) -> io::Result<usize> {
+        match self {
+            Stream::Tcp(s) => s.write_vectored(slices),
+            Stream::Unix(s) => s.write_vectored(slices),
+        }
+    }
+}
+
+impl AsRawFd for Stream {
+    fn as_raw_fd(&self) -> RawFd {
+        match self {
+            Stream::Tcp(s) => s.as_raw_fd(),
+            Stream::Unix(s) => s.as_raw_fd(),
+        }
+    }
+}
+
+impl Read for Stream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Stream::Tcp(s) => s.read(buf),
+            Stream::Unix(s) => s.read(buf),
+        }
+    }
+}
+
+impl Source for Stream {
+    fn register(&mut self, r: &Registry, t: Token, i: Interest) -> io::Result<()> {
+        match self {
+            Stream::Tcp(s) => s.register(r, t, i),
+            Stream::Unix(s) => s.register(r, t, i),
+        }
+    }
+    fn reregister(&mut self, r: &Registry, t: Token, i: Interest) -> io::Result<()> {
+        match self {
+            Stream::Tcp(s) => s.reregister(r, t, i),
+            Stream::Unix(s) => s.reregister(r, t, i),
+        }
+    }
+    fn deregister(&mut self, r: &Registry) -> io::Result<()> {
+        match self {
+            Stream::Tcp(s) => s.deregister(r),
+            Stream::Unix(s) => s.deregister(r),
+        }
+    }
+}
+
+impl Source for Listener {
+    fn register(&mut self, r: &Registry, t: Token, i: Interest) -> io::Result<()> {
+        match self {
+            Listener::Tcp(s) => s.register(r, t, i),
+            Listener::Unix(s) => s.register(r, t, i),
+        }
+    }
+    fn reregister(&mut self, r: &Registry, t: Token, i: Interest) -> io::Result<()> {
+        match self {
+            Listener::Tcp(s) => s.reregister(r, t, i),
+            Listener::Unix(s) => s.reregister(r, t, i),
+        }
+    }
+    fn deregister(&mut self, r: &Registry) -> io::Result<()> {
+        match self {
+            Listener::Tcp(s) => s.deregister(r),
+            Listener::Unix(s) => s.deregister(r),
+        }
+    }
+}

@@ -1,0 +1,218 @@
+//! The I/O thread's event loop: waits on mio, dispatches readiness to listeners and sessions,
+//! runs commands from sockets, and fires timers (reconnect, handshake, linger).
+
+use super::session::{IoCtx, Next, Session};
+use super::stream::Listener;
+use super::{IoCommand, IoShared, IoThread, SocketLink};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+use std::io;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use mio::{Events, Interest, Poll, Token, Waker};
+
+const WAKER: Token = Token(0);
+
+struct ListenerEntry {
+    listener: Listener,
+    socket: SocketLink,
+    ipc_path: Option<PathBuf>,
+}
+
+impl Drop for ListenerEntry {
+    fn drop(&mut self) {
+        if let Some(path) = &self.ipc_path {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+struct IoLoop {
+    poll: Poll,
+    shared: Arc<IoShared>,
+    sessions: HashMap<u64, Session>,
+    listeners: HashMap<u64, ListenerEntry>,
+    timers: BinaryHeap<Reverse<(Instant, u64)>>,
+    requeue: Vec<u64>,
+    stopping: bool,
+}
+
+/// Starts I/O thread number `index`; sessions it accepts take ids from `ids`.
+pub(crate) fn spawn(index: usize, ids: Arc<AtomicU64>) -> io::Result<IoThread> {
+    let poll = Poll::new()?;
+    let waker = Waker::new(poll.registry(), WAKER)?;
+    let shared = Arc::new(IoShared {
+        commands: Mutex::new(Vec::new()),
+        wake_pending: AtomicBool::new(false),
+        waker,
+        ids,
+    });
+    let mut event_loop = IoLoop {
+        poll,
+        shared: shared.clone(),
+        sessions: HashMap::new(),
+        listeners: HashMap::new(),
+        timers: BinaryHeap::new(),
+        requeue: Vec::new(),
+        stopping: false,
+    };
+    let join = std::thread::Builder::new()
+        .name(format!("ferrozmq-io-{index}"))
+        .spawn(move || event_loop.run())?;
+    Ok(IoThread {
+        shared,
+        join: Some(join),
+    })
+}
+
+impl IoLoop {
+    fn run(&mut self) {
+        let mut events = Events::with_capacity(256);
+        let mut commands = Vec::new();
+        let mut requeued = Vec::new();
+        loop {
+            let timeout = if self.requeue.is_empty() {
+                self.timers
+                    .peek()
+                    .map(|Reverse((at, _))| at.saturating_duration_since(Instant::now()))
+            } else {
+                Some(std::time::Duration::ZERO)
+            };
+            if let Err(e) = self.poll.poll(&mut events, timeout) {
+                if e.kind() != io::ErrorKind::Interrupted {
+                    // The poller itself failed: nothing more can be served.
+                    return;
+                }
+            }
+            for event in events.iter() {
+                if event.token() == WAKER {
+                    continue;
+                }
+                let id = event.token().0 as u64;
+                if self.listeners.contains_key(&id) {
+                    self.accept_all(id);
+                } else {
+                    let (r, w) = (
+                        event.is_readable() || event.is_read_closed() || event.is_error(),
+                        event.is_writable() || event.is_write_closed(),
+                    );
+                    self.with_session(id, |s, ctx| s.on_ready(r, w, ctx));
+                }
+            }
+            self.shared.take_commands(&mut commands);
+            for command in commands.drain(..) {
+                self.execute(command);
+            }
+            std::mem::swap(&mut self.requeue, &mut requeued);
+            for id in requeued.drain(..) {
+                self.with_session(id, |s, ctx| s.resume(ctx));
+            }
+            self.fire_timers();
+            if self.stopping && self.sessions.is_empty() && self.listeners.is_empty() {
+                return;
+            }
+        }
+    }
+
+    /// Runs `f` on session `id` with the loop's services, and closes it if asked to.
+    fn with_session(&mut self, id: u64, f: impl FnOnce(&mut Session, &mut IoCtx<'_>) -> Next) {
+        let Some(session) = self.sessions.get_mut(&id) else {
+            return;
+        };
+        let mut ctx = IoCtx {
+            registry: self.poll.registry(),
+            shared: &self.shared,
+            timers: &mut self.timers,
+            requeue: &mut self.requeue,
+            now: Instant::now(),
+        };
+        if f(session, &mut ctx) == Next::Close {
+            self.sessions.remove(&id);
+        }
+    }
+
+    fn execute(&mut self, command: IoCommand) {
+        match command {
+            IoCommand::Listen {
+                id,
+                mut listener,
+                socket,
+                ipc_path,
+            } => {
+                let registered =
+                    self.poll
+                        .registry()
+                        .register(&mut listener, Token(id as usize), Interest::READABLE);
+                let entry = ListenerEntry {
+                    listener,
+                    socket,
+                    ipc_path,
+                };
+                if registered.is_ok() {
+                    self.listeners.insert(id, entry);
+                    // Connections may have queued before registration; edges are not replayed.
+                    self.accept_all(id);
+                }
+            }
+            IoCommand::Connect {
+                id,
+                target,
+                pipe,
+                socket,
+            } => {
+                self.sessions
+                    .insert(id, Session::connecting(id, target, pipe, socket));
+                self.with_session(id, |s, ctx| s.start(ctx));
+            }
+            IoCommand::Activate(id) => self.with_session(id, |s, ctx| s.on_activate(ctx)),
+            IoCommand::Unbind(id) => {
+                self.listeners.remove(&id);
+                self.sessions.retain(|_, s| s.listener() != Some(id));
+            }
+            IoCommand::Stop => self.stopping = true,
+        }
+    }
+
+    fn accept_all(&mut self, listener_id: u64) {
+        loop {
+            let Some(entry) = self.listeners.get(&listener_id) else {
+                return;
+            };
+            let (stream, _peer) = match entry.listener.accept(&entry.socket.options) {
+                Ok(accepted) => accepted,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                // WouldBlock ends the backlog; other errors (EMFILE…) drop this connection.
+                Err(_) => return,
+            };
+            let socket = entry.socket.clone();
+            let id = self.shared.ids.fetch_add(1, Ordering::Relaxed);
+            let mut ctx = IoCtx {
+                registry: self.poll.registry(),
+                shared: &self.shared,
+                timers: &mut self.timers,
+                requeue: &mut self.requeue,
+                now: Instant::now(),
+            };
+            if let Ok(mut session) = Session::accepted(id, stream, listener_id, socket, &mut ctx) {
+                let next = session.resume(&mut ctx);
+                if next == Next::Keep {
+                    self.sessions.insert(id, session);
+                }
+            }
+        }
+    }
+
+    fn fire_timers(&mut self) {
+        let now = Instant::now();
+        while let Some(Reverse((at, id))) = self.timers.peek().copied() {
+            if at > now {
+                break;
+            }
+            self.timers.pop();
+            self.with_session(id, |s, ctx| s.on_timer(ctx));
+        }
+    }
+}

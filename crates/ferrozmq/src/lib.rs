@@ -1,0 +1,42 @@
+//! # ferrozmq — ZeroMQ in pure Rust
+//!
+//! ferrozmq speaks ZMTP 3.1 on the wire, so its sockets talk to libzmq, pyzmq, JeroMQ and
+//! NetMQ peers as equals. Its API mirrors the `zmq` crate (rust-zmq): porting is mostly an
+//! import change. Socket types, option ids, flags and error numbers equal libzmq's.
+//!
+//! ```
+//! let ctx = ferrozmq::Context::new();
+//! let rep = ctx.socket(ferrozmq::REP)?;
+//! rep.bind("tcp://127.0.0.1:*")?;
+//! let endpoint = rep.get_last_endpoint()?.unwrap();
+//!
+//! let req = ctx.socket(ferrozmq::REQ)?;
+//! req.connect(&endpoint)?;
+//! req.send("Hello", 0)?;
+//! assert_eq!(rep.recv_msg(0)?.as_str(), Some("Hello"));
+//! rep.send("World", 0)?;
+//! assert_eq!(req.recv_string(0)?.unwrap(), "World");
+//! # Ok::<(), ferrozmq::Error>(())
+//! ```
+//!
+//! How it is built — threads, pipes, the sans-IO ZMTP engine — is described in
+//! `docs/ARCHITECTURE.md`.
+
+#![deny(missing_docs)]
+
+mod context;
+mod endpoint;
+mod error;
+mod io;
+mod message;
+pub mod options;
+mod pipe;
+mod signal;
+mod socket;
+
+pub use context::Context;
+pub use error::{Error, Result};
+pub use ferrozmq_zmtp::SocketType;
+pub use message::Message;
+pub use socket::{Socket, DONTWAIT, SNDMORE};
+pub use SocketType::*;

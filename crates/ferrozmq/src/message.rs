@@ -1,0 +1,283 @@
+//! `Message`: one frame of a ZeroMQ message.
+//!
+//! Small payloads live inline (no allocation, like libzmq's 33-byte "very small messages");
+//! larger ones are reference-counted [`Bytes`], so fan-out and zero-copy receive share one
+//! buffer instead of copying it.
+
+use bytes::Bytes;
+use std::fmt;
+use std::ops::{Deref, DerefMut};
+
+/// Largest payload kept inline, as libzmq's `max_vsm_size` on 64-bit targets.
+pub(crate) const INLINE_MAX: usize = 33;
+
+#[derive(Clone)]
+enum Data {
+    Inline { len: u8, buf: [u8; INLINE_MAX] },
+    Shared(Bytes),
+    Owned(Vec<u8>),
+}
+
+/// One frame of a (possibly multipart) ZeroMQ message.
+///
+/// Build one from bytes, a string or a `Vec<u8>` (`Message::from("hello")`), or receive one with
+/// [`Socket::recv_msg`](crate::Socket::recv_msg). It dereferences to `[u8]`.
+#[derive(Clone)]
+pub struct Message {
+    data: Data,
+    more: bool,
+}
+
+impl Message {
+    /// An empty frame.
+    pub fn new() -> Message {
+        Message {
+            data: Data::Inline {
+                len: 0,
+                buf: [0; INLINE_MAX],
+            },
+            more: false,
+        }
+    }
+
+    /// A frame of `size` zero bytes, to be filled through `DerefMut`.
+    pub fn with_size(size: usize) -> Message {
+        if size <= INLINE_MAX {
+            Message {
+                data: Data::Inline {
+                    len: size as u8,
+                    buf: [0; INLINE_MAX],
+                },
+                more: false,
+            }
+        } else {
+            Message::from(vec![0u8; size])
+        }
+    }
+
+    /// A frame holding `bytes` without copying them (small payloads are copied inline).
+    pub fn from_bytes(bytes: Bytes) -> Message {
+        if bytes.len() <= INLINE_MAX {
+            Message::from(&bytes[..])
+        } else {
+            Message {
+                data: Data::Shared(bytes),
+                more: false,
+            }
+        }
+    }
+
+    /// The payload as a string, if it is valid UTF-8.
+    pub fn as_str(&self) -> Option<&str> {
+        std::str::from_utf8(self).ok()
+    }
+
+    /// True if more frames of the same message follow this one (`ZMQ_MORE`).
+    pub fn get_more(&self) -> bool {
+        self.more
+    }
+
+    pub(crate) fn set_more(&mut self, more: bool) {
+        self.more = more;
+    }
+
+    /// The payload as shareable bytes (no copy for large payloads).
+    pub fn into_bytes(self) -> Bytes {
+        match self.data {
+            Data::Inline { len, buf } => Bytes::copy_from_slice(&buf[..len as usize]),
+            Data::Shared(b) => b,
+            Data::Owned(v) => Bytes::from(v),
+        }
+    }
+
+    /// The payload as a `Vec<u8>` (no copy when the message owns a vector).
+    pub fn into_vec(self) -> Vec<u8> {
+        match self.data {
+            Data::Owned(v) => v,
+            _ => self.to_vec(),
+        }
+    }
+}
+
+impl Default for Message {
+    fn default() -> Message {
+        Message::new()
+    }
+}
+
+impl Deref for Message {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match &self.data {
+            Data::Inline { len, buf } => &buf[..*len as usize],
+            Data::Shared(b) => b,
+            Data::Owned(v) => v,
+        }
+    }
+}
+
+impl DerefMut for Message {
+    fn deref_mut(&mut self) -> &mut [u8] {
+        if let Data::Shared(b) = &self.data {
+            // Shared buffers are immutable; take a private copy to mutate.
+            self.data = Data::Owned(b.to_vec());
+        }
+        match &mut self.data {
+            Data::Inline { len, buf } => &mut buf[..*len as usize],
+            Data::Owned(v) => v,
+            Data::Shared(_) => unreachable!("converted to an owned buffer above"),
+        }
+    }
+}
+
+impl AsRef<[u8]> for Message {
+    fn as_ref(&self) -> &[u8] {
+        self
+    }
+}
+
+impl PartialEq for Message {
+    fn eq(&self, other: &Message) -> bool {
+        self[..] == other[..]
+    }
+}
+
+impl Eq for Message {}
+
+impl fmt::Debug for Message {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Message")
+            .field("data", &&self[..])
+            .field("more", &self.more)
+            .finish()
+    }
+}
+
+impl From<&[u8]> for Message {
+    fn from(data: &[u8]) -> Message {
+        if data.len() <= INLINE_MAX {
+            let mut buf = [0u8; INLINE_MAX];
+            buf[..data.len()].copy_from_slice(data);
+            Message {
+                data: Data::Inline {
+                    len: data.len() as u8,
+                    buf,
+                },
+                more: false,
+            }
+        } else {
+            Message {
+                data: Data::Owned(data.to_vec()),
+                more: false,
+            }
+        }
+    }
+}
+
+impl From<Vec<u8>> for Message {
+    fn from(data: Vec<u8>) -> Message {
+        if data.len() <= INLINE_MAX {
+            Message::from(&data[..])
+        } else {
+            Message {
+                data: Data::Owned(data),
+                more: false,
+            }
+        }
+    }
+}
+
+impl From<Bytes> for Message {
+    fn from(data: Bytes) -> Message {
+        Message::from_bytes(data)
+    }
+}
+
+impl From<Box<[u8]>> for Message {
+    fn from(data: Box<[u8]>) -> Message {
+        Message::from(data.into_vec())
+    }
+}
+
+impl From<&str> for Message {
+    fn from(data: &str) -> Message {
+        Message::from(data.as_bytes())
+    }
+}
+
+impl From<String> for Message {
+    fn from(data: String) -> Message {
+        Message::from(data.into_bytes())
+    }
+}
+
+impl From<&String> for Message {
+    fn from(data: &String) -> Message {
+        Message::from(data.as_bytes())
+    }
+}
+
+impl<const N: usize> From<&[u8; N]> for Message {
+    fn from(data: &[u8; N]) -> Message {
+        Message::from(&data[..])
+    }
+}
+
+impl From<&Vec<u8>> for Message {
+    fn from(data: &Vec<u8>) -> Message {
+        Message::from(&data[..])
+    }
+}
+
+impl From<&Message> for Message {
+    fn from(msg: &Message) -> Message {
+        let mut copy = msg.clone();
+        copy.more = false;
+        copy
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_payloads_are_inline_and_large_ones_shared() {
+        let small = Message::from(&[7u8; INLINE_MAX][..]);
+        assert!(matches!(small.data, Data::Inline { .. }));
+        let big = Message::from_bytes(Bytes::from(vec![1u8; 100]));
+        assert!(matches!(big.data, Data::Shared(_)));
+        assert_eq!(big.len(), 100);
+        assert_eq!(small.len(), INLINE_MAX);
+    }
+
+    #[test]
+    fn with_size_is_writable() {
+        for size in [0, 5, INLINE_MAX, INLINE_MAX + 1, 5000] {
+            let mut m = Message::with_size(size);
+            assert_eq!(m.len(), size);
+            if size > 0 {
+                m[size - 1] = 9;
+                assert_eq!(m[size - 1], 9);
+            }
+        }
+    }
+
+    #[test]
+    fn shared_payload_mutation_copies() {
+        let shared = Bytes::from(vec![1u8; 64]);
+        let mut m = Message::from_bytes(shared.clone());
+        m[0] = 2;
+        assert_eq!(shared[0], 1);
+        assert_eq!(m[0], 2);
+    }
+
+    #[test]
+    fn conversions_round_trip() {
+        assert_eq!(Message::from("hi").as_str(), Some("hi"));
+        assert_eq!(Message::from(vec![0xff; 40]).into_vec(), vec![0xff; 40]);
+        assert_eq!(&Message::from(b"abc").into_bytes()[..], b"abc");
+        assert_eq!(Message::from(vec![1, 2]), Message::from(&[1u8, 2][..]));
+    }
+}

@@ -1,0 +1,127 @@
+//! Socket options: libzmq's ids, defaults and validity rules.
+//!
+//! Most options are snapshotted when `bind`/`connect` is called and apply to the connections
+//! made through that endpoint, as in libzmq; LINGER is read when a socket closes.
+
+use crate::error::{Error, Result};
+
+/// libzmq's option ids (`zmq.h`), for `get_option`/`set_option`-style callers and the C ABI.
+#[allow(missing_docs)]
+pub mod ids {
+    pub const ROUTING_ID: i32 = 5;
+    pub const SNDBUF: i32 = 11;
+    pub const RCVBUF: i32 = 12;
+    pub const RCVMORE: i32 = 13;
+    pub const TYPE: i32 = 16;
+    pub const LINGER: i32 = 17;
+    pub const RECONNECT_IVL: i32 = 18;
+    pub const BACKLOG: i32 = 19;
+    pub const RECONNECT_IVL_MAX: i32 = 21;
+    pub const MAXMSGSIZE: i32 = 22;
+    pub const SNDHWM: i32 = 23;
+    pub const RCVHWM: i32 = 24;
+    pub const RCVTIMEO: i32 = 27;
+    pub const SNDTIMEO: i32 = 28;
+    pub const LAST_ENDPOINT: i32 = 32;
+    pub const IPV6: i32 = 42;
+    pub const HANDSHAKE_IVL: i32 = 66;
+}
+
+/// The option values of one socket.
+#[derive(Clone, Debug)]
+pub(crate) struct Options {
+    pub sndhwm: i32,
+    pub rcvhwm: i32,
+    pub linger: i32,
+    pub sndtimeo: i32,
+    pub rcvtimeo: i32,
+    pub reconnect_ivl: i32,
+    pub reconnect_ivl_max: i32,
+    pub maxmsgsize: i64,
+    pub routing_id: Vec<u8>,
+    pub ipv6: bool,
+    pub backlog: i32,
+    pub sndbuf: i32,
+    pub rcvbuf: i32,
+    pub handshake_ivl: i32,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            sndhwm: 1000,
+            rcvhwm: 1000,
+            linger: -1,
+            sndtimeo: -1,
+            rcvtimeo: -1,
+            reconnect_ivl: 100,
+            reconnect_ivl_max: 0,
+            maxmsgsize: -1,
+            routing_id: Vec::new(),
+            ipv6: false,
+            backlog: 100,
+            sndbuf: -1,
+            rcvbuf: -1,
+            handshake_ivl: 30_000,
+        }
+    }
+}
+
+impl Options {
+    /// MAXMSGSIZE as the engine wants it: None when unlimited.
+    pub(crate) fn max_msg_size(&self) -> Option<u64> {
+        u64::try_from(self.maxmsgsize).ok()
+    }
+}
+
+/// Validates a non-negative integer option (HWMs, BACKLOG).
+pub(crate) fn non_negative(value: i32) -> Result<i32> {
+    if value < 0 {
+        Err(Error::EINVAL)
+    } else {
+        Ok(value)
+    }
+}
+
+/// Validates an option where -1 means "infinite/default" and other negatives are invalid
+/// (LINGER, timeouts, buffer sizes, RECONNECT_IVL).
+pub(crate) fn minus_one_or_more(value: i32) -> Result<i32> {
+    if value < -1 {
+        Err(Error::EINVAL)
+    } else {
+        Ok(value)
+    }
+}
+
+/// Validates a routing id: 1 to 255 bytes, as libzmq requires.
+pub(crate) fn routing_id(value: &[u8]) -> Result<Vec<u8>> {
+    if value.is_empty() || value.len() > 255 {
+        Err(Error::EINVAL)
+    } else {
+        Ok(value.to_vec())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_libzmqs() {
+        let o = Options::default();
+        assert_eq!((o.sndhwm, o.rcvhwm, o.linger), (1000, 1000, -1));
+        assert_eq!((o.reconnect_ivl, o.reconnect_ivl_max), (100, 0));
+        assert_eq!((o.backlog, o.maxmsgsize), (100, -1));
+        assert_eq!(o.max_msg_size(), None);
+    }
+
+    #[test]
+    fn validation() {
+        assert_eq!(non_negative(-1), Err(Error::EINVAL));
+        assert_eq!(minus_one_or_more(-1), Ok(-1));
+        assert_eq!(minus_one_or_more(-2), Err(Error::EINVAL));
+        assert_eq!(routing_id(b""), Err(Error::EINVAL));
+        assert_eq!(routing_id(&[1; 256]), Err(Error::EINVAL));
+        assert!(routing_id(&[1; 255]).is_ok());
+    }
+}

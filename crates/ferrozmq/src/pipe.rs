@@ -1,0 +1,372 @@
+//! Pipes: the lock-free queues between a socket and one peer (a session in an I/O thread).
+//!
+//! A pipe has two directions, each a lock-free queue of whole messages ([`Parcel`]s), so a
+//! multipart message is visible to the reader all at once or not at all. The high-water mark
+//! counts whole messages, as libzmq's does.
+//!
+//! Concurrency contract (libzmq's ypipe idea): each direction has exactly one writer and one
+//! reader. A reader that finds its queue empty sets `reader_waiting` and re-checks; a writer
+//! notifies the reader only if that flag is set. A writer that finds the queue at its
+//! high-water mark sets `writer_waiting` and re-checks; the reader notifies it only then. So a
+//! stream of messages costs no wake-ups and no syscalls while both sides are busy. The SeqCst
+//! fences between "publish" and "check the other side's flag" make the two re-checks sound
+//! (either the re-check sees the data, or the other side sees the flag).
+
+use crate::message::Message;
+use crossbeam_queue::SegQueue;
+use std::sync::atomic::{fence, AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+
+/// One whole message in flight: every frame, in order. Frame `more` flags are not relied on.
+#[derive(Debug)]
+pub(crate) enum Parcel {
+    /// A single-frame message, the common case: no vector allocation.
+    One(Message),
+    /// A multipart message.
+    Multi(Vec<Message>),
+}
+
+impl Parcel {
+    /// Builds a parcel from frames, avoiding a vector for single-frame messages.
+    pub(crate) fn from_frames(mut frames: Vec<Message>) -> Parcel {
+        if frames.len() == 1 {
+            if let Some(frame) = frames.pop() {
+                return Parcel::One(frame);
+            }
+        }
+        Parcel::Multi(frames)
+    }
+}
+
+/// Who to tell when a pipe end needs its owner's attention (data arrived, room freed, closed).
+pub(crate) trait Notify: Send + Sync {
+    /// Wakes the owner of one end of pipe `pipe_id`.
+    fn notify(&self, pipe_id: u64);
+}
+
+struct Direction {
+    queue: SegQueue<Parcel>,
+    /// High-water mark in messages; 0 = unlimited.
+    hwm: u64,
+    /// Messages the reader has taken so far (its credit to the writer).
+    read_count: AtomicU64,
+    reader_waiting: AtomicBool,
+    writer_waiting: AtomicBool,
+}
+
+impl Direction {
+    fn new(hwm: u64) -> Direction {
+        Direction {
+            queue: SegQueue::new(),
+            hwm,
+            read_count: AtomicU64::new(0),
+            reader_waiting: AtomicBool::new(false),
+            writer_waiting: AtomicBool::new(false),
+        }
+    }
+}
+
+struct Shared {
+    id: u64,
+    /// Written by the socket side, read by the peer side.
+    outbound: Direction,
+    /// Written by the peer side, read by the socket side.
+    inbound: Direction,
+    socket_closed: AtomicBool,
+    peer_closed: AtomicBool,
+    notify_socket: Arc<dyn Notify>,
+    notify_peer: Arc<dyn Notify>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Side {
+    Socket,
+    Peer,
+}
+
+/// One end of a pipe, owned by one thread. Dropping it closes that end and tells the other.
+pub(crate) struct PipeEnd {
+    shared: Arc<Shared>,
+    side: Side,
+    written: u64,
+    read: u64,
+    credit_step: u64,
+    /// Last read count seen from the reader, so a writer below its HWM touches no shared line.
+    known_read: u64,
+}
+
+/// Creates a pipe with id `id`: `out_hwm` bounds socket → peer, `in_hwm` bounds peer → socket.
+pub(crate) fn pipe(
+    id: u64,
+    out_hwm: u64,
+    in_hwm: u64,
+    notify_socket: Arc<dyn Notify>,
+    notify_peer: Arc<dyn Notify>,
+) -> (PipeEnd, PipeEnd) {
+    let shared = Arc::new(Shared {
+        id,
+        outbound: Direction::new(out_hwm),
+        inbound: Direction::new(in_hwm),
+        socket_closed: AtomicBool::new(false),
+        peer_closed: AtomicBool::new(false),
+        notify_socket,
+        notify_peer,
+    });
+    let end = |side: Side| {
+        let reading = reading(&shared, side);
+        PipeEnd {
+            shared: shared.clone(),
+            side,
+            written: 0,
+            read: 0,
+            credit_step: ((reading.hwm + 1) / 2).max(1),
+            known_read: 0,
+        }
+    };
+    (end(Side::Socket), end(Side::Peer))
+}
+
+/// The direction `side` writes to.
+fn writing(shared: &Shared, side: Side) -> &Direction {
+    match side {
+        Side::Socket => &shared.outbound,
+        Side::Peer => &shared.inbound,
+    }
+}
+
+/// The direction `side` reads from.
+fn reading(shared: &Shared, side: Side) -> &Direction {
+    match side {
+        Side::Socket => &shared.inbound,
+        Side::Peer => &shared.outbound,
+    }
+}
+
+impl PipeEnd {
+    /// The pipe's id, shared by both ends.
+    pub(crate) fn id(&self) -> u64 {
+        self.shared.id
+    }
+
+    fn reading(&self) -> &Direction {
+        reading(&self.shared, self.side)
+    }
+
+    fn my_closed_flag(&self) -> &AtomicBool {
+        match self.side {
+            Side::Socket => &self.shared.socket_closed,
+            Side::Peer => &self.shared.peer_closed,
+        }
+    }
+
+    fn other_closed_flag(&self) -> &AtomicBool {
+        match self.side {
+            Side::Socket => &self.shared.peer_closed,
+            Side::Peer => &self.shared.socket_closed,
+        }
+    }
+
+    fn notify_other(&self) {
+        match self.side {
+            Side::Socket => self.shared.notify_peer.notify(self.shared.id),
+            Side::Peer => self.shared.notify_socket.notify(self.shared.id),
+        }
+    }
+
+    /// True if the other end has been closed (it will neither read nor write any more, but
+    /// what it wrote before closing can still be read).
+    pub(crate) fn is_other_closed(&self) -> bool {
+        self.other_closed_flag().load(Ordering::Acquire)
+    }
+
+    /// True if one more message can be written without passing the high-water mark. When it
+    /// cannot, the reader is asked to notify us once it has made room.
+    pub(crate) fn check_write(&mut self) -> bool {
+        let dir = writing(&self.shared, self.side);
+        if dir.hwm == 0 || self.written - self.known_read < dir.hwm {
+            return true;
+        }
+        let fresh = dir.read_count.load(Ordering::Acquire);
+        self.known_read = fresh;
+        if self.written - fresh < dir.hwm {
+            return true;
+        }
+        dir.writer_waiting.store(true, Ordering::SeqCst);
+        fence(Ordering::SeqCst);
+        let fresh = dir.read_count.load(Ordering::SeqCst);
+        self.known_read = fresh;
+        if self.written - fresh < dir.hwm {
+            dir.writer_waiting.store(false, Ordering::Relaxed);
+            return true;
+        }
+        false
+    }
+
+    /// Queues one whole message (the caller checked the high-water mark where the pattern
+    /// requires it) and wakes the reader if it was waiting.
+    pub(crate) fn write(&mut self, parcel: Parcel) {
+        let dir = writing(&self.shared, self.side);
+        dir.queue.push(parcel);
+        self.written += 1;
+        fence(Ordering::SeqCst);
+        if dir.reader_waiting.load(Ordering::Relaxed)
+            && dir.reader_waiting.swap(false, Ordering::AcqRel)
+        {
+            self.notify_other();
+        }
+    }
+
+    /// Takes the next whole message, if any. When there is none, the writer is asked to
+    /// notify us when it writes again.
+    pub(crate) fn read(&mut self) -> Option<Parcel> {
+        let dir = reading(&self.shared, self.side);
+        let parcel = match dir.queue.pop() {
+            Some(p) => p,
+            None => {
+                dir.reader_waiting.store(true, Ordering::SeqCst);
+                fence(Ordering::SeqCst);
+                match dir.queue.pop() {
+                    Some(p) => {
+                        dir.reader_waiting.store(false, Ordering::Relaxed);
+                        p
+                    }
+                    None => {
+                        self.release_writer();
+                        return None;
+                    }
+                }
+            }
+        };
+        self.read += 1;
+        dir.read_count.store(self.read, Ordering::Release);
+        if self.read % self.credit_step == 0 {
+            self.release_writer();
+        }
+        Some(parcel)
+    }
+
+    fn release_writer(&self) {
+        let dir = self.reading();
+        fence(Ordering::SeqCst);
+        if dir.writer_waiting.load(Ordering::Relaxed)
+            && dir.writer_waiting.swap(false, Ordering::AcqRel)
+        {
+            self.notify_other();
+        }
+    }
+
+    /// True if nothing is queued for this end to read.
+    pub(crate) fn is_read_empty(&self) -> bool {
+        self.reading().queue.is_empty()
+    }
+
+    /// True once the other end closed and everything it wrote has been read.
+    pub(crate) fn is_finished(&self) -> bool {
+        self.is_other_closed() && self.is_read_empty()
+    }
+}
+
+impl Drop for PipeEnd {
+    fn drop(&mut self) {
+        self.my_closed_flag().store(true, Ordering::SeqCst);
+        self.notify_other();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicUsize;
+
+    #[derive(Default)]
+    struct Count(AtomicUsize);
+    impl Notify for Count {
+        fn notify(&self, _: u64) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    fn msg(s: &str) -> Parcel {
+        Parcel::One(Message::from(s))
+    }
+
+    #[test]
+    fn hwm_counts_whole_messages_and_credit_frees_room() {
+        let (sock_n, peer_n) = (Arc::new(Count::default()), Arc::new(Count::default()));
+        let (mut s, mut p) = pipe(1, 2, 2, sock_n.clone(), peer_n.clone());
+        assert!(s.check_write());
+        s.write(Parcel::Multi(vec![Message::from("a"), Message::from("b")]));
+        assert!(s.check_write());
+        s.write(msg("c"));
+        assert!(!s.check_write(), "two whole messages fill an HWM of 2");
+        assert!(matches!(p.read(), Some(Parcel::Multi(v)) if v.len() == 2));
+        assert_eq!(sock_n.0.load(Ordering::SeqCst), 1, "the waiting writer was woken");
+        assert!(s.check_write());
+    }
+
+    #[test]
+    fn reader_is_woken_only_when_it_waits() {
+        let (sock_n, peer_n) = (Arc::new(Count::default()), Arc::new(Count::default()));
+        let (mut s, mut p) = pipe(1, 0, 0, sock_n, peer_n.clone());
+        s.write(msg("1"));
+        assert_eq!(peer_n.0.load(Ordering::SeqCst), 0);
+        assert!(p.read().is_some());
+        assert!(p.read().is_none());
+        s.write(msg("2"));
+        s.write(msg("3"));
+        assert_eq!(peer_n.0.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn closing_one_end_is_seen_after_draining() {
+        let (sock_n, peer_n) = (Arc::new(Count::default()), Arc::new(Count::default()));
+        let (mut s, p) = pipe(1, 0, 0, sock_n, peer_n.clone());
+        drop(p);
+        assert!(s.is_other_closed());
+        assert!(s.is_finished());
+        let (s2, mut p2) = pipe(2, 0, 0, Arc::new(Count::default()), peer_n);
+        let mut s2 = s2;
+        s2.write(msg("last"));
+        drop(s2);
+        assert!(!p2.is_finished());
+        assert!(p2.read().is_some());
+        assert!(p2.is_finished());
+        drop(s);
+    }
+
+    #[test]
+    fn concurrent_stream_loses_nothing() {
+        struct Wake(crate::signal::Signaler);
+        impl Notify for Wake {
+            fn notify(&self, _: u64) {
+                self.0.signal();
+            }
+        }
+        let reader_wake = Arc::new(Wake(Default::default()));
+        let writer_wake = Arc::new(Wake(Default::default()));
+        let (mut s, mut p) = pipe(1, 10, 10, writer_wake.clone(), reader_wake.clone());
+        const N: usize = 20_000;
+        let reader = std::thread::spawn(move || {
+            let mut got = 0usize;
+            while got < N {
+                match p.read() {
+                    Some(Parcel::One(m)) => {
+                        assert_eq!(m.as_str(), Some(got.to_string().as_str()));
+                        got += 1;
+                    }
+                    Some(Parcel::Multi(_)) => panic!("unexpected multipart"),
+                    None => {
+                        reader_wake.0.wait(None);
+                    }
+                }
+            }
+        });
+        for i in 0..N {
+            while !s.check_write() {
+                writer_wake.0.wait(None);
+            }
+            s.write(msg(&i.to_string()));
+        }
+        reader.join().unwrap();
+    }
+}

@@ -1,0 +1,620 @@
+//! `Socket`: a ZeroMQ socket of one type, used from one thread at a time.
+//!
+//! The socket owns its pipe ends and its pattern (routing rules); it does no I/O itself. A
+//! blocking call that cannot proceed sleeps on the socket's signaler until a pipe, an I/O
+//! thread or context termination wakes it.
+
+mod active_set;
+mod fq;
+mod lb;
+mod pair;
+mod pattern;
+mod pipeline;
+mod pipes;
+mod rep;
+mod req;
+mod shared;
+
+pub(crate) use shared::SocketShared;
+
+use crate::context::Context;
+use crate::endpoint::{self, Endpoint, IpcAddress};
+use crate::error::{Error, Result};
+use crate::io::{self, ConnectTarget, IoCommand, IoShared, SocketLink};
+use crate::message::Message;
+use crate::options::{self, Options};
+use crate::pipe::{self, Notify, Parcel};
+use ferrozmq_zmtp::SocketType;
+use pattern::Pattern;
+use pipes::Pipes;
+use shared::SocketCommand;
+use std::cell::RefCell;
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Send or receive without blocking: EAGAIN instead of waiting (`ZMQ_DONTWAIT`).
+pub const DONTWAIT: i32 = 1;
+/// More frames of the same message follow this one (`ZMQ_SNDMORE`).
+pub const SNDMORE: i32 = 2;
+
+/// A ZeroMQ socket.
+///
+/// Like libzmq's, a socket must be used by one thread at a time: it is `Send` (move it to
+/// another thread) but not `Sync`. Dropping it closes it; messages still queued are delivered
+/// in the background for up to LINGER milliseconds (default: until delivered).
+///
+/// ```
+/// let ctx = ferrozmq::Context::new();
+/// let pull = ctx.socket(ferrozmq::PULL)?;
+/// pull.bind("tcp://127.0.0.1:*")?;
+/// let endpoint = pull.get_last_endpoint()?.unwrap();
+/// let push = ctx.socket(ferrozmq::PUSH)?;
+/// push.connect(&endpoint)?;
+/// push.send("hello", 0)?;
+/// assert_eq!(pull.recv_string(0)?.unwrap(), "hello");
+/// # Ok::<(), ferrozmq::Error>(())
+/// ```
+pub struct Socket {
+    core: RefCell<Core>,
+}
+
+struct Bound {
+    /// The endpoint as given to `bind`, and as resolved (`get_last_endpoint`).
+    requested: String,
+    resolved: String,
+    listener: u64,
+    io: Arc<IoShared>,
+}
+
+struct Connected {
+    endpoint: String,
+    pipe: u64,
+}
+
+struct Core {
+    ctx: Context,
+    shared: Arc<SocketShared>,
+    socket_type: SocketType,
+    options: Options,
+    pattern: Box<dyn Pattern>,
+    pipes: Pipes,
+    /// Which listener each accepted pipe came through (for `unbind`).
+    pipe_listener: HashMap<u64, u64>,
+    commands: Vec<SocketCommand>,
+    /// Frames of an outgoing message waiting for its last frame.
+    outgoing: Vec<Message>,
+    /// Frames of the current incoming message not yet handed out.
+    incoming: VecDeque<Message>,
+    rcvmore: bool,
+    bound: Vec<Bound>,
+    connected: Vec<Connected>,
+    last_endpoint: String,
+}
+
+impl Socket {
+    pub(crate) fn new(ctx: Context, socket_type: SocketType) -> Result<Socket> {
+        let pattern: Box<dyn Pattern> = match socket_type {
+            SocketType::PAIR => Box::<pair::Pair>::default(),
+            SocketType::PUSH => Box::<pipeline::Push>::default(),
+            SocketType::PULL => Box::<pipeline::Pull>::default(),
+            SocketType::REQ => Box::<req::Req>::default(),
+            SocketType::REP => Box::<rep::Rep>::default(),
+            _ => return Err(Error::EINVAL),
+        };
+        let options = Options::default();
+        let shared = Arc::new(SocketShared::new(options.linger));
+        ctx.inner().register_socket(&shared)?;
+        Ok(Socket {
+            core: RefCell::new(Core {
+                ctx,
+                shared,
+                socket_type,
+                options,
+                pattern,
+                pipes: Pipes::default(),
+                pipe_listener: HashMap::new(),
+                commands: Vec::new(),
+                outgoing: Vec::new(),
+                incoming: VecDeque::new(),
+                rcvmore: false,
+                bound: Vec::new(),
+                connected: Vec::new(),
+                last_endpoint: String::new(),
+            }),
+        })
+    }
+
+    fn core(&self) -> std::cell::RefMut<'_, Core> {
+        self.core.borrow_mut()
+    }
+
+    /// Accepts connections on `endpoint` (`tcp://…`, `ipc://…`).
+    pub fn bind(&self, endpoint: &str) -> Result<()> {
+        self.core().bind(endpoint)
+    }
+
+    /// Connects to `endpoint`. The peer need not be there yet: messages queue and the
+    /// connection is retried every RECONNECT_IVL until it succeeds.
+    pub fn connect(&self, endpoint: &str) -> Result<()> {
+        self.core().connect(endpoint)
+    }
+
+    /// Stops accepting on an endpoint given to `bind` (or as `get_last_endpoint` reported it)
+    /// and closes the connections accepted through it.
+    pub fn unbind(&self, endpoint: &str) -> Result<()> {
+        self.core().unbind(endpoint)
+    }
+
+    /// Drops the connection made by `connect(endpoint)`; what is queued for it is delivered
+    /// within LINGER.
+    pub fn disconnect(&self, endpoint: &str) -> Result<()> {
+        self.core().disconnect(endpoint)
+    }
+
+    /// Sends one frame; with `SNDMORE` in `flags` more frames of the same message follow.
+    /// A multipart message is delivered whole or not at all.
+    pub fn send<T: Into<Message>>(&self, data: T, flags: i32) -> Result<()> {
+        self.core().send(data.into(), flags)
+    }
+
+    /// Sends every item as one frame of one message.
+    pub fn send_multipart<I, T>(&self, frames: I, flags: i32) -> Result<()>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<Message>,
+    {
+        let mut core = self.core();
+        let mut frames = frames.into_iter().peekable();
+        while let Some(frame) = frames.next() {
+            let more = if frames.peek().is_some() { SNDMORE } else { 0 };
+            core.send(frame.into(), flags | more)?;
+        }
+        Ok(())
+    }
+
+    /// Receives one frame into `msg`.
+    pub fn recv(&self, msg: &mut Message, flags: i32) -> Result<()> {
+        *msg = self.core().recv(flags)?;
+        Ok(())
+    }
+
+    /// Receives one frame.
+    pub fn recv_msg(&self, flags: i32) -> Result<Message> {
+        self.core().recv(flags)
+    }
+
+    /// Receives one frame as bytes.
+    pub fn recv_bytes(&self, flags: i32) -> Result<Vec<u8>> {
+        Ok(self.core().recv(flags)?.into_vec())
+    }
+
+    /// Receives one frame as a string, or its bytes if it is not UTF-8.
+    pub fn recv_string(&self, flags: i32) -> Result<std::result::Result<String, Vec<u8>>> {
+        let bytes = self.recv_bytes(flags)?;
+        Ok(String::from_utf8(bytes).map_err(|e| e.into_bytes()))
+    }
+
+    /// Receives every frame of the next message.
+    pub fn recv_multipart(&self, flags: i32) -> Result<Vec<Vec<u8>>> {
+        let mut core = self.core();
+        let mut frames = vec![core.recv(flags)?.into_vec()];
+        while core.rcvmore {
+            frames.push(core.recv(flags)?.into_vec());
+        }
+        Ok(frames)
+    }
+
+    /// Receives one frame into `buf`, truncating it if it is longer; returns its full size.
+    pub fn recv_into(&self, buf: &mut [u8], flags: i32) -> Result<usize> {
+        let msg = self.core().recv(flags)?;
+        let n = msg.len().min(buf.len());
+        buf[..n].copy_from_slice(&msg[..n]);
+        Ok(msg.len())
+    }
+
+    /// True if the last frame received has more frames after it (`ZMQ_RCVMORE`).
+    pub fn get_rcvmore(&self) -> Result<bool> {
+        Ok(self.core().rcvmore)
+    }
+
+    /// The socket's type (`ZMQ_TYPE`).
+    pub fn get_socket_type(&self) -> Result<SocketType> {
+        Ok(self.core().socket_type)
+    }
+
+    /// The endpoint last bound or connected, with wildcards resolved (`ZMQ_LAST_ENDPOINT`).
+    pub fn get_last_endpoint(&self) -> Result<std::result::Result<String, Vec<u8>>> {
+        Ok(Ok(self.core().last_endpoint.clone()))
+    }
+}
+
+macro_rules! int_option {
+    ($(#[$doc:meta])* $get:ident, $set:ident, $field:ident, $check:path) => {
+        impl Socket {
+            $(#[$doc])*
+            pub fn $get(&self) -> Result<i32> {
+                Ok(self.core().options.$field)
+            }
+            $(#[$doc])*
+            pub fn $set(&self, value: i32) -> Result<()> {
+                self.core().options.$field = $check(value)?;
+                Ok(())
+            }
+        }
+    };
+}
+
+int_option!(
+    /// High-water mark for outgoing messages per peer (`ZMQ_SNDHWM`, default 1000, 0 = none).
+    get_sndhwm, set_sndhwm, sndhwm, options::non_negative
+);
+int_option!(
+    /// High-water mark for incoming messages per peer (`ZMQ_RCVHWM`, default 1000, 0 = none).
+    get_rcvhwm, set_rcvhwm, rcvhwm, options::non_negative
+);
+int_option!(
+    /// Send timeout in ms (`ZMQ_SNDTIMEO`, -1 = block forever): EAGAIN when it expires.
+    get_sndtimeo, set_sndtimeo, sndtimeo, options::minus_one_or_more
+);
+int_option!(
+    /// Receive timeout in ms (`ZMQ_RCVTIMEO`, -1 = block forever): EAGAIN when it expires.
+    get_rcvtimeo, set_rcvtimeo, rcvtimeo, options::minus_one_or_more
+);
+int_option!(
+    /// First reconnect interval in ms (`ZMQ_RECONNECT_IVL`, default 100, -1 = never).
+    get_reconnect_ivl, set_reconnect_ivl, reconnect_ivl, options::minus_one_or_more
+);
+int_option!(
+    /// Largest reconnect interval in ms; the interval doubles up to it (`ZMQ_RECONNECT_IVL_MAX`).
+    get_reconnect_ivl_max, set_reconnect_ivl_max, reconnect_ivl_max, options::non_negative
+);
+int_option!(
+    /// Pending-connection queue length of listeners (`ZMQ_BACKLOG`, default 100).
+    get_backlog, set_backlog, backlog, options::non_negative
+);
+int_option!(
+    /// Kernel send buffer size in bytes (`ZMQ_SNDBUF`, -1 = the OS default).
+    get_sndbuf, set_sndbuf, sndbuf, options::minus_one_or_more
+);
+int_option!(
+    /// Kernel receive buffer size in bytes (`ZMQ_RCVBUF`, -1 = the OS default).
+    get_rcvbuf, set_rcvbuf, rcvbuf, options::minus_one_or_more
+);
+int_option!(
+    /// Time allowed for a connection's handshake in ms (`ZMQ_HANDSHAKE_IVL`, default 30000,
+    /// 0 = unlimited); a peer that does not complete it is disconnected.
+    get_handshake_ivl, set_handshake_ivl, handshake_ivl, options::non_negative
+);
+
+impl Socket {
+    /// How long queued messages are kept after close, in ms (`ZMQ_LINGER`, -1 = until sent).
+    pub fn get_linger(&self) -> Result<i32> {
+        Ok(self.core().options.linger)
+    }
+
+    /// How long queued messages are kept after close, in ms (`ZMQ_LINGER`, -1 = until sent).
+    pub fn set_linger(&self, value: i32) -> Result<()> {
+        let mut core = self.core();
+        core.options.linger = options::minus_one_or_more(value)?;
+        core.shared.set_linger(value);
+        Ok(())
+    }
+
+    /// Largest inbound message in bytes (`ZMQ_MAXMSGSIZE`, -1 = no limit); a peer sending a
+    /// larger one is disconnected.
+    pub fn get_maxmsgsize(&self) -> Result<i64> {
+        Ok(self.core().options.maxmsgsize)
+    }
+
+    /// Largest inbound message in bytes (`ZMQ_MAXMSGSIZE`, -1 = no limit).
+    pub fn set_maxmsgsize(&self, value: i64) -> Result<()> {
+        if value < -1 {
+            return Err(Error::EINVAL);
+        }
+        self.core().options.maxmsgsize = value;
+        Ok(())
+    }
+
+    /// The routing id sent to peers (`ZMQ_ROUTING_ID`, alias IDENTITY).
+    pub fn get_identity(&self) -> Result<Vec<u8>> {
+        Ok(self.core().options.routing_id.clone())
+    }
+
+    /// The routing id sent to peers: 1 to 255 bytes (`ZMQ_ROUTING_ID`).
+    pub fn set_identity(&self, value: &[u8]) -> Result<()> {
+        self.core().options.routing_id = options::routing_id(value)?;
+        Ok(())
+    }
+
+    /// Whether tcp endpoints may use IPv6 (`ZMQ_IPV6`, default false).
+    pub fn is_ipv6(&self) -> Result<bool> {
+        Ok(self.core().options.ipv6)
+    }
+
+    /// Whether tcp endpoints may use IPv6 (`ZMQ_IPV6`).
+    pub fn set_ipv6(&self, value: bool) -> Result<()> {
+        self.core().options.ipv6 = value;
+        Ok(())
+    }
+}
+
+impl Core {
+    fn check_term(&self) -> Result<()> {
+        if self.ctx.inner().is_terminating() {
+            Err(Error::ETERM)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn link(&self) -> SocketLink {
+        SocketLink {
+            shared: self.shared.clone(),
+            options: Arc::new(self.options.clone()),
+            socket_type: self.socket_type,
+        }
+    }
+
+    fn bind(&mut self, requested: &str) -> Result<()> {
+        self.check_term()?;
+        let (listener, resolved, ipc_path) = match Endpoint::parse(requested)? {
+            Endpoint::Tcp { host, port } => {
+                let addr = endpoint::resolve_bind(&host, port, self.options.ipv6)?;
+                let (listener, bound) = io::bind_tcp(addr, &self.options)?;
+                let resolved = match bound {
+                    std::net::SocketAddr::V4(a) => format!("tcp://{}:{}", a.ip(), a.port()),
+                    std::net::SocketAddr::V6(a) => format!("tcp://[{}]:{}", a.ip(), a.port()),
+                };
+                (listener, resolved, None)
+            }
+            Endpoint::Ipc(address) => {
+                let (listener, public, path) = io::bind_ipc(&address)?;
+                let resolved = match public {
+                    IpcAddress::Path(p) => format!("ipc://{}", p.display()),
+                    IpcAddress::Abstract(name) => {
+                        format!("ipc://@{}", String::from_utf8_lossy(&name))
+                    }
+                    IpcAddress::Wildcard => return Err(Error::EINVAL),
+                };
+                (listener, resolved, path)
+            }
+            Endpoint::Inproc(_) => return Err(Error::EPROTONOSUPPORT),
+        };
+        let io = self.ctx.inner().choose_io_thread()?;
+        let id = self.ctx.inner().next_id();
+        io.send(IoCommand::Listen {
+            id,
+            listener,
+            socket: self.link(),
+            ipc_path,
+        });
+        self.bound.push(Bound {
+            requested: requested.to_string(),
+            resolved: resolved.clone(),
+            listener: id,
+            io,
+        });
+        self.last_endpoint = resolved;
+        Ok(())
+    }
+
+    fn connect(&mut self, requested: &str) -> Result<()> {
+        self.check_term()?;
+        let target = match Endpoint::parse(requested)? {
+            Endpoint::Tcp { host, port } => {
+                ConnectTarget::Tcp(endpoint::resolve_connect(&host, port, self.options.ipv6)?)
+            }
+            Endpoint::Ipc(IpcAddress::Wildcard) => return Err(Error::EINVAL),
+            Endpoint::Ipc(address) => ConnectTarget::Ipc(address),
+            Endpoint::Inproc(_) => return Err(Error::EPROTONOSUPPORT),
+        };
+        let io = self.ctx.inner().choose_io_thread()?;
+        let id = self.ctx.inner().next_id();
+        let notify_socket: Arc<dyn Notify> = self.shared.clone();
+        let notify_session: Arc<dyn Notify> = io.clone();
+        let (socket_end, session_end) = pipe::pipe(
+            id,
+            self.options.sndhwm as u64,
+            self.options.rcvhwm as u64,
+            notify_socket,
+            notify_session,
+        );
+        if self.pattern.attach(id) {
+            self.pipes.insert(socket_end);
+        }
+        io.send(IoCommand::Connect {
+            id,
+            target,
+            pipe: session_end,
+            socket: self.link(),
+        });
+        self.connected.push(Connected {
+            endpoint: requested.to_string(),
+            pipe: id,
+        });
+        self.last_endpoint = requested.to_string();
+        Ok(())
+    }
+
+    fn unbind(&mut self, endpoint: &str) -> Result<()> {
+        self.check_term()?;
+        let i = self
+            .bound
+            .iter()
+            .position(|b| b.requested == endpoint || b.resolved == endpoint)
+            .ok_or(Error::ENOENT)?;
+        let bound = self.bound.remove(i);
+        bound.io.send(IoCommand::Unbind(bound.listener));
+        let accepted: Vec<u64> = self
+            .pipe_listener
+            .iter()
+            .filter(|(_, &l)| l == bound.listener)
+            .map(|(&p, _)| p)
+            .collect();
+        for id in accepted {
+            self.remove_pipe(id);
+        }
+        Ok(())
+    }
+
+    fn disconnect(&mut self, endpoint: &str) -> Result<()> {
+        self.check_term()?;
+        let before = self.connected.len();
+        let mut gone = Vec::new();
+        self.connected.retain(|c| {
+            let matches = c.endpoint == endpoint;
+            if matches {
+                gone.push(c.pipe);
+            }
+            !matches
+        });
+        if self.connected.len() == before {
+            return Err(Error::ENOENT);
+        }
+        for id in gone {
+            self.remove_pipe(id);
+        }
+        Ok(())
+    }
+
+    fn remove_pipe(&mut self, id: u64) {
+        self.pattern.detach(id);
+        self.pipes.remove(id);
+        self.pipe_listener.remove(&id);
+    }
+
+    /// Applies news from pipes and I/O threads.
+    fn process_commands(&mut self) {
+        self.shared.take_commands(&mut self.commands);
+        let mut commands = std::mem::take(&mut self.commands);
+        for command in commands.drain(..) {
+            match command {
+                SocketCommand::Attach { pipe, listener } => {
+                    let still_bound = self.bound.iter().any(|b| b.listener == listener);
+                    let id = pipe.id();
+                    if still_bound && self.pattern.attach(id) {
+                        self.pipes.insert(pipe);
+                        self.pipe_listener.insert(id, listener);
+                    }
+                }
+                SocketCommand::PipeEvent(id) => {
+                    let finished = match self.pipes.get(id) {
+                        Some(p) => p.is_finished(),
+                        None => continue,
+                    };
+                    if finished {
+                        self.remove_pipe(id);
+                    } else {
+                        self.pattern.activate(id);
+                    }
+                }
+            }
+        }
+        self.commands = commands;
+        self.reap_dead_pipes();
+    }
+
+    fn reap_dead_pipes(&mut self) {
+        for id in self.pipes.take_dead() {
+            self.remove_pipe(id);
+        }
+    }
+
+    fn deadline(timeout_ms: i32, flags: i32) -> Option<Option<Instant>> {
+        if flags & DONTWAIT != 0 || timeout_ms == 0 {
+            None
+        } else if timeout_ms < 0 {
+            Some(None)
+        } else {
+            Some(Some(Instant::now() + Duration::from_millis(timeout_ms as u64)))
+        }
+    }
+
+    /// Sleeps until something may have changed. `deadline`: None = must not block.
+    fn wait(&mut self, deadline: Option<Option<Instant>>) -> Result<()> {
+        let Some(deadline) = deadline else {
+            return Err(Error::EAGAIN);
+        };
+        if !self.shared.signaler.wait(deadline) {
+            return Err(Error::EAGAIN);
+        }
+        self.check_term()
+    }
+
+    fn send(&mut self, mut msg: Message, flags: i32) -> Result<()> {
+        self.check_term()?;
+        if self.outgoing.is_empty() {
+            let deadline = Self::deadline(self.options.sndtimeo, flags);
+            loop {
+                self.process_commands();
+                let ready = self.pattern.begin_send(&mut self.pipes);
+                self.reap_dead_pipes();
+                match ready {
+                    Ok(()) => break,
+                    Err(Error::EAGAIN) => self.wait(deadline)?,
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        msg.set_more(false);
+        if flags & SNDMORE != 0 {
+            self.outgoing.push(msg);
+            return Ok(());
+        }
+        let parcel = if self.outgoing.is_empty() {
+            Parcel::One(msg)
+        } else {
+            let mut frames = std::mem::take(&mut self.outgoing);
+            frames.push(msg);
+            Parcel::Multi(frames)
+        };
+        self.pattern.finish_send(parcel, &mut self.pipes);
+        self.reap_dead_pipes();
+        Ok(())
+    }
+
+    fn recv(&mut self, flags: i32) -> Result<Message> {
+        self.check_term()?;
+        if let Some(mut frame) = self.incoming.pop_front() {
+            self.rcvmore = !self.incoming.is_empty();
+            frame.set_more(self.rcvmore);
+            return Ok(frame);
+        }
+        let deadline = Self::deadline(self.options.rcvtimeo, flags);
+        loop {
+            self.process_commands();
+            let received = self.pattern.recv(&mut self.pipes);
+            self.reap_dead_pipes();
+            match received {
+                Ok(Parcel::One(mut frame)) => {
+                    self.rcvmore = false;
+                    frame.set_more(false);
+                    return Ok(frame);
+                }
+                Ok(Parcel::Multi(frames)) => {
+                    self.incoming = VecDeque::from(frames);
+                    let Some(mut first) = self.incoming.pop_front() else {
+                        continue;
+                    };
+                    self.rcvmore = !self.incoming.is_empty();
+                    first.set_more(self.rcvmore);
+                    return Ok(first);
+                }
+                Err(Error::EAGAIN) => self.wait(deadline)?,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+}
+
+impl Drop for Core {
+    fn drop(&mut self) {
+        drop(self.shared.close());
+        for bound in self.bound.drain(..) {
+            bound.io.send(IoCommand::Unbind(bound.listener));
+        }
+        self.pipes.clear();
+        self.ctx.inner().unregister_socket();
+    }
+}
