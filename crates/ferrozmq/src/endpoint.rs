@@ -84,7 +84,9 @@ fn parse_ipc(rest: &str) -> Result<Endpoint> {
         return Err(Error::EINVAL);
     }
     match rest.strip_prefix('@') {
-        Some(name) => Ok(Endpoint::Ipc(IpcAddress::Abstract(name.as_bytes().to_vec()))),
+        Some(name) => Ok(Endpoint::Ipc(IpcAddress::Abstract(
+            name.as_bytes().to_vec(),
+        ))),
         None => Ok(Endpoint::Ipc(IpcAddress::Path(PathBuf::from(rest)))),
     }
 }
@@ -100,7 +102,13 @@ pub(crate) fn resolve_bind(host: &str, port: Option<u16>, ipv6: bool) -> Result<
         };
         return Ok(SocketAddr::new(ip, port));
     }
-    resolve(host, port, ipv6).map_err(|e| if e == Error::EHOSTUNREACH { Error::ENODEV } else { e })
+    resolve(host, port, ipv6).map_err(|e| {
+        if e == Error::EHOSTUNREACH {
+            Error::ENODEV
+        } else {
+            e
+        }
+    })
 }
 
 /// Resolves a tcp host for connecting. `*` is not a host to connect to.
@@ -202,7 +210,10 @@ mod tests {
         );
         assert_eq!(resolve_connect("::1", Some(1), false), Err(Error::EINVAL));
         assert!(resolve_connect("::1", Some(1), true).is_ok());
-        assert_eq!(resolve_connect("127.0.0.1", None, false), Err(Error::EINVAL));
+        assert_eq!(
+            resolve_connect("127.0.0.1", None, false),
+            Err(Error::EINVAL)
+        );
         assert_eq!(
             resolve_bind("*", None, false).unwrap(),
             "0.0.0.0:0".parse().unwrap()

@@ -174,6 +174,8 @@ mod tests {
             Error::EFSM.to_string(),
             "Operation cannot be accomplished in current state"
         );
-        assert!(Error::EAGAIN.to_string().contains("temporarily unavailable"));
+        assert!(Error::EAGAIN
+            .to_string()
+            .contains("temporarily unavailable"));
     }
 }

@@ -33,6 +33,7 @@ pub mod options;
 mod pipe;
 mod signal;
 mod socket;
+mod spsc;
 
 pub use context::Context;
 pub use error::{Error, Result};

@@ -1,6 +1,6 @@
 //! Pipes: the lock-free queues between a socket and one peer (a session in an I/O thread).
 //!
-//! A pipe has two directions, each a lock-free queue of whole messages ([`Parcel`]s), so a
+//! A pipe has two directions, each a lock-free SPSC queue ([`Queue`]) of whole messages ([`Parcel`]s), so a
 //! multipart message is visible to the reader all at once or not at all. The high-water mark
 //! counts whole messages, as libzmq's does.
 //!
@@ -13,7 +13,7 @@
 //! (either the re-check sees the data, or the other side sees the flag).
 
 use crate::message::Message;
-use crossbeam_queue::SegQueue;
+use crate::spsc::Queue;
 use std::sync::atomic::{fence, AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -45,7 +45,7 @@ pub(crate) trait Notify: Send + Sync {
 }
 
 struct Direction {
-    queue: SegQueue<Parcel>,
+    queue: Queue<Parcel>,
     /// High-water mark in messages; 0 = unlimited.
     hwm: u64,
     /// Messages the reader has taken so far (its credit to the writer).
@@ -57,7 +57,7 @@ struct Direction {
 impl Direction {
     fn new(hwm: u64) -> Direction {
         Direction {
-            queue: SegQueue::new(),
+            queue: Queue::new(),
             hwm,
             read_count: AtomicU64::new(0),
             reader_waiting: AtomicBool::new(false),
@@ -206,7 +206,9 @@ impl PipeEnd {
     /// requires it) and wakes the reader if it was waiting.
     pub(crate) fn write(&mut self, parcel: Parcel) {
         let dir = writing(&self.shared, self.side);
-        dir.queue.push(parcel);
+        // SAFETY: this end is the only writer of this direction, and `&mut self` keeps it to
+        // one thread at a time.
+        unsafe { dir.queue.push(parcel) };
         self.written += 1;
         fence(Ordering::SeqCst);
         if dir.reader_waiting.load(Ordering::Relaxed)
@@ -220,12 +222,14 @@ impl PipeEnd {
     /// notify us when it writes again.
     pub(crate) fn read(&mut self) -> Option<Parcel> {
         let dir = reading(&self.shared, self.side);
-        let parcel = match dir.queue.pop() {
+        // SAFETY (both pops): this end is the only reader of this direction, and `&mut self`
+        // keeps it to one thread at a time.
+        let parcel = match unsafe { dir.queue.pop() } {
             Some(p) => p,
             None => {
                 dir.reader_waiting.store(true, Ordering::SeqCst);
                 fence(Ordering::SeqCst);
-                match dir.queue.pop() {
+                match unsafe { dir.queue.pop() } {
                     Some(p) => {
                         dir.reader_waiting.store(false, Ordering::Relaxed);
                         p
@@ -257,7 +261,9 @@ impl PipeEnd {
 
     /// True if nothing is queued for this end to read.
     pub(crate) fn is_read_empty(&self) -> bool {
-        self.reading().queue.is_empty()
+        // SAFETY: this end is the only reader of this direction; `is_empty` only reads the
+        // reader's own state, so concurrent calls through `&self` do not race with each other.
+        unsafe { self.reading().queue.is_empty() }
     }
 
     /// True once the other end closed and everything it wrote has been read.
@@ -300,7 +306,11 @@ mod tests {
         s.write(msg("c"));
         assert!(!s.check_write(), "two whole messages fill an HWM of 2");
         assert!(matches!(p.read(), Some(Parcel::Multi(v)) if v.len() == 2));
-        assert_eq!(sock_n.0.load(Ordering::SeqCst), 1, "the waiting writer was woken");
+        assert_eq!(
+            sock_n.0.load(Ordering::SeqCst),
+            1,
+            "the waiting writer was woken"
+        );
         assert!(s.check_write());
     }
 

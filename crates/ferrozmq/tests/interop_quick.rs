@@ -8,7 +8,10 @@ fn libzmq_push_to_ferrozmq_pull_and_back() {
     let zpush = zctx.socket(zmq::PUSH).unwrap();
     zpush.connect(&ep).unwrap();
     zpush.send_multipart(["x", "y"], 0).unwrap();
-    assert_eq!(pull.recv_multipart(0).unwrap(), vec![b"x".to_vec(), b"y".to_vec()]);
+    assert_eq!(
+        pull.recv_multipart(0).unwrap(),
+        vec![b"x".to_vec(), b"y".to_vec()]
+    );
 
     let zrep = zctx.socket(zmq::REP).unwrap();
     zrep.bind("tcp://127.0.0.1:*").unwrap();

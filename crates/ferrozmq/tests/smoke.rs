@@ -15,5 +15,8 @@ fn push_pull_tcp() {
         assert_eq!(pull.recv_string(0).unwrap().unwrap(), format!("m{i}"));
     }
     push.send_multipart(["a", "b", "c"], 0).unwrap();
-    assert_eq!(pull.recv_multipart(0).unwrap(), vec![b"a".to_vec(), b"b".to_vec(), b"c".to_vec()]);
+    assert_eq!(
+        pull.recv_multipart(0).unwrap(),
+        vec![b"a".to_vec(), b"b".to_vec(), b"c".to_vec()]
+    );
 }

@@ -118,7 +118,13 @@ impl Session {
         socket: SocketLink,
         ctx: &mut IoCtx<'_>,
     ) -> io::Result<Session> {
-        let mut session = Session::new(id, Origin::Accept { listener }, None, socket, Duration::ZERO);
+        let mut session = Session::new(
+            id,
+            Origin::Accept { listener },
+            None,
+            socket,
+            Duration::ZERO,
+        );
         session.attach_stream(stream, false, ctx)?;
         Ok(session)
     }
@@ -355,40 +361,42 @@ impl Session {
             let pipe = &mut self.pipe;
             let partial = &mut self.partial;
             let stalled = &mut self.stalled;
-            let result = c.engine.handle_input(&mut c.input, &mut |event| match event {
-                Event::Ready(info) => {
-                    ready = Some(info);
-                    false
-                }
-                Event::Frame { more, body } => {
-                    let mut frame = Message::from_bytes(body);
-                    frame.set_more(more);
-                    if more {
-                        partial.push(frame);
-                        return true;
+            let result = c
+                .engine
+                .handle_input(&mut c.input, &mut |event| match event {
+                    Event::Ready(info) => {
+                        ready = Some(info);
+                        false
                     }
-                    let parcel = if partial.is_empty() {
-                        Parcel::One(frame)
-                    } else {
-                        partial.push(frame);
-                        Parcel::from_frames(std::mem::take(partial))
-                    };
-                    match pipe.as_mut() {
-                        Some(p) if !p.is_other_closed() => {
-                            p.write(parcel);
-                            if p.check_write() {
-                                true
-                            } else {
-                                *stalled = true;
-                                false
-                            }
+                    Event::Frame { more, body } => {
+                        let mut frame = Message::from_bytes(body);
+                        frame.set_more(more);
+                        if more {
+                            partial.push(frame);
+                            return true;
                         }
-                        _ => true,
+                        let parcel = if partial.is_empty() {
+                            Parcel::One(frame)
+                        } else {
+                            partial.push(frame);
+                            Parcel::from_frames(std::mem::take(partial))
+                        };
+                        match pipe.as_mut() {
+                            Some(p) if !p.is_other_closed() => {
+                                p.write(parcel);
+                                if p.check_write() {
+                                    true
+                                } else {
+                                    *stalled = true;
+                                    false
+                                }
+                            }
+                            _ => true,
+                        }
                     }
-                }
-                // Subscriptions belong to the pub-sub sockets, which are not built yet.
-                Event::Subscribe(_) | Event::Cancel(_) => true,
-            });
+                    // Subscriptions belong to the pub-sub sockets, which are not built yet.
+                    Event::Subscribe(_) | Event::Cancel(_) => true,
+                });
             if c.engine.has_output() {
                 c.engine.take_output(c.output.tail());
             }
@@ -480,7 +488,11 @@ impl Session {
     fn retry_later(&mut self, ctx: &mut IoCtx<'_>) -> Next {
         let options = &self.socket.options;
         if options.reconnect_ivl < 0 {
-            return if self.closing { Next::Close } else { Next::Keep };
+            return if self.closing {
+                Next::Close
+            } else {
+                Next::Keep
+            };
         }
         let at = ctx.now + self.reconnect_ivl;
         self.reconnect_at = Some(at);

@@ -75,7 +75,11 @@ pub(crate) fn bind_ipc(address: &IpcAddress) -> Result<(Listener, IpcAddress, Op
     };
     let listener = std::os::unix::net::UnixListener::bind_addr(&addr)?;
     listener.set_nonblocking(true)?;
-    Ok((Listener::Unix(UnixListener::from_std(listener)), public, path))
+    Ok((
+        Listener::Unix(UnixListener::from_std(listener)),
+        public,
+        path,
+    ))
 }
 
 fn abstract_addr(name: &[u8]) -> Result<UnixAddr> {
@@ -105,7 +109,11 @@ fn apply_buffer_sizes(socket: &Socket, options: &Options) -> Result<()> {
 pub(crate) fn connect(target: &ConnectTarget, options: &Options) -> io::Result<Stream> {
     match target {
         ConnectTarget::Tcp(addr) => {
-            let socket = Socket::new(Domain::for_address(*addr), Type::STREAM, Some(Protocol::TCP))?;
+            let socket = Socket::new(
+                Domain::for_address(*addr),
+                Type::STREAM,
+                Some(Protocol::TCP),
+            )?;
             socket.set_nonblocking(true)?;
             socket.set_nodelay(true)?;
             apply_buffer_sizes(&socket, options).map_err(io::Error::from)?;

@@ -142,10 +142,11 @@ impl IoLoop {
                 socket,
                 ipc_path,
             } => {
-                let registered =
-                    self.poll
-                        .registry()
-                        .register(&mut listener, Token(id as usize), Interest::READABLE);
+                let registered = self.poll.registry().register(
+                    &mut listener,
+                    Token(id as usize),
+                    Interest::READABLE,
+                );
                 let entry = ListenerEntry {
                     listener,
                     socket,

@@ -527,7 +527,9 @@ impl Core {
         } else if timeout_ms < 0 {
             Some(None)
         } else {
-            Some(Some(Instant::now() + Duration::from_millis(timeout_ms as u64)))
+            Some(Some(
+                Instant::now() + Duration::from_millis(timeout_ms as u64),
+            ))
         }
     }
 

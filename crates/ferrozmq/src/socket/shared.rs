@@ -64,7 +64,7 @@ impl SocketShared {
 
     /// Moves every pending command into `into` (cheap when there are none).
     pub(crate) fn take_commands(&self, into: &mut Vec<SocketCommand>) {
-        if self.pending.swap(false, Ordering::AcqRel) {
+        if self.pending.load(Ordering::Relaxed) && self.pending.swap(false, Ordering::AcqRel) {
             std::mem::swap(&mut lock(&self.mailbox).commands, into);
         }
     }
