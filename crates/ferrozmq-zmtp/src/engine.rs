@@ -1,0 +1,515 @@
+//! The per-connection ZMTP 3.x state machine (NULL mechanism), without I/O or clocks.
+//!
+//! The caller owns the socket and the buffers. It feeds received bytes to
+//! [`Engine::handle_input`], writes whatever [`Engine::take_output`] hands it, and encodes
+//! outgoing messages with [`Engine::encode_frame`]. Phases, as libzmq runs them
+//! (`zmtp_engine.cpp`, `null_mechanism.cpp`):
+//!
+//! 1. greeting, staged: our 10-byte signature at once; the major byte once the peer's signature
+//!    is seen to be versioned; the remaining 53 bytes once the peer's major byte is known;
+//! 2. handshake: both sides send READY right after the greeting; the peer's READY is checked
+//!    (property list, `Socket-Type` compatible with ours); then [`Event::Ready`];
+//! 3. traffic: data frames become [`Event::Frame`], SUBSCRIBE/CANCEL become events, PING is
+//!    answered with PONG in the output, PONG and unknown commands are ignored.
+//!
+//! ```
+//! use bytes::BytesMut;
+//! use ferrozmq_zmtp::{Engine, EngineConfig, Event, SocketType};
+//!
+//! let mut push = Engine::new(EngineConfig::new(SocketType::PUSH));
+//! let mut pull = Engine::new(EngineConfig::new(SocketType::PULL));
+//! let (mut to_pull, mut to_push) = (BytesMut::new(), BytesMut::new());
+//! let mut events = Vec::new();
+//! // Shuttle bytes until both sides are quiet (the network, in real life).
+//! for _ in 0..4 {
+//!     let mut buf = Vec::new();
+//!     push.take_output(&mut buf);
+//!     to_pull.extend_from_slice(&buf);
+//!     buf.clear();
+//!     pull.take_output(&mut buf);
+//!     to_push.extend_from_slice(&buf);
+//!     push.handle_input(&mut to_push, &mut |_| true).unwrap();
+//!     pull.handle_input(&mut to_pull, &mut |e| { events.push(e); true }).unwrap();
+//! }
+//! assert!(push.is_ready() && pull.is_ready());
+//! let mut wire = Vec::new();
+//! push.encode_frame(false, b"hello", &mut wire);
+//! to_pull.extend_from_slice(&wire);
+//! pull.handle_input(&mut to_pull, &mut |e| { events.push(e); true }).unwrap();
+//! assert!(matches!(&events[1], Event::Frame { more: false, body } if &body[..] == b"hello"));
+//! ```
+
+use bytes::{Buf, Bytes, BytesMut};
+
+use crate::command::{self, Command};
+use crate::error::EngineError;
+use crate::frame::{self, FrameHeader};
+use crate::greeting::{self, SignatureCheck};
+use crate::metadata;
+use crate::SocketType;
+
+/// Largest command accepted before the handshake completes. A NULL READY from libzmq is well
+/// under 1 KiB (socket type, routing id ≤ 255 bytes, a few `X-` properties); the bound keeps an
+/// unauthenticated peer from making the caller buffer an arbitrary amount.
+pub const MAX_HANDSHAKE_COMMAND: u64 = 64 * 1024;
+
+/// Largest frame this machine could ever hold in one buffer; larger declared sizes fail at once.
+const MAX_ADDRESSABLE: u64 = isize::MAX as u64;
+
+/// What the local socket is; fixed for an engine's life.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EngineConfig {
+    /// Our socket type, announced in READY and checked against the peer's.
+    pub socket_type: SocketType,
+    /// Sent as the `Identity` property in READY, only when socket_type.sends_identity().
+    pub routing_id: Vec<u8>,
+    /// Largest data frame accepted; None = unlimited. Larger => EngineError::MessageTooLarge.
+    /// Also bounds commands after the handshake (SUBSCRIBE topics are message-sized data).
+    pub max_msg_size: Option<u64>,
+}
+
+impl EngineConfig {
+    /// A config for `socket_type` with an empty routing id and no size limit (libzmq defaults).
+    pub fn new(socket_type: SocketType) -> EngineConfig {
+        EngineConfig {
+            socket_type,
+            routing_id: Vec::new(),
+            max_msg_size: None,
+        }
+    }
+}
+
+/// What the peer told us in its greeting and READY.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PeerInfo {
+    /// The peer's socket type (its first `Socket-Type` property).
+    pub socket_type: SocketType,
+    /// Value of the peer's `Identity` property, if it sent one (may be empty).
+    pub routing_id: Option<Bytes>,
+    /// Every READY property as received, in order (names as sent).
+    pub properties: Vec<(String, Bytes)>,
+    /// Peer greeting's minor version: 0 = ZMTP 3.0, >= 1 = 3.1 (a major > 3 counts as 3.1).
+    pub minor_version: u8,
+}
+
+/// What the engine reports from the peer's input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// Handshake done in both directions (greeting + READY each way); data may flow now.
+    Ready(PeerInfo),
+    /// One data frame. Multipart messages are consecutive frames, `more` set on all but the last.
+    Frame {
+        /// More frames of this message follow.
+        more: bool,
+        /// The frame's payload, split off the caller's input buffer.
+        body: Bytes,
+    },
+    /// A ZMTP 3.1 SUBSCRIBE command (topic = command data).
+    Subscribe(Bytes),
+    /// A ZMTP 3.1 CANCEL command.
+    Cancel(Bytes),
+}
+
+/// Where the connection stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// Waiting for the peer's first 10 bytes.
+    Signature,
+    /// Waiting for the peer's major version byte.
+    Major,
+    /// Waiting for the rest of the peer's greeting.
+    Rest,
+    /// Greeting done, our READY queued, waiting for the peer's READY.
+    Handshake,
+    /// `Event::Ready` emitted; traffic flows.
+    Ready,
+}
+
+/// One ZMTP connection's protocol state (NULL mechanism): bytes in, events and bytes out.
+#[derive(Debug)]
+pub struct Engine {
+    config: EngineConfig,
+    phase: Phase,
+    /// The peer's greeting as received so far.
+    peer_greeting: [u8; greeting::GREETING_LEN],
+    peer_greeting_len: usize,
+    /// Effective minor version, known once the peer's greeting is complete.
+    peer_minor: Option<u8>,
+    peer: Option<PeerInfo>,
+    /// Protocol output waiting for the caller.
+    out: Vec<u8>,
+    /// The failure that ended this connection; returned again on further input.
+    failed: Option<EngineError>,
+    /// TTL (deciseconds) from the peer's most recent PING.
+    peer_ping_ttl: Option<u16>,
+}
+
+impl Engine {
+    /// New engine for one connection (NULL mechanism). Its output immediately holds the first
+    /// greeting stage (10 bytes: 0xFF, 8 padding bytes as libzmq writes them, 0x7F).
+    pub fn new(config: EngineConfig) -> Engine {
+        let out = greeting::signature(config.routing_id.len()).to_vec();
+        Engine {
+            config,
+            phase: Phase::Signature,
+            peer_greeting: [0; greeting::GREETING_LEN],
+            peer_greeting_len: 0,
+            peer_minor: None,
+            peer: None,
+            out,
+            failed: None,
+            peer_ping_ttl: None,
+        }
+    }
+
+    /// Consumes whole units from the front of `input` (partial frames stay in `input` for the
+    /// next call), advancing the greeting/handshake and emitting events through `emit`.
+    /// If `emit` returns false, processing stops right after that event (back-pressure; the
+    /// caller only does this after a frame with more == false) and resumes on the next call.
+    /// Protocol replies (later greeting stages, READY, PONG for PING) are queued as output.
+    /// Data frames are handed out as `Bytes` split off `input` (no copy for large frames).
+    ///
+    /// After an error the engine is dead: every later call returns the same error.
+    pub fn handle_input(
+        &mut self,
+        input: &mut BytesMut,
+        emit: &mut dyn FnMut(Event) -> bool,
+    ) -> Result<(), EngineError> {
+        if let Some(e) = &self.failed {
+            return Err(e.clone());
+        }
+        let result = self.drive(input, emit);
+        if let Err(e) = &result {
+            self.failed = Some(e.clone());
+        }
+        result
+    }
+
+    /// True when protocol output is waiting.
+    pub fn has_output(&self) -> bool {
+        !self.out.is_empty()
+    }
+
+    /// Appends all pending protocol output to `out` and clears it. Write it at a message
+    /// boundary (a PONG is a command frame and must not land inside a frame's bytes).
+    pub fn take_output(&mut self, out: &mut Vec<u8>) {
+        out.append(&mut self.out);
+    }
+
+    /// True once Event::Ready has been emitted.
+    pub fn is_ready(&self) -> bool {
+        self.phase == Phase::Ready
+    }
+
+    /// What the peer announced, once [`Event::Ready`] has been emitted.
+    pub fn peer(&self) -> Option<&PeerInfo> {
+        self.peer.as_ref()
+    }
+
+    /// The configuration this engine was built with.
+    pub fn config(&self) -> &EngineConfig {
+        &self.config
+    }
+
+    /// The error that ended this connection, if any.
+    pub fn error(&self) -> Option<&EngineError> {
+        self.failed.as_ref()
+    }
+
+    /// The TTL (tenths of a second) from the peer's most recent PING, for the caller's TTL
+    /// timer (libzmq arms one for TTL > 0); `None` until a PING arrived.
+    pub fn peer_ping_ttl(&self) -> Option<u16> {
+        self.peer_ping_ttl
+    }
+
+    /// Encodes one data frame (header + body) onto `out`, using ZMTP 3.x framing
+    /// (LONG iff body > 255 bytes, as libzmq).
+    pub fn encode_frame(&self, more: bool, body: &[u8], out: &mut Vec<u8>) {
+        frame::encode_data_frame(more, body, out);
+    }
+
+    /// Encodes only a data frame's header, for callers that write large bodies without copying.
+    pub fn encode_frame_header(&self, more: bool, body_len: usize, out: &mut Vec<u8>) {
+        frame::encode_header(if more { frame::FLAG_MORE } else { 0 }, body_len, out);
+    }
+
+    /// Subscription forms as RFC 37/libzmq: SUBSCRIBE/CANCEL commands to 3.1 peers,
+    /// 0x01/0x00-prefixed data frames to 3.0 peers. Before the peer's greeting is known the
+    /// data-frame form is used, which every ZMTP 3.x receiver (libzmq XPUB included) accepts.
+    pub fn encode_subscribe(&self, topic: &[u8], out: &mut Vec<u8>) {
+        self.encode_subscription(true, topic, out);
+    }
+
+    /// The CANCEL counterpart of [`encode_subscribe`](Engine::encode_subscribe).
+    pub fn encode_cancel(&self, topic: &[u8], out: &mut Vec<u8>) {
+        self.encode_subscription(false, topic, out);
+    }
+
+    /// Encodes a PING heartbeat with `ttl` (tenths of a second) and up to 16 bytes of `context`.
+    /// libzmq sends these on any ZMTP 3.x connection when `ZMQ_HEARTBEAT_IVL` is set.
+    pub fn encode_ping(&self, ttl: u16, context: &[u8], out: &mut Vec<u8>) {
+        command::encode_ping(ttl, context, out);
+    }
+
+    fn encode_subscription(&self, subscribe: bool, topic: &[u8], out: &mut Vec<u8>) {
+        if self.peer_minor.is_some_and(|m| m >= 1) {
+            let name = if subscribe {
+                command::SUBSCRIBE
+            } else {
+                command::CANCEL
+            };
+            command::encode(name, topic, out);
+        } else {
+            frame::encode_header(0, topic.len().saturating_add(1), out);
+            out.push(u8::from(subscribe));
+            out.extend_from_slice(topic);
+        }
+    }
+
+    /// Runs the state machine until input runs out, `emit` asks to pause, or an error.
+    fn drive(
+        &mut self,
+        input: &mut BytesMut,
+        emit: &mut dyn FnMut(Event) -> bool,
+    ) -> Result<(), EngineError> {
+        loop {
+            match self.phase {
+                Phase::Signature | Phase::Major | Phase::Rest => {
+                    if !self.step_greeting(input)? {
+                        return Ok(());
+                    }
+                }
+                Phase::Handshake | Phase::Ready => {
+                    let Some((header, body)) = self.next_frame(input)? else {
+                        return Ok(());
+                    };
+                    if !self.process_frame(header, body, emit)? {
+                        return Ok(());
+                    }
+                }
+            }
+        }
+    }
+
+    /// Copies greeting bytes up to the current stage's end and acts on a complete stage.
+    /// Returns false when more input is needed.
+    fn step_greeting(&mut self, input: &mut BytesMut) -> Result<bool, EngineError> {
+        let target = match self.phase {
+            Phase::Signature => greeting::SIGNATURE_LEN,
+            Phase::Major => greeting::MAJOR_POS + 1,
+            _ => greeting::GREETING_LEN,
+        };
+        let want = target.saturating_sub(self.peer_greeting_len);
+        let n = want.min(input.len());
+        if let (Some(dst), Some(src)) = (
+            self.peer_greeting
+                .get_mut(self.peer_greeting_len..self.peer_greeting_len + n),
+            input.get(..n),
+        ) {
+            dst.copy_from_slice(src);
+        }
+        input.advance(n);
+        self.peer_greeting_len += n;
+        let received = self
+            .peer_greeting
+            .get(..self.peer_greeting_len)
+            .unwrap_or_default();
+
+        match self.phase {
+            Phase::Signature => match greeting::check_signature(received) {
+                SignatureCheck::NeedMore => Ok(false),
+                SignatureCheck::NotZmtp => Err(EngineError::NotZmtp),
+                SignatureCheck::Legacy => Err(EngineError::UnsupportedVersion(
+                    crate::error::LegacyVersion::Zmtp10,
+                )),
+                SignatureCheck::Versioned => {
+                    self.out.push(greeting::VERSION_MAJOR);
+                    self.phase = Phase::Major;
+                    Ok(true)
+                }
+            },
+            Phase::Major => {
+                let Some(&major) = received.get(greeting::MAJOR_POS) else {
+                    return Ok(false);
+                };
+                greeting::check_major(major).map_err(EngineError::UnsupportedVersion)?;
+                self.out
+                    .extend_from_slice(&greeting::rest(&greeting::MECHANISM_NULL));
+                self.phase = Phase::Rest;
+                Ok(true)
+            }
+            _ => {
+                if received.len() < greeting::GREETING_LEN {
+                    return Ok(false);
+                }
+                let mechanism = received
+                    .get(greeting::MECHANISM_POS..greeting::MECHANISM_POS + greeting::MECHANISM_LEN)
+                    .unwrap_or_default();
+                if mechanism != greeting::MECHANISM_NULL {
+                    return Err(EngineError::MechanismMismatch {
+                        peer: greeting::mechanism_name(mechanism),
+                    });
+                }
+                let major = received.get(greeting::MAJOR_POS).copied().unwrap_or(0);
+                let minor = received.get(greeting::MINOR_POS).copied().unwrap_or(0);
+                self.peer_minor = Some(greeting::effective_minor(major, minor));
+                command::encode_ready(
+                    self.config.socket_type,
+                    &self.config.routing_id,
+                    &mut self.out,
+                );
+                self.phase = Phase::Handshake;
+                Ok(true)
+            }
+        }
+    }
+
+    /// Checks what a frame header may cost before waiting for its body.
+    fn check_header(&self, header: &FrameHeader) -> Result<(), EngineError> {
+        let ready = self.phase == Phase::Ready;
+        let limit = self.config.max_msg_size;
+        if header.is_command() {
+            if header.more() {
+                return Err(EngineError::MalformedCommand {
+                    command: String::new(),
+                    reason: "MORE flag set on a command frame",
+                });
+            }
+            if !ready && header.size > MAX_HANDSHAKE_COMMAND {
+                return Err(EngineError::MalformedCommand {
+                    command: String::new(),
+                    reason: "handshake command too large",
+                });
+            }
+        } else if !ready {
+            return Err(EngineError::UnexpectedCommand {
+                name: "data frame".to_string(),
+            });
+        }
+        if ready {
+            if let Some(limit) = limit {
+                if header.size > limit {
+                    return Err(EngineError::MessageTooLarge {
+                        size: header.size,
+                        limit,
+                    });
+                }
+            }
+        }
+        if header.size > MAX_ADDRESSABLE {
+            return Err(EngineError::MessageTooLarge {
+                size: header.size,
+                limit: MAX_ADDRESSABLE,
+            });
+        }
+        Ok(())
+    }
+
+    /// Splits the next complete frame off `input`; `None` while it is incomplete. Nothing is
+    /// reserved or allocated for a frame that has not fully arrived.
+    fn next_frame(
+        &self,
+        input: &mut BytesMut,
+    ) -> Result<Option<(FrameHeader, Bytes)>, EngineError> {
+        let Some(header) = frame::decode_header(input) else {
+            return Ok(None);
+        };
+        self.check_header(&header)?;
+        let too_large = || EngineError::MessageTooLarge {
+            size: header.size,
+            limit: MAX_ADDRESSABLE,
+        };
+        let size = usize::try_from(header.size).map_err(|_| too_large())?;
+        let total = header.header_len.checked_add(size).ok_or_else(too_large)?;
+        if input.len() < total {
+            return Ok(None);
+        }
+        input.advance(header.header_len);
+        let body = input.split_to(size).freeze();
+        Ok(Some((header, body)))
+    }
+
+    /// Acts on one complete frame. Returns false if `emit` asked to pause.
+    fn process_frame(
+        &mut self,
+        header: FrameHeader,
+        body: Bytes,
+        emit: &mut dyn FnMut(Event) -> bool,
+    ) -> Result<bool, EngineError> {
+        if !header.is_command() {
+            // check_header refused data before Ready.
+            return Ok(emit(Event::Frame {
+                more: header.more(),
+                body,
+            }));
+        }
+        let cmd = command::parse(body)?;
+        if self.phase != Phase::Ready {
+            return match cmd {
+                Command::Ready(props) => {
+                    let info = self.accept_ready(&props)?;
+                    self.peer = Some(info.clone());
+                    self.phase = Phase::Ready;
+                    Ok(emit(Event::Ready(info)))
+                }
+                Command::Error(reason) => Err(peer_error(&reason)),
+                other => Err(EngineError::UnexpectedCommand { name: other.name() }),
+            };
+        }
+        match cmd {
+            Command::Ready(_) => Err(EngineError::UnexpectedCommand {
+                name: "READY".to_string(),
+            }),
+            Command::Error(reason) => Err(peer_error(&reason)),
+            Command::Ping { ttl, context } => {
+                self.peer_ping_ttl = Some(ttl);
+                command::encode_pong(&context, &mut self.out);
+                Ok(true)
+            }
+            Command::Subscribe(topic) => Ok(emit(Event::Subscribe(topic))),
+            Command::Cancel(topic) => Ok(emit(Event::Cancel(topic))),
+            Command::Pong(_) | Command::Unknown { .. } => Ok(true),
+        }
+    }
+
+    /// Validates the peer's READY property list into a [`PeerInfo`].
+    fn accept_ready(&self, props: &Bytes) -> Result<PeerInfo, EngineError> {
+        let properties = metadata::parse(props)
+            .map_err(|e| EngineError::InvalidMetadata { reason: e.reason() })?;
+        let mut socket_type = None;
+        let mut routing_id = None;
+        for (name, value) in &properties {
+            if name == metadata::SOCKET_TYPE {
+                // Like libzmq, every Socket-Type occurrence must pass; the first one counts.
+                let peer_type = SocketType::from_name(value)
+                    .filter(|t| self.config.socket_type.is_compatible_with(*t))
+                    .ok_or_else(|| EngineError::IncompatibleSocketType {
+                        peer: lossy_prefix(value),
+                    })?;
+                socket_type.get_or_insert(peer_type);
+            } else if name == metadata::IDENTITY && routing_id.is_none() {
+                routing_id = Some(value.clone());
+            }
+        }
+        let socket_type = socket_type.ok_or(EngineError::InvalidMetadata {
+            reason: "no Socket-Type property",
+        })?;
+        Ok(PeerInfo {
+            socket_type,
+            routing_id,
+            properties,
+            minor_version: self.peer_minor.unwrap_or(0),
+        })
+    }
+}
+
+/// Text of a peer-supplied value for an error, cut to 255 bytes.
+fn lossy_prefix(value: &[u8]) -> String {
+    String::from_utf8_lossy(value.get(..255).unwrap_or(value)).into_owned()
+}
+
+fn peer_error(reason: &[u8]) -> EngineError {
+    EngineError::PeerError {
+        reason: lossy_prefix(reason),
+    }
+}

@@ -1,0 +1,33 @@
+//! Sans-IO ZMTP 3.1 for ferrozmq: bytes in, frames and events out; messages in, bytes out.
+//!
+//! This crate holds the wire protocol that libzmq 4.3 speaks on tcp and ipc — the staged
+//! greeting, the NULL mechanism's READY exchange, framing, heartbeats and subscriptions — as
+//! plain state machines with no sockets, threads or clocks, so that every byte can be tested
+//! and fuzzed deterministically (DESIGN.md §2 rule 4). The I/O side owns the connection and
+//! drives an [`Engine`] per connection.
+//!
+//! * [`engine`] — the per-connection state machine ([`Engine`], [`Event`], [`PeerInfo`]);
+//! * [`greeting`] — the 64-byte greeting and old-peer detection;
+//! * [`frame`] — frame header encoding and decoding;
+//! * [`command`] — command bodies (READY, ERROR, PING, PONG, SUBSCRIBE, CANCEL);
+//! * [`metadata`] — property lists;
+//! * [`error`] — [`EngineError`] and libzmq's protocol error codes;
+//! * [`socket_type`] — [`SocketType`] and its compatibility table.
+//!
+//! Nothing here panics on peer input: every length from the wire is checked against what is
+//! present and against the configured limits before it is used.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod command;
+pub mod engine;
+pub mod error;
+pub mod frame;
+pub mod greeting;
+pub mod metadata;
+pub mod socket_type;
+
+pub use engine::{Engine, EngineConfig, Event, PeerInfo, MAX_HANDSHAKE_COMMAND};
+pub use error::{EngineError, LegacyVersion};
+pub use socket_type::SocketType;

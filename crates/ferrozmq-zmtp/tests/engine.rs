@@ -1,0 +1,632 @@
+//! Engine behaviour: golden bytes against libzmq's testutil, engines back to back, and the
+//! failures a hostile or mismatched peer must cause.
+
+mod common;
+
+use bytes::{Bytes, BytesMut};
+use common::*;
+use ferrozmq_zmtp::error::protocol_error;
+use ferrozmq_zmtp::{Engine, EngineConfig, EngineError, Event, LegacyVersion, SocketType};
+
+fn out_of(engine: &mut Engine) -> Vec<u8> {
+    let mut v = Vec::new();
+    engine.take_output(&mut v);
+    v
+}
+
+fn feed(engine: &mut Engine, bytes: &[u8]) -> (Result<(), EngineError>, Vec<Event>, BytesMut) {
+    let mut input = BytesMut::from(bytes);
+    let mut events = Vec::new();
+    let r = engine.handle_input(&mut input, &mut |e| {
+        events.push(e);
+        true
+    });
+    (r, events, input)
+}
+
+fn frames(events: &[Event]) -> Vec<(bool, Bytes)> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Frame { more, body } => Some((*more, body.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn greeting_is_staged_with_libzmq_bytes() {
+    let mut e = Engine::new(EngineConfig::new(SocketType::DEALER));
+    assert!(e.has_output());
+    assert_eq!(out_of(&mut e), [0xff, 0, 0, 0, 0, 0, 0, 0, 1, 0x7f]);
+    assert!(!e.has_output());
+
+    let peer = raw_greeting(b"NULL", 3, 0);
+    // Nine bytes: nothing to say yet.
+    let (r, _, rest) = feed(&mut e, &peer[..9]);
+    r.unwrap();
+    assert!(rest.is_empty());
+    assert!(!e.has_output());
+    // Tenth byte: the major version.
+    feed(&mut e, &peer[9..10]).0.unwrap();
+    assert_eq!(out_of(&mut e), [3]);
+    // Eleventh: the rest of our greeting.
+    feed(&mut e, &peer[10..11]).0.unwrap();
+    let rest = out_of(&mut e);
+    assert_eq!(rest.len(), 53);
+    assert_eq!(rest[0], 1);
+    assert_eq!(&rest[1..21], b"NULL\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0");
+    assert!(rest[21..].iter().all(|&b| b == 0));
+    // Rest of the peer's greeting: our READY.
+    feed(&mut e, &peer[11..]).0.unwrap();
+    let ready = out_of(&mut e);
+    assert_eq!(
+        ready,
+        b"\x04\x29\x05READY\x0bSocket-Type\0\0\0\x06DEALER\x08Identity\0\0\0\0"
+    );
+    assert!(!e.is_ready());
+}
+
+#[test]
+fn full_greeting_matches_golden() {
+    let mut e = Engine::new(EngineConfig::new(SocketType::SUB));
+    let (r, _, _) = feed(&mut e, &raw_greeting(b"NULL", 3, 1));
+    r.unwrap();
+    let out = out_of(&mut e);
+    // ff 00.. 01 7f 03 01 NULL 00.. | 00 | 00x31, then READY for SUB.
+    let mut want = raw_greeting(b"NULL", 3, 1);
+    want[8] = 1;
+    assert_eq!(out[..64], want[..]);
+    assert_eq!(&out[64..], b"\x04\x19\x05READY\x0bSocket-Type\0\0\0\x03SUB");
+    // Padding carries routing_id_size + 1.
+    let cfg = EngineConfig {
+        routing_id: b"abcd".to_vec(),
+        ..EngineConfig::new(SocketType::REQ)
+    };
+    let mut e = Engine::new(cfg);
+    assert_eq!(out_of(&mut e)[1..9], [0, 0, 0, 0, 0, 0, 0, 5]);
+}
+
+#[test]
+fn subscription_forms_follow_peer_version() {
+    for (minor, want) in [
+        (1u8, b"\x04\x0b\x09SUBSCRIBEA".to_vec()),
+        (0u8, vec![0x00, 0x02, 0x01, b'A']),
+    ] {
+        let mut e = Engine::new(EngineConfig::new(SocketType::SUB));
+        feed(&mut e, &raw_greeting(b"NULL", 3, minor)).0.unwrap();
+        let mut out = Vec::new();
+        e.encode_subscribe(b"A", &mut out);
+        assert_eq!(out, want, "minor {minor}");
+        out.clear();
+        e.encode_cancel(b"A", &mut out);
+        if minor == 1 {
+            assert_eq!(out, b"\x04\x08\x06CANCELA");
+        } else {
+            assert_eq!(out, [0x00, 0x02, 0x00, b'A']);
+        }
+    }
+    // A major above 3 counts as 3.1.
+    let mut e = Engine::new(EngineConfig::new(SocketType::SUB));
+    feed(&mut e, &raw_greeting(b"NULL", 4, 0)).0.unwrap();
+    let mut out = Vec::new();
+    e.encode_subscribe(b"A", &mut out);
+    assert_eq!(out[2], 9);
+}
+
+#[test]
+fn frame_headers() {
+    let e = Engine::new(EngineConfig::new(SocketType::PUSH));
+    let mut out = Vec::new();
+    e.encode_frame_header(false, 255, &mut out);
+    assert_eq!(out, [0x00, 0xff]);
+    out.clear();
+    e.encode_frame_header(true, 256, &mut out);
+    assert_eq!(out, [0x03, 0, 0, 0, 0, 0, 0, 1, 0]);
+    out.clear();
+    e.encode_frame(true, b"xy", &mut out);
+    assert_eq!(out, [0x01, 0x02, b'x', b'y']);
+}
+
+fn exchange(a_type: SocketType, b_type: SocketType) {
+    let a_cfg = EngineConfig {
+        routing_id: b"A-id".to_vec(),
+        ..EngineConfig::new(a_type)
+    };
+    let (mut a, mut b) = connect(a_cfg, EngineConfig::new(b_type));
+    assert!(
+        a.error.is_none() && b.error.is_none(),
+        "{:?} {:?}",
+        a.error,
+        b.error
+    );
+    assert!(a.engine.is_ready() && b.engine.is_ready());
+    let Event::Ready(pa) = &a.events[0] else {
+        panic!("{:?}", a.events)
+    };
+    let Event::Ready(pb) = &b.events[0] else {
+        panic!("{:?}", b.events)
+    };
+    assert_eq!(pa.socket_type, b_type);
+    assert_eq!(pb.socket_type, a_type);
+    assert_eq!(pa.minor_version, 1);
+    if a_type.sends_identity() {
+        assert_eq!(pb.routing_id.as_deref(), Some(&b"A-id"[..]));
+    } else {
+        assert_eq!(pb.routing_id, None);
+    }
+    assert_eq!(b.engine.peer(), Some(pb));
+
+    let big = vec![0xabu8; 1 << 20];
+    let sent: Vec<(bool, Vec<u8>)> = vec![
+        (false, b"single".to_vec()),
+        (true, b"part1".to_vec()),
+        (true, Vec::new()),
+        (false, b"part3".to_vec()),
+        (false, Vec::new()),
+        (false, vec![1; 255]),
+        (false, vec![2; 256]),
+        (false, big),
+    ];
+    let mut wire = Vec::new();
+    for (more, body) in &sent {
+        a.engine.encode_frame(*more, body, &mut wire);
+    }
+    b.input.extend_from_slice(&wire);
+    b.feed();
+    assert!(b.error.is_none());
+    let got = frames(&b.events);
+    assert_eq!(got.len(), sent.len());
+    for ((m1, b1), (m2, b2)) in got.iter().zip(&sent) {
+        assert_eq!(m1, m2);
+        assert_eq!(&b1[..], &b2[..]);
+    }
+    assert!(b.input.is_empty());
+
+    // And the other way.
+    let mut wire = Vec::new();
+    b.engine.encode_frame(false, b"back", &mut wire);
+    a.input.extend_from_slice(&wire);
+    a.feed();
+    assert_eq!(
+        frames(&a.events),
+        vec![(false, Bytes::from_static(b"back"))]
+    );
+}
+
+#[test]
+fn back_to_back_pairs() {
+    use SocketType::*;
+    exchange(PUSH, PULL);
+    exchange(REQ, ROUTER);
+    exchange(DEALER, REP);
+    exchange(ROUTER, ROUTER);
+    exchange(PAIR, PAIR);
+    exchange(PUB, SUB);
+    exchange(XSUB, XPUB);
+    exchange(CLIENT, SERVER);
+}
+
+#[test]
+fn ping_is_answered_with_pong() {
+    let (mut a, mut b) = connect(
+        EngineConfig::new(SocketType::DEALER),
+        EngineConfig::new(SocketType::ROUTER),
+    );
+    let mut wire = Vec::new();
+    a.engine.encode_ping(30, b"ctx-123", &mut wire);
+    b.input.extend_from_slice(&wire);
+    b.feed();
+    assert_eq!(b.engine.peer_ping_ttl(), Some(30));
+    let pong = out_of(&mut b.engine);
+    assert_eq!(pong, b"\x04\x0c\x04PONGctx-123");
+    // PONG is silently accepted.
+    a.input.extend_from_slice(&pong);
+    a.feed();
+    assert!(a.error.is_none());
+    assert_eq!(a.events.len(), 1);
+
+    // A long context is truncated to 16 bytes, as libzmq does.
+    let mut data = vec![0, 0];
+    data.extend_from_slice(&[9u8; 40]);
+    b.input.extend_from_slice(&raw_command(b"PING", &data));
+    b.feed();
+    let pong = out_of(&mut b.engine);
+    assert_eq!(pong.len(), 2 + 5 + 16);
+    // PING without TTL is malformed.
+    b.input.extend_from_slice(&raw_command(b"PING", &[1]));
+    b.feed();
+    assert_eq!(
+        b.error.as_ref().and_then(|e| e.protocol_error_code()),
+        Some(protocol_error::ZMTP_MALFORMED_COMMAND_UNSPECIFIED)
+    );
+}
+
+#[test]
+fn subscribe_cancel_and_unknown_commands() {
+    let (sub, mut publ) = connect(
+        EngineConfig::new(SocketType::SUB),
+        EngineConfig::new(SocketType::XPUB),
+    );
+    let mut wire = Vec::new();
+    sub.engine.encode_subscribe(b"topic", &mut wire);
+    wire.extend_from_slice(&raw_command(b"JOIN", b"group"));
+    sub.engine.encode_cancel(b"", &mut wire);
+    // Reserved flag bits are ignored.
+    wire.extend_from_slice(&[0xf8, 1, b'z']);
+    publ.input.extend_from_slice(&wire);
+    publ.feed();
+    assert!(publ.error.is_none(), "{:?}", publ.error);
+    assert_eq!(
+        publ.events[1..],
+        [
+            Event::Subscribe(Bytes::from_static(b"topic")),
+            Event::Cancel(Bytes::new()),
+            Event::Frame {
+                more: false,
+                body: Bytes::from_static(b"z")
+            },
+        ]
+    );
+}
+
+#[test]
+fn back_pressure_pauses_and_resumes() {
+    let (a, mut b) = connect(
+        EngineConfig::new(SocketType::PUSH),
+        EngineConfig::new(SocketType::PULL),
+    );
+    let mut wire = Vec::new();
+    for i in 0..5u8 {
+        a.engine.encode_frame(false, &[i], &mut wire);
+    }
+    b.input.extend_from_slice(&wire);
+    let mut got = Vec::new();
+    for round in 0..5 {
+        assert_eq!(got.len(), round);
+        b.engine
+            .handle_input(&mut b.input, &mut |e| {
+                got.push(e);
+                false
+            })
+            .unwrap();
+    }
+    assert_eq!(got.len(), 5);
+    assert!(b.input.is_empty());
+    for (i, e) in got.iter().enumerate() {
+        assert_eq!(
+            e,
+            &Event::Frame {
+                more: false,
+                body: Bytes::from(vec![i as u8])
+            }
+        );
+    }
+}
+
+#[test]
+fn incompatible_types_fail_on_both_sides() {
+    let (a, b) = connect(
+        EngineConfig::new(SocketType::PUSH),
+        EngineConfig::new(SocketType::PUSH),
+    );
+    for side in [&a, &b] {
+        assert_eq!(
+            side.error,
+            Some(EngineError::IncompatibleSocketType {
+                peer: "PUSH".into()
+            })
+        );
+        assert!(!side.engine.is_ready());
+        assert!(side.events.is_empty());
+    }
+    let (a, b) = connect(
+        EngineConfig::new(SocketType::REQ),
+        EngineConfig::new(SocketType::REQ),
+    );
+    assert!(a.error.is_some() && b.error.is_some());
+}
+
+#[test]
+fn mechanism_mismatch() {
+    let mut e = Engine::new(EngineConfig::new(SocketType::PULL));
+    let (r, _, _) = feed(&mut e, &raw_greeting(b"PLAIN", 3, 1));
+    let err = r.unwrap_err();
+    assert_eq!(
+        err,
+        EngineError::MechanismMismatch {
+            peer: "PLAIN".into()
+        }
+    );
+    assert_eq!(err.protocol_error_code(), Some(0x1100_0002));
+    // Sticky: further input returns the same error.
+    assert_eq!(feed(&mut e, b"x").0, Err(err));
+    // "NULL" followed by garbage in the mechanism field is not NULL either.
+    let mut g = raw_greeting(b"NULL", 3, 1);
+    g[20] = b'X';
+    let mut e = Engine::new(EngineConfig::new(SocketType::PULL));
+    assert!(matches!(
+        feed(&mut e, &g).0,
+        Err(EngineError::MechanismMismatch { .. })
+    ));
+}
+
+#[test]
+fn padding_and_as_server_are_not_validated() {
+    let mut g = raw_greeting(b"NULL", 3, 1);
+    g[1..9].copy_from_slice(&[0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4]);
+    g[32] = 1;
+    g[40] = 0x55;
+    g.extend_from_slice(&raw_ready("PUSH"));
+    let mut e = Engine::new(EngineConfig::new(SocketType::PULL));
+    let (r, events, _) = feed(&mut e, &g);
+    r.unwrap();
+    assert!(matches!(&events[..], [Event::Ready(p)] if p.socket_type == SocketType::PUSH));
+}
+
+#[test]
+fn old_and_foreign_peers_are_refused() {
+    let cases: [(&[u8], EngineError); 6] = [
+        // ZMTP/1.0 short identity frame: length 1 (flags only), flags 0.
+        (
+            &[0x01, 0x00],
+            EngineError::UnsupportedVersion(LegacyVersion::Zmtp10),
+        ),
+        // ZMTP/1.0 long identity frame: byte 9 without bit 0.
+        (
+            &[0xff, 0, 0, 0, 0, 0, 0, 1, 0, 0x00],
+            EngineError::UnsupportedVersion(LegacyVersion::Zmtp10),
+        ),
+        // Revision 0 = 1.0, revision 1 = 2.0.
+        (
+            &[0xff, 0, 0, 0, 0, 0, 0, 0, 1, 0x7f, 0x00],
+            EngineError::UnsupportedVersion(LegacyVersion::Zmtp10),
+        ),
+        (
+            &[0xff, 0, 0, 0, 0, 0, 0, 0, 1, 0x7f, 0x01, 0x08],
+            EngineError::UnsupportedVersion(LegacyVersion::Zmtp20),
+        ),
+        (b"GET / HTTP/1.1\r\n", EngineError::NotZmtp),
+        (&[0x00, 0x00], EngineError::NotZmtp),
+    ];
+    for (bytes, want) in cases {
+        let mut e = Engine::new(EngineConfig::new(SocketType::PULL));
+        assert_eq!(feed(&mut e, bytes).0, Err(want.clone()), "{bytes:?}");
+        assert!(want.protocol_error_code().is_some());
+    }
+    // An old peer is not sent the rest of the greeting.
+    let mut e = Engine::new(EngineConfig::new(SocketType::PULL));
+    out_of(&mut e);
+    let _ = feed(&mut e, &[0xff, 0, 0, 0, 0, 0, 0, 0, 1, 0x7f, 0x01]);
+    assert_eq!(out_of(&mut e), [3]);
+}
+
+fn handshaken(t: SocketType, peer: &str, max: Option<u64>) -> Engine {
+    let mut e = Engine::new(EngineConfig {
+        max_msg_size: max,
+        ..EngineConfig::new(t)
+    });
+    let mut bytes = raw_greeting(b"NULL", 3, 1);
+    bytes.extend_from_slice(&raw_ready(peer));
+    let (r, events, rest) = feed(&mut e, &bytes);
+    r.unwrap();
+    assert!(rest.is_empty());
+    assert_eq!(events.len(), 1);
+    e
+}
+
+#[test]
+fn data_before_ready_fails() {
+    let mut e = Engine::new(EngineConfig::new(SocketType::PULL));
+    let mut bytes = raw_greeting(b"NULL", 3, 1);
+    bytes.extend_from_slice(&[0x00, 0x01, b'x']);
+    let err = feed(&mut e, &bytes).0.unwrap_err();
+    assert!(matches!(err, EngineError::UnexpectedCommand { .. }));
+    assert_eq!(err.protocol_error_code(), Some(0x1000_0001));
+}
+
+#[test]
+fn handshake_sequence_errors() {
+    // Unknown command during the handshake.
+    let mut e = Engine::new(EngineConfig::new(SocketType::PULL));
+    let mut bytes = raw_greeting(b"NULL", 3, 1);
+    bytes.extend_from_slice(&raw_command(b"HELLO", b""));
+    assert_eq!(
+        feed(&mut e, &bytes).0,
+        Err(EngineError::UnexpectedCommand {
+            name: "HELLO".into()
+        })
+    );
+    // ERROR during the handshake.
+    let mut e = Engine::new(EngineConfig::new(SocketType::PULL));
+    let mut bytes = raw_greeting(b"NULL", 3, 1);
+    bytes.extend_from_slice(&raw_command(b"ERROR", b"\x03400"));
+    let err = feed(&mut e, &bytes).0.unwrap_err();
+    assert_eq!(
+        err,
+        EngineError::PeerError {
+            reason: "400".into()
+        }
+    );
+    assert_eq!(err.zap_status_code(), Some(400));
+    // READY twice.
+    let mut e = handshaken(SocketType::PULL, "PUSH", None);
+    let err = feed(&mut e, &raw_ready("PUSH")).0.unwrap_err();
+    assert_eq!(
+        err,
+        EngineError::UnexpectedCommand {
+            name: "READY".into()
+        }
+    );
+    // ERROR after the handshake.
+    let mut e = handshaken(SocketType::PULL, "PUSH", None);
+    assert!(matches!(
+        feed(&mut e, &raw_command(b"ERROR", b"\x02no")).0,
+        Err(EngineError::PeerError { .. })
+    ));
+    // Malformed ERROR.
+    let mut e = handshaken(SocketType::PULL, "PUSH", None);
+    let err = feed(&mut e, &raw_command(b"ERROR", b"\x09no"))
+        .0
+        .unwrap_err();
+    assert_eq!(err.protocol_error_code(), Some(0x1000_0015));
+    // A command with MORE set.
+    let mut e = handshaken(SocketType::PULL, "PUSH", None);
+    let mut cmd = raw_command(b"PING", b"\0\0");
+    cmd[0] |= 0x01;
+    assert!(matches!(
+        feed(&mut e, &cmd).0,
+        Err(EngineError::MalformedCommand { .. })
+    ));
+    // A command whose name runs past the frame.
+    let mut e = handshaken(SocketType::PULL, "PUSH", None);
+    assert!(matches!(
+        feed(&mut e, &[0x04, 0x02, 0x05, b'R']).0,
+        Err(EngineError::MalformedCommand { .. })
+    ));
+}
+
+#[test]
+fn bad_ready_metadata() {
+    let run = |props: &[u8]| {
+        let mut e = Engine::new(EngineConfig::new(SocketType::PULL));
+        let mut bytes = raw_greeting(b"NULL", 3, 1);
+        bytes.extend_from_slice(&raw_command(b"READY", props));
+        feed(&mut e, &bytes).0
+    };
+    let invalid = |r: Result<(), EngineError>| {
+        let err = r.unwrap_err();
+        assert!(
+            matches!(err, EngineError::InvalidMetadata { .. }),
+            "{err:?}"
+        );
+        assert_eq!(err.protocol_error_code(), Some(0x1000_0018));
+    };
+    invalid(run(b""));
+    invalid(run(b"\x0bSocket-Type\0\0\0\x09PUSH"));
+    invalid(run(b"\x0bSocket Type\0\0\0\x04PUSH"));
+    invalid(run(b"\x00\0\0\0\0"));
+    invalid(run(b"\x0bSocket-Type\0\0\0\x04PUSH\x01"));
+    assert_eq!(
+        run(b"\x0bSocket-Type\0\0\0\x04push"),
+        Err(EngineError::IncompatibleSocketType {
+            peer: "push".into()
+        })
+    );
+    assert_eq!(
+        run(b"\x0bSocket-Type\0\0\0\x04PUSH\x0bSocket-Type\0\0\0\x03PUB"),
+        Err(EngineError::IncompatibleSocketType { peer: "PUB".into() })
+    );
+    // Extra properties are kept in order.
+    let mut e = Engine::new(EngineConfig::new(SocketType::PULL));
+    let mut bytes = raw_greeting(b"NULL", 3, 0);
+    bytes.extend_from_slice(&raw_command(
+        b"READY",
+        b"\x05X-Foo\0\0\0\x01a\x0bSocket-Type\0\0\0\x04PUSH\x08Identity\0\0\0\x02id",
+    ));
+    let (r, events, _) = feed(&mut e, &bytes);
+    r.unwrap();
+    let Event::Ready(p) = &events[0] else {
+        panic!()
+    };
+    assert_eq!(p.minor_version, 0);
+    assert_eq!(p.routing_id.as_deref(), Some(&b"id"[..]));
+    let names: Vec<&str> = p.properties.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["X-Foo", "Socket-Type", "Identity"]);
+}
+
+#[test]
+fn oversized_handshake_command_is_refused_from_its_header() {
+    let mut e = Engine::new(EngineConfig::new(SocketType::PULL));
+    let mut bytes = raw_greeting(b"NULL", 3, 1);
+    bytes.extend_from_slice(&[0x06, 0, 0, 0, 0, 0, 1, 0, 1]);
+    assert!(matches!(
+        feed(&mut e, &bytes).0,
+        Err(EngineError::MalformedCommand { .. })
+    ));
+}
+
+const HUGE_HEADER: [u8; 9] = [0x02, 0x40, 0, 0, 0, 0, 0, 0, 0];
+
+#[test]
+fn huge_frame_with_limit_fails() {
+    let mut e = handshaken(SocketType::PULL, "PUSH", Some(1 << 20));
+    assert_eq!(
+        feed(&mut e, &HUGE_HEADER).0,
+        Err(EngineError::MessageTooLarge {
+            size: 1 << 62,
+            limit: 1 << 20
+        })
+    );
+    // The limit applies per frame and at exactly the limit it passes.
+    let mut e = handshaken(SocketType::PULL, "PUSH", Some(4));
+    let (r, ev, _) = feed(&mut e, &[0x00, 4, 1, 2, 3, 4]);
+    r.unwrap();
+    assert_eq!(ev.len(), 1);
+    assert!(feed(&mut e, &[0x00, 5])
+        .0
+        .unwrap_err()
+        .protocol_error_code()
+        .is_none());
+    // Commands after the handshake are bounded by it too.
+    let mut e = handshaken(SocketType::XPUB, "SUB", Some(4));
+    assert!(matches!(
+        feed(&mut e, &raw_command(b"SUBSCRIBE", b"topic")).0,
+        Err(EngineError::MessageTooLarge { .. })
+    ));
+}
+
+#[test]
+fn huge_frame_without_limit_does_not_allocate() {
+    let mut e = handshaken(SocketType::PULL, "PUSH", None);
+    let mut input = BytesMut::with_capacity(64);
+    input.extend_from_slice(&HUGE_HEADER);
+    let cap = input.capacity();
+    let mut events = 0;
+    e.handle_input(&mut input, &mut |_| {
+        events += 1;
+        true
+    })
+    .unwrap();
+    assert_eq!(events, 0);
+    assert_eq!(input.len(), 9);
+    assert_eq!(input.capacity(), cap);
+    // More body bytes arrive: still held by the caller only, nothing reserved.
+    input.extend_from_slice(&[0u8; 40]);
+    let cap = input.capacity();
+    e.handle_input(&mut input, &mut |_| true).unwrap();
+    assert_eq!(input.len(), 49);
+    assert_eq!(input.capacity(), cap);
+    assert!(cap < 1 << 20);
+    // A size beyond what any buffer can hold fails outright.
+    let mut e = handshaken(SocketType::PULL, "PUSH", None);
+    let (r, _, _) = feed(
+        &mut e,
+        &[0x02, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
+    );
+    assert!(matches!(
+        r,
+        Err(EngineError::MessageTooLarge { size: u64::MAX, .. })
+    ));
+}
+
+#[test]
+fn partial_frames_stay_in_input() {
+    let mut e = handshaken(SocketType::PULL, "PUSH", None);
+    let mut wire = Vec::new();
+    e.encode_frame(true, &[7u8; 300], &mut wire);
+    e.encode_frame(false, b"end", &mut wire);
+    let mut input = BytesMut::new();
+    let mut got = Vec::new();
+    for chunk in wire.chunks(7) {
+        input.extend_from_slice(chunk);
+        e.handle_input(&mut input, &mut |ev| {
+            got.push(ev);
+            true
+        })
+        .unwrap();
+    }
+    assert!(input.is_empty());
+    assert_eq!(frames(&got).len(), 2);
+    assert_eq!(frames(&got)[0].1.len(), 300);
+}
