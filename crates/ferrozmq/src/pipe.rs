@@ -119,7 +119,7 @@ pub(crate) fn pipe(
             side,
             written: 0,
             read: 0,
-            credit_step: ((reading.hwm + 1) / 2).max(1),
+            credit_step: reading.hwm.div_ceil(2).max(1),
             known_read: 0,
         }
     };
@@ -330,12 +330,11 @@ mod tests {
     #[test]
     fn closing_one_end_is_seen_after_draining() {
         let (sock_n, peer_n) = (Arc::new(Count::default()), Arc::new(Count::default()));
-        let (mut s, p) = pipe(1, 0, 0, sock_n, peer_n.clone());
+        let (s, p) = pipe(1, 0, 0, sock_n, peer_n.clone());
         drop(p);
         assert!(s.is_other_closed());
         assert!(s.is_finished());
-        let (s2, mut p2) = pipe(2, 0, 0, Arc::new(Count::default()), peer_n);
-        let mut s2 = s2;
+        let (mut s2, mut p2) = pipe(2, 0, 0, Arc::new(Count::default()), peer_n);
         s2.write(msg("last"));
         drop(s2);
         assert!(!p2.is_finished());

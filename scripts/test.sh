@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs every check and test of the workspace on a fresh machine.
+#
+# The interop tests drive real libzmq (4.3.4), which the `zmq` dev-dependency builds from
+# source with the system C++ compiler; this script installs one if the machine has none.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v c++ >/dev/null 2>&1; then
+    echo "test.sh: installing a C++ compiler to build libzmq for the interop tests" >&2
+    if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq g++ >/dev/null
+fi
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+echo "== cargo clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "== cargo test"
+cargo test --workspace --locked
