@@ -4,9 +4,11 @@
 //! larger ones are reference-counted [`Bytes`], so fan-out and zero-copy receive share one
 //! buffer instead of copying it.
 
+use crate::metadata::PeerMetadata;
 use bytes::Bytes;
 use std::fmt;
 use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
 
 /// Largest payload kept inline, as libzmq's `max_vsm_size` on 64-bit targets.
 pub(crate) const INLINE_MAX: usize = 33;
@@ -26,6 +28,8 @@ enum Data {
 pub struct Message {
     data: Data,
     more: bool,
+    /// The sending peer's handshake metadata, on received messages.
+    metadata: Option<Arc<PeerMetadata>>,
 }
 
 impl Message {
@@ -37,6 +41,7 @@ impl Message {
                 buf: [0; INLINE_MAX],
             },
             more: false,
+            metadata: None,
         }
     }
 
@@ -49,6 +54,7 @@ impl Message {
                     buf: [0; INLINE_MAX],
                 },
                 more: false,
+                metadata: None,
             }
         } else {
             Message::from(vec![0u8; size])
@@ -63,6 +69,7 @@ impl Message {
             Message {
                 data: Data::Shared(bytes),
                 more: false,
+                metadata: None,
             }
         }
     }
@@ -79,6 +86,17 @@ impl Message {
 
     pub(crate) fn set_more(&mut self, more: bool) {
         self.more = more;
+    }
+
+    /// A property of the peer this message came from, as `zmq_msg_gets` gives it:
+    /// `Socket-Type`, `Routing-Id` (alias `Identity`), `Peer-Address` (tcp), or any other
+    /// property the peer sent in its handshake. None for messages not received from a peer.
+    pub fn gets(&self, property: &str) -> Option<&str> {
+        self.metadata.as_deref().and_then(|m| m.get(property))
+    }
+
+    pub(crate) fn set_metadata(&mut self, metadata: Option<Arc<PeerMetadata>>) {
+        self.metadata = metadata;
     }
 
     /// The payload as shareable bytes (no copy for large payloads).
@@ -165,11 +183,13 @@ impl From<&[u8]> for Message {
                     buf,
                 },
                 more: false,
+                metadata: None,
             }
         } else {
             Message {
                 data: Data::Owned(data.to_vec()),
                 more: false,
+                metadata: None,
             }
         }
     }
@@ -183,6 +203,7 @@ impl From<Vec<u8>> for Message {
             Message {
                 data: Data::Owned(data),
                 more: false,
+                metadata: None,
             }
         }
     }
@@ -234,6 +255,7 @@ impl From<&Message> for Message {
     fn from(msg: &Message) -> Message {
         let mut copy = msg.clone();
         copy.more = false;
+        copy.metadata = None;
         copy
     }
 }

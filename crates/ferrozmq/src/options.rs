@@ -24,7 +24,14 @@ pub mod ids {
     pub const SNDTIMEO: i32 = 28;
     pub const LAST_ENDPOINT: i32 = 32;
     pub const IPV6: i32 = 42;
+    pub const ROUTER_MANDATORY: i32 = 33;
+    pub const PROBE_ROUTER: i32 = 51;
+    pub const REQ_CORRELATE: i32 = 52;
+    pub const REQ_RELAXED: i32 = 53;
+    pub const ROUTER_HANDOVER: i32 = 56;
+    pub const CONNECT_ROUTING_ID: i32 = 61;
     pub const HANDSHAKE_IVL: i32 = 66;
+    pub const ROUTER_NOTIFY: i32 = 97;
 }
 
 /// The option values of one socket.
@@ -44,6 +51,14 @@ pub(crate) struct Options {
     pub sndbuf: i32,
     pub rcvbuf: i32,
     pub handshake_ivl: i32,
+    pub router_mandatory: bool,
+    pub router_handover: bool,
+    pub router_notify: i32,
+    pub probe_router: bool,
+    pub req_correlate: bool,
+    pub req_relaxed: bool,
+    /// Routing id for the peer of the next `connect` (consumed by it).
+    pub connect_routing_id: Option<Vec<u8>>,
 }
 
 impl Default for Options {
@@ -63,6 +78,13 @@ impl Default for Options {
             sndbuf: -1,
             rcvbuf: -1,
             handshake_ivl: 30_000,
+            router_mandatory: false,
+            router_handover: false,
+            router_notify: 0,
+            probe_router: false,
+            req_correlate: false,
+            req_relaxed: false,
+            connect_routing_id: None,
         }
     }
 }

@@ -13,9 +13,11 @@
 //! (either the re-check sees the data, or the other side sees the flag).
 
 use crate::message::Message;
+use crate::metadata::PeerMetadata;
+use crate::signal::lock;
 use crate::spsc::Queue;
 use std::sync::atomic::{fence, AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// One whole message in flight: every frame, in order. Frame `more` flags are not relied on.
 #[derive(Debug)]
@@ -76,6 +78,10 @@ struct Shared {
     peer_closed: AtomicBool,
     notify_socket: Arc<dyn Notify>,
     notify_peer: Arc<dyn Notify>,
+    /// The metadata of the peer behind the peer side, replaced at each handshake.
+    peer: Mutex<Option<Arc<PeerMetadata>>>,
+    /// Bumped on every replacement, so the socket side can cache `peer` without locking.
+    peer_generation: AtomicU64,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -93,6 +99,9 @@ pub(crate) struct PipeEnd {
     credit_step: u64,
     /// Last read count seen from the reader, so a writer below its HWM touches no shared line.
     known_read: u64,
+    /// The socket side's copy of the peer's metadata, and the generation it was read at.
+    peer_cache: Option<Arc<PeerMetadata>>,
+    peer_seen: u64,
 }
 
 /// Creates a pipe with id `id`: `out_hwm` bounds socket → peer, `in_hwm` bounds peer → socket.
@@ -111,6 +120,8 @@ pub(crate) fn pipe(
         peer_closed: AtomicBool::new(false),
         notify_socket,
         notify_peer,
+        peer: Mutex::new(None),
+        peer_generation: AtomicU64::new(0),
     });
     let end = |side: Side| {
         let reading = reading(&shared, side);
@@ -121,6 +132,8 @@ pub(crate) fn pipe(
             read: 0,
             credit_step: reading.hwm.div_ceil(2).max(1),
             known_read: 0,
+            peer_cache: None,
+            peer_seen: 0,
         }
     };
     (end(Side::Socket), end(Side::Peer))
@@ -166,7 +179,24 @@ impl PipeEnd {
         }
     }
 
-    fn notify_other(&self) {
+    /// Publishes the metadata of the peer behind this (peer-side) end, after a handshake.
+    pub(crate) fn set_peer(&self, metadata: Arc<PeerMetadata>) {
+        *lock(&self.shared.peer) = Some(metadata);
+        self.shared.peer_generation.fetch_add(1, Ordering::Release);
+    }
+
+    /// The metadata of the peer behind this pipe, once its handshake is done.
+    pub(crate) fn peer(&mut self) -> Option<&Arc<PeerMetadata>> {
+        let generation = self.shared.peer_generation.load(Ordering::Acquire);
+        if generation != self.peer_seen {
+            self.peer_cache = lock(&self.shared.peer).clone();
+            self.peer_seen = generation;
+        }
+        self.peer_cache.as_ref()
+    }
+
+    /// Wakes the owner of the other end (e.g. to say the peer's metadata changed).
+    pub(crate) fn notify_other(&self) {
         match self.side {
             Side::Socket => self.shared.notify_peer.notify(self.shared.id),
             Side::Peer => self.shared.notify_socket.notify(self.shared.id),

@@ -12,6 +12,7 @@ use super::outbuf::{OutBuffer, ZERO_COPY_MIN};
 use super::stream::{self, ConnectTarget, Stream};
 use super::{IoShared, SocketLink};
 use crate::message::Message;
+use crate::metadata::PeerMetadata;
 use crate::pipe::{self, Notify, Parcel, PipeEnd};
 use bytes::BytesMut;
 use ferrozmq_zmtp::{Engine, EngineConfig, Event, PeerInfo};
@@ -96,6 +97,8 @@ pub(crate) struct Session {
     /// The socket closed its end: deliver what is queued, then end.
     closing: bool,
     linger_until: Option<Instant>,
+    /// The peer's IP address (tcp), for the `Peer-Address` message property.
+    peer_address: Option<String>,
 }
 
 impl Session {
@@ -107,24 +110,27 @@ impl Session {
         socket: SocketLink,
     ) -> Session {
         let ivl = Duration::from_millis(socket.options.reconnect_ivl.max(0) as u64);
-        Session::new(id, Origin::Connect(target), Some(pipe), socket, ivl)
+        let peer_address = match &target {
+            ConnectTarget::Tcp(addr) => Some(addr.ip().to_string()),
+            ConnectTarget::Ipc(_) => None,
+        };
+        let mut session = Session::new(id, Origin::Connect(target), Some(pipe), socket, ivl);
+        session.peer_address = peer_address;
+        session
     }
 
     /// An accepted connection; the pipe is created once the handshake succeeds.
     pub(crate) fn accepted(
         id: u64,
         stream: Stream,
+        peer_address: Option<String>,
         listener: u64,
         socket: SocketLink,
         ctx: &mut IoCtx<'_>,
     ) -> io::Result<Session> {
-        let mut session = Session::new(
-            id,
-            Origin::Accept { listener },
-            None,
-            socket,
-            Duration::ZERO,
-        );
+        let origin = Origin::Accept { listener };
+        let mut session = Session::new(id, origin, None, socket, Duration::ZERO);
+        session.peer_address = peer_address;
         session.attach_stream(stream, false, ctx)?;
         Ok(session)
     }
@@ -149,6 +155,7 @@ impl Session {
             handshake_deadline: None,
             closing: false,
             linger_until: None,
+            peer_address: None,
         }
     }
 
@@ -410,10 +417,16 @@ impl Session {
         }
     }
 
-    fn handshake_done(&mut self, _peer: PeerInfo, ctx: &mut IoCtx<'_>) {
+    fn handshake_done(&mut self, peer: PeerInfo, ctx: &mut IoCtx<'_>) {
         self.handshake_deadline = None;
+        let metadata = Arc::new(PeerMetadata::new(&peer, self.peer_address.clone()));
         let Origin::Accept { listener } = self.origin else {
-            // A connect-side session has had its pipe since `connect`.
+            // A connect-side session has had its pipe since `connect`; tell the socket who
+            // is behind it now (a ROUTER learns the peer's routing id from this).
+            if let Some(pipe) = &self.pipe {
+                pipe.set_peer(metadata);
+                pipe.notify_other();
+            }
             return;
         };
         let options = &self.socket.options;
@@ -426,6 +439,7 @@ impl Session {
             notify_socket,
             notify_session,
         );
+        session_end.set_peer(metadata);
         self.pipe = Some(session_end);
         self.socket.shared.attach(socket_end, listener);
     }

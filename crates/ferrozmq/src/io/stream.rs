@@ -139,8 +139,9 @@ pub(crate) fn connect(target: &ConnectTarget, options: &Options) -> io::Result<S
 }
 
 impl Listener {
-    /// Accepts one pending connection, configured as libzmq configures accepted sockets.
-    pub(crate) fn accept(&self, options: &Options) -> io::Result<(Stream, String)> {
+    /// Accepts one pending connection, configured as libzmq configures accepted sockets, with
+    /// the peer's IP address for tcp.
+    pub(crate) fn accept(&self, options: &Options) -> io::Result<(Stream, Option<String>)> {
         match self {
             Listener::Tcp(l) => {
                 let (stream, peer) = l.accept()?;
@@ -152,11 +153,11 @@ impl Listener {
                 if options.rcvbuf >= 0 {
                     socket.set_recv_buffer_size(options.rcvbuf as usize)?;
                 }
-                Ok((Stream::Tcp(stream), peer.ip().to_string()))
+                Ok((Stream::Tcp(stream), Some(peer.ip().to_string())))
             }
             Listener::Unix(l) => {
                 let (stream, _) = l.accept()?;
-                Ok((Stream::Unix(stream), String::new()))
+                Ok((Stream::Unix(stream), None))
             }
         }
     }

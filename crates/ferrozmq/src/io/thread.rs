@@ -182,7 +182,7 @@ impl IoLoop {
             let Some(entry) = self.listeners.get(&listener_id) else {
                 return;
             };
-            let (stream, _peer) = match entry.listener.accept(&entry.socket.options) {
+            let (stream, peer_address) = match entry.listener.accept(&entry.socket.options) {
                 Ok(accepted) => accepted,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 // WouldBlock ends the backlog; other errors (EMFILE…) drop this connection.
@@ -197,7 +197,9 @@ impl IoLoop {
                 requeue: &mut self.requeue,
                 now: Instant::now(),
             };
-            if let Ok(mut session) = Session::accepted(id, stream, listener_id, socket, &mut ctx) {
+            let accepted =
+                Session::accepted(id, stream, peer_address, listener_id, socket, &mut ctx);
+            if let Ok(mut session) = accepted {
                 let next = session.resume(&mut ctx);
                 if next == Next::Keep {
                     self.sessions.insert(id, session);

@@ -5,6 +5,7 @@
 //! thread or context termination wakes it.
 
 mod active_set;
+mod dealer;
 mod fq;
 mod lb;
 mod pair;
@@ -13,8 +14,10 @@ mod pipeline;
 mod pipes;
 mod rep;
 mod req;
+mod router;
 mod shared;
 
+pub use router::{NOTIFY_CONNECT, NOTIFY_DISCONNECT};
 pub(crate) use shared::SocketShared;
 
 use crate::context::Context;
@@ -25,7 +28,7 @@ use crate::message::Message;
 use crate::options::{self, Options};
 use crate::pipe::{self, Notify, Parcel};
 use ferrozmq_zmtp::SocketType;
-use pattern::Pattern;
+use pattern::{Cx, Pattern};
 use pipes::Pipes;
 use shared::SocketCommand;
 use std::cell::RefCell;
@@ -100,6 +103,8 @@ impl Socket {
             SocketType::PULL => Box::<pipeline::Pull>::default(),
             SocketType::REQ => Box::<req::Req>::default(),
             SocketType::REP => Box::<rep::Rep>::default(),
+            SocketType::DEALER => Box::<dealer::Dealer>::default(),
+            SocketType::ROUTER => Box::<router::Router>::default(),
             _ => return Err(Error::EINVAL),
         };
         let options = Options::default();
@@ -339,6 +344,85 @@ impl Socket {
     }
 }
 
+/// Socket-type-specific options: EINVAL on types they do not apply to, as libzmq.
+impl Socket {
+    fn type_option(&self, types: &[SocketType], apply: impl FnOnce(&mut Options)) -> Result<()> {
+        let mut core = self.core();
+        if !types.contains(&core.socket_type) {
+            return Err(Error::EINVAL);
+        }
+        apply(&mut core.options);
+        Ok(())
+    }
+
+    /// ROUTER: refuse unroutable messages with EHOSTUNREACH, and block (or EAGAIN) when the
+    /// peer is full, instead of dropping silently (`ZMQ_ROUTER_MANDATORY`).
+    pub fn set_router_mandatory(&self, value: bool) -> Result<()> {
+        self.type_option(&[SocketType::ROUTER], |o| o.router_mandatory = value)
+    }
+
+    /// Whether `ZMQ_ROUTER_MANDATORY` is set.
+    pub fn is_router_mandatory(&self) -> Result<bool> {
+        Ok(self.core().options.router_mandatory)
+    }
+
+    /// ROUTER: a new peer with a routing id already in use takes it over, and the old
+    /// connection is closed (`ZMQ_ROUTER_HANDOVER`); otherwise the newcomer is refused.
+    pub fn set_router_handover(&self, value: bool) -> Result<()> {
+        self.type_option(&[SocketType::ROUTER], |o| o.router_handover = value)
+    }
+
+    /// Whether `ZMQ_ROUTER_HANDOVER` is set.
+    pub fn is_router_handover(&self) -> Result<bool> {
+        Ok(self.core().options.router_handover)
+    }
+
+    /// ROUTER: deliver `[routing-id, ""]` when a peer connects ([`NOTIFY_CONNECT`]) and/or
+    /// disconnects ([`NOTIFY_DISCONNECT`]) (`ZMQ_ROUTER_NOTIFY`, 0 = never).
+    pub fn set_router_notify(&self, value: i32) -> Result<()> {
+        if !(0..=NOTIFY_CONNECT | NOTIFY_DISCONNECT).contains(&value) {
+            return Err(Error::EINVAL);
+        }
+        self.type_option(&[SocketType::ROUTER], |o| o.router_notify = value)
+    }
+
+    /// The `ZMQ_ROUTER_NOTIFY` flags.
+    pub fn get_router_notify(&self) -> Result<i32> {
+        Ok(self.core().options.router_notify)
+    }
+
+    /// ROUTER, DEALER, REQ: send an empty message to every new peer, so a ROUTER on the other
+    /// side learns our routing id at once (`ZMQ_PROBE_ROUTER`).
+    pub fn set_probe_router(&self, value: bool) -> Result<()> {
+        let types = [SocketType::ROUTER, SocketType::DEALER, SocketType::REQ];
+        self.type_option(&types, |o| o.probe_router = value)
+    }
+
+    /// Whether `ZMQ_PROBE_ROUTER` is set.
+    pub fn is_probe_router(&self) -> Result<bool> {
+        Ok(self.core().options.probe_router)
+    }
+
+    /// REQ: prefix requests with a request id and accept only the matching reply
+    /// (`ZMQ_REQ_CORRELATE`).
+    pub fn set_req_correlate(&self, value: bool) -> Result<()> {
+        self.type_option(&[SocketType::REQ], |o| o.req_correlate = value)
+    }
+
+    /// REQ: allow a new request before the previous reply arrived; that reply is then
+    /// ignored (`ZMQ_REQ_RELAXED`).
+    pub fn set_req_relaxed(&self, value: bool) -> Result<()> {
+        self.type_option(&[SocketType::REQ], |o| o.req_relaxed = value)
+    }
+
+    /// ROUTER: the routing id to give the peer of the next `connect` instead of the one it
+    /// announces (`ZMQ_CONNECT_ROUTING_ID`, 1 to 255 bytes).
+    pub fn set_connect_routing_id(&self, value: &[u8]) -> Result<()> {
+        let id = options::routing_id(value)?;
+        self.type_option(&[SocketType::ROUTER], |o| o.connect_routing_id = Some(id))
+    }
+}
+
 impl Core {
     fn check_term(&self) -> Result<()> {
         if self.ctx.inner().is_terminating() {
@@ -420,8 +504,16 @@ impl Core {
             notify_socket,
             notify_session,
         );
-        if self.pattern.attach(id) {
-            self.pipes.insert(socket_end);
+        self.pipes.insert(socket_end);
+        let mut cx = Cx {
+            pipes: &mut self.pipes,
+            options: &self.options,
+            connect_routing_id: self.options.connect_routing_id.clone(),
+        };
+        let accepted = self.pattern.attach(id, &mut cx);
+        self.options.connect_routing_id = None;
+        if !accepted {
+            self.pipes.remove(id);
         }
         io.send(IoCommand::Connect {
             id,
@@ -478,8 +570,17 @@ impl Core {
         Ok(())
     }
 
+    fn cx<'a>(pipes: &'a mut Pipes, options: &'a Options) -> Cx<'a> {
+        Cx {
+            pipes,
+            options,
+            connect_routing_id: None,
+        }
+    }
+
     fn remove_pipe(&mut self, id: u64) {
-        self.pattern.detach(id);
+        self.pattern
+            .detach(id, &mut Self::cx(&mut self.pipes, &self.options));
         self.pipes.remove(id);
         self.pipe_listener.remove(&id);
     }
@@ -491,11 +592,16 @@ impl Core {
         for command in commands.drain(..) {
             match command {
                 SocketCommand::Attach { pipe, listener } => {
-                    let still_bound = self.bound.iter().any(|b| b.listener == listener);
+                    if !self.bound.iter().any(|b| b.listener == listener) {
+                        continue;
+                    }
                     let id = pipe.id();
-                    if still_bound && self.pattern.attach(id) {
-                        self.pipes.insert(pipe);
+                    self.pipes.insert(pipe);
+                    let mut cx = Self::cx(&mut self.pipes, &self.options);
+                    if self.pattern.attach(id, &mut cx) {
                         self.pipe_listener.insert(id, listener);
+                    } else {
+                        self.pipes.remove(id);
                     }
                 }
                 SocketCommand::PipeEvent(id) => {
@@ -506,7 +612,8 @@ impl Core {
                     if finished {
                         self.remove_pipe(id);
                     } else {
-                        self.pattern.activate(id);
+                        self.pattern
+                            .activate(id, &mut Self::cx(&mut self.pipes, &self.options));
                     }
                 }
             }
@@ -546,11 +653,13 @@ impl Core {
 
     fn send(&mut self, mut msg: Message, flags: i32) -> Result<()> {
         self.check_term()?;
+        let more = flags & SNDMORE != 0;
         if self.outgoing.is_empty() {
             let deadline = Self::deadline(self.options.sndtimeo, flags);
             loop {
                 self.process_commands();
-                let ready = self.pattern.begin_send(&mut self.pipes);
+                let mut cx = Self::cx(&mut self.pipes, &self.options);
+                let ready = self.pattern.begin_send(&msg, more, &mut cx);
                 self.reap_dead_pipes();
                 match ready {
                     Ok(()) => break,
@@ -560,7 +669,8 @@ impl Core {
             }
         }
         msg.set_more(false);
-        if flags & SNDMORE != 0 {
+        msg.set_metadata(None);
+        if more {
             self.outgoing.push(msg);
             return Ok(());
         }
@@ -571,7 +681,8 @@ impl Core {
             frames.push(msg);
             Parcel::Multi(frames)
         };
-        self.pattern.finish_send(parcel, &mut self.pipes);
+        self.pattern
+            .finish_send(parcel, &mut Self::cx(&mut self.pipes, &self.options));
         self.reap_dead_pipes();
         Ok(())
     }
@@ -586,15 +697,22 @@ impl Core {
         let deadline = Self::deadline(self.options.rcvtimeo, flags);
         loop {
             self.process_commands();
-            let received = self.pattern.recv(&mut self.pipes);
+            let received = self
+                .pattern
+                .recv(&mut Self::cx(&mut self.pipes, &self.options));
             self.reap_dead_pipes();
             match received {
-                Ok(Parcel::One(mut frame)) => {
+                Ok((pipe, Parcel::One(mut frame))) => {
                     self.rcvmore = false;
                     frame.set_more(false);
+                    frame.set_metadata(self.peer_metadata(pipe));
                     return Ok(frame);
                 }
-                Ok(Parcel::Multi(frames)) => {
+                Ok((pipe, Parcel::Multi(mut frames))) => {
+                    let metadata = self.peer_metadata(pipe);
+                    for frame in &mut frames {
+                        frame.set_metadata(metadata.clone());
+                    }
                     self.incoming = VecDeque::from(frames);
                     let Some(mut first) = self.incoming.pop_front() else {
                         continue;
@@ -607,6 +725,12 @@ impl Core {
                 Err(e) => return Err(e),
             }
         }
+    }
+}
+
+impl Core {
+    fn peer_metadata(&mut self, pipe: u64) -> Option<Arc<crate::metadata::PeerMetadata>> {
+        self.pipes.get(pipe).and_then(|p| p.peer().cloned())
     }
 }
 

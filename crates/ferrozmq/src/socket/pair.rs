@@ -1,8 +1,8 @@
 //! PAIR (RFC 31): exactly one peer; a second one is refused while the first is attached.
 
-use super::pattern::Pattern;
-use super::pipes::Pipes;
+use super::pattern::{Cx, Pattern};
 use crate::error::{Error, Result};
+use crate::message::Message;
 use crate::pipe::Parcel;
 
 /// PAIR: one peer, both directions.
@@ -12,24 +12,24 @@ pub(crate) struct Pair {
 }
 
 impl Pattern for Pair {
-    fn attach(&mut self, id: u64) -> bool {
+    fn attach(&mut self, id: u64, _: &mut Cx<'_>) -> bool {
         if self.peer.is_some() {
             return false;
         }
         self.peer = Some(id);
         true
     }
-    fn detach(&mut self, id: u64) {
+    fn detach(&mut self, id: u64, _: &mut Cx<'_>) {
         if self.peer == Some(id) {
             self.peer = None;
         }
     }
-    fn activate(&mut self, _: u64) {}
-    fn begin_send(&mut self, pipes: &mut Pipes) -> Result<()> {
+    fn activate(&mut self, _: u64, _: &mut Cx<'_>) {}
+    fn begin_send(&mut self, _: &Message, _: bool, cx: &mut Cx<'_>) -> Result<()> {
         let id = self.peer.ok_or(Error::EAGAIN)?;
-        let p = pipes.get(id).ok_or(Error::EAGAIN)?;
+        let p = cx.pipes.get(id).ok_or(Error::EAGAIN)?;
         if p.is_other_closed() {
-            pipes.mark_dead(id);
+            cx.pipes.mark_dead(id);
             return Err(Error::EAGAIN);
         }
         if p.check_write() {
@@ -38,19 +38,19 @@ impl Pattern for Pair {
             Err(Error::EAGAIN)
         }
     }
-    fn finish_send(&mut self, parcel: Parcel, pipes: &mut Pipes) {
-        if let Some(p) = self.peer.and_then(|id| pipes.get(id)) {
+    fn finish_send(&mut self, parcel: Parcel, cx: &mut Cx<'_>) {
+        if let Some(p) = self.peer.and_then(|id| cx.pipes.get(id)) {
             p.write(parcel);
         }
     }
-    fn recv(&mut self, pipes: &mut Pipes) -> Result<Parcel> {
+    fn recv(&mut self, cx: &mut Cx<'_>) -> Result<(u64, Parcel)> {
         let id = self.peer.ok_or(Error::EAGAIN)?;
-        let p = pipes.get(id).ok_or(Error::EAGAIN)?;
+        let p = cx.pipes.get(id).ok_or(Error::EAGAIN)?;
         match p.read() {
-            Some(parcel) => Ok(parcel),
+            Some(parcel) => Ok((id, parcel)),
             None => {
                 if p.is_finished() {
-                    pipes.mark_dead(id);
+                    cx.pipes.mark_dead(id);
                 }
                 Err(Error::EAGAIN)
             }

@@ -4,21 +4,55 @@
 
 use super::pipes::Pipes;
 use crate::error::Result;
+use crate::message::Message;
+use crate::options::Options;
 use crate::pipe::Parcel;
+
+/// What a pattern may use while it runs: the socket's pipes and its current options.
+pub(crate) struct Cx<'a> {
+    pub pipes: &'a mut Pipes,
+    pub options: &'a Options,
+    /// For `attach` after `connect`: the routing id the user assigned to this peer
+    /// (ZMQ_CONNECT_ROUTING_ID), consumed by the ROUTER.
+    pub connect_routing_id: Option<Vec<u8>>,
+}
 
 /// The routing and state rules of one socket type.
 pub(crate) trait Pattern: Send {
     /// A new peer pipe. Returns false to refuse it (the pipe is then closed).
-    fn attach(&mut self, id: u64) -> bool;
+    fn attach(&mut self, id: u64, cx: &mut Cx<'_>) -> bool;
     /// A peer pipe is gone.
-    fn detach(&mut self, id: u64);
-    /// A peer pipe may have become readable or writable.
-    fn activate(&mut self, id: u64);
-    /// Called at the first frame of an outgoing message: Ok if a whole message can be accepted
-    /// now, EAGAIN if not yet (the socket may block and retry), or a final error (EFSM, ENOTSUP).
-    fn begin_send(&mut self, pipes: &mut Pipes) -> Result<()>;
+    fn detach(&mut self, id: u64, cx: &mut Cx<'_>);
+    /// A peer pipe may have become readable or writable, or its peer finished a handshake.
+    fn activate(&mut self, id: u64, cx: &mut Cx<'_>);
+    /// Called with the first frame of an outgoing message (`more`: others follow): Ok if the
+    /// message can be accepted now (possibly to be dropped, where the pattern drops), EAGAIN if
+    /// not yet (the socket may block and retry), or a final error (EFSM, ENOTSUP, EHOSTUNREACH).
+    fn begin_send(&mut self, first: &Message, more: bool, cx: &mut Cx<'_>) -> Result<()>;
     /// Delivers the whole message whose first frame `begin_send` accepted.
-    fn finish_send(&mut self, parcel: Parcel, pipes: &mut Pipes);
-    /// The next whole incoming message, EAGAIN if there is none yet, or a final error.
-    fn recv(&mut self, pipes: &mut Pipes) -> Result<Parcel>;
+    fn finish_send(&mut self, parcel: Parcel, cx: &mut Cx<'_>);
+    /// The next whole incoming message and the pipe it came from, EAGAIN if there is none yet,
+    /// or a final error.
+    fn recv(&mut self, cx: &mut Cx<'_>) -> Result<(u64, Parcel)>;
+}
+
+/// Sends an empty message to a new peer if ZMQ_PROBE_ROUTER is set (ROUTER, DEALER, REQ), so a
+/// ROUTER on the other side learns of us before we have anything to say.
+pub(crate) fn probe(id: u64, cx: &mut Cx<'_>) {
+    if cx.options.probe_router {
+        if let Some(p) = cx.pipes.get(id) {
+            p.write(Parcel::One(Message::new()));
+        }
+    }
+}
+
+/// Prepends `head` to a message's frames.
+pub(crate) fn prepend(head: Message, parcel: Parcel) -> Parcel {
+    let mut frames = Vec::with_capacity(2);
+    frames.push(head);
+    match parcel {
+        Parcel::One(m) => frames.push(m),
+        Parcel::Multi(v) => frames.extend(v),
+    }
+    Parcel::Multi(frames)
 }

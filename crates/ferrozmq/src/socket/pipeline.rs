@@ -3,9 +3,9 @@
 
 use super::fq::FairQueue;
 use super::lb::LoadBalancer;
-use super::pattern::Pattern;
-use super::pipes::Pipes;
+use super::pattern::{Cx, Pattern};
 use crate::error::{Error, Result};
+use crate::message::Message;
 use crate::pipe::Parcel;
 
 /// PUSH: send-only, round-robin.
@@ -16,26 +16,26 @@ pub(crate) struct Push {
 }
 
 impl Pattern for Push {
-    fn attach(&mut self, id: u64) -> bool {
+    fn attach(&mut self, id: u64, _: &mut Cx<'_>) -> bool {
         self.lb.attach(id);
         true
     }
-    fn detach(&mut self, id: u64) {
+    fn detach(&mut self, id: u64, _: &mut Cx<'_>) {
         self.lb.detach(id);
     }
-    fn activate(&mut self, id: u64) {
+    fn activate(&mut self, id: u64, _: &mut Cx<'_>) {
         self.lb.activate(id);
     }
-    fn begin_send(&mut self, pipes: &mut Pipes) -> Result<()> {
-        self.chosen = Some(self.lb.select(pipes).ok_or(Error::EAGAIN)?);
+    fn begin_send(&mut self, _: &Message, _: bool, cx: &mut Cx<'_>) -> Result<()> {
+        self.chosen = Some(self.lb.select(cx.pipes).ok_or(Error::EAGAIN)?);
         Ok(())
     }
-    fn finish_send(&mut self, parcel: Parcel, pipes: &mut Pipes) {
+    fn finish_send(&mut self, parcel: Parcel, cx: &mut Cx<'_>) {
         if let Some(id) = self.chosen.take() {
-            self.lb.send(id, parcel, pipes);
+            self.lb.send(id, parcel, cx.pipes);
         }
     }
-    fn recv(&mut self, _: &mut Pipes) -> Result<Parcel> {
+    fn recv(&mut self, _: &mut Cx<'_>) -> Result<(u64, Parcel)> {
         Err(Error::ENOTSUP)
     }
 }
@@ -47,21 +47,21 @@ pub(crate) struct Pull {
 }
 
 impl Pattern for Pull {
-    fn attach(&mut self, id: u64) -> bool {
+    fn attach(&mut self, id: u64, _: &mut Cx<'_>) -> bool {
         self.fq.attach(id);
         true
     }
-    fn detach(&mut self, id: u64) {
+    fn detach(&mut self, id: u64, _: &mut Cx<'_>) {
         self.fq.detach(id);
     }
-    fn activate(&mut self, id: u64) {
+    fn activate(&mut self, id: u64, _: &mut Cx<'_>) {
         self.fq.activate(id);
     }
-    fn begin_send(&mut self, _: &mut Pipes) -> Result<()> {
+    fn begin_send(&mut self, _: &Message, _: bool, _: &mut Cx<'_>) -> Result<()> {
         Err(Error::ENOTSUP)
     }
-    fn finish_send(&mut self, _: Parcel, _: &mut Pipes) {}
-    fn recv(&mut self, pipes: &mut Pipes) -> Result<Parcel> {
-        self.fq.recv(pipes).map(|(_, p)| p).ok_or(Error::EAGAIN)
+    fn finish_send(&mut self, _: Parcel, _: &mut Cx<'_>) {}
+    fn recv(&mut self, cx: &mut Cx<'_>) -> Result<(u64, Parcel)> {
+        self.fq.recv(cx.pipes).ok_or(Error::EAGAIN)
     }
 }

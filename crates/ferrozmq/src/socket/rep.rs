@@ -3,8 +3,7 @@
 //! request came from. Requests without a delimiter are discarded.
 
 use super::fq::FairQueue;
-use super::pattern::Pattern;
-use super::pipes::Pipes;
+use super::pattern::{Cx, Pattern};
 use crate::error::{Error, Result};
 use crate::message::Message;
 use crate::pipe::Parcel;
@@ -18,23 +17,23 @@ pub(crate) struct Rep {
 }
 
 impl Pattern for Rep {
-    fn attach(&mut self, id: u64) -> bool {
+    fn attach(&mut self, id: u64, _: &mut Cx<'_>) -> bool {
         self.fq.attach(id);
         true
     }
-    fn detach(&mut self, id: u64) {
+    fn detach(&mut self, id: u64, _: &mut Cx<'_>) {
         self.fq.detach(id);
     }
-    fn activate(&mut self, id: u64) {
+    fn activate(&mut self, id: u64, _: &mut Cx<'_>) {
         self.fq.activate(id);
     }
-    fn begin_send(&mut self, _: &mut Pipes) -> Result<()> {
+    fn begin_send(&mut self, _: &Message, _: bool, _: &mut Cx<'_>) -> Result<()> {
         if self.replying.is_none() {
             return Err(Error::EFSM);
         }
         Ok(())
     }
-    fn finish_send(&mut self, parcel: Parcel, pipes: &mut Pipes) {
+    fn finish_send(&mut self, parcel: Parcel, cx: &mut Cx<'_>) {
         let Some((id, mut frames)) = self.replying.take() else {
             return;
         };
@@ -42,19 +41,19 @@ impl Pattern for Rep {
             Parcel::One(m) => frames.push(m),
             Parcel::Multi(v) => frames.extend(v),
         }
-        if let Some(p) = pipes.get(id) {
+        if let Some(p) = cx.pipes.get(id) {
             // Like libzmq's ROUTER underneath REP: a reply to a full or gone peer is dropped.
             if !p.is_other_closed() && p.check_write() {
                 p.write(Parcel::Multi(frames));
             }
         }
     }
-    fn recv(&mut self, pipes: &mut Pipes) -> Result<Parcel> {
+    fn recv(&mut self, cx: &mut Cx<'_>) -> Result<(u64, Parcel)> {
         if self.replying.is_some() {
             return Err(Error::EFSM);
         }
         loop {
-            let (from, parcel) = self.fq.recv(pipes).ok_or(Error::EAGAIN)?;
+            let (from, parcel) = self.fq.recv(cx.pipes).ok_or(Error::EAGAIN)?;
             let Parcel::Multi(mut frames) = parcel else {
                 continue;
             };
@@ -66,7 +65,7 @@ impl Pattern for Rep {
             }
             let body = frames.split_off(delimiter + 1);
             self.replying = Some((from, frames));
-            return Ok(Parcel::from_frames(body));
+            return Ok((from, Parcel::from_frames(body)));
         }
     }
 }

@@ -1,74 +1,95 @@
 //! REQ (RFC 28): sends a request (with an empty delimiter frame prepended) round-robin, then
-//! accepts exactly one reply, from the peer it asked. Anything else is EFSM or discarded.
+//! accepts exactly one reply, from the peer it asked; anything else is EFSM or discarded.
+//! ZMQ_REQ_RELAXED allows a new request before the reply (the old reply is then ignored);
+//! ZMQ_REQ_CORRELATE prefixes each request with a 4-byte request id (libzmq: a native-order
+//! u32 counter) and accepts only the reply carrying it.
 
 use super::fq::FairQueue;
 use super::lb::LoadBalancer;
-use super::pattern::Pattern;
-use super::pipes::Pipes;
+use super::pattern::{prepend, probe, Cx, Pattern};
 use crate::error::{Error, Result};
 use crate::message::Message;
 use crate::pipe::Parcel;
 
 /// REQ: strict request/reply alternation.
-#[derive(Default)]
 pub(crate) struct Req {
     lb: LoadBalancer,
     fq: FairQueue,
     chosen: Option<u64>,
     /// The peer whose reply we await; None when a request may be sent.
     awaiting: Option<u64>,
+    request_id: u32,
+}
+
+impl Default for Req {
+    fn default() -> Req {
+        Req {
+            lb: LoadBalancer::default(),
+            fq: FairQueue::default(),
+            chosen: None,
+            awaiting: None,
+            request_id: crate::random::u32(),
+        }
+    }
 }
 
 impl Pattern for Req {
-    fn attach(&mut self, id: u64) -> bool {
+    fn attach(&mut self, id: u64, cx: &mut Cx<'_>) -> bool {
         self.lb.attach(id);
         self.fq.attach(id);
+        probe(id, cx);
         true
     }
-    fn detach(&mut self, id: u64) {
+    fn detach(&mut self, id: u64, _: &mut Cx<'_>) {
         self.lb.detach(id);
         self.fq.detach(id);
     }
-    fn activate(&mut self, id: u64) {
+    fn activate(&mut self, id: u64, _: &mut Cx<'_>) {
         self.lb.activate(id);
         self.fq.activate(id);
     }
-    fn begin_send(&mut self, pipes: &mut Pipes) -> Result<()> {
-        if self.awaiting.is_some() {
+    fn begin_send(&mut self, _: &Message, _: bool, cx: &mut Cx<'_>) -> Result<()> {
+        if self.awaiting.is_some() && !cx.options.req_relaxed {
             return Err(Error::EFSM);
         }
-        self.chosen = Some(self.lb.select(pipes).ok_or(Error::EAGAIN)?);
+        self.chosen = Some(self.lb.select(cx.pipes).ok_or(Error::EAGAIN)?);
+        self.awaiting = None;
         Ok(())
     }
-    fn finish_send(&mut self, parcel: Parcel, pipes: &mut Pipes) {
+    fn finish_send(&mut self, parcel: Parcel, cx: &mut Cx<'_>) {
         let Some(id) = self.chosen.take() else {
             return;
         };
-        let mut frames = Vec::with_capacity(2);
-        frames.push(Message::new());
-        match parcel {
-            Parcel::One(m) => frames.push(m),
-            Parcel::Multi(v) => frames.extend(v),
+        let mut request = prepend(Message::new(), parcel);
+        if cx.options.req_correlate {
+            self.request_id = self.request_id.wrapping_add(1);
+            request = prepend(Message::from(&self.request_id.to_ne_bytes()[..]), request);
         }
-        self.lb.send(id, Parcel::Multi(frames), pipes);
+        self.lb.send(id, request, cx.pipes);
         self.awaiting = Some(id);
     }
-    fn recv(&mut self, pipes: &mut Pipes) -> Result<Parcel> {
+    fn recv(&mut self, cx: &mut Cx<'_>) -> Result<(u64, Parcel)> {
         let expected = self.awaiting.ok_or(Error::EFSM)?;
         loop {
-            let (from, parcel) = self.fq.recv(pipes).ok_or(Error::EAGAIN)?;
+            let (from, parcel) = self.fq.recv(cx.pipes).ok_or(Error::EAGAIN)?;
             if from != expected {
                 continue;
             }
             let Parcel::Multi(mut frames) = parcel else {
                 continue;
             };
+            if cx.options.req_correlate {
+                if frames.len() < 3 || frames[0][..] != self.request_id.to_ne_bytes() {
+                    continue;
+                }
+                frames.remove(0);
+            }
             if frames.len() < 2 || !frames[0].is_empty() {
                 continue;
             }
             frames.remove(0);
             self.awaiting = None;
-            return Ok(Parcel::from_frames(frames));
+            return Ok((from, Parcel::from_frames(frames)));
         }
     }
 }

@@ -1,0 +1,76 @@
+//! `PeerMetadata`: what a peer said about itself in its handshake, plus where it connected
+//! from. Every message received from that peer carries it, for `Message::gets`.
+
+use bytes::Bytes;
+use ferrozmq_zmtp::PeerInfo;
+
+/// A peer's handshake properties and address.
+#[derive(Debug)]
+pub(crate) struct PeerMetadata {
+    properties: Vec<(String, Bytes)>,
+    peer_address: Option<String>,
+}
+
+impl PeerMetadata {
+    /// Metadata from a completed handshake; `peer_address` is the peer's IP for tcp.
+    pub(crate) fn new(info: &PeerInfo, peer_address: Option<String>) -> PeerMetadata {
+        PeerMetadata {
+            properties: info.properties.clone(),
+            peer_address,
+        }
+    }
+
+    /// A property as `zmq_msg_gets` returns it: a READY property by its exact name,
+    /// `Routing-Id` (alias `Identity`) and `Peer-Address`. None if absent or not UTF-8.
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
+        match name {
+            "Peer-Address" => self.peer_address.as_deref(),
+            "Routing-Id" | "Identity" => self.property("Identity"),
+            other => self.property(other),
+        }
+    }
+
+    fn property(&self, name: &str) -> Option<&str> {
+        self.raw(name).and_then(|v| std::str::from_utf8(v).ok())
+    }
+
+    fn raw(&self, name: &str) -> Option<&[u8]> {
+        self.properties
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| &v[..])
+    }
+
+    /// The routing id the peer asked for (its `Identity` property), if not empty.
+    pub(crate) fn routing_id(&self) -> Option<&[u8]> {
+        self.raw("Identity").filter(|id| !id.is_empty())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ferrozmq_zmtp::SocketType;
+
+    #[test]
+    fn gets_knows_libzmqs_names_and_aliases() {
+        let info = PeerInfo {
+            socket_type: SocketType::DEALER,
+            routing_id: Some(Bytes::from_static(b"bob")),
+            properties: vec![
+                ("Socket-Type".into(), Bytes::from_static(b"DEALER")),
+                ("Identity".into(), Bytes::from_static(b"bob")),
+                ("X-Bin".into(), Bytes::from_static(&[0xff, 0xfe])),
+            ],
+            minor_version: 1,
+        };
+        let m = PeerMetadata::new(&info, Some("127.0.0.1".into()));
+        assert_eq!(m.get("Socket-Type"), Some("DEALER"));
+        assert_eq!(m.get("Routing-Id"), Some("bob"));
+        assert_eq!(m.get("Identity"), Some("bob"));
+        assert_eq!(m.get("Peer-Address"), Some("127.0.0.1"));
+        assert_eq!(m.get("socket-type"), None);
+        assert_eq!(m.get("X-Bin"), None);
+        assert_eq!(m.routing_id(), Some(&b"bob"[..]));
+    }
+}

@@ -1,0 +1,201 @@
+//! ROUTER (RFC 28): addresses peers by routing id. Received messages get the sender's routing
+//! id prepended as a frame; a sent message's first frame names the peer it goes to.
+//!
+//! A peer's routing id is the one it announced (its `Identity` property), the one the user
+//! gave its connection (ZMQ_CONNECT_ROUTING_ID), or else a generated 5-byte id (0x00 + a u32
+//! counter with a random start), as libzmq does. Unroutable messages are dropped, or refused
+//! with EHOSTUNREACH under ZMQ_ROUTER_MANDATORY (EAGAIN, i.e. block, when the peer is full). A
+//! second peer claiming a routing id in use is refused, unless ZMQ_ROUTER_HANDOVER gives it
+//! the id and closes the old connection. ZMQ_ROUTER_NOTIFY delivers `[routing-id, ""]` when a
+//! peer connects and/or disconnects.
+
+use super::fq::FairQueue;
+use super::pattern::{prepend, probe, Cx, Pattern};
+use crate::error::{Error, Result};
+use crate::message::Message;
+use crate::pipe::Parcel;
+use std::collections::{HashMap, HashSet, VecDeque};
+
+/// ZMQ_NOTIFY_CONNECT: notify when a peer connects.
+pub const NOTIFY_CONNECT: i32 = 1;
+/// ZMQ_NOTIFY_DISCONNECT: notify when a peer disconnects.
+pub const NOTIFY_DISCONNECT: i32 = 2;
+
+/// Where the message being sent goes.
+enum Target {
+    Pipe(u64),
+    Drop,
+}
+
+/// ROUTER: routes by routing id.
+pub(crate) struct Router {
+    fq: FairQueue,
+    routes: HashMap<Vec<u8>, u64>,
+    ids: HashMap<u64, Vec<u8>>,
+    /// Attached pipes whose peer has not finished its handshake yet.
+    anonymous: HashSet<u64>,
+    next_generated: u32,
+    target: Option<Target>,
+    notifications: VecDeque<(u64, Parcel)>,
+}
+
+impl Default for Router {
+    fn default() -> Router {
+        Router {
+            fq: FairQueue::default(),
+            routes: HashMap::new(),
+            ids: HashMap::new(),
+            anonymous: HashSet::new(),
+            next_generated: crate::random::u32(),
+            target: None,
+            notifications: VecDeque::new(),
+        }
+    }
+}
+
+impl Router {
+    fn generate(&mut self) -> Vec<u8> {
+        let mut id = vec![0u8];
+        id.extend_from_slice(&self.next_generated.to_be_bytes());
+        self.next_generated = self.next_generated.wrapping_add(1);
+        id
+    }
+
+    /// Gives pipe `id` its routing id once its peer is known. False while it is not, or if
+    /// the pipe was refused (then it is marked dead).
+    fn identify(&mut self, id: u64, assigned: Option<Vec<u8>>, cx: &mut Cx<'_>) -> bool {
+        if self.ids.contains_key(&id) {
+            return true;
+        }
+        let routing_id = match assigned {
+            Some(rid) => rid,
+            None => {
+                let Some(pipe) = cx.pipes.get(id) else {
+                    return false;
+                };
+                let Some(peer) = pipe.peer() else {
+                    self.anonymous.insert(id);
+                    return false;
+                };
+                match peer.routing_id().map(<[u8]>::to_vec) {
+                    None => self.generate(),
+                    Some(rid) => rid,
+                }
+            }
+        };
+        if let Some(&holder) = self.routes.get(&routing_id) {
+            if !cx.options.router_handover {
+                self.anonymous.remove(&id);
+                cx.pipes.mark_dead(id);
+                return false;
+            }
+            // The newcomer takes the id; the old connection is renamed and closed.
+            let renamed = self.generate();
+            self.routes.insert(renamed.clone(), holder);
+            self.ids.insert(holder, renamed);
+            cx.pipes.mark_dead(holder);
+        }
+        self.anonymous.remove(&id);
+        self.routes.insert(routing_id.clone(), id);
+        self.fq.attach(id);
+        probe(id, cx);
+        if cx.options.router_notify & NOTIFY_CONNECT != 0 {
+            self.notifications
+                .push_back((id, notification(routing_id.clone())));
+        }
+        self.ids.insert(id, routing_id);
+        true
+    }
+}
+
+fn notification(routing_id: Vec<u8>) -> Parcel {
+    Parcel::Multi(vec![Message::from(routing_id), Message::new()])
+}
+
+impl Pattern for Router {
+    fn attach(&mut self, id: u64, cx: &mut Cx<'_>) -> bool {
+        let assigned = cx.connect_routing_id.take();
+        if let Some(rid) = &assigned {
+            if self.routes.contains_key(rid) {
+                return false;
+            }
+        }
+        self.identify(id, assigned, cx);
+        true
+    }
+
+    fn detach(&mut self, id: u64, cx: &mut Cx<'_>) {
+        self.anonymous.remove(&id);
+        self.fq.detach(id);
+        if let Some(rid) = self.ids.remove(&id) {
+            if self.routes.get(&rid) == Some(&id) {
+                self.routes.remove(&rid);
+            }
+            if cx.options.router_notify & NOTIFY_DISCONNECT != 0 {
+                self.notifications.push_back((id, notification(rid)));
+            }
+        }
+    }
+
+    fn activate(&mut self, id: u64, cx: &mut Cx<'_>) {
+        if self.anonymous.contains(&id) {
+            self.identify(id, None, cx);
+        } else {
+            self.fq.activate(id);
+        }
+    }
+
+    fn begin_send(&mut self, first: &Message, more: bool, cx: &mut Cx<'_>) -> Result<()> {
+        let mandatory = cx.options.router_mandatory;
+        let route = if more {
+            self.routes.get(&first[..]).copied()
+        } else {
+            // A routing id with no message after it is dropped, as in libzmq.
+            None
+        };
+        let target = match route {
+            Some(pipe_id) => match cx.pipes.get(pipe_id) {
+                Some(p) if !p.is_other_closed() => {
+                    if p.check_write() {
+                        Target::Pipe(pipe_id)
+                    } else if mandatory {
+                        return Err(Error::EAGAIN);
+                    } else {
+                        Target::Drop
+                    }
+                }
+                _ if mandatory && more => return Err(Error::EHOSTUNREACH),
+                _ => Target::Drop,
+            },
+            None if mandatory && more => return Err(Error::EHOSTUNREACH),
+            None => Target::Drop,
+        };
+        self.target = Some(target);
+        Ok(())
+    }
+
+    fn finish_send(&mut self, parcel: Parcel, cx: &mut Cx<'_>) {
+        let Some(Target::Pipe(id)) = self.target.take() else {
+            return;
+        };
+        let Parcel::Multi(mut frames) = parcel else {
+            return;
+        };
+        frames.remove(0);
+        if let Some(p) = cx.pipes.get(id) {
+            p.write(Parcel::from_frames(frames));
+        }
+    }
+
+    fn recv(&mut self, cx: &mut Cx<'_>) -> Result<(u64, Parcel)> {
+        if let Some(notice) = self.notifications.pop_front() {
+            return Ok(notice);
+        }
+        loop {
+            let (from, parcel) = self.fq.recv(cx.pipes).ok_or(Error::EAGAIN)?;
+            if let Some(rid) = self.ids.get(&from) {
+                return Ok((from, prepend(Message::from(&rid[..]), parcel)));
+            }
+        }
+    }
+}
