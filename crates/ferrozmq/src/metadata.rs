@@ -20,6 +20,14 @@ impl PeerMetadata {
         }
     }
 
+    /// Metadata of a peer that had no handshake (a raw STREAM peer): just its address.
+    pub(crate) fn without_handshake(peer_address: Option<String>) -> PeerMetadata {
+        PeerMetadata {
+            properties: Vec::new(),
+            peer_address,
+        }
+    }
+
     /// A property as `zmq_msg_gets` returns it: a READY property by its exact name,
     /// `Routing-Id` (alias `Identity`) and `Peer-Address`. None if absent or not UTF-8.
     pub(crate) fn get(&self, name: &str) -> Option<&str> {

@@ -31,6 +31,7 @@ pub mod ids {
     pub const ROUTER_HANDOVER: i32 = 56;
     pub const CONNECT_ROUTING_ID: i32 = 61;
     pub const HANDSHAKE_IVL: i32 = 66;
+    pub const STREAM_NOTIFY: i32 = 73;
     pub const ROUTER_NOTIFY: i32 = 97;
 }
 
@@ -57,6 +58,7 @@ pub(crate) struct Options {
     pub probe_router: bool,
     pub req_correlate: bool,
     pub req_relaxed: bool,
+    pub stream_notify: bool,
     /// Routing id for the peer of the next `connect` (consumed by it).
     pub connect_routing_id: Option<Vec<u8>>,
 }
@@ -84,6 +86,7 @@ impl Default for Options {
             probe_router: false,
             req_correlate: false,
             req_relaxed: false,
+            stream_notify: true,
             connect_routing_id: None,
         }
     }

@@ -5,6 +5,7 @@
 //! is woken (one eventfd write) only when it is not already awake to drain the mailbox.
 
 mod outbuf;
+mod protocol;
 mod session;
 mod stream;
 mod thread;

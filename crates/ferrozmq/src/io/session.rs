@@ -8,14 +8,15 @@
 //! (RECONNECT_IVL, doubling up to RECONNECT_IVL_MAX) and the pipe, with everything queued in
 //! it, carries on. An accepted session ends with its connection.
 
-use super::outbuf::{OutBuffer, ZERO_COPY_MIN};
+use super::outbuf::OutBuffer;
+use super::protocol::Protocol;
 use super::stream::{self, ConnectTarget, Stream};
 use super::{IoShared, SocketLink};
 use crate::message::Message;
 use crate::metadata::PeerMetadata;
 use crate::pipe::{self, Notify, Parcel, PipeEnd};
 use bytes::BytesMut;
-use ferrozmq_zmtp::{Engine, EngineConfig, Event, PeerInfo};
+use ferrozmq_zmtp::{Event, PeerInfo};
 use mio::{Interest, Registry, Token};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -65,7 +66,7 @@ struct Connection {
     stream: Stream,
     /// A tcp connect still in progress.
     connecting: bool,
-    engine: Engine,
+    protocol: Protocol,
     input: BytesMut,
     output: OutBuffer,
     /// The kernel may have bytes for us (cleared on a short read or EAGAIN).
@@ -199,23 +200,24 @@ impl Session {
             Token(self.id as usize),
             Interest::READABLE | Interest::WRITABLE,
         )?;
-        let engine = Engine::new(EngineConfig {
-            socket_type: self.socket.socket_type,
-            routing_id: self.socket.options.routing_id.clone(),
-            max_msg_size: self.socket.options.max_msg_size(),
-        });
         let mut output = OutBuffer::default();
-        let mut engine = engine;
-        engine.take_output(output.tail());
+        let protocol = Protocol::new(&self.socket, &mut output);
+        let raw = matches!(protocol, Protocol::Raw);
         self.connection = Some(Connection {
             stream,
             connecting,
-            engine,
+            protocol,
             input: BytesMut::with_capacity(READ_CHUNK),
             output,
             readable: !connecting,
             writable: !connecting,
         });
+        if raw {
+            if !connecting {
+                self.raw_peer_ready(ctx);
+            }
+            return Ok(());
+        }
         let handshake_ivl = self.socket.options.handshake_ivl;
         if handshake_ivl > 0 {
             let at = ctx.now + Duration::from_millis(handshake_ivl as u64);
@@ -226,10 +228,15 @@ impl Session {
     }
 
     fn connected(&mut self, ctx: &mut IoCtx<'_>) -> Next {
+        let mut raw = false;
         if let Some(c) = self.connection.as_mut() {
             c.connecting = false;
             c.writable = true;
             c.readable = true;
+            raw = matches!(c.protocol, Protocol::Raw);
+        }
+        if raw {
+            self.raw_peer_ready(ctx);
         }
         self.reconnect_ivl = Duration::from_millis(self.socket.options.reconnect_ivl.max(0) as u64);
         self.drive(ctx)
@@ -282,7 +289,7 @@ impl Session {
             let handshaking = self
                 .connection
                 .as_ref()
-                .is_some_and(|c| !c.engine.is_ready());
+                .is_some_and(|c| !c.protocol.is_ready());
             if handshaking {
                 return self.connection_lost(ctx);
             }
@@ -320,7 +327,7 @@ impl Session {
         let unsent = self
             .connection
             .as_ref()
-            .is_some_and(|c| !c.output.is_empty() && c.engine.is_ready());
+            .is_some_and(|c| !c.output.is_empty() && c.protocol.is_ready());
         if queued || unsent {
             Next::Keep
         } else {
@@ -369,8 +376,8 @@ impl Session {
             let partial = &mut self.partial;
             let stalled = &mut self.stalled;
             let result = c
-                .engine
-                .handle_input(&mut c.input, &mut |event| match event {
+                .protocol
+                .decode(&mut c.input, &mut c.output, &mut |event| match event {
                     Event::Ready(info) => {
                         ready = Some(info);
                         false
@@ -404,9 +411,6 @@ impl Session {
                     // Subscriptions belong to the pub-sub sockets, which are not built yet.
                     Event::Subscribe(_) | Event::Cancel(_) => true,
                 });
-            if c.engine.has_output() {
-                c.engine.take_output(c.output.tail());
-            }
             if result.is_err() {
                 return Err(Lost::Protocol);
             }
@@ -419,16 +423,42 @@ impl Session {
 
     fn handshake_done(&mut self, peer: PeerInfo, ctx: &mut IoCtx<'_>) {
         self.handshake_deadline = None;
-        let metadata = Arc::new(PeerMetadata::new(&peer, self.peer_address.clone()));
+        let metadata = PeerMetadata::new(&peer, self.peer_address.clone());
+        self.peer_ready(Arc::new(metadata), ctx);
+    }
+
+    /// A raw (STREAM) connection is up: the peer is ready at once, and the socket hears of it
+    /// as an empty message if ZMQ_STREAM_NOTIFY is on.
+    fn raw_peer_ready(&mut self, ctx: &mut IoCtx<'_>) {
+        let metadata = PeerMetadata::without_handshake(self.peer_address.clone());
+        self.peer_ready(Arc::new(metadata), ctx);
+        self.stream_notify();
+    }
+
+    /// Delivers STREAM's connect/disconnect notification (an empty message).
+    fn stream_notify(&mut self) {
+        if !self.socket.options.stream_notify {
+            return;
+        }
+        if let Some(pipe) = self.pipe.as_mut() {
+            pipe.write(Parcel::One(Message::new()));
+        }
+    }
+
+    /// The peer is known: an accepted session creates its pipe and hands it to the socket; a
+    /// connect-side one tells the socket who is behind its pipe now (a ROUTER learns the
+    /// peer's routing id from this).
+    fn peer_ready(&mut self, metadata: Arc<PeerMetadata>, ctx: &mut IoCtx<'_>) {
         let Origin::Accept { listener } = self.origin else {
-            // A connect-side session has had its pipe since `connect`; tell the socket who
-            // is behind it now (a ROUTER learns the peer's routing id from this).
             if let Some(pipe) = &self.pipe {
                 pipe.set_peer(metadata);
                 pipe.notify_other();
             }
             return;
         };
+        if self.pipe.is_some() {
+            return;
+        }
         let options = &self.socket.options;
         let notify_socket: Arc<dyn Notify> = self.socket.shared.clone();
         let notify_session: Arc<dyn Notify> = ctx.shared.clone();
@@ -450,11 +480,11 @@ impl Session {
         };
         let mut budget = FAIRNESS_BUDGET;
         loop {
-            if c.engine.is_ready() {
+            if c.protocol.is_ready() {
                 if let Some(pipe) = self.pipe.as_mut() {
                     while c.output.len() < OUT_BATCH {
                         match pipe.read() {
-                            Some(parcel) => encode(&c.engine, parcel, &mut c.output),
+                            Some(parcel) => c.protocol.encode(parcel, &mut c.output),
                             None => break,
                         }
                     }
@@ -484,6 +514,9 @@ impl Session {
     fn connection_lost(&mut self, ctx: &mut IoCtx<'_>) -> Next {
         if let Some(mut c) = self.connection.take() {
             let _ = ctx.registry.deregister(&mut c.stream);
+            if matches!(c.protocol, Protocol::Raw) {
+                self.stream_notify();
+            }
         }
         self.partial.clear();
         self.stalled = false;
@@ -516,27 +549,5 @@ impl Session {
             self.reconnect_ivl = (self.reconnect_ivl * 2).min(max);
         }
         Next::Keep
-    }
-}
-
-/// Appends one whole message to the connection's output: small frames copied into the
-/// batch, large bodies queued by reference.
-fn encode(engine: &Engine, parcel: Parcel, output: &mut OutBuffer) {
-    let mut put = |frame: Message, more: bool| {
-        if frame.len() >= ZERO_COPY_MIN {
-            engine.encode_frame_header(more, frame.len(), output.tail());
-            output.push_shared(frame.into_bytes());
-        } else {
-            engine.encode_frame(more, &frame, output.tail());
-        }
-    };
-    match parcel {
-        Parcel::One(frame) => put(frame, false),
-        Parcel::Multi(frames) => {
-            let last = frames.len().saturating_sub(1);
-            for (i, frame) in frames.into_iter().enumerate() {
-                put(frame, i < last);
-            }
-        }
     }
 }

@@ -16,6 +16,7 @@ mod rep;
 mod req;
 mod router;
 mod shared;
+mod stream;
 
 pub use router::{NOTIFY_CONNECT, NOTIFY_DISCONNECT};
 pub(crate) use shared::SocketShared;
@@ -105,6 +106,7 @@ impl Socket {
             SocketType::REP => Box::<rep::Rep>::default(),
             SocketType::DEALER => Box::<dealer::Dealer>::default(),
             SocketType::ROUTER => Box::<router::Router>::default(),
+            SocketType::STREAM => Box::<stream::Stream>::default(),
             _ => return Err(Error::EINVAL),
         };
         let options = Options::default();
@@ -415,11 +417,18 @@ impl Socket {
         self.type_option(&[SocketType::REQ], |o| o.req_relaxed = value)
     }
 
-    /// ROUTER: the routing id to give the peer of the next `connect` instead of the one it
-    /// announces (`ZMQ_CONNECT_ROUTING_ID`, 1 to 255 bytes).
+    /// ROUTER, STREAM: the routing id to give the peer of the next `connect` instead of the
+    /// one it announces or a generated one (`ZMQ_CONNECT_ROUTING_ID`, 1 to 255 bytes).
     pub fn set_connect_routing_id(&self, value: &[u8]) -> Result<()> {
         let id = options::routing_id(value)?;
-        self.type_option(&[SocketType::ROUTER], |o| o.connect_routing_id = Some(id))
+        let types = [SocketType::ROUTER, SocketType::STREAM];
+        self.type_option(&types, |o| o.connect_routing_id = Some(id))
+    }
+
+    /// STREAM: deliver `[routing-id, ""]` when a peer connects or disconnects
+    /// (`ZMQ_STREAM_NOTIFY`, default on).
+    pub fn set_stream_notify(&self, value: bool) -> Result<()> {
+        self.type_option(&[SocketType::STREAM], |o| o.stream_notify = value)
     }
 }
 

@@ -1,0 +1,102 @@
+//! `Protocol`: how a connection's bytes map to messages — ZMTP through the sans-IO engine, or
+//! raw bytes for STREAM sockets (no greeting, no framing: each read is one message and each
+//! message is written as it is).
+
+use super::outbuf::{OutBuffer, ZERO_COPY_MIN};
+use super::SocketLink;
+use crate::message::Message;
+use crate::pipe::Parcel;
+use bytes::BytesMut;
+use ferrozmq_zmtp::{Engine, EngineConfig, EngineError, Event, SocketType};
+
+/// The wire protocol of one connection.
+pub(crate) enum Protocol {
+    /// ZMTP 3.x.
+    Zmtp(Box<Engine>),
+    /// Raw bytes (STREAM).
+    Raw,
+}
+
+impl Protocol {
+    /// The protocol for a new connection of `socket`; its first output (the greeting) is
+    /// appended to `output`.
+    pub(crate) fn new(socket: &SocketLink, output: &mut OutBuffer) -> Protocol {
+        if socket.socket_type == SocketType::STREAM {
+            return Protocol::Raw;
+        }
+        let mut engine = Engine::new(EngineConfig {
+            socket_type: socket.socket_type,
+            routing_id: socket.options.routing_id.clone(),
+            max_msg_size: socket.options.max_msg_size(),
+        });
+        engine.take_output(output.tail());
+        Protocol::Zmtp(Box::new(engine))
+    }
+
+    /// True once messages may flow (at once for raw connections).
+    pub(crate) fn is_ready(&self) -> bool {
+        match self {
+            Protocol::Zmtp(engine) => engine.is_ready(),
+            Protocol::Raw => true,
+        }
+    }
+
+    /// Turns buffered input into events (see `Engine::handle_input`); protocol replies go to
+    /// `output`. A raw connection hands over everything read as one frame.
+    pub(crate) fn decode(
+        &mut self,
+        input: &mut BytesMut,
+        output: &mut OutBuffer,
+        emit: &mut dyn FnMut(Event) -> bool,
+    ) -> Result<(), EngineError> {
+        match self {
+            Protocol::Zmtp(engine) => {
+                let result = engine.handle_input(input, emit);
+                if engine.has_output() {
+                    engine.take_output(output.tail());
+                }
+                result
+            }
+            Protocol::Raw => {
+                if !input.is_empty() {
+                    emit(Event::Frame {
+                        more: false,
+                        body: input.split().freeze(),
+                    });
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Appends one whole message to the output: small frames copied into the batch, large
+    /// bodies queued by reference. Raw connections write the frames' bytes as they are.
+    pub(crate) fn encode(&self, parcel: Parcel, output: &mut OutBuffer) {
+        let mut put = |frame: Message, more: bool| match self {
+            Protocol::Zmtp(engine) => {
+                if frame.len() >= ZERO_COPY_MIN {
+                    engine.encode_frame_header(more, frame.len(), output.tail());
+                    output.push_shared(frame.into_bytes());
+                } else {
+                    engine.encode_frame(more, &frame, output.tail());
+                }
+            }
+            Protocol::Raw => {
+                if frame.len() >= ZERO_COPY_MIN {
+                    output.push_shared(frame.into_bytes());
+                } else {
+                    output.tail().extend_from_slice(&frame);
+                }
+            }
+        };
+        match parcel {
+            Parcel::One(frame) => put(frame, false),
+            Parcel::Multi(frames) => {
+                let last = frames.len().saturating_sub(1);
+                for (i, frame) in frames.into_iter().enumerate() {
+                    put(frame, i < last);
+                }
+            }
+        }
+    }
+}

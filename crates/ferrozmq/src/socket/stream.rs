@@ -1,0 +1,107 @@
+//! STREAM: talks to raw TCP peers (no ZMTP). Each peer gets a routing id (generated, or set
+//! with ZMQ_CONNECT_ROUTING_ID); received data arrives as `[routing-id, bytes]` and
+//! `[routing-id, bytes]` is written to that peer as it is. With ZMQ_STREAM_NOTIFY (default on)
+//! a peer's connection and disconnection arrive as `[routing-id, ""]`; sending
+//! `[routing-id, ""]` closes that connection. Unknown ids are refused with EHOSTUNREACH.
+
+use super::fq::FairQueue;
+use super::pattern::{prepend, Cx, Pattern};
+use crate::error::{Error, Result};
+use crate::message::Message;
+use crate::pipe::Parcel;
+use std::collections::HashMap;
+
+/// STREAM: raw TCP peers by routing id.
+pub(crate) struct Stream {
+    fq: FairQueue,
+    routes: HashMap<Vec<u8>, u64>,
+    ids: HashMap<u64, Vec<u8>>,
+    next_generated: u32,
+    target: Option<u64>,
+}
+
+impl Default for Stream {
+    fn default() -> Stream {
+        Stream {
+            fq: FairQueue::default(),
+            routes: HashMap::new(),
+            ids: HashMap::new(),
+            next_generated: crate::random::u32(),
+            target: None,
+        }
+    }
+}
+
+impl Pattern for Stream {
+    fn attach(&mut self, id: u64, cx: &mut Cx<'_>) -> bool {
+        let routing_id = match cx.connect_routing_id.take() {
+            Some(rid) if self.routes.contains_key(&rid) => return false,
+            Some(rid) => rid,
+            None => {
+                let mut rid = vec![0u8];
+                rid.extend_from_slice(&self.next_generated.to_be_bytes());
+                self.next_generated = self.next_generated.wrapping_add(1);
+                rid
+            }
+        };
+        self.routes.insert(routing_id.clone(), id);
+        self.ids.insert(id, routing_id);
+        self.fq.attach(id);
+        true
+    }
+
+    fn detach(&mut self, id: u64, _: &mut Cx<'_>) {
+        self.fq.detach(id);
+        if let Some(rid) = self.ids.remove(&id) {
+            self.routes.remove(&rid);
+        }
+    }
+
+    fn activate(&mut self, id: u64, _: &mut Cx<'_>) {
+        self.fq.activate(id);
+    }
+
+    fn begin_send(&mut self, first: &Message, more: bool, cx: &mut Cx<'_>) -> Result<()> {
+        if !more {
+            // A routing id needs its data frame.
+            return Err(Error::EINVAL);
+        }
+        let id = *self.routes.get(&first[..]).ok_or(Error::EHOSTUNREACH)?;
+        let pipe = cx.pipes.get(id).ok_or(Error::EHOSTUNREACH)?;
+        if pipe.is_other_closed() {
+            return Err(Error::EHOSTUNREACH);
+        }
+        if !pipe.check_write() {
+            return Err(Error::EAGAIN);
+        }
+        self.target = Some(id);
+        Ok(())
+    }
+
+    fn finish_send(&mut self, parcel: Parcel, cx: &mut Cx<'_>) {
+        let Some(id) = self.target.take() else {
+            return;
+        };
+        let Parcel::Multi(mut frames) = parcel else {
+            return;
+        };
+        frames.remove(0);
+        if frames.iter().all(|f| f.is_empty()) {
+            // An empty message closes the connection (after what is already queued).
+            cx.pipes.mark_dead(id);
+            return;
+        }
+        if let Some(pipe) = cx.pipes.get(id) {
+            pipe.write(Parcel::from_frames(frames));
+        }
+    }
+
+    fn recv(&mut self, cx: &mut Cx<'_>) -> Result<(u64, Parcel)> {
+        loop {
+            let (from, parcel) = self.fq.recv(cx.pipes).ok_or(Error::EAGAIN)?;
+            if let Some(rid) = self.ids.get(&from) {
+                return Ok((from, prepend(Message::from(&rid[..]), parcel)));
+            }
+        }
+    }
+}
