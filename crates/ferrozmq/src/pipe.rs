@@ -289,6 +289,23 @@ impl PipeEnd {
         }
     }
 
+    /// True if a message is ready to be read; when none is, the writer is asked to notify us
+    /// when it writes again (like a `read` that found nothing, without taking anything).
+    pub(crate) fn check_read(&mut self) -> bool {
+        let dir = reading(&self.shared, self.side);
+        // SAFETY (all three): this end is the only reader of this direction (see `read`).
+        if !unsafe { dir.queue.is_empty() } {
+            return true;
+        }
+        dir.reader_waiting.store(true, Ordering::SeqCst);
+        fence(Ordering::SeqCst);
+        if !unsafe { dir.queue.is_empty() } {
+            dir.reader_waiting.store(false, Ordering::Relaxed);
+            return true;
+        }
+        false
+    }
+
     /// True if nothing is queued for this end to read.
     pub(crate) fn is_read_empty(&self) -> bool {
         // SAFETY: this end is the only reader of this direction; `is_empty` only reads the
@@ -381,8 +398,8 @@ mod tests {
                 self.0.signal();
             }
         }
-        let reader_wake = Arc::new(Wake(Default::default()));
-        let writer_wake = Arc::new(Wake(Default::default()));
+        let reader_wake = Arc::new(Wake(crate::signal::Signaler::new().unwrap()));
+        let writer_wake = Arc::new(Wake(crate::signal::Signaler::new().unwrap()));
         let (mut s, mut p) = pipe(1, 10, 10, writer_wake.clone(), reader_wake.clone());
         const N: usize = 20_000;
         let reader = std::thread::spawn(move || {
@@ -395,14 +412,14 @@ mod tests {
                     }
                     Some(Parcel::Multi(_)) => panic!("unexpected multipart"),
                     None => {
-                        reader_wake.0.wait(None);
+                        reader_wake.0.wait(None).unwrap();
                     }
                 }
             }
         });
         for i in 0..N {
             while !s.check_write() {
-                writer_wake.0.wait(None);
+                writer_wake.0.wait(None).unwrap();
             }
             s.write(msg(&i.to_string()));
         }

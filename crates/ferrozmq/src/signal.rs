@@ -3,55 +3,114 @@
 //! A socket's thread sleeps here only after it found nothing to do; pipe writers signal it only
 //! when a pipe told them its reader was waiting, so a busy socket never pays for a wake-up.
 //! A signal sent before the sleep starts is remembered, so no wake-up is lost.
+//!
+//! The latch is backed by an eventfd, which is what `Socket::get_fd` hands out (libzmq's
+//! ZMQ_FD) and what `poll` waits on beside raw descriptors. The `pending` flag keeps repeated
+//! signals to one eventfd write. Waiting is a `poll(2)`, so a signal handler interrupts it and
+//! the blocked call returns EINTR, as in libzmq.
 
-use std::sync::{Condvar, Mutex, MutexGuard};
+use crate::error::{Error, Result};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
 
-/// A one-bit wake-up latch for one sleeping thread.
-#[derive(Default)]
+/// A one-bit wake-up latch for one sleeping thread, readable as a file descriptor.
 pub(crate) struct Signaler {
-    pending: Mutex<bool>,
-    cond: Condvar,
+    pending: AtomicBool,
+    fd: OwnedFd,
 }
 
 impl Signaler {
+    /// A new latch (one eventfd).
+    pub(crate) fn new() -> Result<Signaler> {
+        // SAFETY: eventfd has no memory-safety preconditions; the result is checked.
+        let fd = unsafe { libc::eventfd(0, libc::EFD_NONBLOCK | libc::EFD_CLOEXEC) };
+        if fd < 0 {
+            return Err(std::io::Error::last_os_error().into());
+        }
+        // SAFETY: `fd` is a fresh descriptor that nothing else owns.
+        let fd = unsafe { OwnedFd::from_raw_fd(fd) };
+        Ok(Signaler {
+            pending: AtomicBool::new(false),
+            fd,
+        })
+    }
+
+    /// The descriptor that becomes readable when signalled.
+    pub(crate) fn fd(&self) -> RawFd {
+        self.fd.as_raw_fd()
+    }
+
     /// Wakes the sleeper, or makes its next `wait` return at once.
     pub(crate) fn signal(&self) {
-        let mut pending = lock(&self.pending);
-        if !*pending {
-            *pending = true;
-            self.cond.notify_one();
+        if !self.pending.swap(true, Ordering::AcqRel) {
+            let one: u64 = 1;
+            // SAFETY: writes 8 bytes from a live u64 to our own eventfd. A failure (the counter
+            // cannot overflow in practice) leaves `pending` set, which still wakes `wait`.
+            unsafe { libc::write(self.fd(), (&one as *const u64).cast(), 8) };
         }
     }
 
-    /// Sleeps until signalled or until `deadline` (None = forever). Returns false on timeout.
-    /// Consumes the signal.
-    pub(crate) fn wait(&self, deadline: Option<Instant>) -> bool {
-        let mut pending = lock(&self.pending);
-        while !*pending {
-            match deadline {
-                None => {
-                    pending = self
-                        .cond
-                        .wait(pending)
-                        .unwrap_or_else(|poisoned| poisoned.into_inner());
-                }
-                Some(deadline) => {
-                    let now = Instant::now();
-                    if now >= deadline {
-                        return false;
-                    }
-                    pending = self
-                        .cond
-                        .wait_timeout(pending, deadline - now)
-                        .unwrap_or_else(|poisoned| poisoned.into_inner())
-                        .0;
-                }
-            }
+    /// Consumes a pending signal, if any; true if there was one.
+    pub(crate) fn take(&self) -> bool {
+        if self.pending.swap(false, Ordering::AcqRel) {
+            self.drain();
+            true
+        } else {
+            false
         }
-        *pending = false;
-        true
     }
+
+    fn drain(&self) {
+        let mut count: u64 = 0;
+        // SAFETY: reads 8 bytes into a live u64 from our own non-blocking eventfd.
+        unsafe { libc::read(self.fd(), (&mut count as *mut u64).cast(), 8) };
+    }
+
+    /// Sleeps until signalled or until `deadline` (None = forever), consuming the signal.
+    /// Ok(false) on timeout; EINTR if a signal handler interrupted the sleep.
+    pub(crate) fn wait(&self, deadline: Option<Instant>) -> Result<bool> {
+        loop {
+            if self.take() {
+                return Ok(true);
+            }
+            let timeout_ms = match deadline {
+                None => -1,
+                Some(deadline) => {
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    if left.is_zero() {
+                        return Ok(false);
+                    }
+                    // Round up so a short timeout does not spin.
+                    left.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32
+                }
+            };
+            let mut fds = [libc::pollfd {
+                fd: self.fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            }];
+            poll_fds(&mut fds, timeout_ms)?;
+            self.drain();
+        }
+    }
+}
+
+/// `poll(2)` over `fds` for up to `timeout_ms` (-1 = forever); the number of ready entries.
+/// EINTR when a signal handler interrupted it.
+pub(crate) fn poll_fds(fds: &mut [libc::pollfd], timeout_ms: i32) -> Result<usize> {
+    // SAFETY: `fds` is a live, exclusively borrowed array of `fds.len()` pollfd structs.
+    let rc = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, timeout_ms) };
+    if rc < 0 {
+        let e = std::io::Error::last_os_error();
+        return Err(if e.raw_os_error() == Some(libc::EINTR) {
+            Error::EINTR
+        } else {
+            e.into()
+        });
+    }
+    Ok(rc as usize)
 }
 
 /// Locks `mutex`, ignoring poisoning: the guarded state stays valid even if a holder panicked.
@@ -69,18 +128,43 @@ mod tests {
 
     #[test]
     fn a_signal_before_the_wait_is_not_lost() {
-        let s = Signaler::default();
+        let s = Signaler::new().unwrap();
         s.signal();
-        assert!(s.wait(Some(Instant::now())));
-        assert!(!s.wait(Some(Instant::now() + Duration::from_millis(1))));
+        s.signal();
+        assert!(s.wait(Some(Instant::now())).unwrap());
+        assert!(!s
+            .wait(Some(Instant::now() + Duration::from_millis(1)))
+            .unwrap());
     }
 
     #[test]
     fn wakes_a_sleeping_thread() {
-        let s = Arc::new(Signaler::default());
+        let s = Arc::new(Signaler::new().unwrap());
         let s2 = s.clone();
-        let t = std::thread::spawn(move || s2.wait(Some(Instant::now() + Duration::from_secs(10))));
+        let t = std::thread::spawn(move || {
+            s2.wait(Some(Instant::now() + Duration::from_secs(10)))
+                .unwrap()
+        });
         s.signal();
         assert!(t.join().unwrap());
+    }
+
+    #[test]
+    fn the_fd_is_readable_while_a_signal_is_pending() {
+        let s = Signaler::new().unwrap();
+        let readable = |s: &Signaler| {
+            let mut p = libc::pollfd {
+                fd: s.fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            // SAFETY: one live pollfd.
+            unsafe { libc::poll(&mut p, 1, 0) == 1 }
+        };
+        assert!(!readable(&s));
+        s.signal();
+        assert!(readable(&s));
+        assert!(s.take());
+        assert!(!readable(&s));
     }
 }

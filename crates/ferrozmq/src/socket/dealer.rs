@@ -43,4 +43,10 @@ impl Pattern for Dealer {
     fn recv(&mut self, cx: &mut Cx<'_>) -> Result<(u64, Parcel)> {
         self.fq.recv(cx.pipes).ok_or(Error::EAGAIN)
     }
+    fn has_in(&mut self, cx: &mut Cx<'_>) -> bool {
+        self.fq.has_in(cx.pipes)
+    }
+    fn has_out(&mut self, cx: &mut Cx<'_>) -> bool {
+        self.lb.select(cx.pipes).is_some()
+    }
 }

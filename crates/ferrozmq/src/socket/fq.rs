@@ -27,6 +27,26 @@ impl FairQueue {
         self.set.activate(id);
     }
 
+    /// True if some pipe has a message; pipes found empty sit out until their next event.
+    pub(crate) fn has_in(&mut self, pipes: &mut Pipes) -> bool {
+        while let Some(id) = self.set.current() {
+            let finished = match pipes.get(id) {
+                Some(p) => {
+                    if p.check_read() {
+                        return true;
+                    }
+                    p.is_finished()
+                }
+                None => false,
+            };
+            if finished {
+                pipes.mark_dead(id);
+            }
+            self.set.deactivate_current();
+        }
+        false
+    }
+
     /// The next whole message and the pipe it came from, if any pipe has one.
     pub(crate) fn recv(&mut self, pipes: &mut Pipes) -> Option<(u64, Parcel)> {
         while let Some(id) = self.set.current() {

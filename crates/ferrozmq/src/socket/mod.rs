@@ -110,7 +110,7 @@ impl Socket {
             _ => return Err(Error::EINVAL),
         };
         let options = Options::default();
-        let shared = Arc::new(SocketShared::new(options.linger));
+        let shared = Arc::new(SocketShared::new(options.linger)?);
         ctx.inner().register_socket(&shared)?;
         Ok(Socket {
             core: RefCell::new(Core {
@@ -228,6 +228,34 @@ impl Socket {
     /// The socket's type (`ZMQ_TYPE`).
     pub fn get_socket_type(&self) -> Result<SocketType> {
         Ok(self.core().socket_type)
+    }
+
+    /// What the socket can do now without blocking: [`POLLIN`](crate::POLLIN) and/or
+    /// [`POLLOUT`](crate::POLLOUT) (`ZMQ_EVENTS`). Also resets the readiness of
+    /// [`get_fd`](Socket::get_fd), as libzmq's does.
+    pub fn get_events(&self) -> Result<crate::PollEvents> {
+        self.core().events()
+    }
+
+    /// A file descriptor that becomes readable when the socket's state may have changed
+    /// (`ZMQ_FD`), for waiting on a socket in any event loop (epoll, mio, tokio's `AsyncFd`).
+    ///
+    /// Like libzmq's it is edge-triggered and readable does not mean a message is there: when
+    /// it fires, call [`get_events`](Socket::get_events) and receive with `DONTWAIT` until
+    /// EAGAIN, checking `get_events` again after every send and receive. Never read, write
+    /// or close it.
+    pub fn get_fd(&self) -> Result<std::os::fd::RawFd> {
+        Ok(self.core().shared.signaler.fd())
+    }
+
+    /// A [`PollItem`](crate::PollItem) for this socket, for [`poll`](crate::poll).
+    pub fn as_poll_item(&self, events: crate::PollEvents) -> crate::PollItem<'_> {
+        crate::PollItem::from_socket(self, events)
+    }
+
+    /// Waits up to `timeout_ms` for `events` on this socket alone; 1 if found, 0 if not.
+    pub fn poll(&self, events: crate::PollEvents, timeout_ms: i64) -> Result<i32> {
+        crate::poll(&mut [self.as_poll_item(events)], timeout_ms)
     }
 
     /// The endpoint last bound or connected, with wildcards resolved (`ZMQ_LAST_ENDPOINT`).
@@ -654,7 +682,7 @@ impl Core {
         let Some(deadline) = deadline else {
             return Err(Error::EAGAIN);
         };
-        if !self.shared.signaler.wait(deadline) {
+        if !self.shared.signaler.wait(deadline)? {
             return Err(Error::EAGAIN);
         }
         self.check_term()
@@ -738,6 +766,22 @@ impl Core {
 }
 
 impl Core {
+    fn events(&mut self) -> Result<crate::PollEvents> {
+        self.check_term()?;
+        self.shared.signaler.take();
+        self.process_commands();
+        let mut events = 0;
+        let mut cx = Self::cx(&mut self.pipes, &self.options);
+        if !self.incoming.is_empty() || self.pattern.has_in(&mut cx) {
+            events |= crate::POLLIN;
+        }
+        if !self.outgoing.is_empty() || self.pattern.has_out(&mut cx) {
+            events |= crate::POLLOUT;
+        }
+        self.reap_dead_pipes();
+        Ok(events)
+    }
+
     fn peer_metadata(&mut self, pipe: u64) -> Option<Arc<crate::metadata::PeerMetadata>> {
         self.pipes.get(pipe).and_then(|p| p.peer().cloned())
     }

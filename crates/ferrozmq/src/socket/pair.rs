@@ -56,4 +56,12 @@ impl Pattern for Pair {
             }
         }
     }
+    fn has_in(&mut self, cx: &mut Cx<'_>) -> bool {
+        let peer = self.peer.and_then(|id| cx.pipes.get(id));
+        peer.is_some_and(|p| p.check_read())
+    }
+    fn has_out(&mut self, cx: &mut Cx<'_>) -> bool {
+        let peer = self.peer.and_then(|id| cx.pipes.get(id));
+        peer.is_some_and(|p| !p.is_other_closed() && p.check_write())
+    }
 }

@@ -34,6 +34,11 @@ pub(crate) trait Pattern: Send {
     /// The next whole incoming message and the pipe it came from, EAGAIN if there is none yet,
     /// or a final error.
     fn recv(&mut self, cx: &mut Cx<'_>) -> Result<(u64, Parcel)>;
+    /// True if `recv` would find a message now (ZMQ_POLLIN). Patterns that discard malformed
+    /// messages may report a message that `recv` then drops.
+    fn has_in(&mut self, cx: &mut Cx<'_>) -> bool;
+    /// True if a message could be sent now (ZMQ_POLLOUT).
+    fn has_out(&mut self, cx: &mut Cx<'_>) -> bool;
 }
 
 /// Sends an empty message to a new peer if ZMQ_PROBE_ROUTER is set (ROUTER, DEALER, REQ), so a

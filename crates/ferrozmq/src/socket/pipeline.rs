@@ -38,6 +38,12 @@ impl Pattern for Push {
     fn recv(&mut self, _: &mut Cx<'_>) -> Result<(u64, Parcel)> {
         Err(Error::ENOTSUP)
     }
+    fn has_in(&mut self, _: &mut Cx<'_>) -> bool {
+        false
+    }
+    fn has_out(&mut self, cx: &mut Cx<'_>) -> bool {
+        self.lb.select(cx.pipes).is_some()
+    }
 }
 
 /// PULL: receive-only, fair-queued.
@@ -63,5 +69,11 @@ impl Pattern for Pull {
     fn finish_send(&mut self, _: Parcel, _: &mut Cx<'_>) {}
     fn recv(&mut self, cx: &mut Cx<'_>) -> Result<(u64, Parcel)> {
         self.fq.recv(cx.pipes).ok_or(Error::EAGAIN)
+    }
+    fn has_in(&mut self, cx: &mut Cx<'_>) -> bool {
+        self.fq.has_in(cx.pipes)
+    }
+    fn has_out(&mut self, _: &mut Cx<'_>) -> bool {
+        false
     }
 }

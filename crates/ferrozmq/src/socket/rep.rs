@@ -68,4 +68,10 @@ impl Pattern for Rep {
             return Ok((from, Parcel::from_frames(body)));
         }
     }
+    fn has_in(&mut self, cx: &mut Cx<'_>) -> bool {
+        self.replying.is_none() && self.fq.has_in(cx.pipes)
+    }
+    fn has_out(&mut self, _: &mut Cx<'_>) -> bool {
+        self.replying.is_some()
+    }
 }

@@ -92,4 +92,10 @@ impl Pattern for Req {
             return Ok((from, Parcel::from_frames(frames)));
         }
     }
+    fn has_in(&mut self, cx: &mut Cx<'_>) -> bool {
+        self.awaiting.is_some() && self.fq.has_in(cx.pipes)
+    }
+    fn has_out(&mut self, cx: &mut Cx<'_>) -> bool {
+        (self.awaiting.is_none() || cx.options.req_relaxed) && self.lb.select(cx.pipes).is_some()
+    }
 }

@@ -198,4 +198,11 @@ impl Pattern for Router {
             }
         }
     }
+    fn has_in(&mut self, cx: &mut Cx<'_>) -> bool {
+        !self.notifications.is_empty() || self.fq.has_in(cx.pipes)
+    }
+    fn has_out(&mut self, _: &mut Cx<'_>) -> bool {
+        // As libzmq: a ROUTER can always take a message; where it goes is decided per message.
+        true
+    }
 }

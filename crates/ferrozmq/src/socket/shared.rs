@@ -32,16 +32,16 @@ pub(crate) struct SocketShared {
 
 impl SocketShared {
     /// A new, empty mailbox for a socket with LINGER `linger`.
-    pub(crate) fn new(linger: i32) -> SocketShared {
-        SocketShared {
+    pub(crate) fn new(linger: i32) -> crate::error::Result<SocketShared> {
+        Ok(SocketShared {
             mailbox: Mutex::new(Mailbox {
                 commands: Vec::new(),
                 closed: false,
             }),
             pending: AtomicBool::new(false),
-            signaler: Signaler::default(),
+            signaler: Signaler::new()?,
             linger: AtomicI32::new(linger),
-        }
+        })
     }
 
     /// Hands a new peer's pipe to the socket (dropped at once if the socket has closed).

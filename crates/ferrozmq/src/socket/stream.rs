@@ -104,4 +104,10 @@ impl Pattern for Stream {
             }
         }
     }
+    fn has_in(&mut self, cx: &mut Cx<'_>) -> bool {
+        self.fq.has_in(cx.pipes)
+    }
+    fn has_out(&mut self, _: &mut Cx<'_>) -> bool {
+        true
+    }
 }

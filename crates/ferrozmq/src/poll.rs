@@ -1,0 +1,177 @@
+//! `poll`: waits until any of several sockets or raw file descriptors is ready, as
+//! `zmq_poll` does — level-triggered, -1 waits forever, 0 returns at once.
+//!
+//! ```
+//! use ferrozmq::{poll, Context, POLLIN, PULL, PUSH};
+//! let ctx = Context::new();
+//! let pull = ctx.socket(PULL)?;
+//! pull.bind("tcp://127.0.0.1:*")?;
+//! let push = ctx.socket(PUSH)?;
+//! push.connect(&pull.get_last_endpoint()?.unwrap())?;
+//! push.send("ready?", 0)?;
+//! let mut items = [pull.as_poll_item(POLLIN)];
+//! assert_eq!(poll(&mut items, 5000)?, 1);
+//! assert!(items[0].is_readable());
+//! # Ok::<(), ferrozmq::Error>(())
+//! ```
+
+use crate::error::Result;
+use crate::signal::poll_fds;
+use crate::socket::Socket;
+use std::os::fd::RawFd;
+use std::time::{Duration, Instant};
+
+/// Poll event bits, as libzmq's `short` events.
+pub type PollEvents = i16;
+/// At least one message can be received (or the fd is readable).
+pub const POLLIN: PollEvents = 1;
+/// At least one message can be sent (or the fd is writable).
+pub const POLLOUT: PollEvents = 2;
+/// An error condition on a raw fd.
+pub const POLLERR: PollEvents = 4;
+/// Urgent data on a raw fd.
+pub const POLLPRI: PollEvents = 8;
+
+/// One thing to poll: a socket or a raw file descriptor, the events wanted, and after `poll`
+/// the events found.
+pub struct PollItem<'a> {
+    socket: Option<&'a Socket>,
+    fd: RawFd,
+    events: PollEvents,
+    revents: PollEvents,
+}
+
+impl<'a> PollItem<'a> {
+    /// Polls a raw file descriptor (a pipe, a TCP socket of your own, stdin…).
+    pub fn from_fd(fd: RawFd, events: PollEvents) -> PollItem<'a> {
+        PollItem {
+            socket: None,
+            fd,
+            events,
+            revents: 0,
+        }
+    }
+
+    pub(crate) fn from_socket(socket: &'a Socket, events: PollEvents) -> PollItem<'a> {
+        PollItem {
+            socket: Some(socket),
+            fd: -1,
+            events,
+            revents: 0,
+        }
+    }
+
+    /// Changes the events asked for.
+    pub fn set_events(&mut self, events: PollEvents) {
+        self.events = events;
+    }
+
+    /// The events found by the last `poll`.
+    pub fn get_revents(&self) -> PollEvents {
+        self.revents
+    }
+
+    /// POLLIN was found.
+    pub fn is_readable(&self) -> bool {
+        self.revents & POLLIN != 0
+    }
+
+    /// POLLOUT was found.
+    pub fn is_writable(&self) -> bool {
+        self.revents & POLLOUT != 0
+    }
+
+    /// POLLERR was found (raw fds only).
+    pub fn is_error(&self) -> bool {
+        self.revents & POLLERR != 0
+    }
+
+    /// True if this item polls `socket`.
+    pub fn has_socket(&self, socket: &Socket) -> bool {
+        self.socket.is_some_and(|s| std::ptr::eq(s, socket))
+    }
+
+    /// True if this item polls raw descriptor `fd`.
+    pub fn has_fd(&self, fd: RawFd) -> bool {
+        self.socket.is_none() && self.fd == fd
+    }
+}
+
+fn to_libc(events: PollEvents) -> i16 {
+    let mut out = 0;
+    if events & POLLIN != 0 {
+        out |= libc::POLLIN;
+    }
+    if events & POLLOUT != 0 {
+        out |= libc::POLLOUT;
+    }
+    if events & POLLPRI != 0 {
+        out |= libc::POLLPRI;
+    }
+    out
+}
+
+fn from_libc(revents: i16) -> PollEvents {
+    let mut out = 0;
+    if revents & (libc::POLLIN | libc::POLLHUP) != 0 {
+        out |= POLLIN;
+    }
+    if revents & libc::POLLOUT != 0 {
+        out |= POLLOUT;
+    }
+    if revents & (libc::POLLERR | libc::POLLNVAL) != 0 {
+        out |= POLLERR;
+    }
+    if revents & libc::POLLPRI != 0 {
+        out |= POLLPRI;
+    }
+    out
+}
+
+/// Waits until at least one item is ready or `timeout_ms` passes (-1: forever, 0: just
+/// look), and returns how many items are ready; each item's `get_revents` says what it found.
+/// Errors: ETERM if a socket's context was terminated, EINTR if a signal interrupted the wait.
+pub fn poll(items: &mut [PollItem<'_>], timeout_ms: i64) -> Result<i32> {
+    let deadline = u64::try_from(timeout_ms)
+        .ok()
+        .map(|ms| Instant::now() + Duration::from_millis(ms));
+    let mut fds = Vec::with_capacity(items.len());
+    for item in items.iter() {
+        let (fd, events) = match item.socket {
+            Some(socket) => (socket.get_fd()?, libc::POLLIN),
+            None => (item.fd, to_libc(item.events)),
+        };
+        fds.push(libc::pollfd {
+            fd,
+            events,
+            revents: 0,
+        });
+    }
+    loop {
+        poll_fds(&mut fds, 0)?;
+        let mut ready = 0;
+        for (item, fd) in items.iter_mut().zip(&fds) {
+            item.revents = match item.socket {
+                Some(socket) => socket.get_events()? & item.events,
+                None => from_libc(fd.revents) & (item.events | POLLERR),
+            };
+            if item.revents != 0 {
+                ready += 1;
+            }
+        }
+        if ready > 0 {
+            return Ok(ready);
+        }
+        let timeout = match deadline {
+            None => -1,
+            Some(deadline) => {
+                let left = deadline.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    return Ok(0);
+                }
+                left.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32
+            }
+        };
+        poll_fds(&mut fds, timeout)?;
+    }
+}
