@@ -17,7 +17,7 @@ fn blocking_recv_returns_eintr_on_a_signal() {
     // system calls are interrupted, as with the guide's s_catch_signals.
     unsafe {
         let mut action: libc::sigaction = std::mem::zeroed();
-        action.sa_sigaction = on_signal as usize;
+        action.sa_sigaction = on_signal as extern "C" fn(libc::c_int) as usize;
         libc::sigemptyset(&mut action.sa_mask);
         assert_eq!(
             libc::sigaction(libc::SIGUSR1, &action, std::ptr::null_mut()),

@@ -60,7 +60,8 @@ pub const SNDMORE: i32 = 2;
 /// # Ok::<(), ferrozmq::Error>(())
 /// ```
 pub struct Socket {
-    core: RefCell<Core>,
+    // Boxed: a socket handle stays one pointer wide however much state the socket keeps.
+    core: Box<RefCell<Core>>,
 }
 
 struct Bound {
@@ -113,7 +114,7 @@ impl Socket {
         let shared = Arc::new(SocketShared::new(options.linger)?);
         ctx.inner().register_socket(&shared)?;
         Ok(Socket {
-            core: RefCell::new(Core {
+            core: Box::new(RefCell::new(Core {
                 ctx,
                 shared,
                 socket_type,
@@ -128,7 +129,7 @@ impl Socket {
                 bound: Vec::new(),
                 connected: Vec::new(),
                 last_endpoint: String::new(),
-            }),
+            })),
         })
     }
 
