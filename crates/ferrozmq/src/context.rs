@@ -5,6 +5,7 @@
 //! has delivered its queued messages or run out of LINGER, then stops the I/O threads.
 
 use crate::error::{Error, Result};
+use crate::inproc;
 use crate::io::{self, IoShared, IoThread};
 use crate::signal::lock;
 use crate::socket::{Socket, SocketShared};
@@ -54,6 +55,7 @@ pub(crate) struct ContextInner {
     terminated: AtomicBool,
     sockets: Mutex<Sockets>,
     sockets_closed: Condvar,
+    inproc: Mutex<inproc::Registry>,
 }
 
 impl Context {
@@ -75,6 +77,7 @@ impl Context {
                         all: Vec::new(),
                     }),
                     sockets_closed: Condvar::new(),
+                    inproc: Mutex::new(inproc::Registry::default()),
                 }),
             }),
         }
@@ -120,6 +123,11 @@ impl ContextInner {
     /// A fresh id for a pipe, session or listener.
     pub(crate) fn next_id(&self) -> u64 {
         self.ids.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// The context's inproc endpoints.
+    pub(crate) fn inproc(&self) -> std::sync::MutexGuard<'_, inproc::Registry> {
+        lock(&self.inproc)
     }
 
     pub(crate) fn is_terminating(&self) -> bool {

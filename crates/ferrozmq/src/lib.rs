@@ -27,6 +27,7 @@
 mod context;
 mod endpoint;
 mod error;
+mod inproc;
 mod io;
 mod message;
 mod metadata;

@@ -2,7 +2,7 @@
 //! from. Every message received from that peer carries it, for `Message::gets`.
 
 use bytes::Bytes;
-use ferrozmq_zmtp::PeerInfo;
+use ferrozmq_zmtp::{PeerInfo, SocketType};
 
 /// A peer's handshake properties and address.
 #[derive(Debug)]
@@ -17,6 +17,21 @@ impl PeerMetadata {
         PeerMetadata {
             properties: info.properties.clone(),
             peer_address,
+        }
+    }
+
+    /// What an inproc peer would have said in a handshake: its type and routing id.
+    pub(crate) fn local(socket_type: SocketType, routing_id: &[u8]) -> PeerMetadata {
+        let mut properties = vec![(
+            "Socket-Type".to_string(),
+            Bytes::from_static(socket_type.name().as_bytes()),
+        )];
+        if socket_type.sends_identity() {
+            properties.push(("Identity".to_string(), Bytes::copy_from_slice(routing_id)));
+        }
+        PeerMetadata {
+            properties,
+            peer_address: None,
         }
     }
 
@@ -58,7 +73,6 @@ impl PeerMetadata {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ferrozmq_zmtp::SocketType;
 
     #[test]
     fn gets_knows_libzmqs_names_and_aliases() {

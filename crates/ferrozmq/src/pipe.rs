@@ -48,22 +48,29 @@ pub(crate) trait Notify: Send + Sync {
 
 struct Direction {
     queue: Queue<Parcel>,
-    /// High-water mark in messages; 0 = unlimited.
-    hwm: u64,
+    /// High-water mark in messages; 0 = unlimited. Adjustable (inproc connect-before-bind
+    /// learns the binder's share only at bind time).
+    hwm: AtomicU64,
     /// Messages the reader has taken so far (its credit to the writer).
     read_count: AtomicU64,
     reader_waiting: AtomicBool,
     writer_waiting: AtomicBool,
+    /// Who writes into this direction (the reader's peer): handshake metadata, replaced at
+    /// each handshake, with a generation so the reader can cache it without locking.
+    sender: Mutex<Option<Arc<PeerMetadata>>>,
+    sender_generation: AtomicU64,
 }
 
 impl Direction {
     fn new(hwm: u64) -> Direction {
         Direction {
             queue: Queue::new(),
-            hwm,
+            hwm: AtomicU64::new(hwm),
             read_count: AtomicU64::new(0),
             reader_waiting: AtomicBool::new(false),
             writer_waiting: AtomicBool::new(false),
+            sender: Mutex::new(None),
+            sender_generation: AtomicU64::new(0),
         }
     }
 }
@@ -78,10 +85,6 @@ struct Shared {
     peer_closed: AtomicBool,
     notify_socket: Arc<dyn Notify>,
     notify_peer: Arc<dyn Notify>,
-    /// The metadata of the peer behind the peer side, replaced at each handshake.
-    peer: Mutex<Option<Arc<PeerMetadata>>>,
-    /// Bumped on every replacement, so the socket side can cache `peer` without locking.
-    peer_generation: AtomicU64,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -96,10 +99,9 @@ pub(crate) struct PipeEnd {
     side: Side,
     written: u64,
     read: u64,
-    credit_step: u64,
     /// Last read count seen from the reader, so a writer below its HWM touches no shared line.
     known_read: u64,
-    /// The socket side's copy of the peer's metadata, and the generation it was read at.
+    /// This end's copy of its peer's metadata, and the generation it was read at.
     peer_cache: Option<Arc<PeerMetadata>>,
     peer_seen: u64,
 }
@@ -120,21 +122,15 @@ pub(crate) fn pipe(
         peer_closed: AtomicBool::new(false),
         notify_socket,
         notify_peer,
-        peer: Mutex::new(None),
-        peer_generation: AtomicU64::new(0),
     });
-    let end = |side: Side| {
-        let reading = reading(&shared, side);
-        PipeEnd {
-            shared: shared.clone(),
-            side,
-            written: 0,
-            read: 0,
-            credit_step: reading.hwm.div_ceil(2).max(1),
-            known_read: 0,
-            peer_cache: None,
-            peer_seen: 0,
-        }
+    let end = |side: Side| PipeEnd {
+        shared: shared.clone(),
+        side,
+        written: 0,
+        read: 0,
+        known_read: 0,
+        peer_cache: None,
+        peer_seen: 0,
     };
     (end(Side::Socket), end(Side::Peer))
 }
@@ -179,20 +175,31 @@ impl PipeEnd {
         }
     }
 
-    /// Publishes the metadata of the peer behind this (peer-side) end, after a handshake.
+    /// Publishes, for the other end, who is behind this end: a session after a handshake
+    /// publishes its peer's metadata; an inproc socket publishes its own.
     pub(crate) fn set_peer(&self, metadata: Arc<PeerMetadata>) {
-        *lock(&self.shared.peer) = Some(metadata);
-        self.shared.peer_generation.fetch_add(1, Ordering::Release);
+        let dir = writing(&self.shared, self.side);
+        *lock(&dir.sender) = Some(metadata);
+        dir.sender_generation.fetch_add(1, Ordering::Release);
     }
 
-    /// The metadata of the peer behind this pipe, once its handshake is done.
+    /// Who is behind the other end, once known (see `set_peer`).
     pub(crate) fn peer(&mut self) -> Option<&Arc<PeerMetadata>> {
-        let generation = self.shared.peer_generation.load(Ordering::Acquire);
+        let dir = reading(&self.shared, self.side);
+        let generation = dir.sender_generation.load(Ordering::Acquire);
         if generation != self.peer_seen {
-            self.peer_cache = lock(&self.shared.peer).clone();
+            self.peer_cache = lock(&dir.sender).clone();
             self.peer_seen = generation;
         }
         self.peer_cache.as_ref()
+    }
+
+    /// Changes the high-water marks of the direction this end writes to and the one it
+    /// reads from (0 = unlimited).
+    pub(crate) fn set_hwms(&self, write: u64, read: u64) {
+        let relaxed = Ordering::Relaxed;
+        writing(&self.shared, self.side).hwm.store(write, relaxed);
+        reading(&self.shared, self.side).hwm.store(read, relaxed);
     }
 
     /// Wakes the owner of the other end (e.g. to say the peer's metadata changed).
@@ -213,19 +220,20 @@ impl PipeEnd {
     /// cannot, the reader is asked to notify us once it has made room.
     pub(crate) fn check_write(&mut self) -> bool {
         let dir = writing(&self.shared, self.side);
-        if dir.hwm == 0 || self.written - self.known_read < dir.hwm {
+        let hwm = dir.hwm.load(Ordering::Relaxed);
+        if hwm == 0 || self.written - self.known_read < hwm {
             return true;
         }
         let fresh = dir.read_count.load(Ordering::Acquire);
         self.known_read = fresh;
-        if self.written - fresh < dir.hwm {
+        if self.written - fresh < hwm {
             return true;
         }
         dir.writer_waiting.store(true, Ordering::SeqCst);
         fence(Ordering::SeqCst);
         let fresh = dir.read_count.load(Ordering::SeqCst);
         self.known_read = fresh;
-        if self.written - fresh < dir.hwm {
+        if self.written - fresh < hwm {
             dir.writer_waiting.store(false, Ordering::Relaxed);
             return true;
         }
@@ -273,7 +281,10 @@ impl PipeEnd {
         };
         self.read += 1;
         dir.read_count.store(self.read, Ordering::Release);
-        if self.read % self.credit_step == 0 {
+        // Credit is announced every half HWM (libzmq's low-water mark); with no HWM no writer
+        // ever waits for it.
+        let hwm = dir.hwm.load(Ordering::Relaxed);
+        if hwm != 0 && self.read % hwm.div_ceil(2) == 0 {
             self.release_writer();
         }
         Some(parcel)

@@ -24,10 +24,12 @@ pub(crate) use shared::SocketShared;
 use crate::context::Context;
 use crate::endpoint::{self, Endpoint, IpcAddress};
 use crate::error::{Error, Result};
+use crate::inproc::InprocPeer;
 use crate::io::{self, ConnectTarget, IoCommand, IoShared, SocketLink};
 use crate::message::Message;
+use crate::metadata::PeerMetadata;
 use crate::options::{self, Options};
-use crate::pipe::{self, Notify, Parcel};
+use crate::pipe::{self, Notify, Parcel, PipeEnd};
 use ferrozmq_zmtp::SocketType;
 use pattern::{Cx, Pattern};
 use pipes::Pipes;
@@ -69,7 +71,25 @@ struct Bound {
     requested: String,
     resolved: String,
     listener: u64,
-    io: Arc<IoShared>,
+    kind: BoundKind,
+}
+
+/// Who serves a bound endpoint.
+enum BoundKind {
+    /// A listener in this I/O thread.
+    Io(Arc<IoShared>),
+    /// The context's inproc registry, under this name.
+    Inproc(String),
+}
+
+impl Bound {
+    /// Stops accepting on this endpoint.
+    fn close(self, ctx: &Context) {
+        match self.kind {
+            BoundKind::Io(io) => io.send(IoCommand::Unbind(self.listener)),
+            BoundKind::Inproc(name) => ctx.inner().inproc().unbind(&name, self.listener),
+        }
+    }
 }
 
 struct Connected {
@@ -501,7 +521,7 @@ impl Core {
                 };
                 (listener, resolved, path)
             }
-            Endpoint::Inproc(_) => return Err(Error::EPROTONOSUPPORT),
+            Endpoint::Inproc(name) => return self.bind_inproc(requested, name),
         };
         let io = self.ctx.inner().choose_io_thread()?;
         let id = self.ctx.inner().next_id();
@@ -515,9 +535,39 @@ impl Core {
             requested: requested.to_string(),
             resolved: resolved.clone(),
             listener: id,
-            io,
+            kind: BoundKind::Io(io),
         });
         self.last_endpoint = resolved;
+        Ok(())
+    }
+
+    /// This socket as an inproc peer sees it.
+    fn inproc_peer(&self) -> InprocPeer {
+        InprocPeer {
+            shared: self.shared.clone(),
+            metadata: Arc::new(PeerMetadata::local(
+                self.socket_type,
+                &self.options.routing_id,
+            )),
+            sndhwm: self.options.sndhwm as u64,
+            rcvhwm: self.options.rcvhwm as u64,
+        }
+    }
+
+    fn bind_inproc(&mut self, requested: &str, name: String) -> Result<()> {
+        let id = self.ctx.inner().next_id();
+        let peer = self.inproc_peer();
+        let waiting = self.ctx.inner().inproc().bind(&name, peer, id)?;
+        self.bound.push(Bound {
+            requested: requested.to_string(),
+            resolved: requested.to_string(),
+            listener: id,
+            kind: BoundKind::Inproc(name),
+        });
+        for pipe in waiting {
+            self.attach_pipe(pipe, id);
+        }
+        self.last_endpoint = requested.to_string();
         Ok(())
     }
 
@@ -529,7 +579,13 @@ impl Core {
             }
             Endpoint::Ipc(IpcAddress::Wildcard) => return Err(Error::EINVAL),
             Endpoint::Ipc(address) => ConnectTarget::Ipc(address),
-            Endpoint::Inproc(_) => return Err(Error::EPROTONOSUPPORT),
+            Endpoint::Inproc(name) => {
+                let id = self.ctx.inner().next_id();
+                let peer = self.inproc_peer();
+                let pipe = self.ctx.inner().inproc().connect(&name, peer, id);
+                self.attach_connected(pipe, requested);
+                return Ok(());
+            }
         };
         let io = self.ctx.inner().choose_io_thread()?;
         let id = self.ctx.inner().next_id();
@@ -542,29 +598,46 @@ impl Core {
             notify_socket,
             notify_session,
         );
-        self.pipes.insert(socket_end);
-        let mut cx = Cx {
-            pipes: &mut self.pipes,
-            options: &self.options,
-            connect_routing_id: self.options.connect_routing_id.clone(),
-        };
-        let accepted = self.pattern.attach(id, &mut cx);
-        self.options.connect_routing_id = None;
-        if !accepted {
-            self.pipes.remove(id);
-        }
         io.send(IoCommand::Connect {
             id,
             target,
             pipe: session_end,
             socket: self.link(),
         });
+        self.attach_connected(socket_end, requested);
+        Ok(())
+    }
+
+    /// Attaches the socket's end of a pipe made by `connect(endpoint)`.
+    fn attach_connected(&mut self, pipe: PipeEnd, endpoint: &str) {
+        let id = pipe.id();
+        self.pipes.insert(pipe);
+        let connect_routing_id = self.options.connect_routing_id.take();
+        let mut cx = Cx {
+            pipes: &mut self.pipes,
+            options: &self.options,
+            connect_routing_id,
+        };
+        if !self.pattern.attach(id, &mut cx) {
+            self.pipes.remove(id);
+        }
         self.connected.push(Connected {
-            endpoint: requested.to_string(),
+            endpoint: endpoint.to_string(),
             pipe: id,
         });
-        self.last_endpoint = requested.to_string();
-        Ok(())
+        self.last_endpoint = endpoint.to_string();
+    }
+
+    /// Attaches a pipe that a peer of bound endpoint `listener` opened.
+    fn attach_pipe(&mut self, pipe: PipeEnd, listener: u64) {
+        let id = pipe.id();
+        self.pipes.insert(pipe);
+        let mut cx = Self::cx(&mut self.pipes, &self.options);
+        if self.pattern.attach(id, &mut cx) {
+            self.pipe_listener.insert(id, listener);
+        } else {
+            self.pipes.remove(id);
+        }
     }
 
     fn unbind(&mut self, endpoint: &str) -> Result<()> {
@@ -575,11 +648,12 @@ impl Core {
             .position(|b| b.requested == endpoint || b.resolved == endpoint)
             .ok_or(Error::ENOENT)?;
         let bound = self.bound.remove(i);
-        bound.io.send(IoCommand::Unbind(bound.listener));
+        let listener = bound.listener;
+        bound.close(&self.ctx);
         let accepted: Vec<u64> = self
             .pipe_listener
             .iter()
-            .filter(|(_, &l)| l == bound.listener)
+            .filter(|(_, &l)| l == listener)
             .map(|(&p, _)| p)
             .collect();
         for id in accepted {
@@ -630,16 +704,8 @@ impl Core {
         for command in commands.drain(..) {
             match command {
                 SocketCommand::Attach { pipe, listener } => {
-                    if !self.bound.iter().any(|b| b.listener == listener) {
-                        continue;
-                    }
-                    let id = pipe.id();
-                    self.pipes.insert(pipe);
-                    let mut cx = Self::cx(&mut self.pipes, &self.options);
-                    if self.pattern.attach(id, &mut cx) {
-                        self.pipe_listener.insert(id, listener);
-                    } else {
-                        self.pipes.remove(id);
+                    if self.bound.iter().any(|b| b.listener == listener) {
+                        self.attach_pipe(pipe, listener);
                     }
                 }
                 SocketCommand::PipeEvent(id) => {
@@ -783,7 +849,7 @@ impl Core {
         Ok(events)
     }
 
-    fn peer_metadata(&mut self, pipe: u64) -> Option<Arc<crate::metadata::PeerMetadata>> {
+    fn peer_metadata(&mut self, pipe: u64) -> Option<Arc<PeerMetadata>> {
         self.pipes.get(pipe).and_then(|p| p.peer().cloned())
     }
 }
@@ -791,8 +857,8 @@ impl Core {
 impl Drop for Core {
     fn drop(&mut self) {
         drop(self.shared.close());
-        for bound in self.bound.drain(..) {
-            bound.io.send(IoCommand::Unbind(bound.listener));
+        for bound in std::mem::take(&mut self.bound) {
+            bound.close(&self.ctx);
         }
         self.pipes.clear();
         self.ctx.inner().unregister_socket();

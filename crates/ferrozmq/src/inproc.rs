@@ -1,0 +1,160 @@
+//! `inproc://`: sockets of one context joined by a pipe directly — no I/O thread, no encoding,
+//! no copies. Each context has its own registry, so another context cannot see its endpoints.
+//!
+//! As in libzmq, a connect may come before the bind: the connecting socket gets its pipe at
+//! once (and can queue into it); the other end waits here until a socket binds the name. The
+//! high-water mark of each direction is the sender's SNDHWM plus the receiver's RCVHWM
+//! (unlimited if either is 0).
+
+use crate::error::{Error, Result};
+use crate::metadata::PeerMetadata;
+use crate::pipe::{self, Notify, PipeEnd};
+use crate::socket::SocketShared;
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+/// One side of an inproc connection, as the other side needs to know it.
+#[derive(Clone)]
+pub(crate) struct InprocPeer {
+    /// The socket's mailbox, for notifications and attachments.
+    pub shared: Arc<SocketShared>,
+    /// What the other side sees from `Message::gets` (socket type, routing id).
+    pub metadata: Arc<PeerMetadata>,
+    pub sndhwm: u64,
+    pub rcvhwm: u64,
+}
+
+struct Bound {
+    binder: InprocPeer,
+    listener: u64,
+}
+
+/// A connection made before its bind: the binder's end of the pipe, and the notifier that
+/// will reach the binder once there is one.
+struct Pending {
+    end: PipeEnd,
+    notify: Arc<DeferredNotify>,
+    connecter: InprocPeer,
+}
+
+/// Forwards pipe notifications to a binder that may not exist yet.
+#[derive(Default)]
+struct DeferredNotify(OnceLock<Arc<dyn Notify>>);
+
+impl Notify for DeferredNotify {
+    fn notify(&self, pipe_id: u64) {
+        if let Some(target) = self.0.get() {
+            target.notify(pipe_id);
+        }
+    }
+}
+
+/// The inproc endpoints of one context.
+#[derive(Default)]
+pub(crate) struct Registry {
+    bound: HashMap<String, Bound>,
+    pending: HashMap<String, Vec<Pending>>,
+}
+
+fn sum_hwm(sender: u64, receiver: u64) -> u64 {
+    if sender == 0 || receiver == 0 {
+        0
+    } else {
+        sender + receiver
+    }
+}
+
+impl Registry {
+    /// Binds `name` for `binder`; EADDRINUSE if taken. Returns the binder's ends of the
+    /// connections that were waiting for this bind, ready to attach.
+    pub(crate) fn bind(
+        &mut self,
+        name: &str,
+        binder: InprocPeer,
+        listener: u64,
+    ) -> Result<Vec<PipeEnd>> {
+        if self.bound.contains_key(name) {
+            return Err(Error::EADDRINUSE);
+        }
+        let waiting = self.pending.remove(name).unwrap_or_default();
+        let mut ends = Vec::with_capacity(waiting.len());
+        for pending in waiting {
+            let target: Arc<dyn Notify> = binder.shared.clone();
+            let _ = pending.notify.0.set(target);
+            pending.end.set_hwms(
+                sum_hwm(binder.sndhwm, pending.connecter.rcvhwm),
+                sum_hwm(pending.connecter.sndhwm, binder.rcvhwm),
+            );
+            pending.end.set_peer(binder.metadata.clone());
+            pending.end.notify_other();
+            ends.push(pending.end);
+        }
+        self.bound
+            .insert(name.to_string(), Bound { binder, listener });
+        Ok(ends)
+    }
+
+    /// Forgets the binding of `name` by `listener` (connections made stay until closed).
+    pub(crate) fn unbind(&mut self, name: &str, listener: u64) {
+        if self.bound.get(name).is_some_and(|b| b.listener == listener) {
+            self.bound.remove(name);
+        }
+    }
+
+    /// Connects `connecter` to `name` with a new pipe `id`, returning the connecter's end.
+    /// If `name` is bound, the binder's end goes to the binder's mailbox; if not, it waits
+    /// for the bind.
+    pub(crate) fn connect(&mut self, name: &str, connecter: InprocPeer, id: u64) -> PipeEnd {
+        let notify_connecter: Arc<dyn Notify> = connecter.shared.clone();
+        match self.bound.get(name) {
+            Some(bound) => {
+                let binder = &bound.binder;
+                let notify_binder: Arc<dyn Notify> = binder.shared.clone();
+                let (mine, theirs) = pipe::pipe(
+                    id,
+                    sum_hwm(connecter.sndhwm, binder.rcvhwm),
+                    sum_hwm(binder.sndhwm, connecter.rcvhwm),
+                    notify_connecter,
+                    notify_binder,
+                );
+                mine.set_peer(connecter.metadata.clone());
+                theirs.set_peer(binder.metadata.clone());
+                binder.shared.attach(theirs, bound.listener);
+                mine
+            }
+            None => {
+                let notify = Arc::new(DeferredNotify::default());
+                let notify_binder: Arc<dyn Notify> = notify.clone();
+                let (mine, theirs) = pipe::pipe(
+                    id,
+                    connecter.sndhwm,
+                    connecter.rcvhwm,
+                    notify_connecter,
+                    notify_binder,
+                );
+                mine.set_peer(connecter.metadata.clone());
+                self.pending
+                    .entry(name.to_string())
+                    .or_default()
+                    .push(Pending {
+                        end: theirs,
+                        notify,
+                        connecter,
+                    });
+                mine
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hwms_add_up_unless_one_is_unlimited() {
+        assert_eq!(sum_hwm(10, 20), 30);
+        assert_eq!(sum_hwm(0, 20), 0);
+        assert_eq!(sum_hwm(10, 0), 0);
+    }
+}
