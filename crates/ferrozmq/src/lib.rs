@@ -34,6 +34,7 @@ mod metadata;
 pub mod options;
 mod pipe;
 mod poll;
+mod proxy;
 mod random;
 mod signal;
 mod socket;
@@ -44,5 +45,9 @@ pub use error::{Error, Result};
 pub use ferrozmq_zmtp::SocketType;
 pub use message::Message;
 pub use poll::{poll, PollEvents, PollItem, POLLERR, POLLIN, POLLOUT, POLLPRI};
+pub use proxy::{
+    proxy, proxy_steerable, proxy_steerable_with_capture, proxy_with_capture, ProxyStats,
+    SocketStats,
+};
 pub use socket::{Socket, DONTWAIT, NOTIFY_CONNECT, NOTIFY_DISCONNECT, SNDMORE};
 pub use SocketType::*;
