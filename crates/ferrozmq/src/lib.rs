@@ -31,6 +31,7 @@ mod inproc;
 mod io;
 mod message;
 mod metadata;
+mod monitor;
 pub mod options;
 mod pipe;
 mod poll;
@@ -44,6 +45,7 @@ pub use context::Context;
 pub use error::{Error, Result};
 pub use ferrozmq_zmtp::SocketType;
 pub use message::Message;
+pub use monitor::{MonitorEvent, SocketEvent};
 pub use poll::{poll, PollEvents, PollItem, POLLERR, POLLIN, POLLOUT, POLLPRI};
 pub use proxy::{
     proxy, proxy_steerable, proxy_steerable_with_capture, proxy_with_capture, ProxyStats,

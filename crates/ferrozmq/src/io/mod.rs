@@ -31,6 +31,8 @@ pub(crate) struct SocketLink {
     pub options: Arc<Options>,
     /// The socket's type, for the handshake.
     pub socket_type: SocketType,
+    /// The endpoint as bound (resolved) or as connected to, for monitor events.
+    pub endpoint: Arc<str>,
 }
 
 /// Work for an I/O thread.

@@ -14,13 +14,15 @@ use super::stream::{self, ConnectTarget, Stream};
 use super::{IoShared, SocketLink};
 use crate::message::Message;
 use crate::metadata::PeerMetadata;
+use crate::monitor::SocketEvent;
 use crate::pipe::{self, Notify, Parcel, PipeEnd};
 use bytes::BytesMut;
-use ferrozmq_zmtp::{Event, PeerInfo};
+use ferrozmq_zmtp::{EngineError, Event, PeerInfo};
 use mio::{Interest, Registry, Token};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::io;
+use std::os::fd::AsRawFd;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -77,8 +79,14 @@ struct Connection {
 
 /// Why a connection is being dropped.
 enum Lost {
+    /// A connect attempt failed before a connection existed.
+    ConnectFailed,
+    /// The peer closed, reset, or the kernel reported an error.
     Io,
-    Protocol,
+    /// The peer broke the protocol.
+    Protocol(EngineError),
+    /// The handshake took longer than HANDSHAKE_IVL.
+    HandshakeTimeout,
 }
 
 /// One peer of a socket.
@@ -177,9 +185,10 @@ impl Session {
             Ok(stream) => {
                 let connecting = matches!(stream, Stream::Tcp(_));
                 if self.attach_stream(stream, connecting, ctx).is_err() {
-                    return self.connection_lost(ctx);
+                    return self.connection_lost(Lost::ConnectFailed, ctx);
                 }
                 if connecting {
+                    self.event(SocketEvent::CONNECT_DELAYED, libc::EINPROGRESS as u32);
                     Next::Keep
                 } else {
                     self.connected(ctx)
@@ -227,6 +236,13 @@ impl Session {
         Ok(())
     }
 
+    /// Reports a connection event about this session's endpoint to the socket's monitor.
+    fn event(&self, event: SocketEvent, value: u32) {
+        self.socket
+            .shared
+            .event(event, value, &self.socket.endpoint);
+    }
+
     fn connected(&mut self, ctx: &mut IoCtx<'_>) -> Next {
         let mut raw = false;
         if let Some(c) = self.connection.as_mut() {
@@ -234,6 +250,8 @@ impl Session {
             c.writable = true;
             c.readable = true;
             raw = matches!(c.protocol, Protocol::Raw);
+            let fd = c.stream.as_raw_fd() as u32;
+            self.event(SocketEvent::CONNECTED, fd);
         }
         if raw {
             self.raw_peer_ready(ctx);
@@ -251,7 +269,7 @@ impl Session {
             return match c.stream.finish_connect() {
                 Ok(true) => self.connected(ctx),
                 Ok(false) => Next::Keep,
-                Err(_) => self.connection_lost(ctx),
+                Err(_) => self.connection_lost(Lost::ConnectFailed, ctx),
             };
         }
         c.readable |= readable;
@@ -291,7 +309,7 @@ impl Session {
                 .as_ref()
                 .is_some_and(|c| !c.protocol.is_ready());
             if handshaking {
-                return self.connection_lost(ctx);
+                return self.connection_lost(Lost::HandshakeTimeout, ctx);
             }
         }
         if self.reconnect_at.is_some_and(|t| t <= ctx.now) {
@@ -312,8 +330,8 @@ impl Session {
                 Ok(()) => self.pump_output(ctx),
                 Err(lost) => Err(lost),
             };
-            if outcome.is_err() {
-                return self.connection_lost(ctx);
+            if let Err(lost) = outcome {
+                return self.connection_lost(lost, ctx);
             }
         }
         self.closing_outcome()
@@ -411,8 +429,8 @@ impl Session {
                     // Subscriptions belong to the pub-sub sockets, which are not built yet.
                     Event::Subscribe(_) | Event::Cancel(_) => true,
                 });
-            if result.is_err() {
-                return Err(Lost::Protocol);
+            if let Err(e) = result {
+                return Err(Lost::Protocol(e));
             }
             match ready {
                 Some(info) => self.handshake_done(info, ctx),
@@ -423,6 +441,7 @@ impl Session {
 
     fn handshake_done(&mut self, peer: PeerInfo, ctx: &mut IoCtx<'_>) {
         self.handshake_deadline = None;
+        self.event(SocketEvent::HANDSHAKE_SUCCEEDED, 0);
         let metadata = PeerMetadata::new(&peer, self.peer_address.clone());
         self.peer_ready(Arc::new(metadata), ctx);
     }
@@ -511,9 +530,19 @@ impl Session {
         }
     }
 
-    fn connection_lost(&mut self, ctx: &mut IoCtx<'_>) -> Next {
+    fn connection_lost(&mut self, lost: Lost, ctx: &mut IoCtx<'_>) -> Next {
         if let Some(mut c) = self.connection.take() {
             let _ = ctx.registry.deregister(&mut c.stream);
+            let fd = c.stream.as_raw_fd() as u32;
+            if let Lost::ConnectFailed = lost {
+                self.event(SocketEvent::CLOSED, fd);
+            } else {
+                if !c.protocol.is_ready() {
+                    let (event, value) = handshake_failure(&lost);
+                    self.event(event, value);
+                }
+                self.event(SocketEvent::DISCONNECTED, fd);
+            }
             if matches!(c.protocol, Protocol::Raw) {
                 self.stream_notify();
             }
@@ -542,6 +571,10 @@ impl Session {
             };
         }
         let at = ctx.now + self.reconnect_ivl;
+        self.event(
+            SocketEvent::CONNECT_RETRIED,
+            self.reconnect_ivl.as_millis() as u32,
+        );
         self.reconnect_at = Some(at);
         ctx.schedule(at, self.id);
         let max = Duration::from_millis(options.reconnect_ivl_max.max(0) as u64);
@@ -549,5 +582,23 @@ impl Session {
             self.reconnect_ivl = (self.reconnect_ivl * 2).min(max);
         }
         Next::Keep
+    }
+}
+
+/// The monitor event for a handshake that failed this way, with its value as libzmq gives it.
+fn handshake_failure(lost: &Lost) -> (SocketEvent, u32) {
+    match lost {
+        Lost::Protocol(e) => match e.protocol_error_code() {
+            Some(code) => (SocketEvent::HANDSHAKE_FAILED_PROTOCOL, code),
+            None => (SocketEvent::HANDSHAKE_FAILED_NO_DETAIL, libc::EPROTO as u32),
+        },
+        Lost::HandshakeTimeout => (
+            SocketEvent::HANDSHAKE_FAILED_NO_DETAIL,
+            libc::ETIMEDOUT as u32,
+        ),
+        Lost::Io | Lost::ConnectFailed => (
+            SocketEvent::HANDSHAKE_FAILED_NO_DETAIL,
+            libc::ECONNRESET as u32,
+        ),
     }
 }

@@ -4,9 +4,11 @@
 use super::session::{IoCtx, Next, Session};
 use super::stream::Listener;
 use super::{IoCommand, IoShared, IoThread, SocketLink};
+use crate::monitor::SocketEvent;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 use std::io;
+use std::os::fd::AsRawFd;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -24,6 +26,10 @@ struct ListenerEntry {
 
 impl Drop for ListenerEntry {
     fn drop(&mut self) {
+        let fd = self.listener.as_raw_fd() as u32;
+        self.socket
+            .shared
+            .event(SocketEvent::CLOSED, fd, &self.socket.endpoint);
         if let Some(path) = &self.ipc_path {
             let _ = std::fs::remove_file(path);
         }
@@ -185,9 +191,24 @@ impl IoLoop {
             let (stream, peer_address) = match entry.listener.accept(&entry.socket.options) {
                 Ok(accepted) => accepted,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                // WouldBlock ends the backlog; other errors (EMFILE…) drop this connection.
-                Err(_) => return,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
+                // Other errors (EMFILE…) drop this connection; the listener goes on.
+                Err(e) => {
+                    let errno = e.raw_os_error().unwrap_or(0) as u32;
+                    let endpoint = &entry.socket.endpoint;
+                    entry
+                        .socket
+                        .shared
+                        .event(SocketEvent::ACCEPT_FAILED, errno, endpoint);
+                    return;
+                }
             };
+            let fd = stream.as_raw_fd() as u32;
+            let endpoint = &entry.socket.endpoint;
+            entry
+                .socket
+                .shared
+                .event(SocketEvent::ACCEPTED, fd, endpoint);
             let socket = entry.socket.clone();
             let id = self.shared.ids.fetch_add(1, Ordering::Relaxed);
             let mut ctx = IoCtx {

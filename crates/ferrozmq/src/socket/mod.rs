@@ -28,6 +28,7 @@ use crate::inproc::InprocPeer;
 use crate::io::{self, ConnectTarget, IoCommand, IoShared, SocketLink};
 use crate::message::Message;
 use crate::metadata::PeerMetadata;
+use crate::monitor::{Monitor, SocketEvent};
 use crate::options::{self, Options};
 use crate::pipe::{self, Notify, Parcel, PipeEnd};
 use ferrozmq_zmtp::SocketType;
@@ -269,6 +270,34 @@ impl Socket {
         Ok(self.core().shared.signaler.fd())
     }
 
+    /// Publishes this socket's connection events (`events`: a mask of
+    /// [`SocketEvent`](crate::SocketEvent) values) on a PAIR socket bound at `endpoint`, which
+    /// must be `inproc://` (`zmq_socket_monitor`); connect a PAIR there to read them, e.g.
+    /// with [`MonitorEvent::recv`](crate::MonitorEvent::recv). An empty endpoint or an empty
+    /// mask stops monitoring (MONITOR_STOPPED is the last event).
+    pub fn monitor(&self, endpoint: &str, events: i32) -> Result<()> {
+        let core = self.core();
+        let stop = |old: Option<Monitor>| {
+            if let Some(old) = old {
+                old.emit(SocketEvent::MONITOR_STOPPED, 0, "");
+            }
+        };
+        if endpoint.is_empty() || events & 0xffff == 0 {
+            stop(core.shared.set_monitor(None));
+            return Ok(());
+        }
+        if !matches!(Endpoint::parse(endpoint)?, Endpoint::Inproc(_)) {
+            return Err(Error::EPROTONOSUPPORT);
+        }
+        let publisher = core.ctx.socket(SocketType::PAIR)?;
+        publisher.set_sndhwm(0)?;
+        publisher.set_linger(0)?;
+        publisher.bind(endpoint)?;
+        let monitor = Monitor::new(publisher, (events & 0xffff) as u16);
+        stop(core.shared.set_monitor(Some(monitor)));
+        Ok(())
+    }
+
     /// A [`PollItem`](crate::PollItem) for this socket, for [`poll`](crate::poll).
     pub fn as_poll_item(&self, events: crate::PollEvents) -> crate::PollItem<'_> {
         crate::PollItem::from_socket(self, events)
@@ -490,17 +519,57 @@ impl Core {
         }
     }
 
-    fn link(&self) -> SocketLink {
+    fn link(&self, endpoint: &str) -> SocketLink {
         SocketLink {
             shared: self.shared.clone(),
             options: Arc::new(self.options.clone()),
             socket_type: self.socket_type,
+            endpoint: Arc::from(endpoint),
         }
     }
 
     fn bind(&mut self, requested: &str) -> Result<()> {
         self.check_term()?;
         let (listener, resolved, ipc_path) = match Endpoint::parse(requested)? {
+            Endpoint::Inproc(name) => return self.bind_inproc(requested, name),
+            endpoint => match self.listen(endpoint) {
+                Ok(bound) => bound,
+                Err(e) => {
+                    let errno = e.to_raw() as u32;
+                    self.shared
+                        .event(SocketEvent::BIND_FAILED, errno, requested);
+                    return Err(e);
+                }
+            },
+        };
+        let fd = std::os::fd::AsRawFd::as_raw_fd(&listener);
+        self.shared
+            .event(SocketEvent::LISTENING, fd as u32, &resolved);
+        let io = self.ctx.inner().choose_io_thread()?;
+        let id = self.ctx.inner().next_id();
+        io.send(IoCommand::Listen {
+            id,
+            listener,
+            socket: self.link(&resolved),
+            ipc_path,
+        });
+        self.bound.push(Bound {
+            requested: requested.to_string(),
+            resolved: resolved.clone(),
+            listener: id,
+            kind: BoundKind::Io(io),
+        });
+        self.last_endpoint = resolved;
+        Ok(())
+    }
+
+    /// Binds a tcp or ipc listener: the listener, its resolved endpoint, and the ipc file to
+    /// remove when it closes.
+    fn listen(
+        &mut self,
+        endpoint: Endpoint,
+    ) -> Result<(io::Listener, String, Option<std::path::PathBuf>)> {
+        Ok(match endpoint {
             Endpoint::Tcp { host, port } => {
                 let addr = endpoint::resolve_bind(&host, port, self.options.ipv6)?;
                 let (listener, bound) = io::bind_tcp(addr, &self.options)?;
@@ -521,24 +590,8 @@ impl Core {
                 };
                 (listener, resolved, path)
             }
-            Endpoint::Inproc(name) => return self.bind_inproc(requested, name),
-        };
-        let io = self.ctx.inner().choose_io_thread()?;
-        let id = self.ctx.inner().next_id();
-        io.send(IoCommand::Listen {
-            id,
-            listener,
-            socket: self.link(),
-            ipc_path,
-        });
-        self.bound.push(Bound {
-            requested: requested.to_string(),
-            resolved: resolved.clone(),
-            listener: id,
-            kind: BoundKind::Io(io),
-        });
-        self.last_endpoint = resolved;
-        Ok(())
+            Endpoint::Inproc(_) => return Err(Error::EINVAL),
+        })
     }
 
     /// This socket as an inproc peer sees it.
@@ -602,7 +655,7 @@ impl Core {
             id,
             target,
             pipe: session_end,
-            socket: self.link(),
+            socket: self.link(requested),
         });
         self.attach_connected(socket_end, requested);
         Ok(())
@@ -856,6 +909,9 @@ impl Core {
 
 impl Drop for Core {
     fn drop(&mut self) {
+        if let Some(monitor) = self.shared.set_monitor(None) {
+            monitor.emit(SocketEvent::MONITOR_STOPPED, 0, "");
+        }
         drop(self.shared.close());
         for bound in std::mem::take(&mut self.bound) {
             bound.close(&self.ctx);

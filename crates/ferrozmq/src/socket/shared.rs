@@ -1,6 +1,7 @@
 //! `SocketShared`: the part of a socket that other threads reach — its mailbox of commands
 //! (new pipes, pipe activity) and the signaler that wakes the socket's thread.
 
+use crate::monitor::{Monitor, SocketEvent};
 use crate::pipe::{Notify, PipeEnd};
 use crate::signal::{lock, Signaler};
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
@@ -28,6 +29,8 @@ pub(crate) struct SocketShared {
     /// Wakes the socket's thread from a blocking call.
     pub signaler: Signaler,
     linger: AtomicI32,
+    /// Where connection events go, while the socket is monitored.
+    monitor: Mutex<Option<Monitor>>,
 }
 
 impl SocketShared {
@@ -41,6 +44,7 @@ impl SocketShared {
             pending: AtomicBool::new(false),
             signaler: Signaler::new()?,
             linger: AtomicI32::new(linger),
+            monitor: Mutex::new(None),
         })
     }
 
@@ -74,6 +78,18 @@ impl SocketShared {
         let mut mailbox = lock(&self.mailbox);
         mailbox.closed = true;
         std::mem::take(&mut mailbox.commands)
+    }
+
+    /// Starts monitoring with `monitor`, returning the previous monitor if there was one.
+    pub(crate) fn set_monitor(&self, monitor: Option<Monitor>) -> Option<Monitor> {
+        std::mem::replace(&mut *lock(&self.monitor), monitor)
+    }
+
+    /// Reports a connection event to the monitor, if any.
+    pub(crate) fn event(&self, event: SocketEvent, value: u32, endpoint: &str) {
+        if let Some(monitor) = lock(&self.monitor).as_ref() {
+            monitor.emit(event, value, endpoint);
+        }
     }
 
     /// LINGER in milliseconds, as set now (-1 = forever).

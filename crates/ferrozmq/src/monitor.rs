@@ -1,0 +1,182 @@
+//! Socket monitoring: a socket reports connection events (connected, accepted, handshake
+//! failed, disconnected…) as libzmq's `zmq_socket_monitor` does — two-frame messages on a
+//! PAIR socket bound at an inproc endpoint: a 6-byte frame (u16 event + u32 value, native
+//! byte order) and the endpoint the event concerns.
+//!
+//! ```
+//! use ferrozmq::{Context, SocketEvent, PAIR, PULL};
+//! let ctx = Context::new();
+//! let pull = ctx.socket(PULL)?;
+//! pull.monitor("inproc://pull-events", SocketEvent::ALL as i32)?;
+//! let events = ctx.socket(PAIR)?;
+//! events.connect("inproc://pull-events")?;
+//! pull.bind("tcp://127.0.0.1:*")?;
+//! let event = ferrozmq::MonitorEvent::recv(&events)?;
+//! assert_eq!(event.event, SocketEvent::LISTENING);
+//! # Ok::<(), ferrozmq::Error>(())
+//! ```
+
+use crate::error::{Error, Result};
+use crate::message::Message;
+use crate::socket::{Socket, DONTWAIT, SNDMORE};
+
+/// A monitor event, numbered as libzmq's `ZMQ_EVENT_*` (the numbers are bit flags, so an
+/// events mask for `Socket::monitor` is an OR of them).
+#[allow(clippy::upper_case_acronyms, non_camel_case_types)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(u16)]
+pub enum SocketEvent {
+    /// A connection was established (value: the fd).
+    CONNECTED = 0x0001,
+    /// A connect is in progress (value: unspecified).
+    CONNECT_DELAYED = 0x0002,
+    /// A reconnect was scheduled (value: the interval in ms).
+    CONNECT_RETRIED = 0x0004,
+    /// A listener was bound (value: the fd).
+    LISTENING = 0x0008,
+    /// A bind failed (value: errno).
+    BIND_FAILED = 0x0010,
+    /// A connection was accepted (value: the fd).
+    ACCEPTED = 0x0020,
+    /// Accepting failed (value: errno).
+    ACCEPT_FAILED = 0x0040,
+    /// A listener or connection was closed (value: the fd).
+    CLOSED = 0x0080,
+    /// Closing failed (value: errno).
+    CLOSE_FAILED = 0x0100,
+    /// A connection was lost (value: the fd).
+    DISCONNECTED = 0x0200,
+    /// Monitoring stopped.
+    MONITOR_STOPPED = 0x0400,
+    /// A handshake failed for an unspecified reason (value: errno).
+    HANDSHAKE_FAILED_NO_DETAIL = 0x0800,
+    /// A handshake succeeded.
+    HANDSHAKE_SUCCEEDED = 0x1000,
+    /// A handshake failed on a protocol error (value: a `ZMQ_PROTOCOL_ERROR_*` code).
+    HANDSHAKE_FAILED_PROTOCOL = 0x2000,
+    /// A handshake failed on authentication (value: the ZAP status code).
+    HANDSHAKE_FAILED_AUTH = 0x4000,
+    /// Every event (as a mask).
+    ALL = 0xFFFF,
+}
+
+const EVENTS: [SocketEvent; 15] = [
+    SocketEvent::CONNECTED,
+    SocketEvent::CONNECT_DELAYED,
+    SocketEvent::CONNECT_RETRIED,
+    SocketEvent::LISTENING,
+    SocketEvent::BIND_FAILED,
+    SocketEvent::ACCEPTED,
+    SocketEvent::ACCEPT_FAILED,
+    SocketEvent::CLOSED,
+    SocketEvent::CLOSE_FAILED,
+    SocketEvent::DISCONNECTED,
+    SocketEvent::MONITOR_STOPPED,
+    SocketEvent::HANDSHAKE_FAILED_NO_DETAIL,
+    SocketEvent::HANDSHAKE_SUCCEEDED,
+    SocketEvent::HANDSHAKE_FAILED_PROTOCOL,
+    SocketEvent::HANDSHAKE_FAILED_AUTH,
+];
+
+impl SocketEvent {
+    /// libzmq's number for the event.
+    pub fn to_raw(self) -> u16 {
+        self as u16
+    }
+
+    /// The event with libzmq's number `raw`, if any.
+    pub fn from_raw(raw: u16) -> Option<SocketEvent> {
+        EVENTS.iter().copied().find(|e| e.to_raw() == raw)
+    }
+}
+
+/// One decoded monitor event.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MonitorEvent {
+    /// What happened.
+    pub event: SocketEvent,
+    /// The event's value (fd, errno, interval or protocol error code; see [`SocketEvent`]).
+    pub value: u32,
+    /// The endpoint concerned.
+    pub endpoint: String,
+}
+
+impl MonitorEvent {
+    /// Receives and decodes the next event from a PAIR connected to a monitor endpoint.
+    /// EPROTO-like garbage (not a monitor message) gives EINVAL.
+    pub fn recv(monitor: &Socket) -> Result<MonitorEvent> {
+        let frames = monitor.recv_multipart(0)?;
+        MonitorEvent::decode(&frames)
+    }
+
+    /// Decodes the two frames of a monitor message.
+    pub fn decode(frames: &[Vec<u8>]) -> Result<MonitorEvent> {
+        let [head, endpoint] = frames else {
+            return Err(Error::EINVAL);
+        };
+        if head.len() != 6 {
+            return Err(Error::EINVAL);
+        }
+        let event = u16::from_ne_bytes([head[0], head[1]]);
+        let value = u32::from_ne_bytes([head[2], head[3], head[4], head[5]]);
+        Ok(MonitorEvent {
+            event: SocketEvent::from_raw(event).ok_or(Error::EINVAL)?,
+            value,
+            endpoint: String::from_utf8_lossy(endpoint).into_owned(),
+        })
+    }
+}
+
+/// The monitoring state of one socket: the internal PAIR that publishes its events and the
+/// mask of events wanted.
+pub(crate) struct Monitor {
+    socket: Socket,
+    mask: u16,
+}
+
+impl Monitor {
+    pub(crate) fn new(socket: Socket, mask: u16) -> Monitor {
+        Monitor { socket, mask }
+    }
+
+    /// Publishes an event if it is in the mask. Never blocks: the monitor pipe has no HWM,
+    /// and with no monitor peer connected yet the event is dropped.
+    pub(crate) fn emit(&self, event: SocketEvent, value: u32, endpoint: &str) {
+        if self.mask & event.to_raw() == 0 {
+            return;
+        }
+        let mut head = [0u8; 6];
+        head[..2].copy_from_slice(&event.to_raw().to_ne_bytes());
+        head[2..].copy_from_slice(&value.to_ne_bytes());
+        if self
+            .socket
+            .send(Message::from(&head[..]), SNDMORE | DONTWAIT)
+            .is_ok()
+        {
+            let _ = self.socket.send(endpoint, DONTWAIT);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_round_trip_and_decode_rejects_garbage() {
+        for e in EVENTS {
+            assert_eq!(SocketEvent::from_raw(e.to_raw()), Some(e));
+        }
+        assert_eq!(SocketEvent::from_raw(0x8000), None);
+        let mut head = 0x0020u16.to_ne_bytes().to_vec();
+        head.extend_from_slice(&7u32.to_ne_bytes());
+        let ok = MonitorEvent::decode(&[head.clone(), b"tcp://x:1".to_vec()]).unwrap();
+        assert_eq!(ok.event, SocketEvent::ACCEPTED);
+        assert_eq!(ok.value, 7);
+        assert_eq!(MonitorEvent::decode(&[head]), Err(Error::EINVAL));
+        assert_eq!(
+            MonitorEvent::decode(&[vec![1, 2], b"x".to_vec()]),
+            Err(Error::EINVAL)
+        );
+    }
+}
