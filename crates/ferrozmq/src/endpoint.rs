@@ -81,7 +81,7 @@ fn parse_ipc(rest: &str) -> Result<Endpoint> {
     }
     // sockaddr_un.sun_path holds 108 bytes including the terminating NUL.
     if rest.len() > 107 {
-        return Err(Error::EINVAL);
+        return Err(Error::ENAMETOOLONG);
     }
     match rest.strip_prefix('@') {
         Some(name) => Ok(Endpoint::Ipc(IpcAddress::Abstract(
@@ -195,7 +195,7 @@ mod tests {
         assert_eq!(Endpoint::parse("pgm://x;y:1"), Err(Error::EPROTONOSUPPORT));
         assert_eq!(Endpoint::parse("inproc://"), Err(Error::EINVAL));
         let long = format!("ipc:///{}", "x".repeat(200));
-        assert_eq!(Endpoint::parse(&long), Err(Error::EINVAL));
+        assert_eq!(Endpoint::parse(&long), Err(Error::ENAMETOOLONG));
     }
 
     #[test]

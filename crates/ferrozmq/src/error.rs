@@ -48,6 +48,8 @@ pub enum Error {
     EFAULT,
     /// Permission denied (e.g. binding an ipc path in a read-only directory).
     EACCES,
+    /// An ipc path is longer than a Unix socket address can hold.
+    ENAMETOOLONG,
     /// Any other operating-system error, by its raw errno.
     Os(i32),
 }
@@ -75,13 +77,14 @@ impl Error {
             Error::ECONNREFUSED => libc::ECONNREFUSED,
             Error::EFAULT => libc::EFAULT,
             Error::EACCES => libc::EACCES,
+            Error::ENAMETOOLONG => libc::ENAMETOOLONG,
             Error::Os(n) => n,
         }
     }
 
     /// The error for a raw errno number (libzmq's or the OS's).
     pub fn from_raw(raw: i32) -> Error {
-        const KNOWN: [Error; 19] = [
+        const KNOWN: [Error; 20] = [
             Error::EAGAIN,
             Error::EFSM,
             Error::ETERM,
@@ -101,6 +104,7 @@ impl Error {
             Error::EMTHREAD,
             Error::EFAULT,
             Error::EACCES,
+            Error::ENAMETOOLONG,
         ];
         KNOWN
             .into_iter()

@@ -27,7 +27,7 @@ impl Protocol {
         let mut engine = Engine::new(EngineConfig {
             socket_type: socket.socket_type,
             routing_id: socket.options.routing_id.clone(),
-            max_msg_size: socket.options.max_msg_size(),
+            max_msg_size: Some(socket.options.max_msg_size()),
         });
         engine.take_output(output.tail());
         Protocol::Zmtp(Box::new(engine))

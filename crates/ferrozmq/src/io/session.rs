@@ -73,6 +73,9 @@ struct Connection {
     output: OutBuffer,
     /// The kernel may have bytes for us (cleared on a short read or EAGAIN).
     readable: bool,
+    /// The peer has shut down its side (or the socket errored): read until EOF, since no
+    /// further readiness edge will come.
+    read_closed: bool,
     /// The kernel may take bytes from us (cleared on EAGAIN).
     writable: bool,
 }
@@ -219,6 +222,7 @@ impl Session {
             input: BytesMut::with_capacity(READ_CHUNK),
             output,
             readable: !connecting,
+            read_closed: false,
             writable: !connecting,
         });
         if raw {
@@ -260,8 +264,15 @@ impl Session {
         self.drive(ctx)
     }
 
-    /// The kernel reported readiness on this session's stream.
-    pub(crate) fn on_ready(&mut self, readable: bool, writable: bool, ctx: &mut IoCtx<'_>) -> Next {
+    /// The kernel reported readiness on this session's stream (`read_closed`: the peer shut
+    /// down its side, or the socket has an error).
+    pub(crate) fn on_ready(
+        &mut self,
+        readable: bool,
+        writable: bool,
+        read_closed: bool,
+        ctx: &mut IoCtx<'_>,
+    ) -> Next {
         let Some(c) = self.connection.as_mut() else {
             return Next::Keep;
         };
@@ -272,7 +283,8 @@ impl Session {
                 Err(_) => self.connection_lost(Lost::ConnectFailed, ctx),
             };
         }
-        c.readable |= readable;
+        c.readable |= readable || read_closed;
+        c.read_closed |= read_closed;
         c.writable |= writable;
         self.drive(ctx)
     }
@@ -370,8 +382,9 @@ impl Session {
             budget -= 1;
             match c.stream.read_into(&mut c.input, READ_CHUNK) {
                 Ok(0) => return Err(Lost::Io),
-                // A short read drained the kernel buffer; new data brings a new edge.
-                Ok(n) if n < READ_CHUNK => c.readable = false,
+                // A short read drained the kernel buffer and new data brings a new edge —
+                // unless the peer already closed: then read on until EOF.
+                Ok(n) if n < READ_CHUNK && !c.read_closed => c.readable = false,
                 Ok(_) => {}
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => c.readable = false,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}

@@ -101,11 +101,10 @@ impl IoLoop {
                 if self.listeners.contains_key(&id) {
                     self.accept_all(id);
                 } else {
-                    let (r, w) = (
-                        event.is_readable() || event.is_read_closed() || event.is_error(),
-                        event.is_writable() || event.is_write_closed(),
-                    );
-                    self.with_session(id, |s, ctx| s.on_ready(r, w, ctx));
+                    let readable = event.is_readable();
+                    let writable = event.is_writable() || event.is_write_closed();
+                    let closed = event.is_read_closed() || event.is_error();
+                    self.with_session(id, |s, ctx| s.on_ready(readable, writable, closed, ctx));
                 }
             }
             self.shared.take_commands(&mut commands);

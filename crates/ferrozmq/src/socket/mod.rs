@@ -698,7 +698,10 @@ impl Core {
         let i = self
             .bound
             .iter()
-            .position(|b| b.requested == endpoint || b.resolved == endpoint)
+            // A wildcard endpoint is unbound by what it resolved to, as in libzmq.
+            .position(|b| {
+                b.resolved == endpoint || (b.requested == endpoint && !endpoint.contains('*'))
+            })
             .ok_or(Error::ENOENT)?;
         let bound = self.bound.remove(i);
         let listener = bound.listener;
