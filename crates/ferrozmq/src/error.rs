@@ -119,7 +119,14 @@ impl Error {
             Error::ENOCOMPATPROTO => "The protocol is not compatible with the socket type".into(),
             Error::ETERM => "Context was terminated".into(),
             Error::EMTHREAD => "No thread available".into(),
-            other => std::io::Error::from_raw_os_error(other.to_raw()).to_string(),
+            other => {
+                // The OS text without the " (os error N)" that std appends.
+                let text = std::io::Error::from_raw_os_error(other.to_raw()).to_string();
+                match text.rfind(" (os error ") {
+                    Some(at) => text[..at].to_string(),
+                    None => text,
+                }
+            }
         }
     }
 }
@@ -178,8 +185,10 @@ mod tests {
             Error::EFSM.to_string(),
             "Operation cannot be accomplished in current state"
         );
-        assert!(Error::EAGAIN
-            .to_string()
-            .contains("temporarily unavailable"));
+        assert_eq!(
+            Error::EAGAIN.to_string(),
+            "Resource temporarily unavailable"
+        );
+        assert_eq!(Error::EINVAL.to_string(), "Invalid argument");
     }
 }
