@@ -1,0 +1,96 @@
+//! `ferrozmq`: the ferrozmq command-line tool.
+//!
+//! - `local-thr`, `remote-thr`, `local-lat`, `remote-lat`: libzmq's perf
+//!   tools with libzmq's arguments and output lines, on ferrozmq, so either
+//!   end of a measurement can be swapped for libzmq's own tool;
+//! - `bench`: the standard throughput and latency cases in one command.
+//!
+//! Exit status: 0 on success, 1 when a run fails, 2 on bad arguments (with
+//! a one-line error on stderr).
+
+mod bench;
+mod child;
+mod perf;
+mod report;
+mod tool;
+
+use std::process::ExitCode;
+
+use tool::{Params, Tool};
+
+/// Top-level help text.
+const HELP: &str = "\
+ferrozmq: ZeroMQ in pure Rust (ZMTP 3.1, interoperable with libzmq)
+
+usage:
+  ferrozmq local-thr <bind-to> <message-size> <message-count> [<enable_curve>]
+  ferrozmq remote-thr <connect-to> <message-size> <message-count> [<enable_curve>]
+  ferrozmq local-lat <bind-to> <message-size> <roundtrip-count>
+  ferrozmq remote-lat <connect-to> <message-size> <roundtrip-count>
+  ferrozmq bench [--quick] [--count-scale <factor>] [--timeout <seconds>]
+  ferrozmq --help | <subcommand> --help
+
+The perf tools take the arguments of libzmq's local_thr, remote_thr,
+local_lat and remote_lat and print the same lines, so either end can be
+libzmq's. Start the local (binding) tool first, then the remote one, e.g.
+  ferrozmq local-thr tcp://127.0.0.1:5555 64 1000000 &
+  ferrozmq remote-thr tcp://127.0.0.1:5555 64 1000000
+bench runs the standard cases (tcp and ipc throughput, tcp latency) as
+child processes and prints a table.
+";
+
+/// Exit status for bad arguments.
+const USAGE_ERROR: u8 = 2;
+
+fn is_help(arg: &str) -> bool {
+    arg == "-h" || arg == "--help"
+}
+
+fn usage_error(context: &str, message: &str, usage: &str) -> ExitCode {
+    eprintln!("ferrozmq{context}: {message} (usage: ferrozmq {usage})");
+    ExitCode::from(USAGE_ERROR)
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some((cmd, rest)) = args.split_first() else {
+        return usage_error("", "missing subcommand; try --help", "<subcommand> ...");
+    };
+    if is_help(cmd) || cmd == "help" {
+        print!("{HELP}");
+        return ExitCode::SUCCESS;
+    }
+    if cmd == "bench" {
+        if rest.iter().any(|a| is_help(a)) {
+            println!("usage: ferrozmq {}\n\n{}", bench::USAGE, bench::ABOUT);
+            return ExitCode::SUCCESS;
+        }
+        return match bench::Options::parse(rest) {
+            Ok(opts) if bench::run(&opts) => ExitCode::SUCCESS,
+            Ok(_) => ExitCode::FAILURE,
+            Err(e) => usage_error(" bench", &e, bench::USAGE),
+        };
+    }
+    let Some(tool) = Tool::from_name(cmd) else {
+        return usage_error(
+            "",
+            &format!("unknown subcommand '{cmd}'; try --help"),
+            "<subcommand> ...",
+        );
+    };
+    if rest.iter().any(|a| is_help(a)) {
+        println!("usage: ferrozmq {}\n\n{}", tool.usage(), tool.about());
+        return ExitCode::SUCCESS;
+    }
+    let params = match Params::parse(tool, rest) {
+        Ok(p) => p,
+        Err(e) => return usage_error(&format!(" {}", tool.name()), &e, tool.usage()),
+    };
+    match perf::run(tool, &params) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}

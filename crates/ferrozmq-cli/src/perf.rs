@@ -1,0 +1,124 @@
+//! The four perf tools on ferrozmq, step for step as libzmq's `perf/*.cpp`
+//! (4.3.x): same socket types, same (absence of) options, same clock span,
+//! same output lines and the same error texts (`error in zmq_bind: …`), so
+//! scripts written around libzmq's tools read ours unchanged.
+//!
+//! Where we differ on purpose: errors go to stderr (libzmq prints them on
+//! stdout) and exit with status 1 (libzmq: 255).
+
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use ferrozmq::{Context, Message, Socket};
+
+use crate::report::{lat_report, thr_report};
+use crate::tool::{Params, Tool};
+
+/// A runtime failure of a perf tool, displayed as libzmq's tools print it.
+#[derive(Debug)]
+pub enum PerfError {
+    /// A call failed: `error in <libzmq call name>: <error>`.
+    Call(&'static str, ferrozmq::Error),
+    /// A message of another size than `<message-size>` arrived.
+    WrongSize,
+}
+
+impl fmt::Display for PerfError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PerfError::Call(call, e) => write!(f, "error in {call}: {e}"),
+            PerfError::WrongSize => f.write_str("message of incorrect size received"),
+        }
+    }
+}
+
+impl std::error::Error for PerfError {}
+
+/// Names a failed call after the libzmq function the C tool calls there.
+trait Call<T> {
+    fn call(self, name: &'static str) -> Result<T, PerfError>;
+}
+
+impl<T> Call<T> for ferrozmq::Result<T> {
+    fn call(self, name: &'static str) -> Result<T, PerfError> {
+        self.map_err(|e| PerfError::Call(name, e))
+    }
+}
+
+/// Runs `tool` with `params`, printing its report (if it has one) on stdout.
+///
+/// The context is dropped last, after the tool has closed its socket: with
+/// the default LINGER -1 that waits until queued messages are delivered,
+/// which is what makes `remote-thr`'s last messages arrive.
+pub fn run(tool: Tool, params: &Params) -> Result<(), PerfError> {
+    let ctx = Context::new();
+    match tool {
+        Tool::LocalThr => local_thr(&ctx, params),
+        Tool::RemoteThr => remote_thr(&ctx, params),
+        Tool::LocalLat => local_lat(&ctx, params),
+        Tool::RemoteLat => remote_lat(&ctx, params),
+    }
+}
+
+/// Checks a received message's size against `<message-size>`.
+fn check_size(msg: &Message, size: usize) -> Result<(), PerfError> {
+    if msg.len() == size {
+        Ok(())
+    } else {
+        Err(PerfError::WrongSize)
+    }
+}
+
+fn local_thr(ctx: &Context, p: &Params) -> Result<(), PerfError> {
+    let s: Socket = ctx.socket(ferrozmq::PULL).call("zmq_socket")?;
+    s.bind(&p.endpoint).call("zmq_bind")?;
+    let mut msg = Message::new();
+    s.recv(&mut msg, 0).call("zmq_recvmsg")?;
+    check_size(&msg, p.size)?;
+    let watch = Instant::now();
+    for _ in 1..p.count {
+        s.recv(&mut msg, 0).call("zmq_recvmsg")?;
+        check_size(&msg, p.size)?;
+    }
+    let elapsed = watch.elapsed().as_micros() as u64;
+    print!("{}", thr_report(p.size, p.count, elapsed));
+    Ok(())
+}
+
+fn remote_thr(ctx: &Context, p: &Params) -> Result<(), PerfError> {
+    let s: Socket = ctx.socket(ferrozmq::PUSH).call("zmq_socket")?;
+    s.connect(&p.endpoint).call("zmq_connect")?;
+    for _ in 0..p.count {
+        // zmq_msg_init_size + zmq_sendmsg per message, as remote_thr.cpp.
+        s.send(Message::with_size(p.size), 0).call("zmq_sendmsg")?;
+    }
+    Ok(())
+}
+
+fn local_lat(ctx: &Context, p: &Params) -> Result<(), PerfError> {
+    let s: Socket = ctx.socket(ferrozmq::REP).call("zmq_socket")?;
+    s.bind(&p.endpoint).call("zmq_bind")?;
+    for _ in 0..p.count {
+        let msg = s.recv_msg(0).call("zmq_recvmsg")?;
+        check_size(&msg, p.size)?;
+        s.send(msg, 0).call("zmq_sendmsg")?;
+    }
+    // zmq_sleep (1) before closing, as local_lat.cpp.
+    std::thread::sleep(Duration::from_secs(1));
+    Ok(())
+}
+
+fn remote_lat(ctx: &Context, p: &Params) -> Result<(), PerfError> {
+    let s: Socket = ctx.socket(ferrozmq::REQ).call("zmq_socket")?;
+    s.connect(&p.endpoint).call("zmq_connect")?;
+    let mut msg = Message::with_size(p.size);
+    let watch = Instant::now();
+    for _ in 0..p.count {
+        s.send(msg, 0).call("zmq_sendmsg")?;
+        msg = s.recv_msg(0).call("zmq_recvmsg")?;
+        check_size(&msg, p.size)?;
+    }
+    let elapsed = watch.elapsed().as_micros() as u64;
+    print!("{}", lat_report(p.size, p.count, elapsed));
+    Ok(())
+}

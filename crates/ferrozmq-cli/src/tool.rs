@@ -1,0 +1,192 @@
+//! The four perf tools' names, usage lines and arguments, which are
+//! libzmq's (`local_thr <bind-to> <message-size> <message-count>` …) so that
+//! either end of a measurement can be swapped for libzmq's own tool.
+
+/// Which of the four perf tools to run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tool {
+    /// PULL, binds, measures receiver-side throughput.
+    LocalThr,
+    /// PUSH, connects, sends `message-count` messages.
+    RemoteThr,
+    /// REP, binds, echoes `roundtrip-count` messages.
+    LocalLat,
+    /// REQ, connects, measures the average one-way latency.
+    RemoteLat,
+}
+
+impl Tool {
+    /// All tools, in the order the help lists them.
+    pub const ALL: [Tool; 4] = [
+        Tool::LocalThr,
+        Tool::RemoteThr,
+        Tool::LocalLat,
+        Tool::RemoteLat,
+    ];
+
+    /// Looks a subcommand up by name (`local-thr`; libzmq's `local_thr` too).
+    pub fn from_name(name: &str) -> Option<Tool> {
+        Tool::ALL
+            .into_iter()
+            .find(|t| t.name() == name || t.name().replace('-', "_") == name)
+    }
+
+    /// The subcommand name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Tool::LocalThr => "local-thr",
+            Tool::RemoteThr => "remote-thr",
+            Tool::LocalLat => "local-lat",
+            Tool::RemoteLat => "remote-lat",
+        }
+    }
+
+    /// The usage line: libzmq's, with our subcommand name.
+    pub fn usage(self) -> &'static str {
+        match self {
+            Tool::LocalThr => "local-thr <bind-to> <message-size> <message-count> [<enable_curve>]",
+            Tool::RemoteThr => {
+                "remote-thr <connect-to> <message-size> <message-count> [<enable_curve>]"
+            }
+            Tool::LocalLat => "local-lat <bind-to> <message-size> <roundtrip-count>",
+            Tool::RemoteLat => "remote-lat <connect-to> <message-size> <roundtrip-count>",
+        }
+    }
+
+    /// What the tool does, for `--help`.
+    pub fn about(self) -> &'static str {
+        match self {
+            Tool::LocalThr => {
+                "PULL socket, binds, receives <message-count> messages of <message-size> bytes;\n\
+                 the clock starts when the first one arrives. Prints message size, message\n\
+                 count and mean throughput in msg/s and Mb/s (libzmq's local_thr lines)."
+            }
+            Tool::RemoteThr => {
+                "PUSH socket, connects, sends <message-count> messages of <message-size> bytes,\n\
+                 then closes and waits (LINGER -1) until all are delivered."
+            }
+            Tool::LocalLat => {
+                "REP socket, binds, echoes <roundtrip-count> messages of <message-size> bytes,\n\
+                 then waits 1 s and closes (as libzmq's local_lat)."
+            }
+            Tool::RemoteLat => {
+                "REQ socket, connects, sends <roundtrip-count> requests of <message-size> bytes\n\
+                 and prints the average one-way latency = round-trip time / 2 (libzmq's\n\
+                 remote_lat lines)."
+            }
+        }
+    }
+
+    /// Whether this is a throughput tool (these take `[<enable_curve>]`).
+    pub fn is_thr(self) -> bool {
+        matches!(self, Tool::LocalThr | Tool::RemoteThr)
+    }
+}
+
+/// Validated arguments of a perf tool.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Params {
+    /// Endpoint to bind (local tools) or to connect (remote tools) to.
+    pub endpoint: String,
+    /// Size of every message, in bytes.
+    pub size: usize,
+    /// Number of messages (thr) or of round trips (lat); at least 1.
+    pub count: u32,
+}
+
+impl Params {
+    /// Parses the positional arguments that follow the subcommand name.
+    ///
+    /// Unlike libzmq's `atoi`, numbers must be well formed and in range, so
+    /// a typo is an error instead of a run that measures nothing. The thr
+    /// tools' optional `<enable_curve>` is accepted only as `0`: ferrozmq's
+    /// perf tools do not do CURVE yet.
+    pub fn parse(tool: Tool, args: &[String]) -> Result<Params, String> {
+        let max = if tool.is_thr() { 4 } else { 3 };
+        if args.len() < 3 || args.len() > max {
+            let expected = if tool.is_thr() { "3 or 4" } else { "3" };
+            return Err(format!("expected {expected} arguments, got {}", args.len()));
+        }
+        if args[0].is_empty() {
+            return Err("empty endpoint".to_string());
+        }
+        let size = parse_int(&args[1], "message-size", 0)?;
+        let count_name = if tool.is_thr() {
+            "message-count"
+        } else {
+            "roundtrip-count"
+        };
+        let count = parse_int(&args[2], count_name, 1)?;
+        if let Some(curve) = args.get(3) {
+            if parse_int(curve, "enable_curve", 0)? != 0 {
+                return Err("<enable_curve> is not supported by ferrozmq's perf tools yet".into());
+            }
+        }
+        Ok(Params {
+            endpoint: args[0].clone(),
+            size: size as usize,
+            count,
+        })
+    }
+}
+
+/// Parses a decimal integer in `min..=i32::MAX` (libzmq prints them as `%d`).
+fn parse_int(text: &str, name: &str, min: u32) -> Result<u32, String> {
+    match text.parse::<u32>() {
+        Ok(v) if v >= min && v <= i32::MAX as u32 => Ok(v),
+        _ => Err(format!(
+            "invalid <{name}> '{text}': expected an integer from {min} to {}",
+            i32::MAX
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(a: &[&str]) -> Vec<String> {
+        a.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn names_round_trip_and_accept_libzmq_spelling() {
+        for t in Tool::ALL {
+            assert_eq!(Tool::from_name(t.name()), Some(t));
+        }
+        assert_eq!(Tool::from_name("remote_lat"), Some(Tool::RemoteLat));
+        assert_eq!(Tool::from_name("bench"), None);
+    }
+
+    #[test]
+    fn parses_good_arguments() {
+        let p = Params::parse(Tool::LocalThr, &args(&["tcp://*:5555", "16", "100"])).unwrap();
+        assert_eq!(
+            p,
+            Params {
+                endpoint: "tcp://*:5555".into(),
+                size: 16,
+                count: 100
+            }
+        );
+        assert!(Params::parse(Tool::RemoteThr, &args(&["e", "0", "1", "0"])).is_ok());
+    }
+
+    #[test]
+    fn rejects_bad_arguments() {
+        let bad: &[(Tool, &[&str])] = &[
+            (Tool::LocalThr, &["e", "16"]),
+            (Tool::LocalThr, &["e", "16", "1", "0", "x"]),
+            (Tool::LocalLat, &["e", "16", "1", "0"]),
+            (Tool::RemoteThr, &["e", "x", "100"]),
+            (Tool::RemoteThr, &["e", "-1", "100"]),
+            (Tool::RemoteThr, &["e", "1", "0"]),
+            (Tool::RemoteThr, &["e", "1", "3000000000"]),
+            (Tool::RemoteThr, &["e", "1", "10", "1"]),
+            (Tool::RemoteLat, &["", "1", "10"]),
+        ];
+        for (tool, a) in bad {
+            assert!(Params::parse(*tool, &args(a)).is_err(), "{tool:?} {a:?}");
+        }
+    }
+}
