@@ -99,6 +99,13 @@ impl Message {
         self.metadata = metadata;
     }
 
+    /// Turns an owned payload into a shared one (no copy), so clones share it.
+    pub(crate) fn share(&mut self) {
+        if let Data::Owned(v) = &mut self.data {
+            self.data = Data::Shared(Bytes::from(std::mem::take(v)));
+        }
+    }
+
     /// The payload as shareable bytes (no copy for large payloads).
     pub fn into_bytes(self) -> Bytes {
         match self.data {

@@ -9,6 +9,8 @@ use crate::error::{Error, Result};
 #[allow(missing_docs)]
 pub mod ids {
     pub const ROUTING_ID: i32 = 5;
+    pub const SUBSCRIBE: i32 = 6;
+    pub const UNSUBSCRIBE: i32 = 7;
     pub const SNDBUF: i32 = 11;
     pub const RCVBUF: i32 = 12;
     pub const RCVMORE: i32 = 13;
@@ -23,6 +25,7 @@ pub mod ids {
     pub const RCVTIMEO: i32 = 27;
     pub const SNDTIMEO: i32 = 28;
     pub const LAST_ENDPOINT: i32 = 32;
+    pub const XPUB_VERBOSE: i32 = 40;
     pub const IPV6: i32 = 42;
     pub const ROUTER_MANDATORY: i32 = 33;
     pub const PROBE_ROUTER: i32 = 51;
@@ -31,6 +34,13 @@ pub mod ids {
     pub const ROUTER_HANDOVER: i32 = 56;
     pub const CONNECT_ROUTING_ID: i32 = 61;
     pub const HANDSHAKE_IVL: i32 = 66;
+    pub const XPUB_NODROP: i32 = 69;
+    pub const XPUB_MANUAL: i32 = 71;
+    pub const XPUB_WELCOME_MSG: i32 = 72;
+    pub const INVERT_MATCHING: i32 = 74;
+    pub const XPUB_VERBOSER: i32 = 78;
+    pub const XSUB_VERBOSE_UNSUBSCRIBE: i32 = 115;
+    pub const TOPICS_COUNT: i32 = 116;
     pub const STREAM_NOTIFY: i32 = 73;
     pub const ROUTER_NOTIFY: i32 = 97;
 }
@@ -59,6 +69,13 @@ pub(crate) struct Options {
     pub req_correlate: bool,
     pub req_relaxed: bool,
     pub stream_notify: bool,
+    pub xpub_verbose: bool,
+    pub xpub_verboser: bool,
+    pub xpub_manual: bool,
+    pub xpub_nodrop: bool,
+    pub xpub_welcome_msg: Option<Vec<u8>>,
+    pub invert_matching: bool,
+    pub xsub_verbose_unsubscribe: bool,
     /// Routing id for the peer of the next `connect` (consumed by it).
     pub connect_routing_id: Option<Vec<u8>>,
 }
@@ -87,6 +104,13 @@ impl Default for Options {
             req_correlate: false,
             req_relaxed: false,
             stream_notify: true,
+            xpub_verbose: false,
+            xpub_verboser: false,
+            xpub_manual: false,
+            xpub_nodrop: false,
+            xpub_welcome_msg: None,
+            invert_matching: false,
+            xsub_verbose_unsubscribe: false,
             connect_routing_id: None,
         }
     }

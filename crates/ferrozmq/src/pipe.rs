@@ -26,6 +26,11 @@ pub(crate) enum Parcel {
     One(Message),
     /// A multipart message.
     Multi(Vec<Message>),
+    /// A subscription to a topic, between a subscriber socket and its publisher's session
+    /// (which speaks it as a SUBSCRIBE command or a 3.0-style message, as the peer needs).
+    Subscribe(bytes::Bytes),
+    /// The end of a subscription.
+    Cancel(bytes::Bytes),
 }
 
 impl Parcel {
@@ -37,6 +42,26 @@ impl Parcel {
             }
         }
         Parcel::Multi(frames)
+    }
+
+    /// Makes every frame cheap to clone (large payloads become shared buffers), before the
+    /// same message goes to many peers.
+    pub(crate) fn share(&mut self) {
+        match self {
+            Parcel::One(m) => m.share(),
+            Parcel::Multi(frames) => frames.iter_mut().for_each(Message::share),
+            Parcel::Subscribe(_) | Parcel::Cancel(_) => {}
+        }
+    }
+
+    /// A copy sharing the payloads (call `share` first so no payload is copied).
+    pub(crate) fn clone_shared(&self) -> Parcel {
+        match self {
+            Parcel::One(m) => Parcel::One(m.clone()),
+            Parcel::Multi(frames) => Parcel::Multi(frames.clone()),
+            Parcel::Subscribe(t) => Parcel::Subscribe(t.clone()),
+            Parcel::Cancel(t) => Parcel::Cancel(t.clone()),
+        }
     }
 }
 
@@ -421,7 +446,7 @@ mod tests {
                         assert_eq!(m.as_str(), Some(got.to_string().as_str()));
                         got += 1;
                     }
-                    Some(Parcel::Multi(_)) => panic!("unexpected multipart"),
+                    Some(other) => panic!("unexpected parcel {other:?}"),
                     None => {
                         reader_wake.0.wait(None).unwrap();
                     }

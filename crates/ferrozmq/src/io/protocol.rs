@@ -97,6 +97,25 @@ impl Protocol {
                     put(frame, i < last);
                 }
             }
+            Parcel::Subscribe(topic) => self.encode_subscription(true, &topic, output),
+            Parcel::Cancel(topic) => self.encode_subscription(false, &topic, output),
+        }
+    }
+
+    /// Writes a subscription in the form the peer speaks: a SUBSCRIBE/CANCEL command to a
+    /// ZMTP 3.1 peer, a `0x01`/`0x00`-prefixed message to a 3.0 one. Raw peers get nothing.
+    pub(crate) fn encode_subscription(
+        &self,
+        subscribe: bool,
+        topic: &[u8],
+        output: &mut OutBuffer,
+    ) {
+        if let Protocol::Zmtp(engine) = self {
+            if subscribe {
+                engine.encode_subscribe(topic, output.tail());
+            } else {
+                engine.encode_cancel(topic, output.tail());
+            }
         }
     }
 }

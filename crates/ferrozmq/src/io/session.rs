@@ -16,11 +16,12 @@ use crate::message::Message;
 use crate::metadata::PeerMetadata;
 use crate::monitor::SocketEvent;
 use crate::pipe::{self, Notify, Parcel, PipeEnd};
-use bytes::BytesMut;
-use ferrozmq_zmtp::{EngineError, Event, PeerInfo};
+use bytes::{Bytes, BytesMut};
+use ferrozmq_zmtp::{EngineError, Event, PeerInfo, SocketType};
 use mio::{Interest, Registry, Token};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+use std::collections::HashSet;
 use std::io;
 use std::os::fd::AsRawFd;
 use std::sync::Arc;
@@ -111,6 +112,9 @@ pub(crate) struct Session {
     linger_until: Option<Instant>,
     /// The peer's IP address (tcp), for the `Peer-Address` message property.
     peer_address: Option<String>,
+    /// Topics this session has passed on to its publisher, replayed to the new connection
+    /// after a reconnect (libzmq's "hiccup" resubscription).
+    subscriptions: HashSet<Bytes>,
 }
 
 impl Session {
@@ -168,6 +172,7 @@ impl Session {
             closing: false,
             linger_until: None,
             peer_address: None,
+            subscriptions: HashSet::new(),
         }
     }
 
@@ -403,9 +408,24 @@ impl Session {
                 return Ok(());
             }
             let mut ready: Option<PeerInfo> = None;
+            let takes_subscriptions =
+                matches!(self.socket.socket_type, SocketType::PUB | SocketType::XPUB);
             let pipe = &mut self.pipe;
             let partial = &mut self.partial;
             let stalled = &mut self.stalled;
+            // Hands a whole message to the socket; false once its queue is full.
+            let mut deliver = |parcel: Parcel, stalled: &mut bool| match pipe.as_mut() {
+                Some(p) if !p.is_other_closed() => {
+                    p.write(parcel);
+                    if p.check_write() {
+                        true
+                    } else {
+                        *stalled = true;
+                        false
+                    }
+                }
+                _ => true,
+            };
             let result = c
                 .protocol
                 .decode(&mut c.input, &mut c.output, &mut |event| match event {
@@ -426,20 +446,15 @@ impl Session {
                             partial.push(frame);
                             Parcel::from_frames(std::mem::take(partial))
                         };
-                        match pipe.as_mut() {
-                            Some(p) if !p.is_other_closed() => {
-                                p.write(parcel);
-                                if p.check_write() {
-                                    true
-                                } else {
-                                    *stalled = true;
-                                    false
-                                }
-                            }
-                            _ => true,
-                        }
+                        deliver(parcel, stalled)
                     }
-                    // Subscriptions belong to the pub-sub sockets, which are not built yet.
+                    // Only publishers take subscriptions; from any other peer they are noise.
+                    Event::Subscribe(topic) if takes_subscriptions => {
+                        deliver(Parcel::Subscribe(topic), stalled)
+                    }
+                    Event::Cancel(topic) if takes_subscriptions => {
+                        deliver(Parcel::Cancel(topic), stalled)
+                    }
                     Event::Subscribe(_) | Event::Cancel(_) => true,
                 });
             if let Err(e) = result {
@@ -455,6 +470,11 @@ impl Session {
     fn handshake_done(&mut self, peer: PeerInfo, ctx: &mut IoCtx<'_>) {
         self.handshake_deadline = None;
         self.event(SocketEvent::HANDSHAKE_SUCCEEDED, 0);
+        if let Some(c) = self.connection.as_mut() {
+            for topic in &self.subscriptions {
+                c.protocol.encode_subscription(true, topic, &mut c.output);
+            }
+        }
         let metadata = PeerMetadata::new(&peer, self.peer_address.clone());
         self.peer_ready(Arc::new(metadata), ctx);
     }
@@ -515,10 +535,19 @@ impl Session {
             if c.protocol.is_ready() {
                 if let Some(pipe) = self.pipe.as_mut() {
                     while c.output.len() < OUT_BATCH {
-                        match pipe.read() {
-                            Some(parcel) => c.protocol.encode(parcel, &mut c.output),
-                            None => break,
+                        let Some(parcel) = pipe.read() else {
+                            break;
+                        };
+                        match &parcel {
+                            Parcel::Subscribe(topic) => {
+                                self.subscriptions.insert(topic.clone());
+                            }
+                            Parcel::Cancel(topic) => {
+                                self.subscriptions.remove(topic);
+                            }
+                            _ => {}
                         }
+                        c.protocol.encode(parcel, &mut c.output);
                     }
                 }
             }

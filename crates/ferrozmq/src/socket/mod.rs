@@ -17,6 +17,9 @@ mod req;
 mod router;
 mod shared;
 mod stream;
+mod trie;
+mod xpub;
+mod xsub;
 
 pub use router::{NOTIFY_CONNECT, NOTIFY_DISCONNECT};
 pub(crate) use shared::SocketShared;
@@ -129,6 +132,10 @@ impl Socket {
             SocketType::DEALER => Box::<dealer::Dealer>::default(),
             SocketType::ROUTER => Box::<router::Router>::default(),
             SocketType::STREAM => Box::<stream::Stream>::default(),
+            SocketType::PUB => Box::new(xpub::XPub::new(false)),
+            SocketType::XPUB => Box::new(xpub::XPub::new(true)),
+            SocketType::SUB => Box::new(xsub::XSub::new(false)),
+            SocketType::XSUB => Box::new(xsub::XSub::new(true)),
             _ => return Err(Error::EINVAL),
         };
         let options = Options::default();
@@ -421,6 +428,74 @@ impl Socket {
     pub fn set_ipv6(&self, value: bool) -> Result<()> {
         self.core().options.ipv6 = value;
         Ok(())
+    }
+}
+
+/// Publish-subscribe options.
+impl Socket {
+    /// SUB: receive messages whose first frame starts with `topic` ("" = everything);
+    /// counted, so each subscribe needs its own unsubscribe (`ZMQ_SUBSCRIBE`). XPUB with
+    /// XPUB_MANUAL: apply a subscription for the subscriber last heard from.
+    pub fn set_subscribe(&self, topic: &[u8]) -> Result<()> {
+        self.core().subscribe(topic, true)
+    }
+
+    /// Removes one subscription to `topic` (`ZMQ_UNSUBSCRIBE`).
+    pub fn set_unsubscribe(&self, topic: &[u8]) -> Result<()> {
+        self.core().subscribe(topic, false)
+    }
+
+    /// XPUB, XSUB, SUB: the number of distinct topics subscribed (`ZMQ_TOPICS_COUNT`).
+    pub fn get_topics_count(&self) -> Result<i32> {
+        let core = self.core();
+        let count = core.pattern.topics_count().ok_or(Error::EINVAL)?;
+        Ok(i32::try_from(count).unwrap_or(i32::MAX))
+    }
+
+    /// XPUB: pass every subscription to the application, not only new topics
+    /// (`ZMQ_XPUB_VERBOSE`).
+    pub fn set_xpub_verbose(&self, value: bool) -> Result<()> {
+        self.type_option(&[SocketType::XPUB], |o| o.xpub_verbose = value)
+    }
+
+    /// XPUB: pass every subscription and unsubscription (`ZMQ_XPUB_VERBOSER`).
+    pub fn set_xpub_verboser(&self, value: bool) -> Result<()> {
+        self.type_option(&[SocketType::XPUB], |o| o.xpub_verboser = value)
+    }
+
+    /// XPUB: subscriptions are applied by the application (`ZMQ_XPUB_MANUAL`).
+    pub fn set_xpub_manual(&self, value: bool) -> Result<()> {
+        self.type_option(&[SocketType::XPUB], |o| o.xpub_manual = value)
+    }
+
+    /// XPUB: block (or EAGAIN) instead of dropping when a subscriber is at its HWM
+    /// (`ZMQ_XPUB_NODROP`).
+    pub fn set_xpub_nodrop(&self, value: bool) -> Result<()> {
+        self.type_option(&[SocketType::XPUB], |o| o.xpub_nodrop = value)
+    }
+
+    /// XPUB: a message sent to every new subscriber as it connects (`ZMQ_XPUB_WELCOME_MSG`).
+    pub fn set_xpub_welcome_msg(&self, message: Option<&[u8]>) -> Result<()> {
+        let message = message.map(<[u8]>::to_vec);
+        self.type_option(&[SocketType::XPUB], |o| o.xpub_welcome_msg = message)
+    }
+
+    /// PUB, XPUB, SUB, XSUB: deliver what does NOT match the subscriptions
+    /// (`ZMQ_INVERT_MATCHING`).
+    pub fn set_invert_matching(&self, value: bool) -> Result<()> {
+        let types = [
+            SocketType::PUB,
+            SocketType::XPUB,
+            SocketType::SUB,
+            SocketType::XSUB,
+        ];
+        self.type_option(&types, |o| o.invert_matching = value)
+    }
+
+    /// XSUB: forward every unsubscription upstream, not only a topic's last
+    /// (`ZMQ_XSUB_VERBOSE_UNSUBSCRIBE`).
+    pub fn set_xsub_verbose_unsubscribe(&self, value: bool) -> Result<()> {
+        self.type_option(&[SocketType::XSUB], |o| o.xsub_verbose_unsubscribe = value)
     }
 }
 
@@ -868,6 +943,8 @@ impl Core {
                     frame.set_metadata(self.peer_metadata(pipe));
                     return Ok(frame);
                 }
+                // Subscriptions never reach the application as such.
+                Ok((_, Parcel::Subscribe(_) | Parcel::Cancel(_))) => continue,
                 Ok((pipe, Parcel::Multi(mut frames))) => {
                     let metadata = self.peer_metadata(pipe);
                     for frame in &mut frames {
@@ -889,6 +966,15 @@ impl Core {
 }
 
 impl Core {
+    fn subscribe(&mut self, topic: &[u8], subscribe: bool) -> Result<()> {
+        self.check_term()?;
+        self.process_commands();
+        let mut cx = Self::cx(&mut self.pipes, &self.options);
+        let result = self.pattern.subscribe(topic, subscribe, &mut cx);
+        self.reap_dead_pipes();
+        result
+    }
+
     fn events(&mut self) -> Result<crate::PollEvents> {
         self.check_term()?;
         self.shared.signaler.take();

@@ -39,6 +39,14 @@ pub(crate) trait Pattern: Send {
     fn has_in(&mut self, cx: &mut Cx<'_>) -> bool;
     /// True if a message could be sent now (ZMQ_POLLOUT).
     fn has_out(&mut self, cx: &mut Cx<'_>) -> bool;
+    /// ZMQ_SUBSCRIBE / ZMQ_UNSUBSCRIBE; EINVAL where the type has no subscriptions.
+    fn subscribe(&mut self, _topic: &[u8], _subscribe: bool, _cx: &mut Cx<'_>) -> Result<()> {
+        Err(crate::error::Error::EINVAL)
+    }
+    /// ZMQ_TOPICS_COUNT: distinct topics subscribed, for the types that have subscriptions.
+    fn topics_count(&self) -> Option<usize> {
+        None
+    }
 }
 
 /// Sends an empty message to a new peer if ZMQ_PROBE_ROUTER is set (ROUTER, DEALER, REQ), so a
@@ -58,6 +66,7 @@ pub(crate) fn prepend(head: Message, parcel: Parcel) -> Parcel {
     match parcel {
         Parcel::One(m) => frames.push(m),
         Parcel::Multi(v) => frames.extend(v),
+        Parcel::Subscribe(_) | Parcel::Cancel(_) => {}
     }
     Parcel::Multi(frames)
 }

@@ -40,6 +40,7 @@ impl Pattern for Rep {
         match parcel {
             Parcel::One(m) => frames.push(m),
             Parcel::Multi(v) => frames.extend(v),
+            Parcel::Subscribe(_) | Parcel::Cancel(_) => return,
         }
         if let Some(p) = cx.pipes.get(id) {
             // Like libzmq's ROUTER underneath REP: a reply to a full or gone peer is dropped.

@@ -1,0 +1,162 @@
+//! SUB and XSUB (RFC 29): fair-queue messages from publishers and keep those whose first
+//! frame starts with a subscribed prefix. Subscriptions are counted (two subscribes need two
+//! unsubscribes); each publisher is told of a topic on its first subscription and its last
+//! unsubscription, and every new or reconnected publisher learns all current subscriptions.
+//!
+//! XSUB takes subscriptions as messages (`0x01` + topic subscribes, `0x00` + topic
+//! unsubscribes) and sends any other message upstream to the publishers. It forwards every
+//! subscribe (an XPUB upstream decides what is new) and an unsubscribe only when the topic's
+//! count drops to zero, unless ZMQ_XSUB_VERBOSE_UNSUBSCRIBE.
+
+use super::fq::FairQueue;
+use super::pattern::{Cx, Pattern};
+use super::trie::PrefixTree;
+use crate::error::{Error, Result};
+use crate::message::Message;
+use crate::pipe::Parcel;
+use bytes::Bytes;
+
+/// SUB or XSUB.
+pub(crate) struct XSub {
+    xsub: bool,
+    fq: FairQueue,
+    pipes: Vec<u64>,
+    subscriptions: PrefixTree<u32>,
+}
+
+impl XSub {
+    pub(crate) fn new(xsub: bool) -> XSub {
+        XSub {
+            xsub,
+            fq: FairQueue::default(),
+            pipes: Vec::new(),
+            subscriptions: PrefixTree::default(),
+        }
+    }
+
+    fn send_to_all(&self, parcel: impl Fn() -> Parcel, cx: &mut Cx<'_>) {
+        for &id in &self.pipes {
+            if let Some(p) = cx.pipes.get(id) {
+                if !p.is_other_closed() {
+                    p.write(parcel());
+                }
+            }
+        }
+    }
+
+    /// Counts a subscription; true if it is the topic's first.
+    fn add(&mut self, topic: &[u8]) -> bool {
+        let count = self.subscriptions.entry(topic);
+        *count += 1;
+        *count == 1
+    }
+
+    /// Uncounts a subscription; true if it was the topic's last.
+    fn remove(&mut self, topic: &[u8]) -> bool {
+        self.subscriptions.update(topic, |count| {
+            if *count == 0 {
+                return false;
+            }
+            *count -= 1;
+            *count == 0
+        }) == Some(true)
+    }
+
+    fn wanted(&self, parcel: &Parcel, invert: bool) -> bool {
+        let first: &[u8] = match parcel {
+            Parcel::One(m) => m,
+            Parcel::Multi(frames) => frames.first().map_or(&[][..], |m| &m[..]),
+            Parcel::Subscribe(_) | Parcel::Cancel(_) => return false,
+        };
+        let mut matched = false;
+        self.subscriptions
+            .for_each_prefix_of(first, |count| matched |= *count > 0);
+        matched != invert
+    }
+}
+
+impl Pattern for XSub {
+    fn attach(&mut self, id: u64, cx: &mut Cx<'_>) -> bool {
+        self.fq.attach(id);
+        self.pipes.push(id);
+        if let Some(p) = cx.pipes.get(id) {
+            self.subscriptions.for_each(|topic, _| {
+                p.write(Parcel::Subscribe(Bytes::copy_from_slice(topic)));
+            });
+        }
+        true
+    }
+
+    fn detach(&mut self, id: u64, _: &mut Cx<'_>) {
+        self.fq.detach(id);
+        self.pipes.retain(|&p| p != id);
+    }
+
+    fn activate(&mut self, id: u64, _: &mut Cx<'_>) {
+        self.fq.activate(id);
+    }
+
+    fn begin_send(&mut self, _: &Message, _: bool, _: &mut Cx<'_>) -> Result<()> {
+        if self.xsub {
+            Ok(())
+        } else {
+            Err(Error::ENOTSUP)
+        }
+    }
+
+    fn finish_send(&mut self, parcel: Parcel, cx: &mut Cx<'_>) {
+        if let Parcel::One(m) = &parcel {
+            if !m.is_empty() && m[0] <= 1 {
+                let topic = Bytes::copy_from_slice(&m[1..]);
+                if m[0] == 1 {
+                    self.add(&topic);
+                    self.send_to_all(|| Parcel::Subscribe(topic.clone()), cx);
+                } else if self.remove(&topic) || cx.options.xsub_verbose_unsubscribe {
+                    self.send_to_all(|| Parcel::Cancel(topic.clone()), cx);
+                }
+                return;
+            }
+        }
+        let mut parcel = parcel;
+        parcel.share();
+        self.send_to_all(|| parcel.clone_shared(), cx);
+    }
+
+    fn recv(&mut self, cx: &mut Cx<'_>) -> Result<(u64, Parcel)> {
+        loop {
+            let (from, parcel) = self.fq.recv(cx.pipes).ok_or(Error::EAGAIN)?;
+            if self.wanted(&parcel, cx.options.invert_matching) {
+                return Ok((from, parcel));
+            }
+        }
+    }
+
+    fn has_in(&mut self, cx: &mut Cx<'_>) -> bool {
+        self.fq.has_in(cx.pipes)
+    }
+
+    fn has_out(&mut self, _: &mut Cx<'_>) -> bool {
+        self.xsub
+    }
+
+    fn subscribe(&mut self, topic: &[u8], subscribe: bool, cx: &mut Cx<'_>) -> Result<()> {
+        if self.xsub {
+            return Err(Error::EINVAL);
+        }
+        let topic = Bytes::copy_from_slice(topic);
+        if subscribe {
+            if self.add(&topic) {
+                self.send_to_all(|| Parcel::Subscribe(topic.clone()), cx);
+            }
+        } else if self.remove(&topic) {
+            self.send_to_all(|| Parcel::Cancel(topic.clone()), cx);
+        }
+        Ok(())
+    }
+
+    fn topics_count(&self) -> Option<usize> {
+        let mut n = 0;
+        self.subscriptions.for_each(|_, _| n += 1);
+        Some(n)
+    }
+}
