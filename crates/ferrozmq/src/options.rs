@@ -33,6 +33,7 @@ pub mod ids {
     pub const REQ_RELAXED: i32 = 53;
     pub const ROUTER_HANDOVER: i32 = 56;
     pub const CONNECT_ROUTING_ID: i32 = 61;
+    pub const CONFLATE: i32 = 54;
     pub const HANDSHAKE_IVL: i32 = 66;
     pub const XPUB_NODROP: i32 = 69;
     pub const XPUB_MANUAL: i32 = 71;
@@ -76,6 +77,7 @@ pub(crate) struct Options {
     pub xpub_welcome_msg: Option<Vec<u8>>,
     pub invert_matching: bool,
     pub xsub_verbose_unsubscribe: bool,
+    pub conflate: bool,
     /// Routing id for the peer of the next `connect` (consumed by it).
     pub connect_routing_id: Option<Vec<u8>>,
 }
@@ -111,6 +113,7 @@ impl Default for Options {
             xpub_welcome_msg: None,
             invert_matching: false,
             xsub_verbose_unsubscribe: false,
+            conflate: false,
             connect_routing_id: None,
         }
     }

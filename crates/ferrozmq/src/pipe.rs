@@ -84,6 +84,8 @@ struct Direction {
     /// each handshake, with a generation so the reader can cache it without locking.
     sender: Mutex<Option<Arc<PeerMetadata>>>,
     sender_generation: AtomicU64,
+    /// ZMQ_CONFLATE: the reader keeps only the newest message.
+    conflate: AtomicBool,
 }
 
 impl Direction {
@@ -96,6 +98,7 @@ impl Direction {
             writer_waiting: AtomicBool::new(false),
             sender: Mutex::new(None),
             sender_generation: AtomicU64::new(0),
+            conflate: AtomicBool::new(false),
         }
     }
 }
@@ -219,6 +222,14 @@ impl PipeEnd {
         self.peer_cache.as_ref()
     }
 
+    /// ZMQ_CONFLATE: both directions keep only the newest message (so no HWM applies).
+    pub(crate) fn set_conflate(&self) {
+        for dir in [&self.shared.outbound, &self.shared.inbound] {
+            dir.hwm.store(0, Ordering::Relaxed);
+            dir.conflate.store(true, Ordering::Relaxed);
+        }
+    }
+
     /// Changes the high-water marks of the direction this end writes to and the one it
     /// reads from (0 = unlimited).
     pub(crate) fn set_hwms(&self, write: u64, read: u64) {
@@ -305,6 +316,14 @@ impl PipeEnd {
             }
         };
         self.read += 1;
+        let mut parcel = parcel;
+        if dir.conflate.load(Ordering::Relaxed) {
+            // SAFETY: as above, this end is the only reader.
+            while let Some(newer) = unsafe { dir.queue.pop() } {
+                parcel = newer;
+                self.read += 1;
+            }
+        }
         dir.read_count.store(self.read, Ordering::Release);
         // Credit is announced every half HWM (libzmq's low-water mark); with no HWM no writer
         // ever waits for it.

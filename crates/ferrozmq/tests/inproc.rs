@@ -174,3 +174,24 @@ fn pair_over_inproc_across_threads() {
     a.send("done", 0).unwrap();
     assert_eq!(t.join().unwrap(), "done");
 }
+
+#[test]
+fn conflate_keeps_only_the_newest_message() {
+    let ctx = Context::new();
+    let pull = socket(&ctx, PULL);
+    pull.set_conflate(true).unwrap();
+    pull.bind("inproc://conflate").unwrap();
+    let push = socket(&ctx, PUSH);
+    push.set_conflate(true).unwrap();
+    push.connect("inproc://conflate").unwrap();
+    for i in 0..20 {
+        push.send(format!("{i}").as_str(), DONTWAIT).unwrap();
+    }
+    assert_eq!(pull.recv_string(0).unwrap().unwrap(), "19");
+    pull.set_rcvtimeo(20).unwrap();
+    assert_eq!(pull.recv_bytes(0), Err(Error::EAGAIN));
+    assert_eq!(
+        ctx.socket(REQ).unwrap().set_conflate(true),
+        Err(Error::EINVAL)
+    );
+}

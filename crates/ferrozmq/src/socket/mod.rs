@@ -76,6 +76,8 @@ struct Bound {
     resolved: String,
     listener: u64,
     kind: BoundKind,
+    /// ZMQ_CONFLATE as it was at bind time.
+    conflate: bool,
 }
 
 /// Who serves a bound endpoint.
@@ -492,6 +494,19 @@ impl Socket {
         self.type_option(&types, |o| o.invert_matching = value)
     }
 
+    /// PUB, SUB, PUSH, PULL, DEALER: keep only the newest message in each queue, for
+    /// "latest value" feeds; single-part messages only (`ZMQ_CONFLATE`). Applies to later
+    /// binds and connects.
+    pub fn set_conflate(&self, value: bool) -> Result<()> {
+        use SocketType::*;
+        self.type_option(&[PUB, SUB, PUSH, PULL, DEALER], |o| o.conflate = value)
+    }
+
+    /// Whether `ZMQ_CONFLATE` is set.
+    pub fn is_conflate(&self) -> Result<bool> {
+        Ok(self.core().options.conflate)
+    }
+
     /// XSUB: forward every unsubscription upstream, not only a topic's last
     /// (`ZMQ_XSUB_VERBOSE_UNSUBSCRIBE`).
     pub fn set_xsub_verbose_unsubscribe(&self, value: bool) -> Result<()> {
@@ -633,6 +648,7 @@ impl Core {
             resolved: resolved.clone(),
             listener: id,
             kind: BoundKind::Io(io),
+            conflate: self.options.conflate,
         });
         self.last_endpoint = resolved;
         Ok(())
@@ -691,6 +707,7 @@ impl Core {
             resolved: requested.to_string(),
             listener: id,
             kind: BoundKind::Inproc(name),
+            conflate: self.options.conflate,
         });
         for pipe in waiting {
             self.attach_pipe(pipe, id);
@@ -738,6 +755,9 @@ impl Core {
 
     /// Attaches the socket's end of a pipe made by `connect(endpoint)`.
     fn attach_connected(&mut self, pipe: PipeEnd, endpoint: &str) {
+        if self.options.conflate {
+            pipe.set_conflate();
+        }
         let id = pipe.id();
         self.pipes.insert(pipe);
         let connect_routing_id = self.options.connect_routing_id.take();
@@ -758,6 +778,9 @@ impl Core {
 
     /// Attaches a pipe that a peer of bound endpoint `listener` opened.
     fn attach_pipe(&mut self, pipe: PipeEnd, listener: u64) {
+        if self.bound_options_conflate(listener) {
+            pipe.set_conflate();
+        }
         let id = pipe.id();
         self.pipes.insert(pipe);
         let mut cx = Self::cx(&mut self.pipes, &self.options);
@@ -766,6 +789,13 @@ impl Core {
         } else {
             self.pipes.remove(id);
         }
+    }
+
+    /// Whether the endpoint bound as `listener` was bound with ZMQ_CONFLATE.
+    fn bound_options_conflate(&self, listener: u64) -> bool {
+        self.bound
+            .iter()
+            .any(|b| b.listener == listener && b.conflate)
     }
 
     fn unbind(&mut self, endpoint: &str) -> Result<()> {
