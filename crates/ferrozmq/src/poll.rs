@@ -15,7 +15,7 @@
 //! # Ok::<(), ferrozmq::Error>(())
 //! ```
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::signal::poll_fds;
 use crate::socket::Socket;
 use std::os::fd::RawFd;
@@ -132,25 +132,35 @@ fn from_libc(revents: i16) -> PollEvents {
 /// look), and returns how many items are ready; each item's `get_revents` says what it found.
 /// Errors: ETERM if a socket's context was terminated, EINTR if a signal interrupted the wait.
 pub fn poll(items: &mut [PollItem<'_>], timeout_ms: i64) -> Result<i32> {
+    let mut fds = Vec::with_capacity(items.len());
+    for item in items.iter() {
+        fds.push(pollfd_for(item)?);
+    }
+    wait(items, &mut fds, timeout_ms).map(|n| n as i32)
+}
+
+/// The descriptor and events that wake a wait for `item`.
+fn pollfd_for(item: &PollItem<'_>) -> Result<libc::pollfd> {
+    let (fd, events) = match item.socket {
+        Some(socket) => (socket.get_fd()?, libc::POLLIN),
+        None => (item.fd, to_libc(item.events)),
+    };
+    Ok(libc::pollfd {
+        fd,
+        events,
+        revents: 0,
+    })
+}
+
+/// The poll loop shared by `poll` and `Poller`: `fds[i]` wakes the wait for `items[i]`.
+fn wait(items: &mut [PollItem<'_>], fds: &mut [libc::pollfd], timeout_ms: i64) -> Result<usize> {
     let deadline = u64::try_from(timeout_ms)
         .ok()
         .map(|ms| Instant::now() + Duration::from_millis(ms));
-    let mut fds = Vec::with_capacity(items.len());
-    for item in items.iter() {
-        let (fd, events) = match item.socket {
-            Some(socket) => (socket.get_fd()?, libc::POLLIN),
-            None => (item.fd, to_libc(item.events)),
-        };
-        fds.push(libc::pollfd {
-            fd,
-            events,
-            revents: 0,
-        });
-    }
     loop {
-        poll_fds(&mut fds, 0)?;
+        poll_fds(fds, 0)?;
         let mut ready = 0;
-        for (item, fd) in items.iter_mut().zip(&fds) {
+        for (item, fd) in items.iter_mut().zip(fds.iter()) {
             item.revents = match item.socket {
                 Some(socket) => socket.get_events()? & item.events,
                 None => from_libc(fd.revents) & (item.events | POLLERR),
@@ -172,6 +182,94 @@ pub fn poll(items: &mut [PollItem<'_>], timeout_ms: i64) -> Result<i32> {
                 left.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32
             }
         };
-        poll_fds(&mut fds, timeout)?;
+        poll_fds(fds, timeout)?;
+    }
+}
+
+/// A set of sockets and descriptors to wait on repeatedly (libzmq's `zmq_poller`): the set is
+/// built once and kept between waits, instead of being passed in on every call.
+///
+/// ```
+/// use ferrozmq::{Context, Poller, POLLIN, PULL, PUSH};
+/// let ctx = Context::new();
+/// let pull = ctx.socket(PULL)?;
+/// pull.bind("inproc://poller-doc")?;
+/// let push = ctx.socket(PUSH)?;
+/// push.connect("inproc://poller-doc")?;
+/// let mut poller = Poller::new();
+/// let pull_id = poller.add(&pull, POLLIN)?;
+/// push.send("hi", 0)?;
+/// assert_eq!(poller.wait(1000)?, 1);
+/// assert!(poller.ready().any(|(id, events)| id == pull_id && events & POLLIN != 0));
+/// # Ok::<(), ferrozmq::Error>(())
+/// ```
+#[derive(Default)]
+pub struct Poller<'a> {
+    items: Vec<PollItem<'a>>,
+    fds: Vec<libc::pollfd>,
+}
+
+impl<'a> Poller<'a> {
+    /// An empty set.
+    pub fn new() -> Poller<'a> {
+        Poller::default()
+    }
+
+    /// Adds a socket to wait on for `events`; returns its index in the set.
+    pub fn add(&mut self, socket: &'a Socket, events: PollEvents) -> Result<usize> {
+        self.push(PollItem::from_socket(socket, events))
+    }
+
+    /// Adds a raw descriptor to wait on for `events`; returns its index in the set.
+    pub fn add_fd(&mut self, fd: RawFd, events: PollEvents) -> Result<usize> {
+        self.push(PollItem::from_fd(fd, events))
+    }
+
+    fn push(&mut self, item: PollItem<'a>) -> Result<usize> {
+        self.fds.push(pollfd_for(&item)?);
+        self.items.push(item);
+        Ok(self.items.len() - 1)
+    }
+
+    /// Changes the events wanted for entry `index`; EINVAL if there is no such entry.
+    pub fn modify(&mut self, index: usize, events: PollEvents) -> Result<()> {
+        let item = self.items.get_mut(index).ok_or(Error::EINVAL)?;
+        item.set_events(events);
+        self.fds[index] = pollfd_for(item)?;
+        Ok(())
+    }
+
+    /// Removes entry `index` (later entries move down by one); EINVAL if there is none.
+    pub fn remove(&mut self, index: usize) -> Result<()> {
+        if index >= self.items.len() {
+            return Err(Error::EINVAL);
+        }
+        self.items.remove(index);
+        self.fds.remove(index);
+        Ok(())
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// True if the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Waits as [`poll`] does; returns how many entries are ready.
+    pub fn wait(&mut self, timeout_ms: i64) -> Result<usize> {
+        wait(&mut self.items, &mut self.fds, timeout_ms)
+    }
+
+    /// The entries found ready by the last `wait`, with what was found.
+    pub fn ready(&self) -> impl Iterator<Item = (usize, PollEvents)> + '_ {
+        self.items
+            .iter()
+            .enumerate()
+            .filter(|(_, item)| item.revents != 0)
+            .map(|(i, item)| (i, item.revents))
     }
 }

@@ -129,3 +129,31 @@ fn poll_returns_eterm_when_the_context_terminates() {
     ctx.destroy().unwrap();
     assert_eq!(waiter.join().unwrap(), Err(Error::ETERM));
 }
+
+#[test]
+fn a_poller_keeps_its_set_between_waits() {
+    let ctx = Context::new();
+    let (push_a, pull_a) = pair_over_tcp(&ctx);
+    let (push_b, pull_b) = pair_over_tcp(&ctx);
+    let mut poller = Poller::new();
+    let a = poller.add(&pull_a, POLLIN).unwrap();
+    let b = poller.add(&pull_b, POLLIN).unwrap();
+    assert_eq!(poller.len(), 2);
+    for round in 0..10 {
+        let (push, pull, id) = if round % 2 == 0 {
+            (&push_a, &pull_a, a)
+        } else {
+            (&push_b, &pull_b, b)
+        };
+        push.send("x", 0).unwrap();
+        assert_eq!(poller.wait(5000).unwrap(), 1);
+        assert_eq!(poller.ready().collect::<Vec<_>>(), vec![(id, POLLIN)]);
+        pull.recv_bytes(0).unwrap();
+    }
+    assert_eq!(poller.wait(0).unwrap(), 0);
+    poller.modify(a, POLLIN | POLLOUT).unwrap();
+    assert_eq!(poller.modify(7, POLLIN), Err(Error::EINVAL));
+    poller.remove(a).unwrap();
+    assert_eq!(poller.len(), 1);
+    assert_eq!(poller.remove(5), Err(Error::EINVAL));
+}
