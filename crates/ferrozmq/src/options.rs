@@ -40,6 +40,8 @@ pub mod ids {
     pub const XPUB_WELCOME_MSG: i32 = 72;
     pub const INVERT_MATCHING: i32 = 74;
     pub const XPUB_VERBOSER: i32 = 78;
+    pub const XPUB_MANUAL_LAST_VALUE: i32 = 98;
+    pub const ONLY_FIRST_SUBSCRIBE: i32 = 108;
     pub const XSUB_VERBOSE_UNSUBSCRIBE: i32 = 115;
     pub const TOPICS_COUNT: i32 = 116;
     pub const STREAM_NOTIFY: i32 = 73;
@@ -73,6 +75,8 @@ pub(crate) struct Options {
     pub xpub_verbose: bool,
     pub xpub_verboser: bool,
     pub xpub_manual: bool,
+    pub xpub_manual_last_value: bool,
+    pub only_first_subscribe: bool,
     pub xpub_nodrop: bool,
     pub xpub_welcome_msg: Option<Vec<u8>>,
     pub invert_matching: bool,
@@ -109,6 +113,8 @@ impl Default for Options {
             xpub_verbose: false,
             xpub_verboser: false,
             xpub_manual: false,
+            xpub_manual_last_value: false,
+            only_first_subscribe: false,
             xpub_nodrop: false,
             xpub_welcome_msg: None,
             invert_matching: false,

@@ -470,6 +470,22 @@ impl Socket {
         self.type_option(&[SocketType::XPUB], |o| o.xpub_manual = value)
     }
 
+    /// XPUB: like XPUB_MANUAL, and after the application applies a subscription the next
+    /// message goes to that subscriber alone (`ZMQ_XPUB_MANUAL_LAST_VALUE`).
+    pub fn set_xpub_manual_last_value(&self, value: bool) -> Result<()> {
+        self.type_option(&[SocketType::XPUB], |o| {
+            o.xpub_manual = value;
+            o.xpub_manual_last_value = value;
+        })
+    }
+
+    /// XPUB, XSUB: only the first frame of a multipart message can be a subscription
+    /// (`ZMQ_ONLY_FIRST_SUBSCRIBE`).
+    pub fn set_only_first_subscribe(&self, value: bool) -> Result<()> {
+        let types = [SocketType::XPUB, SocketType::XSUB];
+        self.type_option(&types, |o| o.only_first_subscribe = value)
+    }
+
     /// XPUB: block (or EAGAIN) instead of dropping when a subscriber is at its HWM
     /// (`ZMQ_XPUB_NODROP`).
     pub fn set_xpub_nodrop(&self, value: bool) -> Result<()> {

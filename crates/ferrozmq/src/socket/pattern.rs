@@ -70,3 +70,9 @@ pub(crate) fn prepend(head: Message, parcel: Parcel) -> Parcel {
     }
     Parcel::Multi(frames)
 }
+
+/// A message in the ZMTP 3.0 subscription form: `0x01` (subscribe) or `0x00` (unsubscribe)
+/// followed by the topic.
+pub(crate) fn is_subscription(frame: &Message) -> bool {
+    frame.first().is_some_and(|&b| b <= 1)
+}

@@ -9,9 +9,12 @@
 //! unsubscription, or every one with ZMQ_XPUB_VERBOSE(R) — including the unsubscriptions
 //! implied when a subscriber disconnects. With ZMQ_XPUB_MANUAL the application decides: it
 //! receives every subscription and applies them itself with `set_subscribe` for the
-//! subscriber it last heard from.
+//! subscriber it last heard from; ZMQ_XPUB_MANUAL_LAST_VALUE also sends the next message to
+//! that subscriber alone (so a late joiner gets the last value without the others getting it
+//! twice). With ZMQ_ONLY_FIRST_SUBSCRIBE only the first frame of a multipart message can be a
+//! subscription; the rest is data.
 
-use super::pattern::{Cx, Pattern};
+use super::pattern::{is_subscription, Cx, Pattern};
 use super::trie::PrefixTree;
 use crate::error::{Error, Result};
 use crate::message::Message;
@@ -25,6 +28,8 @@ pub(crate) struct XPub {
     pipes: Vec<u64>,
     /// Where the message being sent goes.
     targets: Vec<u64>,
+    /// XPUB_MANUAL_LAST_VALUE: the next message goes to `last_subscriber` alone.
+    send_to_last: bool,
     /// Subscription messages (and upstream messages) waiting for `recv`.
     pending: VecDeque<(u64, Parcel)>,
     /// The subscriber whose subscription the application saw last (XPUB_MANUAL).
@@ -38,6 +43,7 @@ impl XPub {
             subscriptions: PrefixTree::default(),
             pipes: Vec::new(),
             targets: Vec::new(),
+            send_to_last: false,
             pending: VecDeque::new(),
             last_subscriber: None,
         }
@@ -57,7 +63,18 @@ impl XPub {
         let (subscribe, topic) = match parcel {
             Parcel::Subscribe(topic) => (true, topic.to_vec()),
             Parcel::Cancel(topic) => (false, topic.to_vec()),
-            Parcel::One(m) if !m.is_empty() && m[0] <= 1 => (m[0] == 1, m[1..].to_vec()),
+            Parcel::One(m) if is_subscription(&m) => (m[0] == 1, m[1..].to_vec()),
+            Parcel::Multi(mut frames)
+                if cx.options.only_first_subscribe
+                    && frames.first().is_some_and(is_subscription) =>
+            {
+                let first = frames.remove(0);
+                self.on_upstream(id, Parcel::One(first), cx);
+                if self.xpub && !frames.is_empty() {
+                    self.pending.push_back((id, Parcel::from_frames(frames)));
+                }
+                return;
+            }
             other => {
                 // Not a subscription: an XPUB passes it up as it is, a PUB drops it.
                 if self.xpub {
@@ -68,7 +85,6 @@ impl XPub {
         };
         let options = cx.options;
         if self.xpub && options.xpub_manual {
-            self.last_subscriber = Some(id);
             self.notify(id, subscribe, &topic);
             return;
         }
@@ -157,6 +173,10 @@ impl Pattern for XPub {
 
     fn begin_send(&mut self, first: &Message, _: bool, cx: &mut Cx<'_>) -> Result<()> {
         self.matching(first, cx.options.invert_matching);
+        if std::mem::take(&mut self.send_to_last) {
+            let last = self.last_subscriber.take();
+            self.targets.retain(|&p| Some(p) == last);
+        }
         if self.xpub && cx.options.xpub_nodrop {
             for &id in &self.targets {
                 if let Some(p) = cx.pipes.get(id) {
@@ -183,11 +203,16 @@ impl Pattern for XPub {
         self.targets.clear();
     }
 
-    fn recv(&mut self, _: &mut Cx<'_>) -> Result<(u64, Parcel)> {
+    fn recv(&mut self, cx: &mut Cx<'_>) -> Result<(u64, Parcel)> {
         if !self.xpub {
             return Err(Error::ENOTSUP);
         }
-        self.pending.pop_front().ok_or(Error::EAGAIN)
+        let (id, parcel) = self.pending.pop_front().ok_or(Error::EAGAIN)?;
+        if cx.options.xpub_manual {
+            // Manual subscriptions apply to the subscriber the application heard from last.
+            self.last_subscriber = Some(id);
+        }
+        Ok((id, parcel))
     }
 
     fn has_in(&mut self, _: &mut Cx<'_>) -> bool {
@@ -198,11 +223,12 @@ impl Pattern for XPub {
         true
     }
 
-    fn subscribe(&mut self, topic: &[u8], subscribe: bool, _: &mut Cx<'_>) -> Result<()> {
+    fn subscribe(&mut self, topic: &[u8], subscribe: bool, cx: &mut Cx<'_>) -> Result<()> {
         // XPUB_MANUAL: the application applies a subscription for the last subscriber.
         let Some(id) = self.last_subscriber.filter(|_| self.xpub) else {
             return Err(Error::EINVAL);
         };
+        self.send_to_last = cx.options.xpub_manual_last_value;
         if subscribe {
             let subscribers = self.subscriptions.entry(topic);
             if !subscribers.contains(&id) {

@@ -6,10 +6,11 @@
 //! XSUB takes subscriptions as messages (`0x01` + topic subscribes, `0x00` + topic
 //! unsubscribes) and sends any other message upstream to the publishers. It forwards every
 //! subscribe (an XPUB upstream decides what is new) and an unsubscribe only when the topic's
-//! count drops to zero, unless ZMQ_XSUB_VERBOSE_UNSUBSCRIBE.
+//! count drops to zero, unless ZMQ_XSUB_VERBOSE_UNSUBSCRIBE. Unlike SUB it does not filter
+//! what arrives (publishers filter; libzmq sets `options.filter` for SUB only).
 
 use super::fq::FairQueue;
-use super::pattern::{Cx, Pattern};
+use super::pattern::{is_subscription, Cx, Pattern};
 use super::trie::PrefixTree;
 use crate::error::{Error, Result};
 use crate::message::Message;
@@ -42,6 +43,23 @@ impl XSub {
                 }
             }
         }
+    }
+
+    /// Applies a `0x01`/`0x00` + topic message and tells the publishers as XSUB should.
+    fn subscription(&mut self, message: &Message, cx: &mut Cx<'_>) {
+        let topic = Bytes::copy_from_slice(&message[1..]);
+        if message[0] == 1 {
+            self.add(&topic);
+            self.send_to_all(|| Parcel::Subscribe(topic.clone()), cx);
+        } else if self.remove(&topic) || cx.options.xsub_verbose_unsubscribe {
+            self.send_to_all(|| Parcel::Cancel(topic.clone()), cx);
+        }
+    }
+
+    /// Sends a data message upstream to every publisher.
+    fn upstream(&self, mut parcel: Parcel, cx: &mut Cx<'_>) {
+        parcel.share();
+        self.send_to_all(|| parcel.clone_shared(), cx);
     }
 
     /// Counts a subscription; true if it is the topic's first.
@@ -105,27 +123,31 @@ impl Pattern for XSub {
     }
 
     fn finish_send(&mut self, parcel: Parcel, cx: &mut Cx<'_>) {
-        if let Parcel::One(m) = &parcel {
-            if !m.is_empty() && m[0] <= 1 {
-                let topic = Bytes::copy_from_slice(&m[1..]);
-                if m[0] == 1 {
-                    self.add(&topic);
-                    self.send_to_all(|| Parcel::Subscribe(topic.clone()), cx);
-                } else if self.remove(&topic) || cx.options.xsub_verbose_unsubscribe {
-                    self.send_to_all(|| Parcel::Cancel(topic.clone()), cx);
+        match parcel {
+            Parcel::One(m) if is_subscription(&m) => self.subscription(&m, cx),
+            // ONLY_FIRST_SUBSCRIBE: a multipart message's first frame may subscribe, the rest
+            // is data; the message travels whole, for an XPUB to split the same way.
+            Parcel::Multi(frames)
+                if cx.options.only_first_subscribe
+                    && frames.first().is_some_and(is_subscription) =>
+            {
+                let topic = &frames[0][1..];
+                if frames[0][0] == 1 {
+                    self.add(topic);
+                } else {
+                    self.remove(topic);
                 }
-                return;
+                self.upstream(Parcel::Multi(frames), cx);
             }
+            data => self.upstream(data, cx),
         }
-        let mut parcel = parcel;
-        parcel.share();
-        self.send_to_all(|| parcel.clone_shared(), cx);
     }
 
     fn recv(&mut self, cx: &mut Cx<'_>) -> Result<(u64, Parcel)> {
         loop {
             let (from, parcel) = self.fq.recv(cx.pipes).ok_or(Error::EAGAIN)?;
-            if self.wanted(&parcel, cx.options.invert_matching) {
+            // SUB filters what arrives; XSUB passes everything (libzmq's `options.filter`).
+            if self.xsub || self.wanted(&parcel, cx.options.invert_matching) {
                 return Ok((from, parcel));
             }
         }
