@@ -39,6 +39,9 @@ pub mod ids {
     pub const XPUB_MANUAL: i32 = 71;
     pub const XPUB_WELCOME_MSG: i32 = 72;
     pub const INVERT_MATCHING: i32 = 74;
+    pub const HEARTBEAT_IVL: i32 = 75;
+    pub const HEARTBEAT_TTL: i32 = 76;
+    pub const HEARTBEAT_TIMEOUT: i32 = 77;
     pub const XPUB_VERBOSER: i32 = 78;
     pub const XPUB_MANUAL_LAST_VALUE: i32 = 98;
     pub const ONLY_FIRST_SUBSCRIBE: i32 = 108;
@@ -65,6 +68,9 @@ pub(crate) struct Options {
     pub sndbuf: i32,
     pub rcvbuf: i32,
     pub handshake_ivl: i32,
+    pub heartbeat_ivl: i32,
+    pub heartbeat_timeout: i32,
+    pub heartbeat_ttl: i32,
     pub router_mandatory: bool,
     pub router_handover: bool,
     pub router_notify: i32,
@@ -103,6 +109,9 @@ impl Default for Options {
             sndbuf: -1,
             rcvbuf: -1,
             handshake_ivl: 30_000,
+            heartbeat_ivl: 0,
+            heartbeat_timeout: -1,
+            heartbeat_ttl: 0,
             router_mandatory: false,
             router_handover: false,
             router_notify: 0,
@@ -168,6 +177,15 @@ pub(crate) fn minus_one_or_more(value: i32) -> Result<i32> {
         Err(Error::EINVAL)
     } else {
         Ok(value)
+    }
+}
+
+/// Validates ZMQ_HEARTBEAT_TTL: 0 to 6553599 ms (a u16 of deciseconds on the wire).
+pub(crate) fn heartbeat_ttl(value: i32) -> Result<i32> {
+    if (0..=6_553_599).contains(&value) {
+        Ok(value)
+    } else {
+        Err(Error::EINVAL)
     }
 }
 

@@ -4,6 +4,7 @@
 //! Sockets talk to an I/O thread only through [`IoCommand`]s posted to its mailbox; the thread
 //! is woken (one eventfd write) only when it is not already awake to drain the mailbox.
 
+mod heartbeat;
 mod outbuf;
 mod protocol;
 mod session;

@@ -41,6 +41,21 @@ impl Protocol {
         }
     }
 
+    /// The TTL (deciseconds) of the peer's last PING, if it sent one.
+    pub(crate) fn peer_ping_ttl(&self) -> Option<u16> {
+        match self {
+            Protocol::Zmtp(engine) => engine.peer_ping_ttl(),
+            Protocol::Raw => None,
+        }
+    }
+
+    /// Queues a heartbeat PING (ZMTP only).
+    pub(crate) fn encode_ping(&self, ttl: u16, output: &mut OutBuffer) {
+        if let Protocol::Zmtp(engine) = self {
+            engine.encode_ping(ttl, &[], output.tail());
+        }
+    }
+
     /// Turns buffered input into events (see `Engine::handle_input`); protocol replies go to
     /// `output`. A raw connection hands over everything read as one frame.
     pub(crate) fn decode(

@@ -8,6 +8,7 @@
 //! (RECONNECT_IVL, doubling up to RECONNECT_IVL_MAX) and the pipe, with everything queued in
 //! it, carries on. An accepted session ends with its connection.
 
+use super::heartbeat::{Beat, Heartbeat};
 use super::outbuf::OutBuffer;
 use super::protocol::Protocol;
 use super::stream::{self, ConnectTarget, Stream};
@@ -79,6 +80,7 @@ struct Connection {
     read_closed: bool,
     /// The kernel may take bytes from us (cleared on EAGAIN).
     writable: bool,
+    heartbeat: Heartbeat,
 }
 
 /// Why a connection is being dropped.
@@ -91,6 +93,8 @@ enum Lost {
     Protocol(EngineError),
     /// The handshake took longer than HANDSHAKE_IVL.
     HandshakeTimeout,
+    /// The peer stayed silent past the heartbeat timeout or its TTL.
+    HeartbeatTimeout,
 }
 
 /// One peer of a socket.
@@ -229,6 +233,7 @@ impl Session {
             readable: !connecting,
             read_closed: false,
             writable: !connecting,
+            heartbeat: Heartbeat::new(&self.socket.options),
         });
         if raw {
             if !connecting {
@@ -333,6 +338,34 @@ impl Session {
             self.reconnect_at = None;
             return self.start(ctx);
         }
+        self.heartbeat(ctx)
+    }
+
+    /// Sends a due PING, or drops a peer that stayed silent too long.
+    fn heartbeat(&mut self, ctx: &mut IoCtx<'_>) -> Next {
+        let Some(c) = self.connection.as_mut() else {
+            return Next::Keep;
+        };
+        if !c.protocol.is_ready() || c.connecting {
+            return Next::Keep;
+        }
+        match c.heartbeat.poll(ctx.now) {
+            Beat::Idle => {}
+            Beat::Expired => return self.connection_lost(Lost::HeartbeatTimeout, ctx),
+            Beat::Ping { ttl } => {
+                c.protocol.encode_ping(ttl, &mut c.output);
+                if let Err(lost) = self.pump_output(ctx) {
+                    return self.connection_lost(lost, ctx);
+                }
+            }
+        }
+        if let Some(at) = self
+            .connection
+            .as_ref()
+            .and_then(|c| c.heartbeat.next_wake())
+        {
+            ctx.schedule(at, self.id);
+        }
         Next::Keep
     }
 
@@ -372,11 +405,19 @@ impl Session {
 
     fn pump_input(&mut self, ctx: &mut IoCtx<'_>) -> Result<(), Lost> {
         let mut budget = FAIRNESS_BUDGET;
+        let mut received = false;
         loop {
             self.decode(ctx)?;
             let Some(c) = self.connection.as_mut() else {
                 return Ok(());
             };
+            if std::mem::take(&mut received) && c.protocol.is_ready() {
+                // Any traffic proves the peer alive; a TTL in a PING just decoded re-arms
+                // its deadline.
+                if let Some(at) = c.heartbeat.on_input(ctx.now, c.protocol.peer_ping_ttl()) {
+                    ctx.schedule(at, self.id);
+                }
+            }
             if self.stalled || !c.readable {
                 return Ok(());
             }
@@ -385,7 +426,9 @@ impl Session {
                 return Ok(());
             }
             budget -= 1;
-            match c.stream.read_into(&mut c.input, READ_CHUNK) {
+            let read = c.stream.read_into(&mut c.input, READ_CHUNK);
+            received |= matches!(read, Ok(n) if n > 0);
+            match read {
                 Ok(0) => return Err(Lost::Io),
                 // A short read drained the kernel buffer and new data brings a new edge —
                 // unless the peer already closed: then read on until EOF.
@@ -471,6 +514,9 @@ impl Session {
         self.handshake_deadline = None;
         self.event(SocketEvent::HANDSHAKE_SUCCEEDED, 0);
         if let Some(c) = self.connection.as_mut() {
+            if let Some(at) = c.heartbeat.start(ctx.now) {
+                ctx.schedule(at, self.id);
+            }
             for topic in &self.subscriptions {
                 c.protocol.encode_subscription(true, topic, &mut c.output);
             }
@@ -634,7 +680,7 @@ fn handshake_failure(lost: &Lost) -> (SocketEvent, u32) {
             Some(code) => (SocketEvent::HANDSHAKE_FAILED_PROTOCOL, code),
             None => (SocketEvent::HANDSHAKE_FAILED_NO_DETAIL, libc::EPROTO as u32),
         },
-        Lost::HandshakeTimeout => (
+        Lost::HandshakeTimeout | Lost::HeartbeatTimeout => (
             SocketEvent::HANDSHAKE_FAILED_NO_DETAIL,
             libc::ETIMEDOUT as u32,
         ),

@@ -376,6 +376,20 @@ int_option!(
     get_rcvbuf, set_rcvbuf, rcvbuf, options::minus_one_or_more
 );
 int_option!(
+    /// Interval in ms between ZMTP heartbeat PINGs (`ZMQ_HEARTBEAT_IVL`, 0 = none).
+    get_heartbeat_ivl, set_heartbeat_ivl, heartbeat_ivl, options::non_negative
+);
+int_option!(
+    /// How long in ms to wait for any traffic after a PING before dropping the connection
+    /// (`ZMQ_HEARTBEAT_TIMEOUT`, -1 = HEARTBEAT_IVL).
+    get_heartbeat_timeout, set_heartbeat_timeout, heartbeat_timeout, options::minus_one_or_more
+);
+int_option!(
+    /// The time-to-live in ms announced in our PINGs: the peer drops the connection after that
+    /// long without traffic (`ZMQ_HEARTBEAT_TTL`, 0 to 6553599, rounded to 100 ms).
+    get_heartbeat_ttl, set_heartbeat_ttl, heartbeat_ttl, options::heartbeat_ttl
+);
+int_option!(
     /// Time allowed for a connection's handshake in ms (`ZMQ_HANDSHAKE_IVL`, default 30000,
     /// 0 = unlimited); a peer that does not complete it is disconnected.
     get_handshake_ivl, set_handshake_ivl, handshake_ivl, options::non_negative

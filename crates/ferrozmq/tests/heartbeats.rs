@@ -1,0 +1,128 @@
+//! ZMTP heartbeats (the ground of libzmq's test_heartbeats): a peer that completes its
+//! handshake and then goes silent is dropped after HEARTBEAT_TIMEOUT, a peer's PING TTL is
+//! honoured, and heartbeating with real libzmq in both directions keeps a live connection up.
+
+use bytes::BytesMut;
+use ferrozmq::*;
+use ferrozmq_zmtp::{Engine, EngineConfig};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+const TIMEOUT: i32 = 5000;
+
+fn monitored(ctx: &Context, socket: &Socket, name: &str) -> Socket {
+    let endpoint = format!("inproc://heartbeat-{name}");
+    socket.monitor(&endpoint, SocketEvent::ALL as i32).unwrap();
+    let events = ctx.socket(PAIR).unwrap();
+    events.set_rcvtimeo(TIMEOUT).unwrap();
+    events.connect(&endpoint).unwrap();
+    events
+}
+
+fn wait_for(events: &Socket, wanted: SocketEvent) -> MonitorEvent {
+    loop {
+        let event = MonitorEvent::recv(events).expect("monitor event before the timeout");
+        if event.event == wanted {
+            return event;
+        }
+    }
+}
+
+/// A raw peer that completes a ZMTP handshake as `kind` and then, if `silent`, never reads
+/// or writes again (so PINGs go unanswered).
+fn handshake(endpoint: &str, kind: ferrozmq_zmtp::SocketType) -> TcpStream {
+    let mut stream = TcpStream::connect(endpoint.trim_start_matches("tcp://")).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let mut engine = Engine::new(EngineConfig::new(kind));
+    let mut input = BytesMut::new();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !engine.is_ready() {
+        assert!(Instant::now() < deadline, "handshake did not complete");
+        let mut out = Vec::new();
+        engine.take_output(&mut out);
+        stream.write_all(&out).unwrap();
+        let mut buf = [0u8; 512];
+        let n = stream.read(&mut buf).unwrap();
+        assert!(n > 0, "closed during the handshake");
+        input.extend_from_slice(&buf[..n]);
+        engine.handle_input(&mut input, &mut |_| true).unwrap();
+    }
+    let mut out = Vec::new();
+    engine.take_output(&mut out);
+    stream.write_all(&out).unwrap();
+    stream
+}
+
+#[test]
+fn a_silent_peer_is_dropped_after_the_heartbeat_timeout() {
+    let ctx = Context::new();
+    let router = ctx.socket(ROUTER).unwrap();
+    router.set_heartbeat_ivl(50).unwrap();
+    router.set_heartbeat_timeout(200).unwrap();
+    let events = monitored(&ctx, &router, "silent");
+    router.bind("tcp://127.0.0.1:*").unwrap();
+    let endpoint = router.get_last_endpoint().unwrap().unwrap();
+    let start = Instant::now();
+    let _silent = handshake(&endpoint, ferrozmq_zmtp::SocketType::DEALER);
+    wait_for(&events, SocketEvent::HANDSHAKE_SUCCEEDED);
+    wait_for(&events, SocketEvent::DISCONNECTED);
+    assert!(
+        start.elapsed() >= Duration::from_millis(200),
+        "dropped before the timeout"
+    );
+}
+
+#[test]
+fn a_peer_ping_ttl_is_honoured() {
+    let ctx = Context::new();
+    let router = ctx.socket(ROUTER).unwrap();
+    let events = monitored(&ctx, &router, "ttl");
+    router.bind("tcp://127.0.0.1:*").unwrap();
+    let endpoint = router.get_last_endpoint().unwrap().unwrap();
+    let mut peer = handshake(&endpoint, ferrozmq_zmtp::SocketType::DEALER);
+    wait_for(&events, SocketEvent::HANDSHAKE_SUCCEEDED);
+    // PING with TTL 2 deciseconds, then silence: the router may give up after 200 ms.
+    let mut ping = Vec::new();
+    Engine::new(EngineConfig::new(ferrozmq_zmtp::SocketType::DEALER))
+        .encode_ping(2, b"", &mut ping);
+    let start = Instant::now();
+    peer.write_all(&ping).unwrap();
+    wait_for(&events, SocketEvent::DISCONNECTED);
+    assert!(start.elapsed() >= Duration::from_millis(150));
+}
+
+#[test]
+fn heartbeats_with_libzmq_keep_a_live_connection_up() {
+    let ctx = Context::new();
+    let z = zmq::Context::new();
+    let zrouter = z.socket(zmq::ROUTER).unwrap();
+    zrouter.set_heartbeat_ivl(50).unwrap();
+    zrouter.set_heartbeat_timeout(300).unwrap();
+    zrouter.set_rcvtimeo(TIMEOUT).unwrap();
+    zrouter.bind("tcp://127.0.0.1:*").unwrap();
+    let dealer = ctx.socket(DEALER).unwrap();
+    dealer.set_heartbeat_ivl(50).unwrap();
+    dealer.set_heartbeat_timeout(300).unwrap();
+    dealer.set_heartbeat_ttl(500).unwrap();
+    dealer.set_rcvtimeo(TIMEOUT).unwrap();
+    let events = monitored(&ctx, &dealer, "libzmq");
+    dealer
+        .connect(&zrouter.get_last_endpoint().unwrap().unwrap())
+        .unwrap();
+    wait_for(&events, SocketEvent::HANDSHAKE_SUCCEEDED);
+    // Twenty heartbeat intervals of nothing but heartbeats (there is no event to wait for:
+    // the point is that nothing happens).
+    std::thread::sleep(Duration::from_millis(1000));
+    dealer.send("still here", 0).unwrap();
+    let frames = zrouter.recv_multipart(0).unwrap();
+    assert_eq!(frames[1], b"still here");
+    zrouter.send_multipart(&frames, 0).unwrap();
+    assert_eq!(dealer.recv_string(0).unwrap().unwrap(), "still here");
+    events.set_rcvtimeo(0).unwrap();
+    while let Ok(event) = MonitorEvent::recv(&events) {
+        assert_ne!(event.event, SocketEvent::DISCONNECTED, "a false timeout");
+    }
+}
