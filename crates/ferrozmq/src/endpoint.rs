@@ -14,8 +14,13 @@ const KNOWN_UNSUPPORTED: [&str; 9] = [
 /// A parsed endpoint.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Endpoint {
-    /// `tcp://host:port`; `port` None means `*` (an ephemeral port, bind only).
-    Tcp { host: String, port: Option<u16> },
+    /// `tcp://host:port`; `port` None means `*` (an ephemeral port, bind only). A connect may
+    /// name a local address to connect from: `tcp://src-host:src-port;host:port`.
+    Tcp {
+        host: String,
+        port: Option<u16>,
+        source: Option<(String, Option<u16>)>,
+    },
     /// `ipc://…`.
     Ipc(IpcAddress),
     /// `inproc://name`.
@@ -50,10 +55,16 @@ impl Endpoint {
 }
 
 fn parse_tcp(rest: &str) -> Result<Endpoint> {
-    if rest.contains(';') {
-        // Source-address endpoints (`tcp://src;dst`) are not supported yet.
-        return Err(Error::EINVAL);
-    }
+    let (source, rest) = match rest.split_once(';') {
+        Some((source, destination)) => (Some(host_port(source)?), destination),
+        None => (None, rest),
+    };
+    let (host, port) = host_port(rest)?;
+    Ok(Endpoint::Tcp { host, port, source })
+}
+
+/// `host:port` with `*` allowed for either, and `[v6]` hosts.
+fn host_port(rest: &str) -> Result<(String, Option<u16>)> {
     let (host, port) = rest.rsplit_once(':').ok_or(Error::EINVAL)?;
     let host = host
         .strip_prefix('[')
@@ -66,10 +77,7 @@ fn parse_tcp(rest: &str) -> Result<Endpoint> {
         "*" | "0" => None,
         p => Some(p.parse::<u16>().map_err(|_| Error::EINVAL)?),
     };
-    Ok(Endpoint::Tcp {
-        host: host.to_string(),
-        port,
-    })
+    Ok((host.to_string(), port))
 }
 
 fn parse_ipc(rest: &str) -> Result<Endpoint> {
@@ -150,21 +158,32 @@ mod tests {
             Endpoint::parse("tcp://127.0.0.1:5555").unwrap(),
             Endpoint::Tcp {
                 host: "127.0.0.1".into(),
-                port: Some(5555)
+                port: Some(5555),
+                source: None
             }
         );
         assert_eq!(
             Endpoint::parse("tcp://*:*").unwrap(),
             Endpoint::Tcp {
                 host: "*".into(),
-                port: None
+                port: None,
+                source: None
             }
         );
         assert_eq!(
             Endpoint::parse("tcp://[::1]:80").unwrap(),
             Endpoint::Tcp {
                 host: "::1".into(),
-                port: Some(80)
+                port: Some(80),
+                source: None
+            }
+        );
+        assert_eq!(
+            Endpoint::parse("tcp://127.0.0.2:*;localhost:9").unwrap(),
+            Endpoint::Tcp {
+                host: "localhost".into(),
+                port: Some(9),
+                source: Some(("127.0.0.2".into(), None))
             }
         );
         assert_eq!(

@@ -28,10 +28,15 @@ pub mod ids {
     pub const XPUB_VERBOSE: i32 = 40;
     pub const IPV6: i32 = 42;
     pub const ROUTER_MANDATORY: i32 = 33;
+    pub const TCP_KEEPALIVE: i32 = 34;
+    pub const TCP_KEEPALIVE_CNT: i32 = 35;
+    pub const TCP_KEEPALIVE_IDLE: i32 = 36;
+    pub const TCP_KEEPALIVE_INTVL: i32 = 37;
     pub const PROBE_ROUTER: i32 = 51;
     pub const REQ_CORRELATE: i32 = 52;
     pub const REQ_RELAXED: i32 = 53;
     pub const ROUTER_HANDOVER: i32 = 56;
+    pub const TOS: i32 = 57;
     pub const CONNECT_ROUTING_ID: i32 = 61;
     pub const CONFLATE: i32 = 54;
     pub const HANDSHAKE_IVL: i32 = 66;
@@ -43,8 +48,12 @@ pub mod ids {
     pub const HEARTBEAT_TTL: i32 = 76;
     pub const HEARTBEAT_TIMEOUT: i32 = 77;
     pub const XPUB_VERBOSER: i32 = 78;
+    pub const CONNECT_TIMEOUT: i32 = 79;
+    pub const TCP_MAXRT: i32 = 80;
+    pub const BINDTODEVICE: i32 = 92;
     pub const XPUB_MANUAL_LAST_VALUE: i32 = 98;
     pub const ONLY_FIRST_SUBSCRIBE: i32 = 108;
+    pub const RECONNECT_STOP: i32 = 109;
     pub const XSUB_VERBOSE_UNSUBSCRIBE: i32 = 115;
     pub const TOPICS_COUNT: i32 = 116;
     pub const STREAM_NOTIFY: i32 = 73;
@@ -71,6 +80,15 @@ pub(crate) struct Options {
     pub heartbeat_ivl: i32,
     pub heartbeat_timeout: i32,
     pub heartbeat_ttl: i32,
+    pub connect_timeout: i32,
+    pub reconnect_stop: i32,
+    pub tcp_keepalive: i32,
+    pub tcp_keepalive_cnt: i32,
+    pub tcp_keepalive_idle: i32,
+    pub tcp_keepalive_intvl: i32,
+    pub tcp_maxrt: i32,
+    pub tos: i32,
+    pub bindtodevice: Option<String>,
     pub router_mandatory: bool,
     pub router_handover: bool,
     pub router_notify: i32,
@@ -112,6 +130,15 @@ impl Default for Options {
             heartbeat_ivl: 0,
             heartbeat_timeout: -1,
             heartbeat_ttl: 0,
+            connect_timeout: 0,
+            reconnect_stop: 0,
+            tcp_keepalive: -1,
+            tcp_keepalive_cnt: -1,
+            tcp_keepalive_idle: -1,
+            tcp_keepalive_intvl: -1,
+            tcp_maxrt: 0,
+            tos: 0,
+            bindtodevice: None,
             router_mandatory: false,
             router_handover: false,
             router_notify: 0,
@@ -177,6 +204,31 @@ pub(crate) fn minus_one_or_more(value: i32) -> Result<i32> {
         Err(Error::EINVAL)
     } else {
         Ok(value)
+    }
+}
+
+/// ZMQ_RECONNECT_STOP flags: stop reconnecting when the connection was refused…
+pub const RECONNECT_STOP_CONN_REFUSED: i32 = 1;
+/// …when the handshake failed…
+pub const RECONNECT_STOP_HANDSHAKE_FAILED: i32 = 2;
+/// …or after a disconnection.
+pub const RECONNECT_STOP_AFTER_DISCONNECT: i32 = 4;
+
+/// Validates ZMQ_TCP_KEEPALIVE: -1, 0 or 1.
+pub(crate) fn keepalive(value: i32) -> Result<i32> {
+    if (-1..=1).contains(&value) {
+        Ok(value)
+    } else {
+        Err(Error::EINVAL)
+    }
+}
+
+/// Validates ZMQ_RECONNECT_STOP: an OR of the RECONNECT_STOP_* flags.
+pub(crate) fn reconnect_stop(value: i32) -> Result<i32> {
+    if (0..=7).contains(&value) {
+        Ok(value)
+    } else {
+        Err(Error::EINVAL)
     }
 }
 

@@ -85,8 +85,8 @@ struct Connection {
 
 /// Why a connection is being dropped.
 enum Lost {
-    /// A connect attempt failed before a connection existed.
-    ConnectFailed,
+    /// A connect attempt failed before a connection existed (`refused`: by the peer).
+    ConnectFailed { refused: bool },
     /// The peer closed, reset, or the kernel reported an error.
     Io,
     /// The peer broke the protocol.
@@ -111,6 +111,8 @@ pub(crate) struct Session {
     reconnect_ivl: Duration,
     reconnect_at: Option<Instant>,
     handshake_deadline: Option<Instant>,
+    /// CONNECT_TIMEOUT for the tcp connect in progress.
+    connect_deadline: Option<Instant>,
     /// The socket closed its end: deliver what is queued, then end.
     closing: bool,
     linger_until: Option<Instant>,
@@ -131,7 +133,7 @@ impl Session {
     ) -> Session {
         let ivl = Duration::from_millis(socket.options.reconnect_ivl.max(0) as u64);
         let peer_address = match &target {
-            ConnectTarget::Tcp(addr) => Some(addr.ip().to_string()),
+            ConnectTarget::Tcp { addr, .. } => Some(addr.ip().to_string()),
             ConnectTarget::Ipc(_) => None,
         };
         let mut session = Session::new(id, Origin::Connect(target), Some(pipe), socket, ivl);
@@ -173,6 +175,7 @@ impl Session {
             reconnect_ivl,
             reconnect_at: None,
             handshake_deadline: None,
+            connect_deadline: None,
             closing: false,
             linger_until: None,
             peer_address: None,
@@ -197,16 +200,25 @@ impl Session {
             Ok(stream) => {
                 let connecting = matches!(stream, Stream::Tcp(_));
                 if self.attach_stream(stream, connecting, ctx).is_err() {
-                    return self.connection_lost(Lost::ConnectFailed, ctx);
+                    return self.connection_lost(Lost::ConnectFailed { refused: false }, ctx);
                 }
                 if connecting {
                     self.event(SocketEvent::CONNECT_DELAYED, libc::EINPROGRESS as u32);
+                    let timeout = self.socket.options.connect_timeout;
+                    if timeout > 0 {
+                        let at = ctx.now + Duration::from_millis(timeout as u64);
+                        self.connect_deadline = Some(at);
+                        ctx.schedule(at, self.id);
+                    }
                     Next::Keep
                 } else {
                     self.connected(ctx)
                 }
             }
-            Err(_) => self.retry_later(ctx),
+            Err(e) => {
+                let refused = e.kind() == io::ErrorKind::ConnectionRefused;
+                self.retry_later(Retry::after_connect_failure(refused), ctx)
+            }
         }
     }
 
@@ -258,6 +270,7 @@ impl Session {
     }
 
     fn connected(&mut self, ctx: &mut IoCtx<'_>) -> Next {
+        self.connect_deadline = None;
         let mut raw = false;
         if let Some(c) = self.connection.as_mut() {
             c.connecting = false;
@@ -290,7 +303,10 @@ impl Session {
             return match c.stream.finish_connect() {
                 Ok(true) => self.connected(ctx),
                 Ok(false) => Next::Keep,
-                Err(_) => self.connection_lost(Lost::ConnectFailed, ctx),
+                Err(e) => {
+                    let refused = e.kind() == io::ErrorKind::ConnectionRefused;
+                    self.connection_lost(Lost::ConnectFailed { refused }, ctx)
+                }
             };
         }
         c.readable |= readable || read_closed;
@@ -332,6 +348,12 @@ impl Session {
                 .is_some_and(|c| !c.protocol.is_ready());
             if handshaking {
                 return self.connection_lost(Lost::HandshakeTimeout, ctx);
+            }
+        }
+        if self.connect_deadline.is_some_and(|t| t <= ctx.now) {
+            self.connect_deadline = None;
+            if self.connection.as_ref().is_some_and(|c| c.connecting) {
+                return self.connection_lost(Lost::ConnectFailed { refused: false }, ctx);
             }
         }
         if self.reconnect_at.is_some_and(|t| t <= ctx.now) {
@@ -619,10 +641,16 @@ impl Session {
     }
 
     fn connection_lost(&mut self, lost: Lost, ctx: &mut IoCtx<'_>) -> Next {
+        let mut retry = Retry::after_connect_failure(false);
         if let Some(mut c) = self.connection.take() {
             let _ = ctx.registry.deregister(&mut c.stream);
             let fd = c.stream.as_raw_fd() as u32;
-            if let Lost::ConnectFailed = lost {
+            retry = match lost {
+                Lost::ConnectFailed { refused } => Retry::after_connect_failure(refused),
+                _ if c.protocol.is_ready() => Retry::AfterDisconnect,
+                _ => Retry::AfterHandshakeFailure,
+            };
+            if let Lost::ConnectFailed { .. } = lost {
                 self.event(SocketEvent::CLOSED, fd);
             } else {
                 if !c.protocol.is_ready() {
@@ -644,14 +672,14 @@ impl Session {
                 if self.closing && self.pipe.as_ref().is_none_or(PipeEnd::is_read_empty) {
                     return Next::Close;
                 }
-                self.retry_later(ctx)
+                self.retry_later(retry, ctx)
             }
         }
     }
 
-    fn retry_later(&mut self, ctx: &mut IoCtx<'_>) -> Next {
+    fn retry_later(&mut self, why: Retry, ctx: &mut IoCtx<'_>) -> Next {
         let options = &self.socket.options;
-        if options.reconnect_ivl < 0 {
+        if options.reconnect_ivl < 0 || options.reconnect_stop & why.stop_flag() != 0 {
             return if self.closing {
                 Next::Close
             } else {
@@ -673,6 +701,34 @@ impl Session {
     }
 }
 
+/// Why a connect-side session is about to redial, for ZMQ_RECONNECT_STOP.
+enum Retry {
+    Refused,
+    ConnectFailed,
+    AfterHandshakeFailure,
+    AfterDisconnect,
+}
+
+impl Retry {
+    fn after_connect_failure(refused: bool) -> Retry {
+        if refused {
+            Retry::Refused
+        } else {
+            Retry::ConnectFailed
+        }
+    }
+
+    /// The RECONNECT_STOP flag that forbids redialling after this.
+    fn stop_flag(&self) -> i32 {
+        match self {
+            Retry::Refused => crate::options::RECONNECT_STOP_CONN_REFUSED,
+            Retry::AfterHandshakeFailure => crate::options::RECONNECT_STOP_HANDSHAKE_FAILED,
+            Retry::AfterDisconnect => crate::options::RECONNECT_STOP_AFTER_DISCONNECT,
+            Retry::ConnectFailed => 0,
+        }
+    }
+}
+
 /// The monitor event for a handshake that failed this way, with its value as libzmq gives it.
 fn handshake_failure(lost: &Lost) -> (SocketEvent, u32) {
     match lost {
@@ -684,7 +740,7 @@ fn handshake_failure(lost: &Lost) -> (SocketEvent, u32) {
             SocketEvent::HANDSHAKE_FAILED_NO_DETAIL,
             libc::ETIMEDOUT as u32,
         ),
-        Lost::Io | Lost::ConnectFailed => (
+        Lost::Io | Lost::ConnectFailed { .. } => (
             SocketEvent::HANDSHAKE_FAILED_NO_DETAIL,
             libc::ECONNRESET as u32,
         ),

@@ -13,6 +13,7 @@ use std::net::SocketAddr;
 use std::os::fd::{AsRawFd, RawFd};
 use std::os::unix::net::SocketAddr as UnixAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// A bound, listening kernel socket.
 pub(crate) enum Listener {
@@ -23,7 +24,11 @@ pub(crate) enum Listener {
 /// Where a connect-side session dials.
 #[derive(Clone, Debug)]
 pub(crate) enum ConnectTarget {
-    Tcp(SocketAddr),
+    /// A tcp peer, optionally dialled from a given local address (`tcp://src;dst`).
+    Tcp {
+        addr: SocketAddr,
+        source: Option<SocketAddr>,
+    },
     Ipc(IpcAddress),
 }
 
@@ -43,6 +48,7 @@ pub(crate) fn bind_tcp(addr: SocketAddr, options: &Options) -> Result<(Listener,
     }
     socket.set_reuse_address(true)?;
     apply_buffer_sizes(&socket, options)?;
+    configure_tcp(&socket, addr, options)?;
     socket.bind(&addr.into())?;
     socket.listen(options.backlog)?;
     socket.set_nonblocking(true)?;
@@ -94,6 +100,47 @@ fn wildcard_ipc_path() -> PathBuf {
     std::env::temp_dir().join(format!("ferrozmq-{}-{n}.ipc", std::process::id()))
 }
 
+/// Applies the tcp options libzmq applies to every tcp socket: TOS, BINDTODEVICE, keepalives
+/// and TCP_MAXRT (the kernel's TCP_USER_TIMEOUT).
+fn configure_tcp(socket: &Socket, addr: SocketAddr, options: &Options) -> io::Result<()> {
+    if options.tos > 0 {
+        if addr.is_ipv4() {
+            socket.set_tos(options.tos as u32)?;
+        } else {
+            socket.set_tclass_v6(options.tos as u32)?;
+        }
+    }
+    if let Some(device) = &options.bindtodevice {
+        socket.bind_device(Some(device.as_bytes()))?;
+    }
+    configure_liveness(socket, options)
+}
+
+/// Keepalives and TCP_MAXRT (the kernel's TCP_USER_TIMEOUT), for connected and accepted
+/// sockets alike.
+fn configure_liveness(socket: &Socket, options: &Options) -> io::Result<()> {
+    if options.tcp_keepalive == 1 {
+        let mut keepalive = socket2::TcpKeepalive::new();
+        if options.tcp_keepalive_idle > 0 {
+            keepalive = keepalive.with_time(Duration::from_secs(options.tcp_keepalive_idle as u64));
+        }
+        if options.tcp_keepalive_intvl > 0 {
+            keepalive =
+                keepalive.with_interval(Duration::from_secs(options.tcp_keepalive_intvl as u64));
+        }
+        if options.tcp_keepalive_cnt > 0 {
+            keepalive = keepalive.with_retries(options.tcp_keepalive_cnt as u32);
+        }
+        socket.set_tcp_keepalive(&keepalive)?;
+    } else if options.tcp_keepalive == 0 {
+        socket.set_keepalive(false)?;
+    }
+    if options.tcp_maxrt > 0 {
+        socket.set_tcp_user_timeout(Some(Duration::from_millis(options.tcp_maxrt as u64)))?;
+    }
+    Ok(())
+}
+
 fn apply_buffer_sizes(socket: &Socket, options: &Options) -> Result<()> {
     if options.sndbuf >= 0 {
         socket.set_send_buffer_size(options.sndbuf as usize)?;
@@ -108,7 +155,7 @@ fn apply_buffer_sizes(socket: &Socket, options: &Options) -> Result<()> {
 /// writable); ipc connects complete or fail at once.
 pub(crate) fn connect(target: &ConnectTarget, options: &Options) -> io::Result<Stream> {
     match target {
-        ConnectTarget::Tcp(addr) => {
+        ConnectTarget::Tcp { addr, source } => {
             let socket = Socket::new(
                 Domain::for_address(*addr),
                 Type::STREAM,
@@ -117,6 +164,11 @@ pub(crate) fn connect(target: &ConnectTarget, options: &Options) -> io::Result<S
             socket.set_nonblocking(true)?;
             socket.set_nodelay(true)?;
             apply_buffer_sizes(&socket, options).map_err(io::Error::from)?;
+            configure_tcp(&socket, *addr, options)?;
+            if let Some(source) = source {
+                socket.set_reuse_address(true)?;
+                socket.bind(&SockAddr::from(*source))?;
+            }
             match socket.connect(&SockAddr::from(*addr)) {
                 Ok(()) => {}
                 Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => {}
@@ -147,6 +199,7 @@ impl Listener {
                 let (stream, peer) = l.accept()?;
                 stream.set_nodelay(true)?;
                 let socket = socket2::SockRef::from(&stream);
+                configure_liveness(&socket, options)?;
                 if options.sndbuf >= 0 {
                     socket.set_send_buffer_size(options.sndbuf as usize)?;
                 }

@@ -390,6 +390,43 @@ int_option!(
     get_heartbeat_ttl, set_heartbeat_ttl, heartbeat_ttl, options::heartbeat_ttl
 );
 int_option!(
+    /// TCP keepalives: -1 the OS default, 0 off, 1 on (`ZMQ_TCP_KEEPALIVE`).
+    get_tcp_keepalive, set_tcp_keepalive, tcp_keepalive, options::keepalive
+);
+int_option!(
+    /// Unanswered keepalive probes before the connection is dropped (`ZMQ_TCP_KEEPALIVE_CNT`,
+    /// -1 = OS default).
+    get_tcp_keepalive_cnt, set_tcp_keepalive_cnt, tcp_keepalive_cnt, options::minus_one_or_more
+);
+int_option!(
+    /// Idle seconds before keepalive probes start (`ZMQ_TCP_KEEPALIVE_IDLE`, -1 = OS default).
+    get_tcp_keepalive_idle, set_tcp_keepalive_idle, tcp_keepalive_idle, options::minus_one_or_more
+);
+int_option!(
+    /// Seconds between keepalive probes (`ZMQ_TCP_KEEPALIVE_INTVL`, -1 = OS default).
+    get_tcp_keepalive_intvl, set_tcp_keepalive_intvl, tcp_keepalive_intvl, options::minus_one_or_more
+);
+int_option!(
+    /// How long in ms unacknowledged data may stay unacknowledged before the connection is
+    /// dropped (`ZMQ_TCP_MAXRT`, the kernel's TCP_USER_TIMEOUT; 0 = OS default).
+    get_tcp_maxrt, set_tcp_maxrt, tcp_maxrt, options::non_negative
+);
+int_option!(
+    /// The IP type-of-service byte of outgoing packets (`ZMQ_TOS`).
+    get_tos, set_tos, tos, options::non_negative
+);
+int_option!(
+    /// How long in ms a tcp connect may take before it is abandoned and retried
+    /// (`ZMQ_CONNECT_TIMEOUT`, 0 = the OS's own timeout).
+    get_connect_timeout, set_connect_timeout, connect_timeout, options::non_negative
+);
+int_option!(
+    /// When to stop redialling (`ZMQ_RECONNECT_STOP`): an OR of
+    /// [`RECONNECT_STOP_CONN_REFUSED`](crate::options::RECONNECT_STOP_CONN_REFUSED),
+    /// `_HANDSHAKE_FAILED` and `_AFTER_DISCONNECT`; 0 = always redial.
+    get_reconnect_stop, set_reconnect_stop, reconnect_stop, options::reconnect_stop
+);
+int_option!(
     /// Time allowed for a connection's handshake in ms (`ZMQ_HANDSHAKE_IVL`, default 30000,
     /// 0 = unlimited); a peer that does not complete it is disconnected.
     get_handshake_ivl, set_handshake_ivl, handshake_ivl, options::non_negative
@@ -432,6 +469,22 @@ impl Socket {
     /// The routing id sent to peers: 1 to 255 bytes (`ZMQ_ROUTING_ID`).
     pub fn set_identity(&self, value: &[u8]) -> Result<()> {
         self.core().options.routing_id = options::routing_id(value)?;
+        Ok(())
+    }
+
+    /// The network interface tcp sockets are bound to (`ZMQ_BINDTODEVICE`), if any.
+    pub fn get_bindtodevice(&self) -> Result<Option<String>> {
+        Ok(self.core().options.bindtodevice.clone())
+    }
+
+    /// Binds later tcp sockets to a network interface, e.g. `"lo"` (`ZMQ_BINDTODEVICE`;
+    /// needs CAP_NET_RAW); None or "" removes it.
+    pub fn set_bindtodevice(&self, device: Option<&str>) -> Result<()> {
+        let device = device.filter(|d| !d.is_empty());
+        if device.is_some_and(|d| d.len() >= 16) {
+            return Err(Error::EINVAL);
+        }
+        self.core().options.bindtodevice = device.map(str::to_string);
         Ok(())
     }
 
@@ -691,7 +744,10 @@ impl Core {
         endpoint: Endpoint,
     ) -> Result<(io::Listener, String, Option<std::path::PathBuf>)> {
         Ok(match endpoint {
-            Endpoint::Tcp { host, port } => {
+            Endpoint::Tcp {
+                source: Some(_), ..
+            } => return Err(Error::EINVAL),
+            Endpoint::Tcp { host, port, .. } => {
                 let addr = endpoint::resolve_bind(&host, port, self.options.ipv6)?;
                 let (listener, bound) = io::bind_tcp(addr, &self.options)?;
                 let resolved = match bound {
@@ -749,8 +805,14 @@ impl Core {
     fn connect(&mut self, requested: &str) -> Result<()> {
         self.check_term()?;
         let target = match Endpoint::parse(requested)? {
-            Endpoint::Tcp { host, port } => {
-                ConnectTarget::Tcp(endpoint::resolve_connect(&host, port, self.options.ipv6)?)
+            Endpoint::Tcp { host, port, source } => {
+                let ipv6 = self.options.ipv6;
+                let source = match source {
+                    Some((host, port)) => Some(endpoint::resolve_bind(&host, port, ipv6)?),
+                    None => None,
+                };
+                let addr = endpoint::resolve_connect(&host, port, ipv6)?;
+                ConnectTarget::Tcp { addr, source }
             }
             Endpoint::Ipc(IpcAddress::Wildcard) => return Err(Error::EINVAL),
             Endpoint::Ipc(address) => ConnectTarget::Ipc(address),

@@ -1,0 +1,190 @@
+//! Connection control options (issue: reliability): `tcp://src;dst` source addresses,
+//! RECONNECT_STOP, and the tcp options applied to the kernel sockets themselves
+//! (TCP_KEEPALIVE*, TOS, TCP_MAXRT), each checked on what actually happens.
+
+use ferrozmq::options::{RECONNECT_STOP_AFTER_DISCONNECT, RECONNECT_STOP_CONN_REFUSED};
+use ferrozmq::*;
+use std::os::fd::RawFd;
+
+const TIMEOUT: i32 = 5000;
+
+fn events_of(ctx: &Context, socket: &Socket, name: &str) -> Socket {
+    let endpoint = format!("inproc://connection-control-{name}");
+    socket.monitor(&endpoint, SocketEvent::ALL as i32).unwrap();
+    let events = ctx.socket(PAIR).unwrap();
+    events.set_rcvtimeo(TIMEOUT).unwrap();
+    events.connect(&endpoint).unwrap();
+    events
+}
+
+fn next(events: &Socket) -> SocketEvent {
+    MonitorEvent::recv(events).unwrap().event
+}
+
+#[test]
+fn a_source_address_is_what_the_peer_sees() {
+    let ctx = Context::new();
+    let pull = ctx.socket(PULL).unwrap();
+    pull.set_rcvtimeo(TIMEOUT).unwrap();
+    pull.bind("tcp://127.0.0.1:*").unwrap();
+    let endpoint = pull.get_last_endpoint().unwrap().unwrap();
+    let push = ctx.socket(PUSH).unwrap();
+    let with_source = endpoint.replace("tcp://", "tcp://127.0.0.2:*;");
+    push.connect(&with_source).unwrap();
+    push.send("from 127.0.0.2", 0).unwrap();
+    let message = pull.recv_msg(0).unwrap();
+    assert_eq!(message.gets("Peer-Address"), Some("127.0.0.2"));
+    // A source address means nothing to bind.
+    assert_eq!(
+        ctx.socket(PULL)
+            .unwrap()
+            .bind("tcp://127.0.0.2:*;127.0.0.1:*"),
+        Err(Error::EINVAL)
+    );
+}
+
+#[test]
+fn reconnect_stop_conn_refused_stops_redialling() {
+    let ctx = Context::new();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let push = ctx.socket(PUSH).unwrap();
+    push.set_reconnect_ivl(10).unwrap();
+    push.set_reconnect_stop(RECONNECT_STOP_CONN_REFUSED)
+        .unwrap();
+    let events = events_of(&ctx, &push, "refused");
+    push.connect(&format!("tcp://127.0.0.1:{port}")).unwrap();
+    assert_eq!(next(&events), SocketEvent::CONNECT_DELAYED);
+    assert_eq!(next(&events), SocketEvent::CLOSED);
+    // Without the flag a retry would come within 10 ms; none may come at all.
+    events.set_rcvtimeo(200).unwrap();
+    assert_eq!(MonitorEvent::recv(&events), Err(Error::EAGAIN));
+}
+
+#[test]
+fn reconnect_stop_after_disconnect_stops_redialling() {
+    let ctx = Context::new();
+    let pull = ctx.socket(PULL).unwrap();
+    pull.bind("tcp://127.0.0.1:*").unwrap();
+    let push = ctx.socket(PUSH).unwrap();
+    push.set_reconnect_ivl(10).unwrap();
+    push.set_reconnect_stop(RECONNECT_STOP_AFTER_DISCONNECT)
+        .unwrap();
+    let events = events_of(&ctx, &push, "after-disconnect");
+    push.connect(&pull.get_last_endpoint().unwrap().unwrap())
+        .unwrap();
+    use SocketEvent::*;
+    for wanted in [CONNECT_DELAYED, CONNECTED, HANDSHAKE_SUCCEEDED] {
+        assert_eq!(next(&events), wanted);
+    }
+    drop(pull);
+    assert_eq!(next(&events), DISCONNECTED);
+    events.set_rcvtimeo(200).unwrap();
+    assert_eq!(MonitorEvent::recv(&events), Err(Error::EAGAIN));
+    assert_eq!(push.set_reconnect_stop(8), Err(Error::EINVAL));
+}
+
+/// The tcp sockets of this process connected to or from `port`.
+fn sockets_on_port(port: u16) -> Vec<RawFd> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc/self/fd").unwrap().flatten() {
+        let Ok(fd) = entry.file_name().to_string_lossy().parse::<RawFd>() else {
+            continue;
+        };
+        // SAFETY: getsockname/getpeername write at most `len` bytes into the storage.
+        let ports = unsafe {
+            let mut local: libc::sockaddr_in = std::mem::zeroed();
+            let mut peer: libc::sockaddr_in = std::mem::zeroed();
+            let mut len = std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t;
+            let mut peer_len = len;
+            let ok = libc::getsockname(fd, (&mut local as *mut libc::sockaddr_in).cast(), &mut len)
+                == 0
+                && libc::getpeername(
+                    fd,
+                    (&mut peer as *mut libc::sockaddr_in).cast(),
+                    &mut peer_len,
+                ) == 0
+                && local.sin_family == libc::AF_INET as libc::sa_family_t;
+            ok.then(|| (u16::from_be(local.sin_port), u16::from_be(peer.sin_port)))
+        };
+        if let Some((local, peer)) = ports {
+            if local == port || peer == port {
+                found.push(fd);
+            }
+        }
+    }
+    found
+}
+
+fn int_option(fd: RawFd, level: libc::c_int, name: libc::c_int) -> i32 {
+    let mut value: libc::c_int = 0;
+    let mut len = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
+    // SAFETY: writes one c_int into `value`.
+    let rc = unsafe {
+        libc::getsockopt(
+            fd,
+            level,
+            name,
+            (&mut value as *mut libc::c_int).cast(),
+            &mut len,
+        )
+    };
+    assert_eq!(rc, 0);
+    value
+}
+
+#[test]
+fn tcp_options_reach_the_kernel_sockets() {
+    let ctx = Context::new();
+    let pull = ctx.socket(PULL).unwrap();
+    pull.set_rcvtimeo(TIMEOUT).unwrap();
+    pull.set_tcp_keepalive(1).unwrap();
+    pull.set_tcp_keepalive_idle(30).unwrap();
+    pull.set_tcp_keepalive_intvl(7).unwrap();
+    pull.set_tcp_keepalive_cnt(3).unwrap();
+    pull.set_tcp_maxrt(2500).unwrap();
+    pull.bind("tcp://127.0.0.1:*").unwrap();
+    let endpoint = pull.get_last_endpoint().unwrap().unwrap();
+    let port: u16 = endpoint.rsplit(':').next().unwrap().parse().unwrap();
+    let push = ctx.socket(PUSH).unwrap();
+    push.set_tos(0x28).unwrap();
+    push.connect(&endpoint).unwrap();
+    push.send("x", 0).unwrap();
+    pull.recv_bytes(0).unwrap();
+    let fds = sockets_on_port(port);
+    assert_eq!(fds.len(), 2, "one accepted and one connected socket");
+    // The accepted end (local port == the bound port) has the keepalive settings…
+    let accepted = fds
+        .iter()
+        .copied()
+        .find(|&fd| int_option(fd, libc::SOL_SOCKET, libc::SO_KEEPALIVE) == 1)
+        .expect("keepalive on the accepted socket");
+    assert_eq!(
+        int_option(accepted, libc::IPPROTO_TCP, libc::TCP_KEEPIDLE),
+        30
+    );
+    assert_eq!(
+        int_option(accepted, libc::IPPROTO_TCP, libc::TCP_KEEPINTVL),
+        7
+    );
+    assert_eq!(
+        int_option(accepted, libc::IPPROTO_TCP, libc::TCP_KEEPCNT),
+        3
+    );
+    assert_eq!(
+        int_option(accepted, libc::IPPROTO_TCP, libc::TCP_USER_TIMEOUT),
+        2500
+    );
+    // …and the connecting end carries the TOS byte.
+    assert!(fds
+        .iter()
+        .any(|&fd| int_option(fd, libc::IPPROTO_IP, libc::IP_TOS) == 0x28));
+    assert_eq!(pull.set_tcp_keepalive(2), Err(Error::EINVAL));
+    assert_eq!(
+        pull.set_bindtodevice(Some("a-very-long-device-name")),
+        Err(Error::EINVAL)
+    );
+}
