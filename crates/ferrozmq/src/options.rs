@@ -32,6 +32,7 @@ pub mod ids {
     pub const TCP_KEEPALIVE_CNT: i32 = 35;
     pub const TCP_KEEPALIVE_IDLE: i32 = 36;
     pub const TCP_KEEPALIVE_INTVL: i32 = 37;
+    pub const IMMEDIATE: i32 = 39;
     pub const PROBE_ROUTER: i32 = 51;
     pub const REQ_CORRELATE: i32 = 52;
     pub const REQ_RELAXED: i32 = 53;
@@ -81,6 +82,7 @@ pub(crate) struct Options {
     pub heartbeat_timeout: i32,
     pub heartbeat_ttl: i32,
     pub connect_timeout: i32,
+    pub immediate: bool,
     pub reconnect_stop: i32,
     pub tcp_keepalive: i32,
     pub tcp_keepalive_cnt: i32,
@@ -131,6 +133,7 @@ impl Default for Options {
             heartbeat_timeout: -1,
             heartbeat_ttl: 0,
             connect_timeout: 0,
+            immediate: false,
             reconnect_stop: 0,
             tcp_keepalive: -1,
             tcp_keepalive_cnt: -1,

@@ -111,6 +111,9 @@ struct Shared {
     inbound: Direction,
     socket_closed: AtomicBool,
     peer_closed: AtomicBool,
+    /// ZMQ_IMMEDIATE: false while a connect-side pipe has no completed connection, so
+    /// senders pass it by.
+    connected: AtomicBool,
     notify_socket: Arc<dyn Notify>,
     notify_peer: Arc<dyn Notify>,
 }
@@ -148,6 +151,7 @@ pub(crate) fn pipe(
         inbound: Direction::new(in_hwm),
         socket_closed: AtomicBool::new(false),
         peer_closed: AtomicBool::new(false),
+        connected: AtomicBool::new(true),
         notify_socket,
         notify_peer,
     });
@@ -236,6 +240,16 @@ impl PipeEnd {
         let relaxed = Ordering::Relaxed;
         writing(&self.shared, self.side).hwm.store(write, relaxed);
         reading(&self.shared, self.side).hwm.store(read, relaxed);
+    }
+
+    /// ZMQ_IMMEDIATE: marks whether the pipe has a completed connection behind it.
+    pub(crate) fn set_connected(&self, connected: bool) {
+        self.shared.connected.store(connected, Ordering::Release);
+    }
+
+    /// False while a ZMQ_IMMEDIATE pipe waits for its connection.
+    pub(crate) fn is_connected(&self) -> bool {
+        self.shared.connected.load(Ordering::Acquire)
     }
 
     /// Wakes the owner of the other end (e.g. to say the peer's metadata changed).

@@ -188,3 +188,57 @@ fn tcp_options_reach_the_kernel_sockets() {
         Err(Error::EINVAL)
     );
 }
+
+fn dead_endpoint() -> String {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    format!("tcp://127.0.0.1:{port}")
+}
+
+#[test]
+fn immediate_queues_nothing_for_a_peer_not_connected() {
+    let ctx = Context::new();
+    let dead = dead_endpoint();
+    // Without IMMEDIATE the message waits in the pipe of the pending connection…
+    let queued = ctx.socket(PUSH).unwrap();
+    queued.set_linger(0).unwrap();
+    queued.connect(&dead).unwrap();
+    assert_eq!(queued.send("waits", DONTWAIT), Ok(()));
+    // …with it there is no peer to take it.
+    let immediate = ctx.socket(PUSH).unwrap();
+    immediate.set_linger(0).unwrap();
+    immediate.set_immediate(true).unwrap();
+    immediate.connect(&dead).unwrap();
+    assert_eq!(immediate.send("nowhere", DONTWAIT), Err(Error::EAGAIN));
+}
+
+#[test]
+fn immediate_round_robins_over_connected_peers_only() {
+    let ctx = Context::new();
+    let pull = ctx.socket(PULL).unwrap();
+    pull.set_rcvtimeo(TIMEOUT).unwrap();
+    pull.bind("tcp://127.0.0.1:*").unwrap();
+    let push = ctx.socket(PUSH).unwrap();
+    push.set_linger(0).unwrap();
+    push.set_immediate(true).unwrap();
+    push.set_sndtimeo(TIMEOUT).unwrap();
+    let events = events_of(&ctx, &push, "immediate");
+    push.connect(&dead_endpoint()).unwrap();
+    push.connect(&pull.get_last_endpoint().unwrap().unwrap())
+        .unwrap();
+    loop {
+        if MonitorEvent::recv(&events).unwrap().event == SocketEvent::HANDSHAKE_SUCCEEDED {
+            break;
+        }
+    }
+    for i in 0..10 {
+        push.send(format!("{i}").as_str(), 0).unwrap();
+    }
+    // Every message reaches the live peer: none was parked with the dead one.
+    for i in 0..10 {
+        assert_eq!(pull.recv_string(0).unwrap().unwrap(), format!("{i}"));
+    }
+}

@@ -572,6 +572,9 @@ impl Session {
         let Origin::Accept { listener } = self.origin else {
             if let Some(pipe) = &self.pipe {
                 pipe.set_peer(metadata);
+                if self.socket.options.immediate {
+                    pipe.set_connected(true);
+                }
                 pipe.notify_other();
             }
             return;
@@ -666,6 +669,14 @@ impl Session {
         self.partial.clear();
         self.stalled = false;
         self.handshake_deadline = None;
+        if self.socket.options.immediate {
+            // ZMQ_IMMEDIATE: what was queued for this connection goes with it, and senders
+            // pass this pipe by until the next connection completes.
+            if let Some(pipe) = self.pipe.as_mut() {
+                pipe.set_connected(false);
+                while pipe.read().is_some() {}
+            }
+        }
         match self.origin {
             Origin::Accept { .. } => Next::Close,
             Origin::Connect(_) => {

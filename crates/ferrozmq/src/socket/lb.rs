@@ -1,5 +1,6 @@
 //! Load balancing (round-robin) of outgoing messages over the pipes that have room, as RFC 28
-//! and RFC 30 ask of DEALER, REQ and PUSH. Full pipes sit out until their reader makes room.
+//! and RFC 30 ask of DEALER, REQ and PUSH. Full pipes sit out until their reader makes room;
+//! with ZMQ_IMMEDIATE, so do pipes still waiting for their connection.
 
 use super::active_set::ActiveSet;
 use super::pipes::Pipes;
@@ -33,7 +34,7 @@ impl LoadBalancer {
             let closed = match pipes.get(id) {
                 Some(p) if p.is_other_closed() => true,
                 Some(p) => {
-                    if p.check_write() {
+                    if p.is_connected() && p.check_write() {
                         return Some(id);
                     }
                     false

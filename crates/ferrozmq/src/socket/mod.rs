@@ -488,6 +488,19 @@ impl Socket {
         Ok(())
     }
 
+    /// Whether `ZMQ_IMMEDIATE` is set.
+    pub fn is_immediate(&self) -> Result<bool> {
+        Ok(self.core().options.immediate)
+    }
+
+    /// Queue messages only to completed connections (`ZMQ_IMMEDIATE`): a peer still being
+    /// dialled gets nothing (a send blocks if no peer is connected), and what was queued for a
+    /// connection that drops is discarded. Applies to later connects.
+    pub fn set_immediate(&self, value: bool) -> Result<()> {
+        self.core().options.immediate = value;
+        Ok(())
+    }
+
     /// Whether tcp endpoints may use IPv6 (`ZMQ_IPV6`, default false).
     pub fn is_ipv6(&self) -> Result<bool> {
         Ok(self.core().options.ipv6)
@@ -835,6 +848,9 @@ impl Core {
             notify_socket,
             notify_session,
         );
+        if self.options.immediate {
+            socket_end.set_connected(false);
+        }
         io.send(IoCommand::Connect {
             id,
             target,

@@ -32,7 +32,7 @@ impl Pattern for Pair {
             cx.pipes.mark_dead(id);
             return Err(Error::EAGAIN);
         }
-        if p.check_write() {
+        if p.is_connected() && p.check_write() {
             Ok(())
         } else {
             Err(Error::EAGAIN)
@@ -62,6 +62,6 @@ impl Pattern for Pair {
     }
     fn has_out(&mut self, cx: &mut Cx<'_>) -> bool {
         let peer = self.peer.and_then(|id| cx.pipes.get(id));
-        peer.is_some_and(|p| !p.is_other_closed() && p.check_write())
+        peer.is_some_and(|p| !p.is_other_closed() && p.is_connected() && p.check_write())
     }
 }
