@@ -1,4 +1,5 @@
-//! The per-connection ZMTP 3.x state machine (NULL mechanism), without I/O or clocks.
+//! The per-connection ZMTP state machine (NULL mechanism; ZMTP 3.x, plus 2.0 and 1.0 peers as
+//! libzmq 4.3 speaks to them), without I/O or clocks.
 //!
 //! The caller owns the socket and the buffers. It feeds received bytes to
 //! [`Engine::handle_input`], writes whatever [`Engine::take_output`] hands it, and encodes
@@ -11,6 +12,20 @@
 //!    (property list, `Socket-Type` compatible with ours); then [`Event::Ready`];
 //! 3. traffic: data frames become [`Event::Frame`], SUBSCRIBE/CANCEL become events, PING is
 //!    answered with PONG in the output, PONG and unknown commands are ignored.
+//!
+//! Old peers are detected from their first bytes exactly as libzmq does (see
+//! [`greeting::check_signature`] and [`greeting::check_major`]) and, unless
+//! [`EngineConfig::allow_legacy`] is false, spoken to in their own revision
+//! ([`legacy`]):
+//!
+//! * ZMTP/1.0 without greeting (first byte ≠ 0xFF, or byte 9 without bit 0): our 10 bytes
+//!   already form the header of our identity frame, so its body (our routing id) follows at
+//!   once; the peer's bytes so far are the start of its identity frame;
+//! * revision 0 (1.0) or 1 (2.0): our socket-type byte instead of the rest of the greeting,
+//!   the peer's socket-type byte, then our identity message in that revision's framing.
+//!
+//! Either way the peer's first message is its identity; [`Event::Ready`] follows it (with
+//! [`PeerInfo::legacy`] set), then traffic in the old framing, without commands.
 //!
 //! ```
 //! use bytes::BytesMut;
@@ -42,15 +57,19 @@
 use bytes::{Buf, Bytes, BytesMut};
 
 use crate::command::{self, Command};
-use crate::error::EngineError;
+use crate::error::{EngineError, LegacyVersion};
 use crate::frame::{self, FrameHeader};
 use crate::greeting::{self, SignatureCheck};
+use crate::legacy;
 use crate::metadata;
 use crate::SocketType;
 
-/// Largest command accepted before the handshake completes. A NULL READY from libzmq is well
-/// under 1 KiB (socket type, routing id ≤ 255 bytes, a few `X-` properties); the bound keeps an
-/// unauthenticated peer from making the caller buffer an arbitrary amount.
+mod old_peers;
+
+/// Largest command (or ZMTP/1.0 and 2.0 identity message) accepted before the handshake
+/// completes. A NULL READY from libzmq is well under 1 KiB (socket type, routing id ≤ 255
+/// bytes, a few `X-` properties); the bound keeps an unauthenticated peer from making the
+/// caller buffer an arbitrary amount.
 pub const MAX_HANDSHAKE_COMMAND: u64 = 64 * 1024;
 
 /// Largest frame this machine could ever hold in one buffer; larger declared sizes fail at once.
@@ -64,38 +83,55 @@ pub struct EngineConfig {
     /// Sent as the `Identity` property in READY, only when socket_type.sends_identity().
     pub routing_id: Vec<u8>,
     /// Largest data frame accepted; None = unlimited. Larger => EngineError::MessageTooLarge.
-    /// Also bounds commands after the handshake (SUBSCRIBE topics are message-sized data).
+    /// Also bounds commands after the handshake (SUBSCRIBE topics are message-sized data) and
+    /// the identity message of ZMTP/1.0 and 2.0 peers (libzmq's decoders check every frame).
     pub max_msg_size: Option<u64>,
+    /// Whether ZMTP/1.0 and 2.0 peers are spoken to (true, libzmq's behaviour with the NULL
+    /// mechanism and no ZAP) or refused with [`EngineError::UnsupportedVersion`] (false: set it
+    /// when a security mechanism or ZAP is on, as libzmq refuses old peers then).
+    pub allow_legacy: bool,
 }
 
 impl EngineConfig {
-    /// A config for `socket_type` with an empty routing id and no size limit (libzmq defaults).
+    /// A config for `socket_type` with an empty routing id, no size limit and old peers
+    /// allowed (libzmq defaults).
     pub fn new(socket_type: SocketType) -> EngineConfig {
         EngineConfig {
             socket_type,
             routing_id: Vec::new(),
             max_msg_size: None,
+            allow_legacy: true,
         }
     }
 }
 
-/// What the peer told us in its greeting and READY.
+/// What the peer told us in its greeting and READY (or, for old peers, greeting and identity).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PeerInfo {
-    /// The peer's socket type (its first `Socket-Type` property).
+    /// The peer's socket type: its first `Socket-Type` property (ZMTP 3.x); the type byte of
+    /// its greeting (ZMTP/2.0, checked for compatibility like 3.x). A ZMTP/1.0 peer announces
+    /// no type libzmq reads, so this is a stand-in: the first type in libzmq's numbering that
+    /// ours accepts ([`legacy::v1_stand_in_type`]: PUB for a SUB, PUSH for a PULL, REQ for a
+    /// ROUTER …); check [`legacy`](PeerInfo::legacy) before relying on it.
     pub socket_type: SocketType,
-    /// Value of the peer's `Identity` property, if it sent one (may be empty).
+    /// Value of the peer's `Identity` property, if it sent one (may be empty). For ZMTP/1.0 and
+    /// 2.0 peers always `Some`: the body of their identity message.
     pub routing_id: Option<Bytes>,
-    /// Every READY property as received, in order (names as sent).
+    /// Every READY property as received, in order (names as sent); empty for old peers.
     pub properties: Vec<(String, Bytes)>,
     /// Peer greeting's minor version: 0 = ZMTP 3.0, >= 1 = 3.1 (a major > 3 counts as 3.1).
+    /// 0 for ZMTP/1.0 and 2.0 peers.
     pub minor_version: u8,
+    /// `Some` when the peer speaks ZMTP/1.0 or 2.0 (no commands, no heartbeats, no metadata;
+    /// `socket_type` is a stand-in for 1.0); `None` for ZMTP 3.x.
+    pub legacy: Option<LegacyVersion>,
 }
 
 /// What the engine reports from the peer's input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
-    /// Handshake done in both directions (greeting + READY each way); data may flow now.
+    /// Handshake done in both directions (greeting + READY each way; for ZMTP/1.0 and 2.0
+    /// peers, greeting + identity message); data may flow now.
     Ready(PeerInfo),
     /// One data frame. Multipart messages are consecutive frames, `more` set on all but the last.
     Frame {
@@ -104,7 +140,8 @@ pub enum Event {
         /// The frame's payload, split off the caller's input buffer.
         body: Bytes,
     },
-    /// A ZMTP 3.1 SUBSCRIBE command (topic = command data).
+    /// A ZMTP 3.1 SUBSCRIBE command (topic = command data), or, right after [`Event::Ready`],
+    /// the subscribe-all libzmq PUB/XPUB inject for an unversioned ZMTP/1.0 peer (empty topic).
     Subscribe(Bytes),
     /// A ZMTP 3.1 CANCEL command.
     Cancel(Bytes),
@@ -119,10 +156,24 @@ enum Phase {
     Major,
     /// Waiting for the rest of the peer's greeting.
     Rest,
+    /// Revision 0/1 peer: our socket-type byte sent, waiting for the peer's.
+    LegacyType,
+    /// Old peer: our identity sent, waiting for the peer's identity message.
+    LegacyIdentity,
     /// Greeting done, our READY queued, waiting for the peer's READY.
     Handshake,
     /// `Event::Ready` emitted; traffic flows.
     Ready,
+}
+
+impl Phase {
+    /// Whether the peer's bytes are still greeting bytes (copied, not framed).
+    fn in_greeting(self) -> bool {
+        matches!(
+            self,
+            Phase::Signature | Phase::Major | Phase::Rest | Phase::LegacyType
+        )
+    }
 }
 
 /// One ZMTP connection's protocol state (NULL mechanism): bytes in, events and bytes out.
@@ -142,6 +193,18 @@ pub struct Engine {
     failed: Option<EngineError>,
     /// TTL (deciseconds) from the peer's most recent PING.
     peer_ping_ttl: Option<u16>,
+    /// The old revision the peer speaks, once detected; it picks the framing both ways.
+    legacy: Option<LegacyVersion>,
+    /// Leading bytes of `peer_greeting` that are the start of an unversioned ZMTP/1.0 peer's
+    /// identity frame header (at most its 10 bytes); consumed with that frame.
+    identity_prefix: usize,
+    /// The type [`PeerInfo::socket_type`] reports for an old peer, fixed once it is detected.
+    legacy_peer_type: Option<SocketType>,
+    /// Whether a phantom subscribe-all follows Ready (libzmq PUB/XPUB facing an unversioned
+    /// ZMTP/1.0 peer, which never sends subscriptions).
+    pending_subscribe_after_ready: bool,
+    /// The phantom subscribe-all is owed to the caller before anything else.
+    pending_subscribe: bool,
 }
 
 impl Engine {
@@ -159,6 +222,11 @@ impl Engine {
             out,
             failed: None,
             peer_ping_ttl: None,
+            legacy: None,
+            identity_prefix: 0,
+            legacy_peer_type: None,
+            pending_subscribe_after_ready: false,
+            pending_subscribe: false,
         }
     }
 
@@ -166,7 +234,8 @@ impl Engine {
     /// next call), advancing the greeting/handshake and emitting events through `emit`.
     /// If `emit` returns false, processing stops right after that event (back-pressure; the
     /// caller only does this after a frame with more == false) and resumes on the next call.
-    /// Protocol replies (later greeting stages, READY, PONG for PING) are queued as output.
+    /// Protocol replies (later greeting stages, READY or, for old peers, our identity message,
+    /// PONG for PING) are queued as output.
     /// Data frames are handed out as `Bytes` split off `input` (no copy for large frames).
     ///
     /// After an error the engine is dead: every later call returns the same error.
@@ -222,20 +291,29 @@ impl Engine {
         self.peer_ping_ttl
     }
 
-    /// Encodes one data frame (header + body) onto `out`, using ZMTP 3.x framing
-    /// (LONG iff body > 255 bytes, as libzmq).
+    /// Encodes one data frame (header + body) onto `out` in the negotiated framing, as
+    /// libzmq's encoders do: ZMTP 3.x (and 2.0) framing with LONG iff body > 255 bytes, or
+    /// ZMTP/1.0 framing (long form iff body + 1 ≥ 255) for 1.0 peers. Until the peer's
+    /// revision is known, 3.x framing.
     pub fn encode_frame(&self, more: bool, body: &[u8], out: &mut Vec<u8>) {
-        frame::encode_data_frame(more, body, out);
+        self.encode_frame_header(more, body.len(), out);
+        out.extend_from_slice(body);
     }
 
-    /// Encodes only a data frame's header, for callers that write large bodies without copying.
+    /// Encodes only a data frame's header (negotiated framing, as
+    /// [`encode_frame`](Engine::encode_frame)), for callers that write large bodies without
+    /// copying.
     pub fn encode_frame_header(&self, more: bool, body_len: usize, out: &mut Vec<u8>) {
-        frame::encode_header(if more { frame::FLAG_MORE } else { 0 }, body_len, out);
+        match self.legacy {
+            Some(version) => legacy::encode_header(version, more, body_len, out),
+            None => frame::encode_header(if more { frame::FLAG_MORE } else { 0 }, body_len, out),
+        }
     }
 
     /// Subscription forms as RFC 37/libzmq: SUBSCRIBE/CANCEL commands to 3.1 peers,
-    /// 0x01/0x00-prefixed data frames to 3.0 peers. Before the peer's greeting is known the
-    /// data-frame form is used, which every ZMTP 3.x receiver (libzmq XPUB included) accepts.
+    /// 0x01/0x00-prefixed data messages to 3.0, 2.0 and 1.0 peers (in their framing). Before the
+    /// peer's greeting is known the data-frame form is used, which every ZMTP 3.x receiver
+    /// (libzmq XPUB included) accepts.
     pub fn encode_subscribe(&self, topic: &[u8], out: &mut Vec<u8>) {
         self.encode_subscription(true, topic, out);
     }
@@ -246,13 +324,16 @@ impl Engine {
     }
 
     /// Encodes a PING heartbeat with `ttl` (tenths of a second) and up to 16 bytes of `context`.
-    /// libzmq sends these on any ZMTP 3.x connection when `ZMQ_HEARTBEAT_IVL` is set.
+    /// libzmq sends these on any ZMTP 3.x connection when `ZMQ_HEARTBEAT_IVL` is set. Writes
+    /// nothing for ZMTP/1.0 and 2.0 peers, which have no commands (libzmq never pings them).
     pub fn encode_ping(&self, ttl: u16, context: &[u8], out: &mut Vec<u8>) {
-        command::encode_ping(ttl, context, out);
+        if self.legacy.is_none() {
+            command::encode_ping(ttl, context, out);
+        }
     }
 
     fn encode_subscription(&self, subscribe: bool, topic: &[u8], out: &mut Vec<u8>) {
-        if self.peer_minor.is_some_and(|m| m >= 1) {
+        if self.legacy.is_none() && self.peer_minor.is_some_and(|m| m >= 1) {
             let name = if subscribe {
                 command::SUBSCRIBE
             } else {
@@ -260,7 +341,7 @@ impl Engine {
             };
             command::encode(name, topic, out);
         } else {
-            frame::encode_header(0, topic.len().saturating_add(1), out);
+            self.encode_frame_header(false, topic.len().saturating_add(1), out);
             out.push(u8::from(subscribe));
             out.extend_from_slice(topic);
         }
@@ -273,19 +354,22 @@ impl Engine {
         emit: &mut dyn FnMut(Event) -> bool,
     ) -> Result<(), EngineError> {
         loop {
-            match self.phase {
-                Phase::Signature | Phase::Major | Phase::Rest => {
-                    if !self.step_greeting(input)? {
-                        return Ok(());
-                    }
+            if self.pending_subscribe {
+                self.pending_subscribe = false;
+                if !emit(Event::Subscribe(Bytes::new())) {
+                    return Ok(());
                 }
-                Phase::Handshake | Phase::Ready => {
-                    let Some((header, body)) = self.next_frame(input)? else {
-                        return Ok(());
-                    };
-                    if !self.process_frame(header, body, emit)? {
-                        return Ok(());
-                    }
+            }
+            if self.phase.in_greeting() {
+                if !self.step_greeting(input)? {
+                    return Ok(());
+                }
+            } else {
+                let Some((header, body)) = self.next_frame(input)? else {
+                    return Ok(());
+                };
+                if !self.process_frame(header, body, emit)? {
+                    return Ok(());
                 }
             }
         }
@@ -295,8 +379,15 @@ impl Engine {
     /// Returns false when more input is needed.
     fn step_greeting(&mut self, input: &mut BytesMut) -> Result<bool, EngineError> {
         let target = match self.phase {
+            // One byte first: a first byte other than 0xFF decides alone (an unversioned 1.0
+            // peer), and no more than its identity frame's header may be taken as greeting.
+            Phase::Signature if self.peer_greeting_len == 0 => 1,
+            // After a first byte other than 0xFF, only the flags byte of that 1.0 short
+            // identity frame (checked for reserved bits) may be taken as greeting.
+            Phase::Signature if self.peer_greeting[0] != 0xFF => 2,
             Phase::Signature => greeting::SIGNATURE_LEN,
             Phase::Major => greeting::MAJOR_POS + 1,
+            Phase::LegacyType => legacy::GREETING_LEN,
             _ => greeting::GREETING_LEN,
         };
         let want = target.saturating_sub(self.peer_greeting_len);
@@ -317,11 +408,12 @@ impl Engine {
 
         match self.phase {
             Phase::Signature => match greeting::check_signature(received) {
-                SignatureCheck::NeedMore => Ok(false),
+                SignatureCheck::NeedMore => Ok(!input.is_empty()),
                 SignatureCheck::NotZmtp => Err(EngineError::NotZmtp),
-                SignatureCheck::Legacy => Err(EngineError::UnsupportedVersion(
-                    crate::error::LegacyVersion::Zmtp10,
-                )),
+                SignatureCheck::Legacy => {
+                    self.start_unversioned()?;
+                    Ok(true)
+                }
                 SignatureCheck::Versioned => {
                     self.out.push(greeting::VERSION_MAJOR);
                     self.phase = Phase::Major;
@@ -332,10 +424,20 @@ impl Engine {
                 let Some(&major) = received.get(greeting::MAJOR_POS) else {
                     return Ok(false);
                 };
-                greeting::check_major(major).map_err(EngineError::UnsupportedVersion)?;
+                if let Err(version) = greeting::check_major(major) {
+                    self.start_revision(version)?;
+                    return Ok(true);
+                }
                 self.out
                     .extend_from_slice(&greeting::rest(&greeting::MECHANISM_NULL));
                 self.phase = Phase::Rest;
+                Ok(true)
+            }
+            Phase::LegacyType => {
+                let Some(&type_byte) = received.get(legacy::SOCKET_TYPE_POS) else {
+                    return Ok(false);
+                };
+                self.finish_revision_greeting(type_byte)?;
                 Ok(true)
             }
             _ => {
@@ -405,26 +507,45 @@ impl Engine {
         Ok(())
     }
 
+    /// Reads the next frame header in the negotiated framing; `None` while it is incomplete.
+    fn next_header(&self, input: &[u8]) -> Result<Option<FrameHeader>, EngineError> {
+        let header = match self.legacy {
+            Some(LegacyVersion::Zmtp10) => self.v1_header(input)?,
+            _ => frame::decode_header(input),
+        };
+        let Some(header) = header else {
+            return Ok(None);
+        };
+        if self.legacy.is_some() {
+            self.check_legacy_header(&header)?;
+        } else {
+            self.check_header(&header)?;
+        }
+        Ok(Some(header))
+    }
+
     /// Splits the next complete frame off `input`; `None` while it is incomplete. Nothing is
     /// reserved or allocated for a frame that has not fully arrived.
     fn next_frame(
-        &self,
+        &mut self,
         input: &mut BytesMut,
     ) -> Result<Option<(FrameHeader, Bytes)>, EngineError> {
-        let Some(header) = frame::decode_header(input) else {
+        let Some(header) = self.next_header(input)? else {
             return Ok(None);
         };
-        self.check_header(&header)?;
         let too_large = || EngineError::MessageTooLarge {
             size: header.size,
             limit: MAX_ADDRESSABLE,
         };
         let size = usize::try_from(header.size).map_err(|_| too_large())?;
-        let total = header.header_len.checked_add(size).ok_or_else(too_large)?;
+        // The prefix is always the front of this header, never more than all of it.
+        let header_in_input = header.header_len.saturating_sub(self.identity_prefix);
+        let total = header_in_input.checked_add(size).ok_or_else(too_large)?;
         if input.len() < total {
             return Ok(None);
         }
-        input.advance(header.header_len);
+        input.advance(header_in_input);
+        self.identity_prefix = 0;
         let body = input.split_to(size).freeze();
         Ok(Some((header, body)))
     }
@@ -436,6 +557,9 @@ impl Engine {
         body: Bytes,
         emit: &mut dyn FnMut(Event) -> bool,
     ) -> Result<bool, EngineError> {
+        if self.legacy.is_some() {
+            return self.process_legacy_frame(header, body, emit);
+        }
         if !header.is_command() {
             // check_header refused data before Ready.
             return Ok(emit(Event::Frame {
@@ -499,6 +623,7 @@ impl Engine {
             routing_id,
             properties,
             minor_version: self.peer_minor.unwrap_or(0),
+            legacy: None,
         })
     }
 }

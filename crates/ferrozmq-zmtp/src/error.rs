@@ -42,7 +42,9 @@ pub mod protocol_error {
 }
 
 /// A pre-3.0 ZMTP revision, detected the way libzmq does (RFC 37 "Detecting ZMTP 1.0 and 2.0
-/// Peers"). ferrozmq refuses these peers for now; the variant says which one knocked.
+/// Peers"). The engine speaks it (see [`PeerInfo::legacy`](crate::PeerInfo::legacy)) unless
+/// [`EngineConfig::allow_legacy`](crate::EngineConfig::allow_legacy) is false, in which case
+/// [`EngineError::UnsupportedVersion`] says which one knocked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LegacyVersion {
     /// ZMTP/1.0 (RFC 13): an identity frame instead of a greeting, or revision byte 0x00.
@@ -69,7 +71,9 @@ pub enum EngineError {
     /// The first bytes are neither a ZMTP 3.x greeting nor a plausible ZMTP/1.0 identity frame
     /// (e.g. an HTTP client or a port scanner).
     NotZmtp,
-    /// The peer speaks ZMTP/1.0 or 2.0, which ferrozmq does not (yet) accept.
+    /// The peer speaks ZMTP/1.0 or 2.0 and
+    /// [`EngineConfig::allow_legacy`](crate::EngineConfig::allow_legacy) is false (libzmq
+    /// refuses such peers whenever a security mechanism or ZAP is on).
     UnsupportedVersion(LegacyVersion),
     /// The peer's greeting names another security mechanism than ours (`NULL`).
     MechanismMismatch {
@@ -100,7 +104,13 @@ pub enum EngineError {
         /// The type name the peer sent, lossily decoded and cut to 255 bytes.
         peer: String,
     },
-    /// A frame larger than `max_msg_size` (or than this machine can address).
+    /// A frame header no peer may send: a ZMTP/1.0 length of 0 (libzmq fails with EPROTO).
+    MalformedFrame {
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// A frame larger than `max_msg_size` (or than this machine can address), or a ZMTP/1.0 or
+    /// 2.0 identity message larger than [`MAX_HANDSHAKE_COMMAND`](crate::MAX_HANDSHAKE_COMMAND).
     MessageTooLarge {
         /// The size the frame header declared.
         size: u64,
@@ -128,7 +138,9 @@ impl EngineError {
     pub fn protocol_error_code(&self) -> Option<u32> {
         use protocol_error::*;
         match self {
-            EngineError::NotZmtp | EngineError::UnsupportedVersion(_) => Some(ZMTP_UNSPECIFIED),
+            EngineError::NotZmtp
+            | EngineError::UnsupportedVersion(_)
+            | EngineError::MalformedFrame { .. } => Some(ZMTP_UNSPECIFIED),
             EngineError::MechanismMismatch { .. } => Some(ZMTP_MECHANISM_MISMATCH),
             EngineError::UnexpectedCommand { .. } => Some(ZMTP_UNEXPECTED_COMMAND),
             EngineError::MalformedCommand { command, .. } => Some(match command.as_str() {
@@ -164,7 +176,12 @@ impl fmt::Display for EngineError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             EngineError::NotZmtp => f.write_str("peer did not send a ZMTP greeting"),
-            EngineError::UnsupportedVersion(v) => write!(f, "peer speaks {v}, not supported"),
+            EngineError::UnsupportedVersion(v) => {
+                write!(
+                    f,
+                    "peer speaks {v}, refused: old protocols are disabled here"
+                )
+            }
             EngineError::MechanismMismatch { peer } => {
                 write!(
                     f,
@@ -181,6 +198,7 @@ impl fmt::Display for EngineError {
                 write!(f, "malformed {command} command: {reason}")
             }
             EngineError::InvalidMetadata { reason } => write!(f, "invalid metadata: {reason}"),
+            EngineError::MalformedFrame { reason } => write!(f, "malformed frame: {reason}"),
             EngineError::IncompatibleSocketType { peer } => {
                 write!(f, "peer socket type {peer:?} is incompatible with ours")
             }

@@ -71,22 +71,27 @@ pub enum SignatureCheck {
     NeedMore,
     /// A versioned (2.0 or later) signature: send our major byte.
     Versioned,
-    /// A ZMTP/1.0 identity frame header (no greeting).
+    /// A ZMTP/1.0 identity frame header (no greeting): the bytes seen so far are its start.
     Legacy,
     /// Not ZMTP at all.
     NotZmtp,
 }
 
 /// Classifies the peer's first bytes (up to [`SIGNATURE_LEN`] of them) like libzmq's
-/// `receive_greeting`: first byte ≠ 0xFF, or byte 9 without bit 0, means a ZMTP/1.0 identity
-/// frame. Headers that cannot be a 1.0 identity frame either (length 0, flag bits other than
-/// MORE) are reported as [`SignatureCheck::NotZmtp`]. Padding bytes are never validated.
+/// `receive_greeting`: a first byte other than 0xFF starts a ZMTP/1.0 short identity frame;
+/// after 0xFF, byte 9 without bit 0 is a 1.0 long identity frame.
+///
+/// One deliberate difference: libzmq takes anything unrecognised for a 1.0 peer and waits up
+/// to HANDSHAKE_IVL for its identity, so an HTTP request or random bytes hold a connection
+/// for 30 s. Here a 1.0 identity frame must also have its flags byte's reserved bits (1-7)
+/// clear — every real 1.0 peer sends 0 there — so garbage is refused at once. A zero length,
+/// which libzmq's 1.0 decoder refuses too, is also [`SignatureCheck::NotZmtp`].
 pub fn check_signature(bytes: &[u8]) -> SignatureCheck {
     let Some(&first) = bytes.first() else {
         return SignatureCheck::NeedMore;
     };
     if first != 0xFF {
-        // A 1.0 short frame: length (body + flags byte, so >= 1), then the flags byte.
+        // A 1.0 short frame: its length counts the flags byte, so it is at least 1.
         if first == 0 {
             return SignatureCheck::NotZmtp;
         }
@@ -102,20 +107,25 @@ pub fn check_signature(bytes: &[u8]) -> SignatureCheck {
     if flags & 0x01 != 0 {
         return SignatureCheck::Versioned;
     }
-    // A 1.0 long frame: 8-byte length (>= 1), then a flags byte whose only defined bit is MORE.
+    if flags != 0 {
+        // A 1.0 long frame's flags byte with reserved bits set: not a real 1.0 peer.
+        return SignatureCheck::NotZmtp;
+    }
+    // A 1.0 long frame: 8-byte length (>= 1), then the flags byte.
     let declared = bytes
         .get(1..9)
         .and_then(|b| <[u8; 8]>::try_from(b).ok())
         .map_or(0, u64::from_be_bytes);
-    if declared == 0 || flags != 0 {
+    if declared == 0 {
         SignatureCheck::NotZmtp
     } else {
         SignatureCheck::Legacy
     }
 }
 
-/// Interprets the peer's major version byte: 0 = ZMTP/1.0 with revision, 1 = ZMTP/2.0, anything
-/// else is 3.x (libzmq treats every unknown revision as 3.1).
+/// Interprets the peer's major version byte (revision): 0 = ZMTP/1.0 with revision, 1 = ZMTP/2.0,
+/// anything else is 3.x (libzmq treats every unknown revision as 3.1). The `Err` names the old
+/// revision, which the engine then speaks or refuses.
 pub fn check_major(major: u8) -> Result<(), LegacyVersion> {
     match major {
         0 => Err(LegacyVersion::Zmtp10),
@@ -171,6 +181,7 @@ mod tests {
             check_signature(&[0xff, 9, 9, 9, 9, 9, 9, 9, 9, 0xff]),
             Versioned
         );
+        // A 1.0 short frame needs its flags byte, whose reserved bits must be clear.
         assert_eq!(check_signature(&[0x05]), NeedMore);
         assert_eq!(check_signature(&[0x05, 0x00]), Legacy);
         assert_eq!(check_signature(&[0x00]), NotZmtp);

@@ -1,13 +1,15 @@
 //! Sans-IO ZMTP 3.1 for ferrozmq: bytes in, frames and events out; messages in, bytes out.
 //!
 //! This crate holds the wire protocol that libzmq 4.3 speaks on tcp and ipc — the staged
-//! greeting, the NULL mechanism's READY exchange, framing, heartbeats and subscriptions — as
-//! plain state machines with no sockets, threads or clocks, so that every byte can be tested
-//! and fuzzed deterministically (DESIGN.md §2 rule 4). The I/O side owns the connection and
-//! drives an [`Engine`] per connection.
+//! greeting, the NULL mechanism's READY exchange, framing, heartbeats and subscriptions, and
+//! the ZMTP/1.0 and 2.0 it still speaks to old peers — as plain state machines with no
+//! sockets, threads or clocks, so that every byte can be tested and fuzzed deterministically
+//! (DESIGN.md §2 rule 4; targets in the workspace's `fuzz/`). The I/O side owns the
+//! connection and drives an [`Engine`] per connection.
 //!
 //! * [`engine`] — the per-connection state machine ([`Engine`], [`Event`], [`PeerInfo`]);
 //! * [`greeting`] — the 64-byte greeting and old-peer detection;
+//! * [`legacy`] — what ZMTP/1.0 and 2.0 peers are sent, and their framing;
 //! * [`frame`] — frame header encoding and decoding;
 //! * [`command`] — command bodies (READY, ERROR, PING, PONG, SUBSCRIBE, CANCEL);
 //! * [`metadata`] — property lists;
@@ -24,7 +26,10 @@ pub mod command;
 pub mod engine;
 pub mod error;
 pub mod frame;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod greeting;
+pub mod legacy;
 pub mod metadata;
 pub mod socket_type;
 

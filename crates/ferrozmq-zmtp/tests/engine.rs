@@ -366,8 +366,9 @@ fn padding_and_as_server_are_not_validated() {
 
 #[test]
 fn old_and_foreign_peers_are_refused() {
-    let cases: [(&[u8], EngineError); 6] = [
-        // ZMTP/1.0 short identity frame: length 1 (flags only), flags 0.
+    // With old protocols disabled (security or ZAP on), every old peer is refused at detection.
+    let cases: [(&[u8], EngineError); 7] = [
+        // ZMTP/1.0 short identity frame: a length and a flags byte with no reserved bit.
         (
             &[0x01, 0x00],
             EngineError::UnsupportedVersion(LegacyVersion::Zmtp10),
@@ -386,16 +387,29 @@ fn old_and_foreign_peers_are_refused() {
             &[0xff, 0, 0, 0, 0, 0, 0, 0, 1, 0x7f, 0x01, 0x08],
             EngineError::UnsupportedVersion(LegacyVersion::Zmtp20),
         ),
+        // Unlike libzmq (which waits HANDSHAKE_IVL for a 1.0 identity that never comes),
+        // garbage is refused at once: its "flags byte" has reserved bits set.
         (b"GET / HTTP/1.1\r\n", EngineError::NotZmtp),
+        // A zero length cannot even be that.
         (&[0x00, 0x00], EngineError::NotZmtp),
+        (&[0xff, 0, 0, 0, 0, 0, 0, 0, 0, 0x00], EngineError::NotZmtp),
     ];
     for (bytes, want) in cases {
-        let mut e = Engine::new(EngineConfig::new(SocketType::PULL));
+        let mut e = Engine::new(EngineConfig {
+            allow_legacy: false,
+            ..EngineConfig::new(SocketType::PULL)
+        });
         assert_eq!(feed(&mut e, bytes).0, Err(want.clone()), "{bytes:?}");
         assert!(want.protocol_error_code().is_some());
     }
-    // An old peer is not sent the rest of the greeting.
+    // Zero lengths are refused even when old peers are allowed.
     let mut e = Engine::new(EngineConfig::new(SocketType::PULL));
+    assert_eq!(feed(&mut e, &[0x00]).0, Err(EngineError::NotZmtp));
+    // A refused old peer is not sent the rest of the greeting.
+    let mut e = Engine::new(EngineConfig {
+        allow_legacy: false,
+        ..EngineConfig::new(SocketType::PULL)
+    });
     out_of(&mut e);
     let _ = feed(&mut e, &[0xff, 0, 0, 0, 0, 0, 0, 0, 1, 0x7f, 0x01]);
     assert_eq!(out_of(&mut e), [3]);

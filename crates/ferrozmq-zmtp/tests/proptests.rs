@@ -3,60 +3,10 @@
 
 mod common;
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use common::*;
 use ferrozmq_zmtp::{frame, metadata, Engine, EngineConfig, Event, SocketType};
 use proptest::prelude::*;
-
-/// Feeds `stream` in chunks of the given sizes (cycled), with an `emit` that pauses whenever
-/// `pause` says so; returns the events, output and error.
-fn run_chunked(
-    mut engine: Engine,
-    stream: &[u8],
-    chunks: &[usize],
-    pause: &[bool],
-) -> (Vec<Event>, Vec<u8>, Option<ferrozmq_zmtp::EngineError>) {
-    let mut input = BytesMut::new();
-    let mut events = Vec::new();
-    let mut out = Vec::new();
-    let mut pos = 0;
-    let mut i = 0;
-    let mut error = None;
-    // Every call either consumes input, emits an event or waits for more: bounded by the
-    // number of bytes plus events, both finite; the extra bound guards the test itself.
-    let mut budget = stream.len() * 4 + 1000;
-    loop {
-        budget -= 1;
-        assert!(budget > 0, "engine made no progress");
-        if pos < stream.len() {
-            let n = chunks
-                .get(i % chunks.len().max(1))
-                .copied()
-                .unwrap_or(1)
-                .max(1);
-            let end = pos.saturating_add(n).min(stream.len());
-            input.extend_from_slice(&stream[pos..end]);
-            pos = end;
-        }
-        let before = (input.len(), events.len());
-        let mut k = i;
-        let r = engine.handle_input(&mut input, &mut |e| {
-            events.push(e);
-            k += 1;
-            !pause.get(k % pause.len().max(1)).copied().unwrap_or(false)
-        });
-        i += 1;
-        engine.take_output(&mut out);
-        if let Err(e) = r {
-            error = Some(e);
-            break;
-        }
-        if pos >= stream.len() && (input.len(), events.len()) == before {
-            break;
-        }
-    }
-    (events, out, error)
-}
 
 #[derive(Debug, Clone)]
 enum Item {

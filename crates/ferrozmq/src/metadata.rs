@@ -85,6 +85,7 @@ mod tests {
                 ("X-Bin".into(), Bytes::from_static(&[0xff, 0xfe])),
             ],
             minor_version: 1,
+            legacy: None,
         };
         let m = PeerMetadata::new(&info, Some("127.0.0.1".into()));
         assert_eq!(m.get("Socket-Type"), Some("DEALER"));

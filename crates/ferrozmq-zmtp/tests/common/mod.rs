@@ -101,3 +101,125 @@ pub fn raw_ready(socket_type: &str) -> Vec<u8> {
     ferrozmq_zmtp::metadata::encode_property("Socket-Type", socket_type.as_bytes(), &mut props);
     raw_command(b"READY", &props)
 }
+
+/// Feeds `stream` in chunks of the given sizes (cycled), with an `emit` that pauses whenever
+/// `pause` says so; returns the events, output and error.
+pub fn run_chunked(
+    mut engine: Engine,
+    stream: &[u8],
+    chunks: &[usize],
+    pause: &[bool],
+) -> (Vec<Event>, Vec<u8>, Option<EngineError>) {
+    let mut input = BytesMut::new();
+    let mut events = Vec::new();
+    let mut out = Vec::new();
+    let mut pos = 0;
+    let mut i = 0;
+    let mut error = None;
+    // Every call either consumes input, emits an event or waits for more: bounded by the
+    // number of bytes plus events, both finite; the extra bound guards the test itself.
+    let mut budget = stream.len() * 4 + 1000;
+    loop {
+        budget -= 1;
+        assert!(budget > 0, "engine made no progress");
+        if pos < stream.len() {
+            let n = chunks
+                .get(i % chunks.len().max(1))
+                .copied()
+                .unwrap_or(1)
+                .max(1);
+            let end = pos.saturating_add(n).min(stream.len());
+            input.extend_from_slice(&stream[pos..end]);
+            pos = end;
+        }
+        let before = (input.len(), events.len());
+        let mut k = i;
+        let r = engine.handle_input(&mut input, &mut |e| {
+            events.push(e);
+            k += 1;
+            !pause.get(k % pause.len().max(1)).copied().unwrap_or(false)
+        });
+        i += 1;
+        engine.take_output(&mut out);
+        if let Err(e) = r {
+            error = Some(e);
+            break;
+        }
+        if pos >= stream.len() && (input.len(), events.len()) == before {
+            break;
+        }
+    }
+    (events, out, error)
+}
+
+/// Hand-written ZMTP/1.0 frame (RFC 13): length counts the flags byte; 0xFF + 8 bytes when
+/// that length is 255 or more.
+pub fn v1_frame(more: bool, body: &[u8]) -> Vec<u8> {
+    let len = body.len() as u64 + 1;
+    let mut out = if len < 255 {
+        vec![len as u8]
+    } else {
+        let mut v = vec![0xff];
+        v.extend_from_slice(&len.to_be_bytes());
+        v
+    };
+    out.push(u8::from(more));
+    out.extend_from_slice(body);
+    out
+}
+
+/// Hand-written ZMTP/2.0 frame (RFC 15): flags (MORE, LONG), 1 or 8 length bytes, body.
+pub fn v2_frame(more: bool, body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    if body.len() > 255 {
+        out.push(0x02 | u8::from(more));
+        out.extend_from_slice(&(body.len() as u64).to_be_bytes());
+    } else {
+        out.push(u8::from(more));
+        out.push(body.len() as u8);
+    }
+    out.extend_from_slice(body);
+    out
+}
+
+/// Hand-written ZMTP/1.0 decoder for whole frames: (more, body) each; panics on bad input.
+pub fn parse_v1(mut wire: &[u8]) -> Vec<(bool, Vec<u8>)> {
+    let mut frames = Vec::new();
+    while !wire.is_empty() {
+        let (len, rest) = if wire[0] == 0xff {
+            (
+                u64::from_be_bytes(wire[1..9].try_into().unwrap()) as usize,
+                &wire[9..],
+            )
+        } else {
+            (wire[0] as usize, &wire[1..])
+        };
+        frames.push((rest[0] & 1 == 1, rest[1..len].to_vec()));
+        wire = &rest[len..];
+    }
+    frames
+}
+
+/// Hand-written ZMTP/2.0 decoder for whole frames: (more, body) each; panics on bad input.
+pub fn parse_v2(mut wire: &[u8]) -> Vec<(bool, Vec<u8>)> {
+    let mut frames = Vec::new();
+    while !wire.is_empty() {
+        let flags = wire[0];
+        let (len, rest) = if flags & 0x02 != 0 {
+            (
+                u64::from_be_bytes(wire[1..9].try_into().unwrap()) as usize,
+                &wire[9..],
+            )
+        } else {
+            (wire[1] as usize, &wire[2..])
+        };
+        frames.push((flags & 1 == 1, rest[..len].to_vec()));
+        wire = &rest[len..];
+    }
+    frames
+}
+
+/// The greeting a ZMTP/2.0 (revision 1) or 1.0-with-revision (revision 0) peer sends.
+pub fn revision_greeting(revision: u8, socket_type: u8) -> Vec<u8> {
+    vec![0xff, 0, 0, 0, 0, 0, 0, 0, 1, 0x7f, revision, socket_type]
+}

@@ -28,6 +28,8 @@ impl Protocol {
             socket_type: socket.socket_type,
             routing_id: socket.options.routing_id.clone(),
             max_msg_size: Some(socket.options.max_msg_size()),
+            // ZMTP 1.0/2.0 peers are spoken to unless security is on (none is, yet).
+            allow_legacy: true,
         });
         engine.take_output(output.tail());
         Protocol::Zmtp(Box::new(engine))
@@ -38,6 +40,14 @@ impl Protocol {
         match self {
             Protocol::Zmtp(engine) => engine.is_ready(),
             Protocol::Raw => true,
+        }
+    }
+
+    /// True if the peer speaks ZMTP 1.0 or 2.0, which have no heartbeats.
+    pub(crate) fn is_legacy(&self) -> bool {
+        match self {
+            Protocol::Zmtp(engine) => engine.peer().is_some_and(|p| p.legacy.is_some()),
+            Protocol::Raw => false,
         }
     }
 

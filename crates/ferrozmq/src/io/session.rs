@@ -536,8 +536,11 @@ impl Session {
         self.handshake_deadline = None;
         self.event(SocketEvent::HANDSHAKE_SUCCEEDED, 0);
         if let Some(c) = self.connection.as_mut() {
-            if let Some(at) = c.heartbeat.start(ctx.now) {
-                ctx.schedule(at, self.id);
+            // ZMTP 1.0/2.0 have no PING/PONG: a heartbeat would only time out.
+            if !c.protocol.is_legacy() {
+                if let Some(at) = c.heartbeat.start(ctx.now) {
+                    ctx.schedule(at, self.id);
+                }
             }
             for topic in &self.subscriptions {
                 c.protocol.encode_subscription(true, topic, &mut c.output);

@@ -1,0 +1,213 @@
+//! Entry points shared by the cargo-fuzz targets in the workspace's `fuzz/` folder and by the
+//! test that replays their seed corpus on stable (`tests/fuzz_corpus.rs`). Not part of the API.
+//!
+//! Each function takes the fuzzer's raw bytes. The crate's own code must never panic on them;
+//! the functions assert the invariants a bug would break, so a panic here *is* the finding.
+
+use bytes::{Bytes, BytesMut};
+
+use crate::command::{self, Command};
+use crate::{frame, legacy, metadata, Engine, EngineConfig, EngineError, Event, SocketType};
+
+/// Socket type numbers the `greeting` target picks from (libzmq's 0..=20).
+const SOCKET_TYPES: u8 = 21;
+
+/// `greeting` target: a fresh engine fed the peer's bytes, whole and in chunks.
+///
+/// Layout: byte 0 configures the engine (bits 0-4: socket type number mod 21; bit 5: refuse
+/// old peers; bit 6: `max_msg_size` = 16 × byte 1; bit 7: routing id `"fuzz"`); byte 1 seeds
+/// the chunk sizes and back-pressure pauses (0: one chunk, no pause); the rest is the stream.
+/// Both runs must report the same events, output and error, errors must be sticky, and a
+/// ready engine must encode without panicking.
+pub fn greeting(data: &[u8]) {
+    let [cfg, seed, stream @ ..] = data else {
+        return;
+    };
+    let config = config_from(*cfg, *seed);
+    let whole = run(Engine::new(config.clone()), stream, 0);
+    let chunked = run(Engine::new(config), stream, *seed);
+    assert_eq!(whole, chunked, "chunking changed what the engine reported");
+}
+
+/// `frame_decoder` target: ZMTP 3.x/2.0 and ZMTP/1.0 header decoding. A decoded header lies
+/// within the input, and re-encoding its size and flags decodes to the same header.
+pub fn frame_decoder(data: &[u8]) {
+    if let Some(h) = frame::decode_header(data) {
+        assert!(h.header_len <= data.len());
+        if let Ok(size) = usize::try_from(h.size) {
+            let mut out = Vec::new();
+            frame::encode_header(h.flags, size, &mut out);
+            let again = frame::decode_header(&out).map(|a| (a.size, a.more(), a.is_command()));
+            assert_eq!(again, Some((h.size, h.more(), h.is_command())));
+        }
+    }
+    match legacy::decode_v1_header(data) {
+        Ok(Some(h)) => {
+            assert!(h.header_len <= data.len());
+            assert!(!h.is_command());
+            if let Ok(size) = usize::try_from(h.size) {
+                let mut out = Vec::new();
+                legacy::encode_v1_header(h.more(), size, &mut out);
+                let again = legacy::decode_v1_header(&out);
+                let again = again
+                    .ok()
+                    .flatten()
+                    .map(|a| (a.size, a.more(), a.header_len));
+                assert_eq!(again, Some((h.size, h.more(), out.len())));
+            }
+        }
+        Ok(None) => assert!(data.len() < legacy::V1_LONG_HEADER_LEN),
+        Err(e) => assert!(!e.reason().is_empty()),
+    }
+}
+
+/// `command` target: command body parsing. A parsed command re-encodes to the same body (ERROR
+/// to a prefix of it: trailing bytes are tolerated); a refused one has a libzmq error code.
+pub fn command(data: &[u8]) {
+    let cmd = match command::parse(Bytes::copy_from_slice(data)) {
+        Ok(cmd) => cmd,
+        Err(e) => {
+            assert!(e.protocol_error_code().is_some());
+            assert!(!e.to_string().is_empty());
+            return;
+        }
+    };
+    assert!(!cmd.name().is_empty());
+    let mut encoded = Vec::new();
+    match &cmd {
+        Command::Ready(d) => command::encode(command::READY, d, &mut encoded),
+        Command::Pong(d) => command::encode(command::PONG, d, &mut encoded),
+        Command::Subscribe(d) => command::encode(command::SUBSCRIBE, d, &mut encoded),
+        Command::Cancel(d) => command::encode(command::CANCEL, d, &mut encoded),
+        Command::Unknown { name, data } => command::encode(name, data, &mut encoded),
+        Command::Ping { ttl, context } => {
+            let mut payload = ttl.to_be_bytes().to_vec();
+            payload.extend_from_slice(context);
+            command::encode(command::PING, &payload, &mut encoded);
+        }
+        Command::Error(reason) => command::encode_error(reason, &mut encoded),
+    }
+    let Some(header) = frame::decode_header(&encoded) else {
+        panic!("an encoded command has no header");
+    };
+    let body = encoded.get(header.header_len..).unwrap_or_default();
+    if matches!(cmd, Command::Error(_)) {
+        assert!(data.starts_with(body));
+    } else {
+        assert_eq!(body, data);
+    }
+}
+
+/// `metadata` target: property list parsing. An accepted list re-encodes to the same bytes
+/// (the parser accepts nothing it would not write).
+pub fn metadata(data: &[u8]) {
+    match metadata::parse(&Bytes::copy_from_slice(data)) {
+        Ok(props) => {
+            let mut encoded = Vec::new();
+            for (name, value) in &props {
+                metadata::encode_property(name, value, &mut encoded);
+            }
+            assert_eq!(encoded, data);
+        }
+        Err(e) => assert!(!e.reason().is_empty()),
+    }
+}
+
+/// The engine configuration the `greeting` target's first byte selects.
+fn config_from(cfg: u8, seed: u8) -> EngineConfig {
+    let number = (cfg & 0x1f) % SOCKET_TYPES;
+    EngineConfig {
+        socket_type: SocketType::from_raw(i32::from(number)).unwrap_or(SocketType::PAIR),
+        routing_id: if cfg & 0x80 != 0 {
+            b"fuzz".to_vec()
+        } else {
+            Vec::new()
+        },
+        max_msg_size: (cfg & 0x40 != 0).then(|| u64::from(seed) * 16),
+        allow_legacy: cfg & 0x20 == 0,
+    }
+}
+
+/// Everything one run of the engine reported.
+#[derive(Debug, PartialEq)]
+struct Outcome {
+    events: Vec<Event>,
+    output: Vec<u8>,
+    error: Option<EngineError>,
+    ready: bool,
+}
+
+/// A tiny deterministic generator (xorshift32) for chunk sizes and pauses.
+struct Rng(u32);
+
+impl Rng {
+    fn next(&mut self) -> u32 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        self.0 = x;
+        x
+    }
+}
+
+/// Feeds `stream` to `engine` (whole if `seed` is 0, else in chunks of 1..=64 bytes with
+/// random pauses) until it is consumed or the engine fails.
+fn run(mut engine: Engine, stream: &[u8], seed: u8) -> Outcome {
+    let mut rng = Rng(u32::from(seed).wrapping_mul(0x9e37_79b9) | 1);
+    let mut input = BytesMut::new();
+    let mut events = Vec::new();
+    let mut output = Vec::new();
+    let mut error = None;
+    let mut pos = 0;
+    // Every call consumes input, emits an event or waits for more: bounded by both counts.
+    let mut budget = stream.len().saturating_mul(4).saturating_add(64);
+    loop {
+        assert!(budget > 0, "the engine made no progress");
+        budget -= 1;
+        if pos < stream.len() {
+            let n = if seed == 0 {
+                stream.len()
+            } else {
+                1 + rng.next() as usize % 64
+            };
+            let end = pos.saturating_add(n).min(stream.len());
+            input.extend_from_slice(stream.get(pos..end).unwrap_or_default());
+            pos = end;
+        }
+        let before = (input.len(), events.len());
+        let result = engine.handle_input(&mut input, &mut |e| {
+            events.push(e);
+            seed == 0 || rng.next() % 4 != 0
+        });
+        engine.take_output(&mut output);
+        if let Err(e) = result {
+            let again = engine.handle_input(&mut BytesMut::from(&b"x"[..]), &mut |e| {
+                panic!("event {e:?} after an error")
+            });
+            assert_eq!(again.err().as_ref(), Some(&e), "errors must be sticky");
+            error = Some(e);
+            break;
+        }
+        if pos >= stream.len() && (input.len(), events.len()) == before {
+            break;
+        }
+    }
+    let ready = engine.is_ready();
+    if ready {
+        assert!(engine.peer().is_some());
+        let mut encoded = Vec::new();
+        engine.encode_frame(true, b"fuzz", &mut encoded);
+        engine.encode_frame_header(false, 300, &mut encoded);
+        engine.encode_subscribe(b"topic", &mut encoded);
+        engine.encode_cancel(b"", &mut encoded);
+        engine.encode_ping(10, b"ctx", &mut encoded);
+        assert!(!encoded.is_empty());
+    }
+    Outcome {
+        events,
+        output,
+        error,
+        ready,
+    }
+}
