@@ -19,7 +19,6 @@ use crate::pipe::{Notify, PipeEnd};
 use crate::signal::lock;
 use crate::socket::SocketShared;
 use ferrozmq_zmtp::SocketType;
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -43,8 +42,6 @@ pub(crate) enum IoCommand {
         id: u64,
         listener: Listener,
         socket: SocketLink,
-        /// An ipc file to remove when the listener closes.
-        ipc_path: Option<PathBuf>,
     },
     /// Start a connect-side session that feeds `pipe`.
     Connect {

@@ -9,7 +9,6 @@ use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 use std::io;
 use std::os::fd::AsRawFd;
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -21,7 +20,6 @@ const WAKER: Token = Token(0);
 struct ListenerEntry {
     listener: Listener,
     socket: SocketLink,
-    ipc_path: Option<PathBuf>,
 }
 
 impl Drop for ListenerEntry {
@@ -30,9 +28,6 @@ impl Drop for ListenerEntry {
         self.socket
             .shared
             .event(SocketEvent::CLOSED, fd, &self.socket.endpoint);
-        if let Some(path) = &self.ipc_path {
-            let _ = std::fs::remove_file(path);
-        }
     }
 }
 
@@ -145,18 +140,13 @@ impl IoLoop {
                 id,
                 mut listener,
                 socket,
-                ipc_path,
             } => {
                 let registered = self.poll.registry().register(
                     &mut listener,
                     Token(id as usize),
                     Interest::READABLE,
                 );
-                let entry = ListenerEntry {
-                    listener,
-                    socket,
-                    ipc_path,
-                };
+                let entry = ListenerEntry { listener, socket };
                 if registered.is_ok() {
                     self.listeners.insert(id, entry);
                     // Connections may have queued before registration; edges are not replayed.

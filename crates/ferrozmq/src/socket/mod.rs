@@ -82,8 +82,8 @@ struct Bound {
 
 /// Who serves a bound endpoint.
 enum BoundKind {
-    /// A listener in this I/O thread.
-    Io(Arc<IoShared>),
+    /// A listener in this I/O thread, and the ipc socket file it created, if any.
+    Io(Arc<IoShared>, Option<std::path::PathBuf>),
     /// The context's inproc registry, under this name.
     Inproc(String),
 }
@@ -92,7 +92,14 @@ impl Bound {
     /// Stops accepting on this endpoint.
     fn close(self, ctx: &Context) {
         match self.kind {
-            BoundKind::Io(io) => io.send(IoCommand::Unbind(self.listener)),
+            BoundKind::Io(io, ipc_path) => {
+                io.send(IoCommand::Unbind(self.listener));
+                // Removed here, not later by the I/O thread: a bind that follows at once may
+                // already have created the same path anew.
+                if let Some(path) = ipc_path {
+                    let _ = std::fs::remove_file(path);
+                }
+            }
             BoundKind::Inproc(name) => ctx.inner().inproc().unbind(&name, self.listener),
         }
     }
@@ -737,13 +744,12 @@ impl Core {
             id,
             listener,
             socket: self.link(&resolved),
-            ipc_path,
         });
         self.bound.push(Bound {
             requested: requested.to_string(),
             resolved: resolved.clone(),
             listener: id,
-            kind: BoundKind::Io(io),
+            kind: BoundKind::Io(io, ipc_path),
             conflate: self.options.conflate,
         });
         self.last_endpoint = resolved;

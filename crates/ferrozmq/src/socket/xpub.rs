@@ -25,6 +25,9 @@ use std::collections::VecDeque;
 pub(crate) struct XPub {
     xpub: bool,
     subscriptions: PrefixTree<Vec<u64>>,
+    /// XPUB_MANUAL: what each subscriber itself asked for (the application decides what is
+    /// applied), reported as unsubscriptions when it leaves.
+    requested: PrefixTree<Vec<u64>>,
     pipes: Vec<u64>,
     /// Where the message being sent goes.
     targets: Vec<u64>,
@@ -41,6 +44,7 @@ impl XPub {
         XPub {
             xpub,
             subscriptions: PrefixTree::default(),
+            requested: PrefixTree::default(),
             pipes: Vec::new(),
             targets: Vec::new(),
             send_to_last: false,
@@ -85,6 +89,11 @@ impl XPub {
         };
         let options = cx.options;
         if self.xpub && options.xpub_manual {
+            if subscribe {
+                add_subscriber(&mut self.requested, &topic, id);
+            } else {
+                remove_subscriber(&mut self.requested, &topic, id);
+            }
             self.notify(id, subscribe, &topic);
             return;
         }
@@ -140,6 +149,34 @@ impl XPub {
     }
 }
 
+/// Records that pipe `id` is subscribed to `topic`.
+fn add_subscriber(tree: &mut PrefixTree<Vec<u64>>, topic: &[u8], id: u64) {
+    let subscribers = tree.entry(topic);
+    if !subscribers.contains(&id) {
+        subscribers.push(id);
+    }
+}
+
+/// Records that pipe `id` is no longer subscribed to `topic`.
+fn remove_subscriber(tree: &mut PrefixTree<Vec<u64>>, topic: &[u8], id: u64) {
+    tree.update(topic, |subscribers| subscribers.retain(|&p| p != id));
+}
+
+/// Removes pipe `id` from every topic; returns the topics it held (all of them, or only those
+/// it was the last subscriber of).
+fn forget_subscriber(tree: &mut PrefixTree<Vec<u64>>, id: u64, all: bool) -> Vec<Vec<u8>> {
+    let mut held = Vec::new();
+    tree.retain_all(|topic, subscribers| {
+        if subscribers.contains(&id) {
+            subscribers.retain(|&p| p != id);
+            if all || subscribers.is_empty() {
+                held.push(topic.to_vec());
+            }
+        }
+    });
+    held
+}
+
 impl Pattern for XPub {
     fn attach(&mut self, id: u64, cx: &mut Cx<'_>) -> bool {
         self.pipes.push(id);
@@ -152,17 +189,18 @@ impl Pattern for XPub {
         true
     }
 
-    fn detach(&mut self, id: u64, _: &mut Cx<'_>) {
+    fn detach(&mut self, id: u64, cx: &mut Cx<'_>) {
         self.pipes.retain(|&p| p != id);
-        let mut orphaned = Vec::new();
-        self.subscriptions.retain_all(|topic, subscribers| {
-            let had = subscribers.contains(&id);
-            subscribers.retain(|&p| p != id);
-            if had && subscribers.is_empty() {
-                orphaned.push(topic.to_vec());
-            }
-        });
-        for topic in orphaned {
+        // Unsubscriptions for what the subscriber held: the topics nobody else holds, every
+        // one of them with XPUB_VERBOSER; in manual mode, what it asked for itself.
+        let everything = cx.options.xpub_verboser;
+        let gone = forget_subscriber(&mut self.subscriptions, id, everything);
+        let gone = if cx.options.xpub_manual {
+            forget_subscriber(&mut self.requested, id, true)
+        } else {
+            gone
+        };
+        for topic in gone {
             self.notify(id, false, &topic);
         }
     }
@@ -224,19 +262,19 @@ impl Pattern for XPub {
     }
 
     fn subscribe(&mut self, topic: &[u8], subscribe: bool, cx: &mut Cx<'_>) -> Result<()> {
-        // XPUB_MANUAL: the application applies a subscription for the last subscriber.
-        let Some(id) = self.last_subscriber.filter(|_| self.xpub) else {
+        // XPUB_MANUAL: the application applies a subscription for the last subscriber (none
+        // yet: nothing to do, as libzmq).
+        if !self.xpub || !cx.options.xpub_manual {
             return Err(Error::EINVAL);
+        }
+        let Some(id) = self.last_subscriber else {
+            return Ok(());
         };
         self.send_to_last = cx.options.xpub_manual_last_value;
         if subscribe {
-            let subscribers = self.subscriptions.entry(topic);
-            if !subscribers.contains(&id) {
-                subscribers.push(id);
-            }
+            add_subscriber(&mut self.subscriptions, topic, id);
         } else {
-            self.subscriptions
-                .update(topic, |subscribers| subscribers.retain(|&p| p != id));
+            remove_subscriber(&mut self.subscriptions, topic, id);
         }
         Ok(())
     }

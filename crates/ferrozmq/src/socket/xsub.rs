@@ -1,7 +1,9 @@
 //! SUB and XSUB (RFC 29): fair-queue messages from publishers and keep those whose first
 //! frame starts with a subscribed prefix. Subscriptions are counted (two subscribes need two
-//! unsubscribes); each publisher is told of a topic on its first subscription and its last
-//! unsubscription, and every new or reconnected publisher learns all current subscriptions.
+//! unsubscribes); as in libzmq, every subscribe is passed on to the publishers (an XPUB
+//! upstream decides what is new, and XPUB_VERBOSE wants to see repeats) and an unsubscribe
+//! only when a topic's count drops to zero; every new or reconnected publisher learns all
+//! current subscriptions.
 //!
 //! XSUB takes subscriptions as messages (`0x01` + topic subscribes, `0x00` + topic
 //! unsubscribes) and sends any other message upstream to the publishers. It forwards every
@@ -23,6 +25,9 @@ pub(crate) struct XSub {
     fq: FairQueue,
     pipes: Vec<u64>,
     subscriptions: PrefixTree<u32>,
+    /// A message `has_in` found and matched, kept for the next `recv` (libzmq's prefetch),
+    /// so POLLIN promises a message the filter lets through.
+    prefetched: Option<(u64, Parcel)>,
 }
 
 impl XSub {
@@ -32,6 +37,7 @@ impl XSub {
             fq: FairQueue::default(),
             pipes: Vec::new(),
             subscriptions: PrefixTree::default(),
+            prefetched: None,
         }
     }
 
@@ -144,6 +150,9 @@ impl Pattern for XSub {
     }
 
     fn recv(&mut self, cx: &mut Cx<'_>) -> Result<(u64, Parcel)> {
+        if let Some(message) = self.prefetched.take() {
+            return Ok(message);
+        }
         loop {
             let (from, parcel) = self.fq.recv(cx.pipes).ok_or(Error::EAGAIN)?;
             // SUB filters what arrives; XSUB passes everything (libzmq's `options.filter`).
@@ -154,7 +163,16 @@ impl Pattern for XSub {
     }
 
     fn has_in(&mut self, cx: &mut Cx<'_>) -> bool {
-        self.fq.has_in(cx.pipes)
+        if self.prefetched.is_some() {
+            return true;
+        }
+        match self.recv(cx) {
+            Ok(message) => {
+                self.prefetched = Some(message);
+                true
+            }
+            Err(_) => false,
+        }
     }
 
     fn has_out(&mut self, _: &mut Cx<'_>) -> bool {
@@ -167,9 +185,8 @@ impl Pattern for XSub {
         }
         let topic = Bytes::copy_from_slice(topic);
         if subscribe {
-            if self.add(&topic) {
-                self.send_to_all(|| Parcel::Subscribe(topic.clone()), cx);
-            }
+            self.add(&topic);
+            self.send_to_all(|| Parcel::Subscribe(topic.clone()), cx);
         } else if self.remove(&topic) {
             self.send_to_all(|| Parcel::Cancel(topic.clone()), cx);
         }
