@@ -111,6 +111,14 @@ impl Context {
         self.inner().terminate();
         Ok(())
     }
+
+    /// Starts termination without waiting (`zmq_ctx_shutdown`): blocking calls on the
+    /// context's sockets return ETERM and new sockets cannot be made; the context finishes
+    /// terminating when its sockets are closed and the last clone is dropped (or `destroy`).
+    pub fn shutdown(&self) -> Result<()> {
+        self.inner().shutdown();
+        Ok(())
+    }
 }
 
 impl Default for Context {
@@ -172,19 +180,23 @@ impl ContextInner {
         Ok(io.running[i].shared.clone())
     }
 
+    /// Makes every blocking call on the context's sockets (and every later call) fail with
+    /// ETERM.
+    pub(crate) fn shutdown(&self) {
+        let sockets = lock(&self.sockets);
+        self.terminating.store(true, Ordering::Release);
+        for socket in sockets.all.iter().filter_map(Weak::upgrade) {
+            socket.signaler.signal();
+        }
+    }
+
     /// Runs termination once: ETERM for sockets, wait for them to close, stop I/O threads.
     pub(crate) fn terminate(&self) {
         if self.terminated.swap(true, Ordering::AcqRel) {
             return;
         }
-        let mut sockets = {
-            let sockets = lock(&self.sockets);
-            self.terminating.store(true, Ordering::Release);
-            for socket in sockets.all.iter().filter_map(Weak::upgrade) {
-                socket.signaler.signal();
-            }
-            sockets
-        };
+        self.shutdown();
+        let mut sockets = lock(&self.sockets);
         while sockets.live > 0 {
             sockets = self
                 .sockets_closed

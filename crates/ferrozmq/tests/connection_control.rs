@@ -242,3 +242,71 @@ fn immediate_round_robins_over_connected_peers_only() {
         assert_eq!(pull.recv_string(0).unwrap().unwrap(), format!("{i}"));
     }
 }
+
+#[test]
+fn reconnect_stop_handshake_failed_stops_redialling() {
+    let ctx = Context::new();
+    let wrong = ctx.socket(PUSH).unwrap();
+    wrong.bind("tcp://127.0.0.1:*").unwrap();
+    let push = ctx.socket(PUSH).unwrap();
+    push.set_reconnect_ivl(10).unwrap();
+    push.set_reconnect_stop(ferrozmq::options::RECONNECT_STOP_HANDSHAKE_FAILED)
+        .unwrap();
+    let events = events_of(&ctx, &push, "handshake-failed");
+    push.connect(&wrong.get_last_endpoint().unwrap().unwrap())
+        .unwrap();
+    use SocketEvent::*;
+    assert_eq!(next(&events), CONNECT_DELAYED);
+    assert_eq!(next(&events), CONNECTED);
+    // Whichever side reads the other's READY first gives up: a protocol error here, or the
+    // peer's close in the middle of the handshake.
+    let failed = next(&events);
+    assert!(
+        matches!(
+            failed,
+            HANDSHAKE_FAILED_PROTOCOL | HANDSHAKE_FAILED_NO_DETAIL
+        ),
+        "{failed:?}"
+    );
+    assert_eq!(next(&events), DISCONNECTED);
+    events.set_rcvtimeo(200).unwrap();
+    assert_eq!(MonitorEvent::recv(&events), Err(Error::EAGAIN));
+}
+
+#[test]
+fn bindtodevice_binds_to_an_interface() {
+    let ctx = Context::new();
+    let pull = ctx.socket(PULL).unwrap();
+    pull.set_rcvtimeo(TIMEOUT).unwrap();
+    pull.set_bindtodevice(Some("lo")).unwrap();
+    assert_eq!(pull.get_bindtodevice().unwrap().as_deref(), Some("lo"));
+    pull.bind("tcp://127.0.0.1:*").unwrap();
+    let push = ctx.socket(PUSH).unwrap();
+    push.set_bindtodevice(Some("lo")).unwrap();
+    push.connect(&pull.get_last_endpoint().unwrap().unwrap())
+        .unwrap();
+    push.send("over lo", 0).unwrap();
+    assert_eq!(pull.recv_string(0).unwrap().unwrap(), "over lo");
+    // A device that does not exist fails the bind.
+    let nowhere = ctx.socket(PULL).unwrap();
+    nowhere.set_bindtodevice(Some("no-such-if0")).unwrap();
+    assert!(nowhere.bind("tcp://127.0.0.1:*").is_err());
+}
+
+#[test]
+fn shutdown_fails_blocked_calls_without_waiting() {
+    let ctx = Context::new();
+    let pull = ctx.socket(PULL).unwrap();
+    pull.bind("tcp://127.0.0.1:*").unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let waiter = std::thread::spawn(move || {
+        let result = pull.recv_bytes(0);
+        // Still open: shutdown must not have waited for this socket to close.
+        tx.send(()).unwrap();
+        result
+    });
+    ctx.shutdown().unwrap();
+    assert_eq!(waiter.join().unwrap(), Err(Error::ETERM));
+    rx.recv().unwrap();
+    assert_eq!(ctx.socket(PUSH).err(), Some(Error::ETERM));
+}

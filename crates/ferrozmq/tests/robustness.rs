@@ -4,7 +4,7 @@
 //! Covered: (a) garbage instead of a greeting; (b) frame headers claiming 2^62 bytes or more,
 //! and MAXMSGSIZE exceeded; (c) READY announcing an incompatible socket type; (d) peers that
 //! stall mid-greeting (HANDSHAKE_IVL), mid-frame or mid-message, or dribble one byte at a time;
-//! (e) truncated READY, malformed metadata and other commands out of place; (f) 200 connections
+//! (e) truncated READY, malformed metadata and other commands out of place; (f) 1,000 connections
 //! opened and dropped. In every case the hostile connection is closed within a bound (except a
 //! stall after a valid handshake, which may stay open), nothing the peer sent is delivered
 //! unless it was a whole valid message, no thread panics (a panic hook counts them), file
@@ -760,10 +760,10 @@ fn e_malformed_ready_and_metadata_are_refused() {
 // ---------------------------------------------------------------------------------------------
 // (f) Many connections opened and dropped.
 
-/// Opens and drops 200 raw connections of four kinds (bare connect, half a greeting, a full
+/// Opens and drops 1,000 raw connections of four kinds (bare connect, half a greeting, a full
 /// handshake, a handshake plus half a message), with good rounds in between.
 fn connection_storm(t: &mut Target) {
-    for i in 0..200 {
+    for i in 0..1000 {
         let mut raw = t.raw();
         match i % 4 {
             0 => {}
@@ -777,14 +777,14 @@ fn connection_storm(t: &mut Target) {
             }
         }
         drop(raw);
-        if i % 50 == 49 {
+        if i % 250 == 249 {
             t.rounds(2);
         }
     }
 }
 
 #[test]
-fn f_200_connections_opened_and_dropped() {
+fn f_1000_connections_opened_and_dropped() {
     hostile(|| {
         let mut t = Target::new(Kind::Pull);
         connection_storm(&mut t);
