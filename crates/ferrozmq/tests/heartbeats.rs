@@ -1,6 +1,7 @@
 //! ZMTP heartbeats (the ground of libzmq's test_heartbeats): a peer that completes its
 //! handshake and then goes silent is dropped after HEARTBEAT_TIMEOUT, a peer's PING TTL is
 //! honoured, and heartbeating with real libzmq in both directions keeps a live connection up.
+//! Also the handshake's own timer: a slow-loris greeting is cut off at HANDSHAKE_IVL.
 
 use bytes::BytesMut;
 use ferrozmq::*;
@@ -125,4 +126,32 @@ fn heartbeats_with_libzmq_keep_a_live_connection_up() {
     while let Ok(event) = MonitorEvent::recv(&events) {
         assert_ne!(event.event, SocketEvent::DISCONNECTED, "a false timeout");
     }
+}
+
+#[test]
+fn a_slow_loris_greeting_is_cut_off_at_the_handshake_interval() {
+    let ctx = Context::new();
+    let pull = ctx.socket(PULL).unwrap();
+    pull.set_handshake_ivl(300).unwrap();
+    pull.set_rcvtimeo(TIMEOUT).unwrap();
+    let events = monitored(&ctx, &pull, "slow-loris");
+    pull.bind("tcp://127.0.0.1:*").unwrap();
+    let endpoint = pull.get_last_endpoint().unwrap().unwrap();
+    let mut loris = TcpStream::connect(endpoint.trim_start_matches("tcp://")).unwrap();
+    let start = Instant::now();
+    // A good peer is served while the slow one dribbles its greeting.
+    let push = ctx.socket(PUSH).unwrap();
+    push.connect(&endpoint).unwrap();
+    let greeting = [0xffu8, 0, 0, 0, 0, 0, 0, 0, 1, 0x7f, 3, 1];
+    for byte in greeting {
+        if loris.write_all(&[byte]).is_err() {
+            break; // already cut off
+        }
+        push.send("meanwhile", 0).unwrap();
+        assert_eq!(pull.recv_string(0).unwrap().unwrap(), "meanwhile");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let failed = wait_for(&events, SocketEvent::HANDSHAKE_FAILED_NO_DETAIL);
+    assert_eq!(failed.value as i32, libc::ETIMEDOUT);
+    assert!(start.elapsed() >= Duration::from_millis(300));
 }
