@@ -12,7 +12,8 @@ pub(crate) struct PeerMetadata {
 }
 
 impl PeerMetadata {
-    /// Metadata from a completed handshake; `peer_address` is the peer's IP for tcp.
+    /// Metadata from a completed handshake; `peer_address` is the peer's IP for tcp (and
+    /// `localhost` for ipc, as libzmq reports it).
     pub(crate) fn new(info: &PeerInfo, peer_address: Option<String>) -> PeerMetadata {
         PeerMetadata {
             properties: info.properties.clone(),

@@ -215,6 +215,14 @@ impl PipeEnd {
         dir.sender_generation.fetch_add(1, Ordering::Release);
     }
 
+    /// Says, for the other end, that nobody is behind this end for now (a connect-side
+    /// session lost its connection).
+    pub(crate) fn clear_peer(&self) {
+        let dir = writing(&self.shared, self.side);
+        *lock(&dir.sender) = None;
+        dir.sender_generation.fetch_add(1, Ordering::Release);
+    }
+
     /// Who is behind the other end, once known (see `set_peer`).
     pub(crate) fn peer(&mut self) -> Option<&Arc<PeerMetadata>> {
         let dir = reading(&self.shared, self.side);

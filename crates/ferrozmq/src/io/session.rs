@@ -134,7 +134,7 @@ impl Session {
         let ivl = Duration::from_millis(socket.options.reconnect_ivl.max(0) as u64);
         let peer_address = match &target {
             ConnectTarget::Tcp { addr, .. } => Some(addr.ip().to_string()),
-            ConnectTarget::Ipc(_) => None,
+            ConnectTarget::Ipc(_) => Some(stream::IPC_PEER_ADDRESS.to_string()),
         };
         let mut session = Session::new(id, Origin::Connect(target), Some(pipe), socket, ivl);
         session.peer_address = peer_address;
@@ -672,10 +672,16 @@ impl Session {
         self.partial.clear();
         self.stalled = false;
         self.handshake_deadline = None;
-        if self.socket.options.immediate {
-            // ZMQ_IMMEDIATE: what was queued for this connection goes with it, and senders
-            // pass this pipe by until the next connection completes.
-            if let Some(pipe) = self.pipe.as_mut() {
+        if let Some(pipe) = self.pipe.as_mut() {
+            if matches!(self.origin, Origin::Connect(_)) {
+                // The socket learns that nobody is behind the pipe until the next handshake
+                // (ROUTER_NOTIFY reports each connection).
+                pipe.clear_peer();
+                pipe.notify_other();
+            }
+            if self.socket.options.immediate {
+                // ZMQ_IMMEDIATE: what was queued for this connection goes with it, and
+                // senders pass this pipe by until the next connection completes.
                 pipe.set_connected(false);
                 while pipe.read().is_some() {}
             }

@@ -15,6 +15,9 @@ use std::os::unix::net::SocketAddr as UnixAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// The `Peer-Address` of an ipc peer, as libzmq reports it on Linux.
+pub(crate) const IPC_PEER_ADDRESS: &str = "localhost";
+
 /// A bound, listening kernel socket.
 pub(crate) enum Listener {
     Tcp(TcpListener),
@@ -210,7 +213,8 @@ impl Listener {
             }
             Listener::Unix(l) => {
                 let (stream, _) = l.accept()?;
-                Ok((Stream::Unix(stream), None))
+                // What libzmq reports for ipc peers on Linux (glibc's getnameinfo for AF_UNIX).
+                Ok((Stream::Unix(stream), Some(IPC_PEER_ADDRESS.to_string())))
             }
         }
     }

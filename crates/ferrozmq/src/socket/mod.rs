@@ -617,6 +617,10 @@ impl Socket {
     }
 }
 
+/// The types that take ROUTER options: ROUTER, and REP, which libzmq builds on a ROUTER and
+/// so accepts them too.
+const ROUTER_LIKE: &[SocketType] = &[SocketType::ROUTER, SocketType::REP];
+
 /// Socket-type-specific options: EINVAL on types they do not apply to, as libzmq.
 impl Socket {
     fn type_option(&self, types: &[SocketType], apply: impl FnOnce(&mut Options)) -> Result<()> {
@@ -631,7 +635,7 @@ impl Socket {
     /// ROUTER: refuse unroutable messages with EHOSTUNREACH, and block (or EAGAIN) when the
     /// peer is full, instead of dropping silently (`ZMQ_ROUTER_MANDATORY`).
     pub fn set_router_mandatory(&self, value: bool) -> Result<()> {
-        self.type_option(&[SocketType::ROUTER], |o| o.router_mandatory = value)
+        self.type_option(ROUTER_LIKE, |o| o.router_mandatory = value)
     }
 
     /// Whether `ZMQ_ROUTER_MANDATORY` is set.
@@ -642,7 +646,7 @@ impl Socket {
     /// ROUTER: a new peer with a routing id already in use takes it over, and the old
     /// connection is closed (`ZMQ_ROUTER_HANDOVER`); otherwise the newcomer is refused.
     pub fn set_router_handover(&self, value: bool) -> Result<()> {
-        self.type_option(&[SocketType::ROUTER], |o| o.router_handover = value)
+        self.type_option(ROUTER_LIKE, |o| o.router_handover = value)
     }
 
     /// Whether `ZMQ_ROUTER_HANDOVER` is set.
@@ -667,7 +671,12 @@ impl Socket {
     /// ROUTER, DEALER, REQ: send an empty message to every new peer, so a ROUTER on the other
     /// side learns our routing id at once (`ZMQ_PROBE_ROUTER`).
     pub fn set_probe_router(&self, value: bool) -> Result<()> {
-        let types = [SocketType::ROUTER, SocketType::DEALER, SocketType::REQ];
+        let types = [
+            SocketType::ROUTER,
+            SocketType::REP,
+            SocketType::DEALER,
+            SocketType::REQ,
+        ];
         self.type_option(&types, |o| o.probe_router = value)
     }
 
@@ -692,7 +701,7 @@ impl Socket {
     /// one it announces or a generated one (`ZMQ_CONNECT_ROUTING_ID`, 1 to 255 bytes).
     pub fn set_connect_routing_id(&self, value: &[u8]) -> Result<()> {
         let id = options::routing_id(value)?;
-        let types = [SocketType::ROUTER, SocketType::STREAM];
+        let types = [SocketType::ROUTER, SocketType::REP, SocketType::STREAM];
         self.type_option(&types, |o| o.connect_routing_id = Some(id))
     }
 
@@ -883,6 +892,12 @@ impl Core {
         if !self.pattern.attach(id, &mut cx) {
             self.pipes.remove(id);
         }
+        if self.socket_type == SocketType::STREAM {
+            // libzmq's way to learn a STREAM connection's id: ROUTING_ID right after connect.
+            if let Some(rid) = self.pattern.routing_id_of(id) {
+                self.options.routing_id = rid;
+            }
+        }
         self.connected.push(Connected {
             endpoint: endpoint.to_string(),
             pipe: id,
@@ -1049,6 +1064,9 @@ impl Core {
         }
         msg.set_more(false);
         msg.set_metadata(None);
+        // STREAM messages are [routing id, data]: the data frame ends the message even with
+        // SNDMORE, as libzmq ignores it there.
+        let more = more && !(self.socket_type == SocketType::STREAM && self.outgoing.len() == 1);
         if more {
             self.outgoing.push(msg);
             return Ok(());

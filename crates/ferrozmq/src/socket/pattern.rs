@@ -43,6 +43,10 @@ pub(crate) trait Pattern: Send {
     fn subscribe(&mut self, _topic: &[u8], _subscribe: bool, _cx: &mut Cx<'_>) -> Result<()> {
         Err(crate::error::Error::EINVAL)
     }
+    /// The routing id a pattern gave pipe `id` (STREAM), if it gives ids.
+    fn routing_id_of(&self, _id: u64) -> Option<Vec<u8>> {
+        None
+    }
     /// ZMQ_TOPICS_COUNT: distinct topics subscribed, for the types that have subscriptions.
     fn topics_count(&self) -> Option<usize> {
         None

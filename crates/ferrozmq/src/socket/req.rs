@@ -54,6 +54,9 @@ impl Pattern for Req {
         }
         self.chosen = Some(self.lb.select(cx.pipes).ok_or(Error::EAGAIN)?);
         self.awaiting = None;
+        // A new request: replies still queued (to an abandoned request, or unsolicited) are
+        // thrown away, as libzmq's req_t::xsend does.
+        while self.fq.recv(cx.pipes).is_some() {}
         Ok(())
     }
     fn finish_send(&mut self, parcel: Parcel, cx: &mut Cx<'_>) {

@@ -7,7 +7,7 @@
 //! with EHOSTUNREACH under ZMQ_ROUTER_MANDATORY (EAGAIN, i.e. block, when the peer is full). A
 //! second peer claiming a routing id in use is refused, unless ZMQ_ROUTER_HANDOVER gives it
 //! the id and closes the old connection. ZMQ_ROUTER_NOTIFY delivers `[routing-id, ""]` when a
-//! peer connects and/or disconnects.
+//! peer's connection comes up and/or goes away — for a connect-side peer, once per connection.
 
 use super::fq::FairQueue;
 use super::pattern::{prepend, probe, Cx, Pattern};
@@ -34,6 +34,9 @@ pub(crate) struct Router {
     ids: HashMap<u64, Vec<u8>>,
     /// Attached pipes whose peer has not finished its handshake yet.
     anonymous: HashSet<u64>,
+    /// Pipes with a live connection, as ROUTER_NOTIFY last reported them (a connect-side pipe
+    /// outlives its connections: it is reported connected and disconnected each time).
+    connected: HashSet<u64>,
     next_generated: u32,
     target: Option<Target>,
     notifications: VecDeque<(u64, Parcel)>,
@@ -46,6 +49,7 @@ impl Default for Router {
             routes: HashMap::new(),
             ids: HashMap::new(),
             anonymous: HashSet::new(),
+            connected: HashSet::new(),
             next_generated: crate::random::u32(),
             target: None,
             notifications: VecDeque::new(),
@@ -98,13 +102,27 @@ impl Router {
         self.anonymous.remove(&id);
         self.routes.insert(routing_id.clone(), id);
         self.fq.attach(id);
-        probe(id, cx);
-        if cx.options.router_notify & NOTIFY_CONNECT != 0 {
-            self.notifications
-                .push_back((id, notification(routing_id.clone())));
-        }
         self.ids.insert(id, routing_id);
         true
+    }
+
+    /// ROUTER_NOTIFY: reports a connection coming up or going away on pipe `id` (known by
+    /// whether its peer's handshake metadata is there).
+    fn track_connection(&mut self, id: u64, cx: &mut Cx<'_>) {
+        let Some(rid) = self.ids.get(&id) else {
+            return;
+        };
+        let up = cx.pipes.get(id).is_some_and(|p| p.peer().is_some());
+        let notify = cx.options.router_notify;
+        if up && self.connected.insert(id) {
+            if notify & NOTIFY_CONNECT != 0 {
+                self.notifications
+                    .push_back((id, notification(rid.clone())));
+            }
+        } else if !up && self.connected.remove(&id) && notify & NOTIFY_DISCONNECT != 0 {
+            self.notifications
+                .push_back((id, notification(rid.clone())));
+        }
     }
 }
 
@@ -120,18 +138,23 @@ impl Pattern for Router {
                 return false;
             }
         }
+        // The probe is queued now, as libzmq does at attach; a connect-side pipe delivers it
+        // when its connection comes up.
+        probe(id, cx);
         self.identify(id, assigned, cx);
+        self.track_connection(id, cx);
         true
     }
 
     fn detach(&mut self, id: u64, cx: &mut Cx<'_>) {
         self.anonymous.remove(&id);
         self.fq.detach(id);
+        let was_connected = self.connected.remove(&id);
         if let Some(rid) = self.ids.remove(&id) {
             if self.routes.get(&rid) == Some(&id) {
                 self.routes.remove(&rid);
             }
-            if cx.options.router_notify & NOTIFY_DISCONNECT != 0 {
+            if was_connected && cx.options.router_notify & NOTIFY_DISCONNECT != 0 {
                 self.notifications.push_back((id, notification(rid)));
             }
         }
@@ -143,6 +166,7 @@ impl Pattern for Router {
         } else {
             self.fq.activate(id);
         }
+        self.track_connection(id, cx);
     }
 
     fn begin_send(&mut self, first: &Message, more: bool, cx: &mut Cx<'_>) -> Result<()> {

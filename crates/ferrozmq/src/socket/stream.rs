@@ -110,4 +110,8 @@ impl Pattern for Stream {
     fn has_out(&mut self, _: &mut Cx<'_>) -> bool {
         true
     }
+
+    fn routing_id_of(&self, id: u64) -> Option<Vec<u8>> {
+        self.ids.get(&id).cloned()
+    }
 }
