@@ -62,11 +62,26 @@ pub(crate) fn spawn(index: usize, ids: Arc<AtomicU64>) -> io::Result<IoThread> {
     };
     let join = std::thread::Builder::new()
         .name(format!("ferrozmq-io-{index}"))
-        .spawn(move || event_loop.run())?;
+        .spawn(move || {
+            block_signals();
+            event_loop.run()
+        })?;
     Ok(IoThread {
         shared,
         join: Some(join),
     })
+}
+
+/// Blocks every signal in the calling (I/O) thread, as libzmq does in its threads: signal
+/// handlers then run in application threads, where they interrupt blocking calls (EINTR).
+fn block_signals() {
+    // SAFETY: sigfillset initialises the set it is given; pthread_sigmask only reads it and
+    // changes this thread's mask.
+    unsafe {
+        let mut all: libc::sigset_t = std::mem::zeroed();
+        libc::sigfillset(&mut all);
+        libc::pthread_sigmask(libc::SIG_BLOCK, &all, std::ptr::null_mut());
+    }
 }
 
 impl IoLoop {
