@@ -16,7 +16,7 @@
 //! ```
 
 use crate::error::{Error, Result};
-use crate::signal::poll_fds;
+use crate::signal::{poll_fds, poll_timeout};
 use crate::socket::Socket;
 use std::os::fd::RawFd;
 use std::time::{Duration, Instant};
@@ -172,15 +172,8 @@ fn wait(items: &mut [PollItem<'_>], fds: &mut [libc::pollfd], timeout_ms: i64) -
         if ready > 0 {
             return Ok(ready);
         }
-        let timeout = match deadline {
-            None => -1,
-            Some(deadline) => {
-                let left = deadline.saturating_duration_since(Instant::now());
-                if left.is_zero() {
-                    return Ok(0);
-                }
-                left.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32
-            }
+        let Some(timeout) = poll_timeout(deadline) else {
+            return Ok(0);
         };
         poll_fds(fds, timeout)?;
     }

@@ -75,16 +75,8 @@ impl Signaler {
             if self.take() {
                 return Ok(true);
             }
-            let timeout_ms = match deadline {
-                None => -1,
-                Some(deadline) => {
-                    let left = deadline.saturating_duration_since(Instant::now());
-                    if left.is_zero() {
-                        return Ok(false);
-                    }
-                    // Round up so a short timeout does not spin.
-                    left.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32
-                }
+            let Some(timeout_ms) = poll_timeout(deadline) else {
+                return Ok(false);
             };
             let mut fds = [libc::pollfd {
                 fd: self.fd(),
@@ -95,6 +87,19 @@ impl Signaler {
             self.drain();
         }
     }
+}
+
+/// The `poll(2)` timeout left until `deadline`: -1 for none, None once it has passed. Rounded
+/// up to whole milliseconds so that a short wait does not spin.
+pub(crate) fn poll_timeout(deadline: Option<Instant>) -> Option<i32> {
+    let Some(deadline) = deadline else {
+        return Some(-1);
+    };
+    let left = deadline.saturating_duration_since(Instant::now());
+    if left.is_zero() {
+        return None;
+    }
+    Some(left.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32)
 }
 
 /// `poll(2)` over `fds` for up to `timeout_ms` (-1 = forever); the number of ready entries.
