@@ -310,3 +310,29 @@ fn shutdown_fails_blocked_calls_without_waiting() {
     rx.recv().unwrap();
     assert_eq!(ctx.socket(PUSH).err(), Some(Error::ETERM));
 }
+
+#[test]
+fn a_binding_socket_delivers_its_queue_when_closed() {
+    // Closing a socket that binds must not drop what it queued for accepted peers: LINGER
+    // (default -1) applies as for connect-side peers.
+    let ctx = Context::new();
+    let push = ctx.socket(PUSH).unwrap();
+    push.set_sndhwm(0).unwrap();
+    push.bind("tcp://127.0.0.1:*").unwrap();
+    let pull = ctx.socket(PULL).unwrap();
+    pull.set_rcvtimeo(TIMEOUT).unwrap();
+    pull.connect(&push.get_last_endpoint().unwrap().unwrap())
+        .unwrap();
+    push.send("first", 0).unwrap();
+    assert_eq!(pull.recv_string(0).unwrap().unwrap(), "first");
+    // ~18 MB on the wire: more than the kernel's loopback buffers hold, so most of it is
+    // still queued in the socket when it closes (the PULL reads only afterwards).
+    const N: u64 = 1_000_000;
+    for i in 0..N {
+        push.send(&(i as u128).to_le_bytes()[..], 0).unwrap();
+    }
+    drop(push);
+    for i in 0..N {
+        assert_eq!(pull.recv_bytes(0).unwrap(), (i as u128).to_le_bytes());
+    }
+}

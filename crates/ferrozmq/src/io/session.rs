@@ -183,6 +183,12 @@ impl Session {
         }
     }
 
+    /// True once the session has a pipe to its socket (after the handshake, for an accepted
+    /// connection).
+    pub(crate) fn has_pipe(&self) -> bool {
+        self.pipe.is_some()
+    }
+
     /// The listener that accepted this session, if any.
     pub(crate) fn listener(&self) -> Option<u64> {
         match self.origin {

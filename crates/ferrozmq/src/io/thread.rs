@@ -181,7 +181,11 @@ impl IoLoop {
             IoCommand::Activate(id) => self.with_session(id, |s, ctx| s.on_activate(ctx)),
             IoCommand::Unbind(id) => {
                 self.listeners.remove(&id);
-                self.sessions.retain(|_, s| s.listener() != Some(id));
+                // Connections still in their handshake go with the listener. Attached ones end
+                // when the socket closes their pipes, after delivering what is queued for them
+                // within LINGER.
+                self.sessions
+                    .retain(|_, s| s.listener() != Some(id) || s.has_pipe());
             }
             IoCommand::Stop => self.stopping = true,
         }
