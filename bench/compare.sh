@@ -3,19 +3,39 @@
 # Markdown ready for docs/PERFORMANCE.md.
 #
 # Builds `ferrozmq` (crates/ferrozmq-cli) and `libzmq-perf` (real libzmq
-# 4.3.4 through the zmq crate) in release mode, then runs libzmq's perf-tool
-# pairs over tcp loopback in the four pairings
+# 4.3.4 through the zmq crate) in release mode; both have the same
+# subcommands with the same arguments and output lines. Then it runs:
+#
+# over tcp loopback, in the four pairings
 #   libzmq -> libzmq, ferrozmq -> ferrozmq, libzmq -> ferrozmq, ferrozmq -> libzmq
-# (sender/REQ side -> receiver/REP side, i.e. remote-* -> local-*):
-#   PUSH/PULL throughput at 16 B, 64 B, 256 B, 64 KiB  (local-thr + remote-thr)
-#   REQ/REP latency at 64 B                              (local-lat + remote-lat)
-# Any failing or hanging run, or a local-thr / remote-lat whose printed
-# size or count differs from what was asked, stops the script with exit 1.
+# (sender/requester side -> receiver/echo side):
+#   PUSH/PULL throughput at 16 B, 64 B, 256 B, 64 KiB  (remote-thr -> local-thr)
+#   REQ/REP latency at 64 B                              (remote-lat -> local-lat)
+#   DEALER->ROUTER and ROUTER->DEALER throughput         (remote-dealer-thr -> local-router-thr,
+#                                                         remote-router-thr -> local-dealer-thr)
+#   REQ->ROUTER and DEALER->REP latency                  (remote-lat -> local-router-lat,
+#                                                         remote-dealer-lat -> local-lat)
+#   PUB->SUB fan-out to 1, 10, 100 subscribers           (pub-thr -> sub-thr)
+#   PUB->SUB among 10,000 subscriptions, matching one
+#   topic and matching none                              (pub-topics -> sub-topics)
+# and in one process, libzmq vs ferrozmq (whole runs):
+#   inproc PUSH/PULL throughput, inproc REQ/REP latency  (inproc-thr, inproc-lat)
+#   DEALER -> ROUTER|proxy|DEALER -> DEALER throughput   (proxy-thr)
+#
+# Any failing or hanging run, or a report whose size, count (or subscriber
+# count) differs from what was asked, stops the script with exit 1.
 #
 # Environment (defaults in brackets):
 #   COUNT_16 [5000000] COUNT_64 [5000000] COUNT_256 [3000000]
-#   COUNT_65536 [50000]   messages per throughput run
-#   LAT_COUNT [50000]     roundtrips per latency run
+#   COUNT_65536 [50000]   messages per PUSH/PULL throughput run
+#   LAT_COUNT [50000]     roundtrips per tcp latency run (all latency cases)
+#   ROUTER_COUNT [3000000] messages per ROUTER/DEALER throughput run (64 B)
+#   FANOUT_TOTAL [3000000] messages delivered per PUB/SUB fan-out run, all
+#                         subscribers together (each gets FANOUT_TOTAL / S)
+#   TOPICS_COUNT [3000000] messages per topic-filter run (16 B)
+#   INPROC_COUNT [10000000] messages per inproc-thr run (16 B)
+#   INPROC_LAT_COUNT [100000] roundtrips per inproc-lat run (64 B)
+#   PROXY_COUNT [2000000] messages per proxy-thr run (16 B)
 #   REPEAT [1]            runs per cell; the median is reported
 #   TIMEOUT [120]         seconds before a run is killed and counts as failed
 #   GRACE [15]            seconds the other side of a pair may run on once
@@ -30,11 +50,23 @@ COUNT_64="${COUNT_64:-5000000}"
 COUNT_256="${COUNT_256:-3000000}"
 COUNT_65536="${COUNT_65536:-50000}"
 LAT_COUNT="${LAT_COUNT:-50000}"
+ROUTER_COUNT="${ROUTER_COUNT:-3000000}"
+FANOUT_TOTAL="${FANOUT_TOTAL:-3000000}"
+TOPICS_COUNT="${TOPICS_COUNT:-3000000}"
+INPROC_COUNT="${INPROC_COUNT:-10000000}"
+INPROC_LAT_COUNT="${INPROC_LAT_COUNT:-100000}"
+PROXY_COUNT="${PROXY_COUNT:-2000000}"
 REPEAT="${REPEAT:-1}"
 TIMEOUT="${TIMEOUT:-120}"
 GRACE="${GRACE:-15}"
 SIZES=(16 64 256 65536)
 LAT_SIZE=64
+ROUTER_SIZE=64
+FANOUT_SIZE=16
+SUBSCRIBERS=(1 10 100)
+TOPICS_SIZE=16
+INPROC_SIZE=16
+PROXY_SIZE=16
 
 die() {
     echo "compare.sh: FAILED: $*" >&2
@@ -42,8 +74,12 @@ die() {
 }
 log() { echo "compare.sh: $*" >&2; }
 
-for v in COUNT_16 COUNT_64 COUNT_256 COUNT_65536 LAT_COUNT REPEAT TIMEOUT GRACE; do
+for v in COUNT_16 COUNT_64 COUNT_256 COUNT_65536 LAT_COUNT ROUTER_COUNT FANOUT_TOTAL TOPICS_COUNT \
+    INPROC_COUNT INPROC_LAT_COUNT PROXY_COUNT REPEAT TIMEOUT GRACE; do
     [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || die "$v='${!v}' is not a positive integer"
+done
+for s in "${SUBSCRIBERS[@]}"; do
+    ((FANOUT_TOTAL >= s)) || die "FANOUT_TOTAL=$FANOUT_TOTAL is less than $s subscribers"
 done
 
 if [[ -n "${FERROZMQ_BIN:-}" && -n "${LIBZMQ_PERF_BIN:-}" ]]; then
@@ -65,6 +101,8 @@ bin_of() { if [[ $1 == ferrozmq ]]; then echo "$FERROZMQ_BIN"; else echo "$LIBZM
 
 WORK="$(mktemp -d)"
 PIDS=()
+LABELS=()
+SLOTS=()
 cleanup() {
     for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
     rm -rf "$WORK"
@@ -84,58 +122,74 @@ free_port() {
 # Value of the line "<prefix><value><suffix>" in a file, or nothing.
 field() { sed -n "s/^$2\(.*\)$3\$/\1/p" "$1" | head -n1; }
 
-# run_pair thr|lat <remote impl> <local impl> <size> <count>
-# Runs local-<kind> (binds) and remote-<kind> (connects); sets RESULT to
-# msg/s (thr, from local-thr) or one-way µs (lat, from remote-lat).
-run_pair() {
-    local kind=$1 rimpl=$2 limpl=$3 size=$4 count=$5
-    local what="$kind $size B x $count, $rimpl remote-$kind -> $limpl local-$kind"
-    free_port
-    local ep="tcp://127.0.0.1:$PORT" lo="$WORK/l.out" le="$WORK/l.err" ro="$WORK/r.out" re="$WORK/r.err"
-    timeout -k 5 "$TIMEOUT" "$(bin_of "$limpl")" "local-$kind" "$ep" "$size" "$count" >"$lo" 2>"$le" &
-    local lpid=$!
-    timeout -k 5 "$TIMEOUT" "$(bin_of "$rimpl")" "remote-$kind" "$ep" "$size" "$count" >"$ro" 2>"$re" &
-    local rpid=$!
-    PIDS=("$lpid" "$rpid")
-    local ldone=0 rdone=0 rc grace_end=""
-    while ((ldone == 0 || rdone == 0)); do
-        # Once one side is done the other must follow soon: it does not
+# launch <slot> <impl> <tool> <args...>: starts "<impl's binary> <tool>
+# <args...>" in the background under `timeout`; its output goes to
+# $WORK/<slot>.out and .err.
+launch() {
+    local slot=$1 impl=$2 tool=$3
+    shift 3
+    timeout -k 5 "$TIMEOUT" "$(bin_of "$impl")" "$tool" "$@" >"$WORK/$slot.out" 2>"$WORK/$slot.err" &
+    PIDS+=("$!")
+    LABELS+=("$impl $tool")
+    SLOTS+=("$slot")
+}
+
+# await <what>: waits for every launched process. A process that fails or
+# times out, or that still runs GRACE seconds after another one finished,
+# stops the script.
+await() {
+    local what=$1 n=${#PIDS[@]} finished=0 first="" grace_end="" i rc
+    local -a done_=()
+    for ((i = 0; i < n; i++)); do done_[i]=0; done
+    while ((finished < n)); do
+        # Once one process is done the others must follow soon: they do not
         # wait for the full TIMEOUT then.
-        if ((ldone + rdone == 1)); then
+        if [[ -n "$first" ]]; then
             if [[ -z "$grace_end" ]]; then
                 grace_end=$((SECONDS + GRACE))
             elif ((SECONDS > grace_end)); then
-                local late="$rimpl remote-$kind" early="$limpl local-$kind" out="$re"
-                ((ldone == 0)) && late="$limpl local-$kind" early="$rimpl remote-$kind" out="$le"
-                die "$what: $late still running ${GRACE} s after $early finished (killed):
-$(cat "$out")"
+                local late="" out=""
+                for ((i = 0; i < n; i++)); do
+                    if ((done_[i] == 0)); then
+                        late+="${late:+ and }${LABELS[i]}"
+                        out+="$(cat "$WORK/${SLOTS[i]}.err")"
+                    fi
+                done
+                die "$what: $late still running ${GRACE} s after $first finished (killed):
+$out"
             fi
         fi
-        if ((ldone == 0)) && ! kill -0 "$lpid" 2>/dev/null; then
-            rc=0; wait "$lpid" || rc=$?
-            ((rc == 0)) || die "$what: $limpl local-$kind exited with status $rc$( ((rc == 124)) && echo ' (timed out)'):
-$(cat "$le" "$lo")"
-            ldone=1
-        fi
-        if ((rdone == 0)) && ! kill -0 "$rpid" 2>/dev/null; then
-            rc=0; wait "$rpid" || rc=$?
-            ((rc == 0)) || die "$what: $rimpl remote-$kind exited with status $rc$( ((rc == 124)) && echo ' (timed out)'):
-$(cat "$re" "$ro")"
-            rdone=1
-        fi
+        for ((i = 0; i < n; i++)); do
+            ((done_[i] == 0)) || continue
+            ! kill -0 "${PIDS[i]}" 2>/dev/null || continue
+            rc=0
+            wait "${PIDS[i]}" || rc=$?
+            ((rc == 0)) || die "$what: ${LABELS[i]} exited with status $rc$( ((rc == 124)) && echo ' (timed out)'):
+$(cat "$WORK/${SLOTS[i]}.err" "$WORK/${SLOTS[i]}.out")"
+            done_[i]=1
+            finished=$((finished + 1))
+            first="${first:-${LABELS[i]}}"
+        done
         sleep 0.02
     done
     PIDS=()
-    local report="$lo" tool="local-thr" countline="message count: "
-    if [[ $kind == lat ]]; then report="$ro" tool="remote-lat" countline="roundtrip count: "; fi
-    local got_size got_count
-    got_size="$(field "$report" "message size: " " \[B\]")"
-    got_count="$(field "$report" "$countline" "")"
-    [[ "$got_size" == "$size" ]] || die "$what: $tool printed message size '$got_size', expected $size:
+    LABELS=()
+    SLOTS=()
+}
+
+# expect <what> <slot> <tool> <prefix> <suffix> <value>: the report in
+# <slot>.out must have the line "<prefix><value><suffix>".
+expect() {
+    local what=$1 report="$WORK/$2.out" tool=$3 prefix=$4 suffix=$5 want=$6 got
+    got="$(field "$report" "$prefix" "$suffix")"
+    [[ "$got" == "$want" ]] || die "$what: $tool printed '$prefix$got', expected $want:
 $(cat "$report")"
-    [[ "$got_count" == "$count" ]] || die "$what: $tool printed count '$got_count', expected $count:
-$(cat "$report")"
-    if [[ $kind == thr ]]; then
+}
+
+# result <what> <slot> <tool> thr|lat: RESULT = the msg/s or µs of a report.
+result() {
+    local what=$1 report="$WORK/$2.out" tool=$3
+    if [[ $4 == thr ]]; then
         RESULT="$(field "$report" "mean throughput: " " \[msg\/s\]")"
     else
         RESULT="$(field "$report" "average latency: " " \[us\]")"
@@ -144,15 +198,101 @@ $(cat "$report")"
 $(cat "$report")"
 }
 
-# measure thr|lat <remote impl> <local impl> <size> <count>: median of REPEAT runs in RESULT.
+# check_report <what> <slot> <tool> thr|lat <size> <count>: checks a
+# local_thr / remote_lat report and sets RESULT.
+check_report() {
+    local what=$1 slot=$2 tool=$3 kind=$4 size=$5 count=$6 countline="message count: "
+    [[ $kind == lat ]] && countline="roundtrip count: "
+    expect "$what" "$slot" "$tool" "message size: " " \[B\]" "$size"
+    expect "$what" "$slot" "$tool" "$countline" "" "$count"
+    result "$what" "$slot" "$tool" "$kind"
+}
+
+# pair thr|lat <remote impl> <remote tool> <local impl> <local tool> <size> <count>
+# Runs the local tool (binds) and the remote one (connects) over tcp; sets
+# RESULT to msg/s (thr, from the local tool) or one-way µs (lat, from the
+# remote one).
+pair() {
+    local kind=$1 rimpl=$2 rtool=$3 limpl=$4 ltool=$5 size=$6 count=$7
+    local what="$kind $size B x $count, $rimpl $rtool -> $limpl $ltool"
+    free_port
+    local ep="tcp://127.0.0.1:$PORT"
+    launch l "$limpl" "$ltool" "$ep" "$size" "$count"
+    launch r "$rimpl" "$rtool" "$ep" "$size" "$count"
+    await "$what"
+    if [[ $kind == thr ]]; then
+        check_report "$what" l "$ltool" thr "$size" "$count"
+    else
+        check_report "$what" r "$rtool" lat "$size" "$count"
+    fi
+    RESULT2=""
+}
+
+# run_pair thr|lat <remote impl> <local impl> <size> <count>: libzmq's
+# PUSH/PULL (local-thr, remote-thr) or REQ/REP (local-lat, remote-lat) pair.
+run_pair() { pair "$1" "$2" "remote-$1" "$3" "local-$1" "$4" "$5"; }
+
+# solo thr|lat <impl> <tool> <size> <count>: an in-process tool.
+solo() {
+    local kind=$1 impl=$2 tool=$3 size=$4 count=$5
+    local what="$impl $tool $size B x $count"
+    launch s "$impl" "$tool" "$size" "$count"
+    await "$what"
+    check_report "$what" s "$tool" "$kind" "$size" "$count"
+    RESULT2=""
+}
+
+# fanout <pub impl> <sub impl> <size> <count> <subscribers>: pub-thr ->
+# sub-thr; RESULT = aggregate msg/s, RESULT2 = median per-subscriber msg/s.
+fanout() {
+    local pimpl=$1 simpl=$2 size=$3 count=$4 subs=$5
+    local what="fan-out $size B x $count to $subs, $pimpl pub-thr -> $simpl sub-thr"
+    free_port
+    local ep="tcp://127.0.0.1:$PORT"
+    launch p "$pimpl" pub-thr "$ep" "$size" "$count" "$subs"
+    launch s "$simpl" sub-thr "$ep" "$size" "$count" "$subs"
+    await "$what"
+    check_report "$what" s sub-thr thr "$size" "$count"
+    expect "$what" s sub-thr "subscribers: " "" "$subs"
+    RESULT2="$(sed -n 's/^per-subscriber throughput: min [0-9]*, median \([0-9]*\), max [0-9]* \[msg\/s\]$/\1/p' "$WORK/s.out")"
+    [[ -n "$RESULT2" ]] || die "$what: no per-subscriber line in sub-thr's output:
+$(cat "$WORK/s.out")"
+}
+
+# topics <pub impl> <sub impl> <size> <count> match|miss: pub-topics ->
+# sub-topics; RESULT = msg/s at the subscriber (match) or the publisher's
+# send rate (miss).
+topics() {
+    local pimpl=$1 simpl=$2 size=$3 count=$4 mode=$5
+    local what="topics $mode $size B x $count, $pimpl pub-topics -> $simpl sub-topics"
+    free_port
+    local ep="tcp://127.0.0.1:$PORT"
+    launch p "$pimpl" pub-topics "$ep" "$size" "$count" "$mode"
+    launch s "$simpl" sub-topics "$ep" "$size" "$count" "$mode"
+    await "$what"
+    if [[ $mode == match ]]; then
+        check_report "$what" s sub-topics thr "$size" "$count"
+    else
+        check_report "$what" p pub-topics thr "$size" "$count"
+    fi
+    RESULT2=""
+}
+
+# measure <unit> <runner> <args...>: median of REPEAT runs of a runner above
+# in RESULT (and that run's RESULT2).
 measure() {
-    local values=() i
+    local unit=$1 runner=$2 runs="" i
+    shift 2
     for ((i = 0; i < REPEAT; i++)); do
-        run_pair "$@"
-        values+=("$RESULT")
+        "$runner" "$@"
+        runs+="$RESULT ${RESULT2:--}"$'\n'
     done
-    RESULT="$(printf '%s\n' "${values[@]}" | sort -g | sed -n "$(((REPEAT + 1) / 2))p")"
-    log "  $1 $4 B, $2 -> $3: $RESULT $([[ $1 == thr ]] && echo msg/s || echo us)"
+    local median
+    median="$(printf '%s' "$runs" | sort -g -k1,1 | sed -n "$(((REPEAT + 1) / 2))p")"
+    RESULT="${median%% *}"
+    RESULT2="${median#* }"
+    [[ "$RESULT2" != - ]] || RESULT2=""
+    log "  $runner $*: $RESULT $unit${RESULT2:+ ($RESULT2 per subscriber)}"
 }
 
 group() { echo "$1" | sed -e ':a' -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|[,.]\)/\1,\2\3/' -e 'ta'; }
@@ -163,26 +303,111 @@ PAIRS=("libzmq libzmq" "ferrozmq ferrozmq" "libzmq ferrozmq" "ferrozmq libzmq")
 HEADER="| libzmq → libzmq | ferrozmq → ferrozmq | libzmq → ferrozmq | ferrozmq → libzmq | ferrozmq / libzmq |"
 RULE="|---:|---:|---:|---:|---:|"
 
+# row4 <label cells> <fmt: group|plain> <cell...x4>: one table row of the
+# four pairings and the ferrozmq / libzmq ratio.
+row4() {
+    local label=$1 fmt=$2 a=$3 b=$4 c=$5 d=$6
+    if [[ $fmt == group ]]; then
+        echo "| $label | $(group "$a") | $(group "$b") | $(group "$c") | $(group "$d") | $(ratio "$b" "$a") |"
+    else
+        echo "| $label | $a | $b | $c | $d | $(ratio "$b" "$a") |"
+    fi
+}
+
 THR_ROWS=""
 for size in "${SIZES[@]}"; do
     var="COUNT_$size"
     count="${!var}"
     log "throughput $size B x $count"
     cells=()
-    for pair in "${PAIRS[@]}"; do
-        measure thr $pair "$size" "$count"
+    for pairing in "${PAIRS[@]}"; do
+        measure msg/s run_pair thr $pairing "$size" "$count"
         cells+=("$RESULT")
     done
-    THR_ROWS+="| $(size_label "$size") | $(group "$count") | $(group "${cells[0]}") | $(group "${cells[1]}") | $(group "${cells[2]}") | $(group "${cells[3]}") | $(ratio "${cells[1]}" "${cells[0]}") |"$'\n'
+    THR_ROWS+="$(row4 "$(size_label "$size") | $(group "$count")" group "${cells[@]}")"$'\n'
 done
 
 log "latency $LAT_SIZE B x $LAT_COUNT roundtrips"
 cells=()
-for pair in "${PAIRS[@]}"; do
-    measure lat $pair "$LAT_SIZE" "$LAT_COUNT"
+for pairing in "${PAIRS[@]}"; do
+    measure us run_pair lat $pairing "$LAT_SIZE" "$LAT_COUNT"
     cells+=("$RESULT")
 done
-LAT_ROW="| $(size_label "$LAT_SIZE") | $(group "$LAT_COUNT") | ${cells[0]} | ${cells[1]} | ${cells[2]} | ${cells[3]} | $(ratio "${cells[1]}" "${cells[0]}") |"
+LAT_ROW="$(row4 "$(size_label "$LAT_SIZE") | $(group "$LAT_COUNT")" plain "${cells[@]}")"
+
+log "ROUTER/DEALER throughput $ROUTER_SIZE B x $ROUTER_COUNT"
+ROUTER_ROWS=""
+for case in "DEALER → ROUTER|remote-dealer-thr|local-router-thr" "ROUTER → DEALER|remote-router-thr|local-dealer-thr"; do
+    IFS='|' read -r label rtool ltool <<<"$case"
+    cells=()
+    for pairing in "${PAIRS[@]}"; do
+        read -r rimpl limpl <<<"$pairing"
+        measure msg/s pair thr "$rimpl" "$rtool" "$limpl" "$ltool" "$ROUTER_SIZE" "$ROUTER_COUNT"
+        cells+=("$RESULT")
+    done
+    ROUTER_ROWS+="$(row4 "$label | $(size_label "$ROUTER_SIZE") | $(group "$ROUTER_COUNT")" group "${cells[@]}")"$'\n'
+done
+
+log "ROUTER/DEALER latency $LAT_SIZE B x $LAT_COUNT roundtrips"
+ROUTER_LAT_ROWS=""
+for case in "REQ → ROUTER|remote-lat|local-router-lat" "DEALER → REP|remote-dealer-lat|local-lat"; do
+    IFS='|' read -r label rtool ltool <<<"$case"
+    cells=()
+    for pairing in "${PAIRS[@]}"; do
+        read -r rimpl limpl <<<"$pairing"
+        measure us pair lat "$rimpl" "$rtool" "$limpl" "$ltool" "$LAT_SIZE" "$LAT_COUNT"
+        cells+=("$RESULT")
+    done
+    ROUTER_LAT_ROWS+="$(row4 "$label | $(size_label "$LAT_SIZE") | $(group "$LAT_COUNT")" plain "${cells[@]}")"$'\n'
+done
+
+FANOUT_ROWS=""
+for subs in "${SUBSCRIBERS[@]}"; do
+    count=$((FANOUT_TOTAL / subs))
+    log "PUB/SUB fan-out $FANOUT_SIZE B x $count to $subs subscribers"
+    cells=()
+    per=()
+    for pairing in "${PAIRS[@]}"; do
+        read -r pimpl simpl <<<"$pairing"
+        measure msg/s fanout "$pimpl" "$simpl" "$FANOUT_SIZE" "$count" "$subs"
+        cells+=("$RESULT")
+        per+=("$RESULT2")
+    done
+    line="| $subs | $(group "$count")"
+    for i in 0 1 2 3; do line+=" | $(group "${cells[i]}") ($(group "${per[i]}"))"; done
+    FANOUT_ROWS+="$line | $(ratio "${cells[1]}" "${cells[0]}") |"$'\n'
+done
+
+log "PUB/SUB topic filtering $TOPICS_SIZE B x $TOPICS_COUNT"
+TOPICS_ROWS=""
+for case in "match|one topic matches, msg/s at the SUB" "miss|no topic matches, PUB's send rate"; do
+    IFS='|' read -r mode label <<<"$case"
+    cells=()
+    for pairing in "${PAIRS[@]}"; do
+        read -r pimpl simpl <<<"$pairing"
+        measure msg/s topics "$pimpl" "$simpl" "$TOPICS_SIZE" "$TOPICS_COUNT" "$mode"
+        cells+=("$RESULT")
+    done
+    TOPICS_ROWS+="$(row4 "$label | $(size_label "$TOPICS_SIZE") | $(group "$TOPICS_COUNT")" group "${cells[@]}")"$'\n'
+done
+
+log "in-process: inproc-thr, inproc-lat, proxy-thr"
+SOLO_ROWS=""
+for case in "PUSH/PULL inproc throughput, msg/s;thr;inproc-thr;$INPROC_SIZE;$INPROC_COUNT" \
+    "REQ/REP inproc latency, µs;lat;inproc-lat;$LAT_SIZE;$INPROC_LAT_COUNT" \
+    "DEALER → ROUTER \\| proxy \\| DEALER → DEALER, msg/s;thr;proxy-thr;$PROXY_SIZE;$PROXY_COUNT"; do
+    IFS=';' read -r label kind tool size count <<<"$case"
+    cells=()
+    for impl in libzmq ferrozmq; do
+        measure "$([[ $kind == thr ]] && echo msg/s || echo us)" solo "$kind" "$impl" "$tool" "$size" "$count"
+        cells+=("$RESULT")
+    done
+    if [[ $kind == thr ]]; then
+        SOLO_ROWS+="| $label | \`$tool\` | $(size_label "$size") | $(group "$count") | $(group "${cells[0]}") | $(group "${cells[1]}") | $(ratio "${cells[1]}" "${cells[0]}") |"$'\n'
+    else
+        SOLO_ROWS+="| $label | \`$tool\` | $(size_label "$size") | $(group "$count") | ${cells[0]} | ${cells[1]} | $(ratio "${cells[1]}" "${cells[0]}") |"$'\n'
+    fi
+done
 
 MODEL="$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n1)"
 REV="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo "(no commit)")"
@@ -206,4 +431,36 @@ ${THR_ROWS}
 | size | roundtrips $HEADER
 |---:|---:$RULE
 ${LAT_ROW}
+
+**ROUTER/DEALER throughput**, msg/s at the receiver (\`local-router-thr\` ← \`remote-dealer-thr\`;
+\`local-dealer-thr\` ← \`remote-router-thr\`, which sends to the DEALER's routing id with ROUTER_MANDATORY):
+
+| case | size | messages $HEADER
+|---|---:|---:$RULE
+${ROUTER_ROWS}
+**ROUTER/DEALER latency**, average one-way µs (REQ = \`remote-lat\` → \`local-router-lat\`, which echoes the
+envelope; \`remote-dealer-lat\` sending ["", body] → REP = \`local-lat\`):
+
+| case | size | roundtrips $HEADER
+|---|---:|---:$RULE
+${ROUTER_LAT_ROWS}
+**PUB/SUB fan-out**, publisher → S subscribers (\`pub-thr\` → \`sub-thr\`, S SUB sockets in one process), $(size_label "$FANOUT_SIZE"),
+aggregate msg/s delivered to all subscribers (median per-subscriber msg/s in parentheses). SNDHWM 0 on the
+publisher and RCVHWM 0 on the subscribers, sending starts once all S subscriptions have arrived: every
+subscriber gets every message.
+
+| subscribers | messages each $HEADER
+|---:|---:$RULE
+${FANOUT_ROWS}
+**PUB/SUB topic filtering**, one SUB with 10,000 subscriptions (\`pub-topics\` → \`sub-topics\`), msg/s:
+
+| messages | size | count $HEADER
+|---|---:|---:$RULE
+${TOPICS_ROWS}
+**In one process**, libzmq vs ferrozmq on both ends (inproc; \`inproc-thr\`/\`inproc-lat\` are libzmq's
+\`inproc_thr\`/\`inproc_lat\`; \`proxy-thr\`: 2 DEALER clients → ROUTER | zmq_proxy_steerable | DEALER → 2 DEALER workers):
+
+| case | tool | size | count | libzmq | ferrozmq | ferrozmq / libzmq |
+|---|---|---:|---:|---:|---:|---:|
+${SOLO_ROWS}
 MD

@@ -1,10 +1,11 @@
 //! `ferrozmq bench`: the standard throughput and latency cases in one go,
 //! with no setup.
 //!
-//! Every case runs as two child processes of the current executable — the
-//! binding tool (`local-thr` / `local-lat`) and the connecting one
-//! (`remote-thr` / `remote-lat`) — on a free loopback port or a temporary
-//! ipc path, exactly as one would run libzmq's perf tools by hand. Progress
+//! Every tcp or ipc case runs as two child processes of the current
+//! executable — the binding tool (`local-thr` / `local-lat`) and the
+//! connecting one (`remote-thr` / `remote-lat`) — on a free loopback port or
+//! a temporary ipc path, exactly as one would run libzmq's perf tools by
+//! hand; an inproc case runs `inproc-thr` / `inproc-lat` as one child. Progress
 //! goes to stderr; the result table goes to stdout. A child that fails or
 //! hangs fails its case (the other child is killed) and the bench goes on;
 //! the exit status is 1 if any case failed.
@@ -14,7 +15,7 @@ use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::child::{wait_both, Proc, GRACE};
+use crate::child::{wait_all, Proc, GRACE};
 use crate::report::{parse_lat, parse_thr};
 use crate::tool::Tool;
 
@@ -23,9 +24,11 @@ pub const USAGE: &str = "bench [--quick] [--count-scale <factor>] [--timeout <se
 
 /// Help text of the subcommand.
 pub const ABOUT: &str = "\
-Runs PUSH/PULL throughput over tcp and ipc at 16 B, 256 B and 64 KiB, and
-REQ/REP latency over tcp at 64 B, each case as a local + remote pair of child
-processes of this executable. Progress on stderr, a Markdown table on stdout.
+Runs PUSH/PULL throughput over tcp and ipc at 16 B, 256 B and 64 KiB, REQ/REP
+latency over tcp at 64 B, each case as a local + remote pair of child
+processes of this executable, and inproc PUSH/PULL throughput at 16 B and
+REQ/REP latency at 64 B (inproc-thr, inproc-lat: one child each). Progress on
+stderr, a Markdown table on stdout.
 
   --quick                 10x fewer messages (a smoke run of a few seconds)
   --count-scale <factor>  multiply every message/roundtrip count by <factor>
@@ -97,6 +100,8 @@ impl Options {
 enum Transport {
     Tcp,
     Ipc,
+    /// Two threads of one process (`inproc-thr`, `inproc-lat`).
+    Inproc,
 }
 
 /// What a case measures.
@@ -119,7 +124,7 @@ struct Case {
 
 /// The cases, with counts that make the whole run take roughly 10-30 s on a
 /// 2-core machine at libzmq-like speeds.
-const CASES: [Case; 7] = [
+const CASES: [Case; 9] = [
     Case {
         kind: Kind::Thr,
         transport: Transport::Tcp,
@@ -162,6 +167,18 @@ const CASES: [Case; 7] = [
         size: 64,
         count: 50_000,
     },
+    Case {
+        kind: Kind::Thr,
+        transport: Transport::Inproc,
+        size: 16,
+        count: 10_000_000,
+    },
+    Case {
+        kind: Kind::Lat,
+        transport: Transport::Inproc,
+        size: 64,
+        count: 50_000,
+    },
 ];
 
 impl Case {
@@ -173,6 +190,7 @@ impl Case {
         let transport = match self.transport {
             Transport::Tcp => "tcp",
             Transport::Ipc => "ipc",
+            Transport::Inproc => "inproc",
         };
         let size = if self.size >= 1024 && self.size % 1024 == 0 {
             format!("{} KiB", self.size / 1024)
@@ -213,7 +231,7 @@ pub fn run(opts: &Options) -> bool {
         }
     };
     eprintln!(
-        "ferrozmq bench: {} cases, each as local + remote child processes of {}",
+        "ferrozmq bench: {} cases, each as child processes of {}",
         CASES.len(),
         exe.display()
     );
@@ -284,35 +302,52 @@ fn run_case(
             _ipc_file = RemoveOnDrop::new(path);
             endpoint
         }
+        Transport::Inproc => String::new(),
     };
-    let args = [endpoint, case.size.to_string(), count.to_string()];
-    let (local_tool, remote_tool) = case.tools();
-    let local = Proc::spawn(exe, local_tool, &args)?;
-    let remote = Proc::spawn(exe, remote_tool, &args)?;
-    let [local_out, remote_out] = wait_both([local, remote], timeout, GRACE)?;
+    // The tool that prints the result (local-thr, remote-lat, inproc-*) and
+    // its stdout.
+    let (reporter, out) = if case.transport == Transport::Inproc {
+        let tool = match case.kind {
+            Kind::Thr => "inproc-thr",
+            Kind::Lat => "inproc-lat",
+        };
+        let args = [case.size.to_string(), count.to_string()];
+        let [out] = wait_all([Proc::spawn(exe, tool, &args)?], timeout, GRACE)?;
+        (tool, out)
+    } else {
+        let (local_tool, remote_tool) = case.tools();
+        let args = [endpoint, case.size.to_string(), count.to_string()];
+        let local = Proc::spawn(exe, local_tool.name(), &args)?;
+        let remote = Proc::spawn(exe, remote_tool.name(), &args)?;
+        let [local_out, remote_out] = wait_all([local, remote], timeout, GRACE)?;
+        match case.kind {
+            Kind::Thr => (local_tool.name(), local_out),
+            Kind::Lat => (remote_tool.name(), remote_out),
+        }
+    };
     let check = |what: &str, got: u64, want: u64| {
         if got == want {
             Ok(())
         } else {
-            Err(format!("{what} printed {got}, expected {want}"))
+            Err(format!(
+                "{reporter}'s {what} printed {got}, expected {want}"
+            ))
         }
     };
     match case.kind {
         Kind::Thr => {
-            let r = parse_thr(&local_out)
-                .map_err(|e| format!("local-thr: {e}; its stdout:\n{local_out}"))?;
-            check("local-thr's message size", r.size, case.size as u64)?;
-            check("local-thr's message count", r.count, count.into())?;
+            let r = parse_thr(&out).map_err(|e| format!("{reporter}: {e}; its stdout:\n{out}"))?;
+            check("message size", r.size, case.size as u64)?;
+            check("message count", r.count, count.into())?;
             Ok(Measured::Thr {
                 msgs_per_sec: r.msgs_per_sec,
                 megabits: r.megabits,
             })
         }
         Kind::Lat => {
-            let r = parse_lat(&remote_out)
-                .map_err(|e| format!("remote-lat: {e}; its stdout:\n{remote_out}"))?;
-            check("remote-lat's message size", r.size, case.size as u64)?;
-            check("remote-lat's roundtrip count", r.roundtrips, count.into())?;
+            let r = parse_lat(&out).map_err(|e| format!("{reporter}: {e}; its stdout:\n{out}"))?;
+            check("message size", r.size, case.size as u64)?;
+            check("roundtrip count", r.roundtrips, count.into())?;
             Ok(Measured::Lat {
                 latency_us: r.latency_us,
             })
@@ -448,6 +483,8 @@ mod tests {
         assert_eq!(CASES[2].scaled_count(1e-9), 1);
         assert_eq!(CASES[2].label(), "PUSH/PULL tcp 64 KiB");
         assert_eq!(CASES[6].label(), "REQ/REP tcp 64 B");
+        assert_eq!(CASES[7].label(), "PUSH/PULL inproc 16 B");
+        assert_eq!(CASES[8].label(), "REQ/REP inproc 64 B");
     }
 
     #[test]

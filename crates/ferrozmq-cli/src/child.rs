@@ -1,6 +1,7 @@
-//! Running a perf-tool pair as child processes: spawn, read their output
-//! without ever blocking them, wait for both with a deadline, and turn any
-//! failure into one clear message. No child outlives its `Proc`.
+//! Running perf tools as child processes (a pair, or one in-process tool):
+//! spawn, read their output without ever blocking them, wait for all with a
+//! deadline, and turn any failure into one clear message. No child outlives
+//! its `Proc`.
 
 use std::fmt::Write as _;
 use std::io::Read;
@@ -9,13 +10,12 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use crate::tool::Tool;
-
 /// A child process running one perf tool, its output read by two threads so
 /// that a full pipe never blocks it. Dropping it kills the child if it still
 /// runs, so no error path leaves a process behind.
 pub struct Proc {
-    tool: Tool,
+    /// The subcommand, to name the child in messages.
+    tool: &'static str,
     child: Child,
     stdout: Option<JoinHandle<String>>,
     stderr: Option<JoinHandle<String>>,
@@ -23,15 +23,15 @@ pub struct Proc {
 
 impl Proc {
     /// Starts `exe <tool> <args…>` with piped stdout and stderr.
-    pub fn spawn(exe: &Path, tool: Tool, args: &[String]) -> Result<Proc, String> {
+    pub fn spawn(exe: &Path, tool: &'static str, args: &[String]) -> Result<Proc, String> {
         let mut child = Command::new(exe)
-            .arg(tool.name())
+            .arg(tool)
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-            .map_err(|e| format!("cannot start {} {}: {e}", exe.display(), tool.name()))?;
+            .map_err(|e| format!("cannot start {} {tool}: {e}", exe.display()))?;
         let stdout = child.stdout.take().map(read_all);
         let stderr = child.stderr.take().map(read_all);
         Ok(Proc {
@@ -52,7 +52,7 @@ impl Proc {
     /// Describes how the child failed, with the last lines it printed.
     fn failure(&mut self, status: ExitStatus) -> String {
         let (out, err) = self.output();
-        let mut text = format!("{} {status}", self.tool.name());
+        let mut text = format!("{} {status}", self.tool);
         let tail: Vec<&str> = err
             .lines()
             .chain(out.lines())
@@ -86,20 +86,20 @@ fn read_all<R: Read + Send + 'static>(mut pipe: R) -> JoinHandle<String> {
     })
 }
 
-/// How long one child may run on once the other has finished successfully
+/// How long one child may run on once another has finished successfully
 /// (a sender drains its queue, local-lat sleeps 1 s): past that it hangs.
 pub const GRACE: Duration = Duration::from_secs(15);
 
-/// Waits for both children; the first failure, the timeout, or one child
-/// outliving the other by more than `grace` kills the rest and becomes the
-/// error. Returns both stdouts.
-pub fn wait_both(
-    mut procs: [Proc; 2],
+/// Waits for all children; the first failure, the timeout, or a child
+/// outliving a finished one by more than `grace` kills the rest and becomes
+/// the error. Returns the stdouts, in the order of `procs`.
+pub fn wait_all<const N: usize>(
+    mut procs: [Proc; N],
     timeout: Duration,
     grace: Duration,
-) -> Result<[String; 2], String> {
+) -> Result<[String; N], String> {
     let deadline = Instant::now() + timeout;
-    let mut done: [Option<Instant>; 2] = [None, None];
+    let mut done: [Option<Instant>; N] = [None; N];
     loop {
         for (i, p) in procs.iter_mut().enumerate() {
             if done[i].is_some() {
@@ -109,36 +109,40 @@ pub fn wait_both(
                 Ok(Some(status)) if status.success() => done[i] = Some(Instant::now()),
                 Ok(Some(status)) => return Err(p.failure(status)),
                 Ok(None) => {}
-                Err(e) => return Err(format!("cannot wait for {}: {e}", p.tool.name())),
+                Err(e) => return Err(format!("cannot wait for {}: {e}", p.tool)),
             }
         }
-        match done {
-            [Some(_), Some(_)] => {
-                let [a, b] = &mut procs;
-                return Ok([a.output().0, b.output().0]);
+        let running = || {
+            procs
+                .iter()
+                .zip(done)
+                .filter(|(_, d)| d.is_none())
+                .map(|(p, _)| p.tool)
+                .collect::<Vec<_>>()
+        };
+        let first_done = done.iter().flatten().min().copied();
+        match first_done {
+            _ if done.iter().all(Option::is_some) => {
+                return Ok(procs.each_mut().map(|p| p.output().0));
             }
-            [Some(t), None] | [None, Some(t)] if t.elapsed() > grace => {
-                let (early, late) = if done[0].is_some() { (0, 1) } else { (1, 0) };
+            Some(t) if t.elapsed() > grace => {
+                let early = done
+                    .iter()
+                    .position(|d| *d == Some(t))
+                    .map_or("", |i| procs[i].tool);
                 return Err(format!(
-                    "{} still running {:.0} s after {} finished (killed)",
-                    procs[late].tool.name(),
+                    "{} still running {:.0} s after {early} finished (killed)",
+                    running().join(" and "),
                     grace.as_secs_f64(),
-                    procs[early].tool.name()
                 ));
             }
             _ => {}
         }
         if Instant::now() >= deadline {
-            let running: Vec<&str> = procs
-                .iter()
-                .zip(done)
-                .filter(|(_, d)| d.is_none())
-                .map(|(p, _)| p.tool.name())
-                .collect();
             return Err(format!(
                 "timed out after {:.0} s waiting for {} (killed)",
                 timeout.as_secs_f64(),
-                running.join(" and ")
+                running().join(" and ")
             ));
         }
         thread::sleep(Duration::from_millis(5));
@@ -167,21 +171,26 @@ mod tests {
         path
     }
 
+    /// Spawns `exe tool args`. A script just written can be "busy" for a
+    /// moment while another test thread forks (it briefly holds the write
+    /// descriptor): retry.
+    fn spawn_retry(exe: &Path, tool: &'static str, args: &[String]) -> Proc {
+        for _ in 0..50 {
+            match Proc::spawn(exe, tool, args) {
+                Ok(p) => return p,
+                Err(e) if e.contains("busy") => thread::sleep(Duration::from_millis(20)),
+                Err(e) => panic!("{e}"),
+            }
+        }
+        panic!("{} stays busy", exe.display())
+    }
+
     fn spawn_pair(exe: &Path) -> [Proc; 2] {
         let args = args(&["tcp://127.0.0.1:1", "1", "1"]);
-        // A script just written can be "busy" for a moment while another
-        // test thread forks (it briefly holds the write descriptor): retry.
-        let spawn = |tool| {
-            for _ in 0..50 {
-                match Proc::spawn(exe, tool, &args) {
-                    Ok(p) => return p,
-                    Err(e) if e.contains("busy") => thread::sleep(Duration::from_millis(20)),
-                    Err(e) => panic!("{e}"),
-                }
-            }
-            panic!("{} stays busy", exe.display())
-        };
-        [spawn(Tool::LocalThr), spawn(Tool::RemoteThr)]
+        [
+            spawn_retry(exe, "local-thr", &args),
+            spawn_retry(exe, "remote-thr", &args),
+        ]
     }
 
     #[test]
@@ -192,7 +201,7 @@ mod tests {
             "exec sleep 30",
         );
         let t0 = Instant::now();
-        let err = wait_both(spawn_pair(&exe), Duration::from_secs(20), GRACE).unwrap_err();
+        let err = wait_all(spawn_pair(&exe), Duration::from_secs(20), GRACE).unwrap_err();
         let _ = std::fs::remove_file(&exe);
         assert!(
             t0.elapsed() < Duration::from_secs(10),
@@ -208,7 +217,7 @@ mod tests {
     #[test]
     fn a_hanging_pair_times_out() {
         let exe = fake_exe("hang", "exec sleep 30", "exec sleep 30");
-        let err = wait_both(spawn_pair(&exe), Duration::from_millis(300), GRACE).unwrap_err();
+        let err = wait_all(spawn_pair(&exe), Duration::from_millis(300), GRACE).unwrap_err();
         let _ = std::fs::remove_file(&exe);
         assert!(
             err.contains("timed out") && err.contains("local-thr and remote-thr"),
@@ -220,7 +229,7 @@ mod tests {
     fn a_child_outliving_its_peer_fails() {
         let exe = fake_exe("late", "echo done", "exec sleep 30");
         let t0 = Instant::now();
-        let err = wait_both(
+        let err = wait_all(
             spawn_pair(&exe),
             Duration::from_secs(20),
             Duration::from_millis(200),
@@ -232,9 +241,18 @@ mod tests {
     }
 
     #[test]
+    fn a_single_child_is_waited_for() {
+        let exe = fake_exe("one", "echo local", "echo remote");
+        let p = spawn_retry(&exe, "inproc-thr", &args(&["1", "1"]));
+        let out = wait_all([p], Duration::from_secs(20), GRACE);
+        let _ = std::fs::remove_file(&exe);
+        assert_eq!(out.unwrap(), ["remote\n".to_string()]);
+    }
+
+    #[test]
     fn a_good_pair_returns_both_stdouts() {
         let exe = fake_exe("ok", "echo local", "echo remote");
-        let out = wait_both(spawn_pair(&exe), Duration::from_secs(20), GRACE).unwrap();
+        let out = wait_all(spawn_pair(&exe), Duration::from_secs(20), GRACE).unwrap();
         let _ = std::fs::remove_file(&exe);
         assert_eq!(out, ["local\n".to_string(), "remote\n".to_string()]);
     }

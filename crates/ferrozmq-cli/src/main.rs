@@ -3,13 +3,18 @@
 //! - `local-thr`, `remote-thr`, `local-lat`, `remote-lat`: libzmq's perf
 //!   tools with libzmq's arguments and output lines, on ferrozmq, so either
 //!   end of a measurement can be swapped for libzmq's own tool;
+//! - `inproc-thr`, `inproc-lat` (libzmq's too) and the pattern benchmarks
+//!   (ROUTER/DEALER, PUB/SUB, proxy): [`patterns`], shared source with
+//!   `libzmq-perf`, which has the same subcommands on real libzmq;
 //! - `bench`: the standard throughput and latency cases in one command.
 //!
 //! Exit status: 0 on success, 1 when a run fails, 2 on bad arguments (with
 //! a one-line error on stderr).
 
+mod api;
 mod bench;
 mod child;
+mod patterns;
 mod perf;
 mod report;
 mod tool;
@@ -27,16 +32,44 @@ usage:
   ferrozmq remote-thr <connect-to> <message-size> <message-count> [<enable_curve>]
   ferrozmq local-lat <bind-to> <message-size> <roundtrip-count>
   ferrozmq remote-lat <connect-to> <message-size> <roundtrip-count>
+  ferrozmq inproc-thr <message-size> <message-count>
+  ferrozmq inproc-lat <message-size> <roundtrip-count>
+  ferrozmq local-router-thr <bind-to> <message-size> <message-count>
+  ferrozmq remote-dealer-thr <connect-to> <message-size> <message-count>
+  ferrozmq local-dealer-thr <bind-to> <message-size> <message-count>
+  ferrozmq remote-router-thr <connect-to> <message-size> <message-count>
+  ferrozmq local-router-lat <bind-to> <message-size> <roundtrip-count>
+  ferrozmq remote-dealer-lat <connect-to> <message-size> <roundtrip-count>
+  ferrozmq pub-thr <bind-to> <message-size> <message-count> <subscribers>
+  ferrozmq sub-thr <connect-to> <message-size> <message-count> <subscribers>
+  ferrozmq pub-topics <bind-to> <message-size> <message-count> <match|miss>
+  ferrozmq sub-topics <connect-to> <message-size> <message-count> <match|miss>
+  ferrozmq proxy-thr <message-size> <message-count>
   ferrozmq bench [--quick] [--count-scale <factor>] [--timeout <seconds>]
   ferrozmq --help | <subcommand> --help
 
 The perf tools take the arguments of libzmq's local_thr, remote_thr,
-local_lat and remote_lat and print the same lines, so either end can be
-libzmq's. Start the local (binding) tool first, then the remote one, e.g.
+local_lat, remote_lat, inproc_thr and inproc_lat and print the same lines,
+so either end can be libzmq's. Start the local (binding) tool first, then
+the remote one, e.g.
   ferrozmq local-thr tcp://127.0.0.1:5555 64 1000000 &
   ferrozmq remote-thr tcp://127.0.0.1:5555 64 1000000
-bench runs the standard cases (tcp and ipc throughput, tcp latency) as
-child processes and prints a table.
+
+Pattern benchmarks (libzmq has no tools for these; libzmq-perf has the same
+subcommands, so either end can be real libzmq). Pairs, sender -> receiver:
+  DEALER->ROUTER throughput  remote-dealer-thr -> local-router-thr (prints)
+  ROUTER->DEALER throughput  remote-router-thr -> local-dealer-thr (prints)
+  REQ->ROUTER latency        remote-lat (prints) -> local-router-lat
+  DEALER->REP latency        remote-dealer-lat (prints) -> local-lat
+  PUB->SUB fan-out           pub-thr -> sub-thr (S subscribers; prints)
+  topic filtering            pub-topics -> sub-topics (10,000 subscriptions;
+                             match: sub-topics prints, miss: pub-topics prints)
+In one process: inproc-thr, inproc-lat, proxy-thr (DEALER clients -> ROUTER |
+proxy | DEALER -> DEALER workers). Throughput lines are local_thr's, latency
+lines remote_lat's; `<subcommand> --help` tells the details.
+
+bench runs the standard cases (tcp and ipc throughput, tcp latency, inproc
+throughput and latency) as child processes and prints a table.
 ";
 
 /// Exit status for bad arguments.
@@ -71,6 +104,9 @@ fn main() -> ExitCode {
             Err(e) => usage_error(" bench", &e, bench::USAGE),
         };
     }
+    if let Some(tool) = patterns::Tool::from_name(cmd) {
+        return run_pattern(tool, rest);
+    }
     let Some(tool) = Tool::from_name(cmd) else {
         return usage_error(
             "",
@@ -87,6 +123,25 @@ fn main() -> ExitCode {
         Err(e) => return usage_error(&format!(" {}", tool.name()), &e, tool.usage()),
     };
     match perf::run(tool, &params) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs one of the shared tools of [`patterns`].
+fn run_pattern(tool: patterns::Tool, args: &[String]) -> ExitCode {
+    if args.iter().any(|a| is_help(a)) {
+        println!("usage: ferrozmq {}\n\n{}", tool.usage(), tool.about());
+        return ExitCode::SUCCESS;
+    }
+    let params = match patterns::Params::parse(tool, args) {
+        Ok(p) => p,
+        Err(e) => return usage_error(&format!(" {}", tool.name()), &e, &tool.usage()),
+    };
+    match patterns::run(tool, &params) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("{e}");

@@ -2,6 +2,8 @@
 //! libzmq's (`local_thr <bind-to> <message-size> <message-count>` …) so that
 //! either end of a measurement can be swapped for libzmq's own tool.
 
+use crate::patterns::parse_int;
+
 /// Which of the four perf tools to run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tool {
@@ -127,17 +129,6 @@ impl Params {
             size: size as usize,
             count,
         })
-    }
-}
-
-/// Parses a decimal integer in `min..=i32::MAX` (libzmq prints them as `%d`).
-fn parse_int(text: &str, name: &str, min: u32) -> Result<u32, String> {
-    match text.parse::<u32>() {
-        Ok(v) if v >= min && v <= i32::MAX as u32 => Ok(v),
-        _ => Err(format!(
-            "invalid <{name}> '{text}': expected an integer from {min} to {}",
-            i32::MAX
-        )),
     }
 }
 

@@ -1,6 +1,7 @@
 //! End-to-end tests of the `ferrozmq` binary, run as processes: argument
-//! errors, help, and the perf tools talking to each other over tcp and ipc.
-//! Every child is killed if a test runs over its time bound.
+//! errors, help, the perf tools talking to each other over tcp and ipc, the
+//! in-process tools, and every pattern benchmark pair. Every child is killed
+//! if a test runs over its time bound.
 
 use std::io::Read;
 use std::net::TcpListener;
@@ -115,6 +116,11 @@ fn assert_ok(f: &Finished, what: &str) {
 fn assert_thr_report(out: &str, size: u32, count: u32) {
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 4, "{out}");
+    assert_thr_lines(&lines, size, count);
+}
+
+/// Checks the four lines of `local-thr`'s report at the start of `lines`.
+fn assert_thr_lines(lines: &[&str], size: u32, count: u32) {
     assert_eq!(lines[0], format!("message size: {size} [B]"));
     assert_eq!(lines[1], format!("message count: {count}"));
     let rate = lines[2]
@@ -130,6 +136,45 @@ fn assert_thr_report(out: &str, size: u32, count: u32) {
     assert!(mbps.parse::<f64>().is_ok() && decimals == Some(3), "{mbps}");
 }
 
+/// Checks `remote-lat`'s three lines, libzmq's formats.
+fn assert_lat_report(out: &str, size: u32, roundtrips: u32) {
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    assert_eq!(lines[0], format!("message size: {size} [B]"));
+    assert_eq!(lines[1], format!("roundtrip count: {roundtrips}"));
+    let lat = lines[2]
+        .strip_prefix("average latency: ")
+        .and_then(|l| l.strip_suffix(" [us]"))
+        .unwrap_or_else(|| panic!("bad line {:?}", lines[2]));
+    let value: f64 = lat.parse().expect("latency number");
+    assert!(
+        value > 0.0 && lat.split_once('.').map(|(_, d)| d.len()) == Some(3),
+        "{lat}"
+    );
+}
+
+/// Checks `sub-thr`'s lines: local-thr's four, then the subscriber count
+/// and the per-subscriber spread.
+fn assert_fanout_report(out: &str, size: u32, count: u32, subscribers: u32) {
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 6, "{out}");
+    assert_thr_lines(&lines, size, count);
+    assert_eq!(lines[4], format!("subscribers: {subscribers}"));
+    let spread: Vec<u64> = lines[5]
+        .strip_prefix("per-subscriber throughput: min ")
+        .and_then(|l| l.strip_suffix(" [msg/s]"))
+        .unwrap_or_else(|| panic!("bad line {:?}", lines[5]))
+        .split(", median ")
+        .flat_map(|part| part.split(", max "))
+        .map(|n| n.parse().expect("a rate"))
+        .collect();
+    assert!(
+        spread.len() == 3 && spread[0] <= spread[1] && spread[1] <= spread[2],
+        "{}",
+        lines[5]
+    );
+}
+
 #[test]
 fn bad_arguments_exit_2_with_a_one_line_error() {
     let cases: &[&[&str]] = &[
@@ -142,6 +187,24 @@ fn bad_arguments_exit_2_with_a_one_line_error() {
         &["remote-thr", "tcp://127.0.0.1:5555", "16", "10", "1"],
         &["local-lat", "tcp://127.0.0.1:5555", "16", "10", "0"],
         &["remote-lat", "tcp://127.0.0.1:5555", "16", "0"],
+        &["inproc-thr", "16"],
+        &["inproc-thr", "16", "0"],
+        &["inproc-lat", "x", "10"],
+        &["inproc-lat", "16", "10", "tcp://127.0.0.1:5555"],
+        &["local-router-thr", "tcp://127.0.0.1:5555", "16"],
+        &["remote-dealer-thr", "", "16", "10"],
+        &["local-dealer-thr", "tcp://127.0.0.1:5555", "16", "-1"],
+        &["remote-router-thr", "tcp://127.0.0.1:5555", "16", "10", "0"],
+        &["local-router-lat", "tcp://127.0.0.1:5555", "16", "0"],
+        &["remote-dealer-lat", "tcp://127.0.0.1:5555", "1e3", "10"],
+        &["pub-thr", "tcp://127.0.0.1:5555", "16", "10"],
+        &["pub-thr", "tcp://127.0.0.1:5555", "16", "10", "0"],
+        &["sub-thr", "tcp://127.0.0.1:5555", "16", "10", "100000"],
+        &["pub-topics", "tcp://127.0.0.1:5555", "16", "10", "all"],
+        &["sub-topics", "tcp://127.0.0.1:5555", "9", "10", "match"],
+        &["sub-topics", "tcp://127.0.0.1:5555", "16", "10"],
+        &["proxy-thr", "16", "3000000000"],
+        &["proxy-thr"],
         &["bench", "--count-scale", "0"],
         &["bench", "--count-scale"],
         &["bench", "--bogus"],
@@ -176,6 +239,35 @@ fn help_exits_0_everywhere() {
         assert!(f.stdout.contains("usage"), "{args:?}: {}", f.stdout);
     }
 }
+
+/// Every subcommand is listed in the top-level help and has its own.
+#[test]
+fn every_new_subcommand_has_help() {
+    let top = run(&["--help"], Duration::from_secs(10));
+    for name in NEW_SUBCOMMANDS {
+        assert!(top.stdout.contains(name), "--help lacks {name}");
+        let f = run(&[name, "--help"], Duration::from_secs(10));
+        assert_ok(&f, name);
+        let usage = format!("usage: ferrozmq {name} <");
+        assert!(f.stdout.starts_with(&usage), "{name}: {}", f.stdout);
+    }
+}
+
+const NEW_SUBCOMMANDS: [&str; 13] = [
+    "inproc-thr",
+    "inproc-lat",
+    "local-router-thr",
+    "remote-dealer-thr",
+    "local-dealer-thr",
+    "remote-router-thr",
+    "local-router-lat",
+    "remote-dealer-lat",
+    "pub-thr",
+    "sub-thr",
+    "pub-topics",
+    "sub-topics",
+    "proxy-thr",
+];
 
 #[test]
 fn runtime_errors_use_libzmq_wording_and_exit_1() {
@@ -234,19 +326,7 @@ fn latency_over_tcp() {
     assert_ok(&l, "local-lat");
     assert_ok(&r, "remote-lat");
     assert!(l.stdout.is_empty(), "{}", l.stdout);
-    let lines: Vec<&str> = r.stdout.lines().collect();
-    assert_eq!(lines.len(), 3, "{}", r.stdout);
-    assert_eq!(lines[0], "message size: 32 [B]");
-    assert_eq!(lines[1], "roundtrip count: 300");
-    let lat = lines[2]
-        .strip_prefix("average latency: ")
-        .and_then(|l| l.strip_suffix(" [us]"))
-        .unwrap_or_else(|| panic!("bad line {:?}", lines[2]));
-    let value: f64 = lat.parse().expect("latency number");
-    assert!(
-        value > 0.0 && lat.split_once('.').map(|(_, d)| d.len()) == Some(3),
-        "{lat}"
-    );
+    assert_lat_report(&r.stdout, 32, 300);
 }
 
 #[test]
@@ -257,7 +337,7 @@ fn bench_runs_every_case() {
     );
     assert_ok(&f, "bench");
     let lines: Vec<&str> = f.stdout.lines().collect();
-    assert_eq!(lines.len(), 2 + 7, "{}", f.stdout);
+    assert_eq!(lines.len(), 2 + 9, "{}", f.stdout);
     assert!(
         lines.iter().all(|l| l.starts_with('|') && l.ends_with('|')),
         "{}",
@@ -265,5 +345,152 @@ fn bench_runs_every_case() {
     );
     assert!(!f.stdout.contains("FAILED"), "{}", f.stdout);
     assert!(f.stdout.contains("PUSH/PULL ipc 64 KiB") && f.stdout.contains("REQ/REP tcp 64 B"));
-    assert!(f.stderr.contains("[7/7]"), "{}", f.stderr);
+    assert!(
+        f.stdout.contains("PUSH/PULL inproc 16 B") && f.stdout.contains("REQ/REP inproc 64 B"),
+        "{}",
+        f.stdout
+    );
+    assert!(f.stderr.contains("[9/9]"), "{}", f.stderr);
+}
+
+#[test]
+fn inproc_throughput() {
+    let f = run(&["inproc-thr", "64", "20000"], Duration::from_secs(30));
+    assert_ok(&f, "inproc-thr");
+    assert_thr_report(&f.stdout, 64, 20000);
+}
+
+#[test]
+fn inproc_latency() {
+    let f = run(&["inproc-lat", "32", "500"], Duration::from_secs(30));
+    assert_ok(&f, "inproc-lat");
+    assert_lat_report(&f.stdout, 32, 500);
+}
+
+#[test]
+fn proxy_throughput() {
+    // An odd count: the two clients send different shares.
+    let f = run(&["proxy-thr", "100", "3001"], Duration::from_secs(30));
+    assert_ok(&f, "proxy-thr");
+    assert_thr_report(&f.stdout, 100, 3001);
+}
+
+/// Runs a throughput pair (`local` binds and prints, `remote` connects and
+/// sends) with `args` after each tool name; returns the local side's stdout.
+fn thr_pair(local: &str, remote: &str, args: &[&str]) -> String {
+    let (l, r) = run_pair(
+        &[&[local][..], args].concat(),
+        &[&[remote][..], args].concat(),
+        Duration::from_secs(30),
+    );
+    assert_ok(&l, local);
+    assert_ok(&r, remote);
+    assert!(r.stdout.is_empty(), "{remote}: {}", r.stdout);
+    l.stdout
+}
+
+/// Runs a latency pair (`local` binds and echoes, `remote` connects and
+/// prints); returns the remote side's stdout.
+fn lat_pair(local: &str, remote: &str, args: &[&str]) -> String {
+    let (l, r) = run_pair(
+        &[&[local][..], args].concat(),
+        &[&[remote][..], args].concat(),
+        Duration::from_secs(30),
+    );
+    assert_ok(&l, local);
+    assert_ok(&r, remote);
+    assert!(l.stdout.is_empty(), "{local}: {}", l.stdout);
+    r.stdout
+}
+
+#[test]
+fn dealer_to_router_throughput() {
+    let ep = tcp_endpoint();
+    let out = thr_pair(
+        "local-router-thr",
+        "remote-dealer-thr",
+        &[&ep, "64", "5000"],
+    );
+    assert_thr_report(&out, 64, 5000);
+}
+
+#[test]
+fn dealer_to_router_throughput_over_ipc() {
+    let path = std::env::temp_dir().join(format!("ferrozmq-cli-dr-{}.ipc", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let ep = format!("ipc://{}", path.display());
+    let out = thr_pair("local-router-thr", "remote-dealer-thr", &[&ep, "0", "2000"]);
+    let _ = std::fs::remove_file(&path);
+    assert_thr_report(&out, 0, 2000);
+}
+
+#[test]
+fn router_to_dealer_throughput() {
+    let ep = tcp_endpoint();
+    let out = thr_pair(
+        "local-dealer-thr",
+        "remote-router-thr",
+        &[&ep, "200", "5000"],
+    );
+    assert_thr_report(&out, 200, 5000);
+}
+
+#[test]
+fn req_to_router_latency() {
+    let ep = tcp_endpoint();
+    let out = lat_pair("local-router-lat", "remote-lat", &[&ep, "32", "300"]);
+    assert_lat_report(&out, 32, 300);
+}
+
+#[test]
+fn dealer_to_rep_latency() {
+    let ep = tcp_endpoint();
+    let out = lat_pair("local-lat", "remote-dealer-lat", &[&ep, "32", "300"]);
+    assert_lat_report(&out, 32, 300);
+}
+
+/// Runs `pub-<kind>` (binds) and `sub-<kind>` (connects) with `args`;
+/// returns their stdouts.
+fn pubsub_pair(kind: &str, args: &[&str]) -> (String, String) {
+    let (publisher, subscriber) = (format!("pub-{kind}"), format!("sub-{kind}"));
+    let (p, s) = run_pair(
+        &[&[publisher.as_str()][..], args].concat(),
+        &[&[subscriber.as_str()][..], args].concat(),
+        Duration::from_secs(30),
+    );
+    assert_ok(&p, &publisher);
+    assert_ok(&s, &subscriber);
+    (p.stdout, s.stdout)
+}
+
+#[test]
+fn pub_sub_fan_out_to_one_subscriber() {
+    let ep = tcp_endpoint();
+    let (p, s) = pubsub_pair("thr", &[&ep, "16", "20000", "1"]);
+    assert!(p.is_empty(), "{p}");
+    assert_fanout_report(&s, 16, 20000, 1);
+}
+
+#[test]
+fn pub_sub_fan_out_to_ten_subscribers() {
+    let ep = tcp_endpoint();
+    let (p, s) = pubsub_pair("thr", &[&ep, "100", "2000", "10"]);
+    assert!(p.is_empty(), "{p}");
+    assert_fanout_report(&s, 100, 2000, 10);
+}
+
+#[test]
+fn pub_sub_topics_matching() {
+    let ep = tcp_endpoint();
+    let (p, s) = pubsub_pair("topics", &[&ep, "16", "5000", "match"]);
+    assert!(p.is_empty(), "{p}");
+    assert_thr_report(&s, 16, 5000);
+}
+
+#[test]
+fn pub_sub_topics_missing() {
+    let ep = tcp_endpoint();
+    let (p, s) = pubsub_pair("topics", &[&ep, "32", "5000", "miss"]);
+    assert_thr_report(&p, 32, 5000);
+    assert!(s.is_empty(), "{s}");
 }

@@ -10,6 +10,9 @@
 use std::fmt;
 use std::time::Instant;
 
+use crate::patterns::parse_int;
+use crate::report::{lat_report, thr_report};
+
 /// CURVE server secret key of libzmq's `local_thr.cpp` (Z85). The keys are
 /// arbitrary but must be these so that either end can be libzmq's own tool.
 const SERVER_SECRET_KEY: &[u8] = b"{X}#>t#jRGaQ}gMhv=30r(Mw+87YGs+5%kh=i@f8";
@@ -136,17 +139,6 @@ impl Params {
             count,
             curve,
         })
-    }
-}
-
-/// Parses a decimal integer in `min..=i32::MAX` (libzmq prints them as `%d`).
-fn parse_int(text: &str, name: &str, min: u32) -> Result<u32, String> {
-    match text.parse::<u32>() {
-        Ok(v) if v >= min && v <= i32::MAX as u32 => Ok(v),
-        _ => Err(format!(
-            "invalid <{name}> '{text}': expected an integer from {min} to {}",
-            i32::MAX
-        )),
     }
 }
 
@@ -277,25 +269,6 @@ fn remote_lat(ctx: &zmq::Context, p: &Params) -> Result<(), PerfError> {
     print!("{}", lat_report(p.size, p.count, elapsed));
     drop(s);
     Ok(())
-}
-
-/// `local_thr`'s four result lines. As in libzmq, the clock covers
-/// `count - 1` messages but the rate divides `count` by it, and a zero
-/// elapsed time counts as 1 µs.
-pub fn thr_report(size: usize, count: u32, elapsed_us: u64) -> String {
-    let elapsed = elapsed_us.max(1) as f64;
-    let throughput = f64::from(count) / elapsed * 1_000_000.0;
-    let megabits = throughput * size as f64 * 8.0 / 1_000_000.0;
-    format!(
-        "message size: {size} [B]\nmessage count: {count}\nmean throughput: {} [msg/s]\nmean throughput: {megabits:.3} [Mb/s]\n",
-        throughput as i64
-    )
-}
-
-/// `remote_lat`'s three result lines: one-way latency = elapsed / (2 × round trips).
-pub fn lat_report(size: usize, roundtrips: u32, elapsed_us: u64) -> String {
-    let latency = elapsed_us as f64 / (f64::from(roundtrips) * 2.0);
-    format!("message size: {size} [B]\nroundtrip count: {roundtrips}\naverage latency: {latency:.3} [us]\n")
 }
 
 #[cfg(test)]
