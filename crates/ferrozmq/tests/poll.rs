@@ -157,3 +157,22 @@ fn a_poller_keeps_its_set_between_waits() {
     assert_eq!(poller.len(), 1);
     assert_eq!(poller.remove(5), Err(Error::EINVAL));
 }
+
+#[test]
+fn a_departed_peers_last_message_survives_a_poll() {
+    // The peer sends and leaves at once; polling the DEALER (whose POLLOUT check looks at the
+    // peer's now-closed pipe) must not throw away what the peer sent before leaving.
+    for _ in 0..50 {
+        let ctx = Context::new();
+        let dealer = ctx.socket(DEALER).unwrap();
+        dealer.set_rcvtimeo(5000).unwrap();
+        dealer.bind("tcp://127.0.0.1:*").unwrap();
+        let peer = ctx.socket(DEALER).unwrap();
+        peer.connect(&dealer.get_last_endpoint().unwrap().unwrap())
+            .unwrap();
+        peer.send("last words", 0).unwrap();
+        drop(peer);
+        assert_eq!(dealer.poll(POLLIN, 5000).unwrap(), 1);
+        assert_eq!(dealer.recv_string(DONTWAIT).unwrap().unwrap(), "last words");
+    }
+}

@@ -31,8 +31,10 @@ impl LoadBalancer {
     /// The next pipe that can take a whole message now, if any.
     pub(crate) fn select(&mut self, pipes: &mut Pipes) -> Option<u64> {
         while let Some(id) = self.set.current() {
-            let closed = match pipes.get(id) {
-                Some(p) if p.is_other_closed() => true,
+            // A pipe whose peer closed takes no more messages, but it is dead only once what
+            // the peer sent before closing has been read too (a DEALER still receives it).
+            let finished = match pipes.get(id) {
+                Some(p) if p.is_other_closed() => p.is_finished(),
                 Some(p) => {
                     if p.is_connected() && p.check_write() {
                         return Some(id);
@@ -41,7 +43,7 @@ impl LoadBalancer {
                 }
                 None => false,
             };
-            if closed {
+            if finished {
                 pipes.mark_dead(id);
             }
             self.set.deactivate_current();

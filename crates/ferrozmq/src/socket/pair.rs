@@ -29,7 +29,10 @@ impl Pattern for Pair {
         let id = self.peer.ok_or(Error::EAGAIN)?;
         let p = cx.pipes.get(id).ok_or(Error::EAGAIN)?;
         if p.is_other_closed() {
-            cx.pipes.mark_dead(id);
+            // Dead only once what the peer sent before closing has been read.
+            if p.is_finished() {
+                cx.pipes.mark_dead(id);
+            }
             return Err(Error::EAGAIN);
         }
         if p.is_connected() && p.check_write() {
