@@ -39,6 +39,9 @@ fn measure(library: &str, count: usize) -> Result<(), Box<dyn std::error::Error>
         "ferrozmq" => {
             let ctx = ferrozmq::Context::new();
             let router = ctx.socket(ferrozmq::ROUTER)?;
+            // Room for every connect at once: with the default BACKLOG (100) the kernel drops
+            // SYNs and the clients retry with exponential backoff, for seconds.
+            router.set_backlog(count as i32)?;
             router.bind("tcp://127.0.0.1:*")?;
             let endpoint = router.get_last_endpoint()?.unwrap_or_default();
             before_sockets = sample();
@@ -60,6 +63,7 @@ fn measure(library: &str, count: usize) -> Result<(), Box<dyn std::error::Error>
         "libzmq" => {
             let ctx = zmq::Context::new();
             let router = ctx.socket(zmq::ROUTER)?;
+            router.set_backlog(count as i32)?;
             router.bind("tcp://127.0.0.1:*")?;
             let endpoint = router
                 .get_last_endpoint()?
