@@ -14,7 +14,8 @@
 //! * [`command`] — command bodies (READY, ERROR, PING, PONG, SUBSCRIBE, CANCEL);
 //! * [`metadata`] — property lists;
 //! * [`error`] — [`EngineError`] and libzmq's protocol error codes;
-//! * [`socket_type`] — [`SocketType`] and its compatibility table.
+//! * [`socket_type`] — [`SocketType`] and its compatibility table;
+//! * [`zap`] — ZAP (RFC 27) requests and reply checks.
 //!
 //! Nothing here panics on peer input: every length from the wire is checked against what is
 //! present and against the configured limits before it is used.
@@ -32,6 +33,7 @@ pub mod greeting;
 pub mod legacy;
 pub mod metadata;
 pub mod socket_type;
+pub mod zap;
 
 pub use engine::{Engine, EngineConfig, Event, PeerInfo, MAX_HANDSHAKE_COMMAND};
 pub use error::{EngineError, LegacyVersion};

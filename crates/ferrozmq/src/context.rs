@@ -55,7 +55,8 @@ pub(crate) struct ContextInner {
     terminated: AtomicBool,
     sockets: Mutex<Sockets>,
     sockets_closed: Condvar,
-    inproc: Mutex<inproc::Registry>,
+    /// Shared with sessions, which reach the ZAP handler through it.
+    inproc: Arc<Mutex<inproc::Registry>>,
 }
 
 impl Context {
@@ -77,7 +78,7 @@ impl Context {
                         all: Vec::new(),
                     }),
                     sockets_closed: Condvar::new(),
-                    inproc: Mutex::new(inproc::Registry::default()),
+                    inproc: Arc::new(Mutex::new(inproc::Registry::default())),
                 }),
             }),
         }
@@ -136,6 +137,11 @@ impl ContextInner {
     /// The context's inproc endpoints.
     pub(crate) fn inproc(&self) -> std::sync::MutexGuard<'_, inproc::Registry> {
         lock(&self.inproc)
+    }
+
+    /// The inproc registry itself, for I/O threads that connect to inproc endpoints (ZAP).
+    pub(crate) fn inproc_registry(&self) -> Arc<Mutex<inproc::Registry>> {
+        self.inproc.clone()
     }
 
     pub(crate) fn is_terminating(&self) -> bool {

@@ -101,6 +101,26 @@ impl Registry {
         }
     }
 
+    /// Connects a pipe `id` to the socket bound at `name`, if one is: for an I/O thread's
+    /// session reaching the ZAP handler. Unlimited HWMs both ways (libzmq's ZAP pipe); the
+    /// handler sees `metadata` as its peer's; `notify` hears of the handler's replies.
+    pub(crate) fn connect_bound(
+        &mut self,
+        name: &str,
+        notify: Arc<dyn Notify>,
+        metadata: Arc<PeerMetadata>,
+        id: u64,
+    ) -> Option<PipeEnd> {
+        let bound = self.bound.get(name)?;
+        let binder = &bound.binder;
+        let notify_binder: Arc<dyn Notify> = binder.shared.clone();
+        let (mine, theirs) = pipe::pipe(id, 0, 0, notify, notify_binder);
+        mine.set_peer(metadata);
+        theirs.set_peer(binder.metadata.clone());
+        binder.shared.attach(theirs, bound.listener);
+        Some(mine)
+    }
+
     /// Connects `connecter` to `name` with a new pipe `id`, returning the connecter's end.
     /// If `name` is bound, the binder's end goes to the binder's mailbox; if not, it waits
     /// for the bind.

@@ -46,6 +46,7 @@ pub use error::{Error, Result};
 pub use ferrozmq_zmtp::SocketType;
 pub use message::Message;
 pub use monitor::{MonitorEvent, SocketEvent};
+pub use options::Mechanism;
 pub use poll::{poll, PollEvents, PollItem, Poller, POLLERR, POLLIN, POLLOUT, POLLPRI};
 pub use proxy::{
     proxy, proxy_steerable, proxy_steerable_with_capture, proxy_with_capture, ProxyStats,

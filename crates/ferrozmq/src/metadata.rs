@@ -44,8 +44,23 @@ impl PeerMetadata {
         }
     }
 
-    /// A property as `zmq_msg_gets` returns it: a READY property by its exact name,
-    /// `Routing-Id` (alias `Identity`) and `Peer-Address`. None if absent or not UTF-8.
+    /// Adds what the ZAP handler said of the peer: its `User-Id` and the reply's properties,
+    /// which take precedence over same-named handshake properties (libzmq merges them so).
+    pub(crate) fn with_zap(
+        mut self,
+        user_id: Bytes,
+        properties: Vec<(String, Bytes)>,
+    ) -> PeerMetadata {
+        let mut zap = properties;
+        zap.push(("User-Id".to_string(), user_id));
+        zap.append(&mut self.properties);
+        self.properties = zap;
+        self
+    }
+
+    /// A property as `zmq_msg_gets` returns it: a READY property (or one the ZAP handler
+    /// added, `User-Id` among them) by its exact name, `Routing-Id` (alias `Identity`) and
+    /// `Peer-Address`. None if absent or not UTF-8.
     pub(crate) fn get(&self, name: &str) -> Option<&str> {
         match name {
             "Peer-Address" => self.peer_address.as_deref(),
@@ -96,5 +111,20 @@ mod tests {
         assert_eq!(m.get("socket-type"), None);
         assert_eq!(m.get("X-Bin"), None);
         assert_eq!(m.routing_id(), Some(&b"bob"[..]));
+    }
+
+    #[test]
+    fn zap_properties_and_user_id_come_first() {
+        let info = PeerInfo {
+            socket_type: SocketType::DEALER,
+            routing_id: None,
+            properties: vec![("Hello".into(), Bytes::from_static(b"handshake"))],
+            minor_version: 1,
+            legacy: None,
+        };
+        let zap = vec![("Hello".to_string(), Bytes::from_static(b"World"))];
+        let m = PeerMetadata::new(&info, None).with_zap(Bytes::from_static(b"anonymous"), zap);
+        assert_eq!(m.get("Hello"), Some("World"));
+        assert_eq!(m.get("User-Id"), Some("anonymous"));
     }
 }

@@ -59,6 +59,58 @@ pub mod ids {
     pub const TOPICS_COUNT: i32 = 116;
     pub const STREAM_NOTIFY: i32 = 73;
     pub const ROUTER_NOTIFY: i32 = 97;
+    pub const MECHANISM: i32 = 43;
+    pub const PLAIN_SERVER: i32 = 44;
+    pub const PLAIN_USERNAME: i32 = 45;
+    pub const PLAIN_PASSWORD: i32 = 46;
+    pub const CURVE_SERVER: i32 = 47;
+    pub const CURVE_PUBLICKEY: i32 = 48;
+    pub const CURVE_SECRETKEY: i32 = 49;
+    pub const CURVE_SERVERKEY: i32 = 50;
+    pub const ZAP_DOMAIN: i32 = 55;
+    pub const ZAP_ENFORCE_DOMAIN: i32 = 93;
+}
+
+/// A socket's security mechanism (`ZMQ_MECHANISM`), set implicitly by the PLAIN and CURVE
+/// options as in libzmq. Variant names are rust-zmq's, so ported code compiles unchanged.
+#[allow(non_camel_case_types)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Mechanism {
+    /// No security (`ZMQ_NULL`, 0): the default.
+    #[default]
+    ZMQ_NULL,
+    /// Clear-text user name and password (`ZMQ_PLAIN`, 1; RFC 24).
+    ZMQ_PLAIN,
+    /// CurveZMQ encryption and authentication (`ZMQ_CURVE`, 2; RFC 25/26).
+    ZMQ_CURVE,
+}
+
+impl Mechanism {
+    /// libzmq's number for the mechanism (`ZMQ_NULL` 0, `ZMQ_PLAIN` 1, `ZMQ_CURVE` 2).
+    pub fn to_raw(self) -> i32 {
+        match self {
+            Mechanism::ZMQ_NULL => 0,
+            Mechanism::ZMQ_PLAIN => 1,
+            Mechanism::ZMQ_CURVE => 2,
+        }
+    }
+}
+
+/// What a socket uses to secure its connections: the mechanism, its role and credentials.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Security {
+    pub mechanism: Mechanism,
+    /// PLAIN_SERVER / CURVE_SERVER: this side authenticates its peers.
+    pub as_server: bool,
+    pub plain_username: Vec<u8>,
+    pub plain_password: Vec<u8>,
+    pub curve_public_key: [u8; 32],
+    pub curve_secret_key: [u8; 32],
+    pub curve_server_key: [u8; 32],
+    /// ZAP_DOMAIN: also makes the NULL mechanism consult the ZAP handler when not empty.
+    pub zap_domain: Vec<u8>,
+    /// ZAP_ENFORCE_DOMAIN: refuse peers when no ZAP handler is bound, even for NULL/CURVE.
+    pub zap_enforce_domain: bool,
 }
 
 /// The option values of one socket.
@@ -110,6 +162,7 @@ pub(crate) struct Options {
     pub conflate: bool,
     /// Routing id for the peer of the next `connect` (consumed by it).
     pub connect_routing_id: Option<Vec<u8>>,
+    pub security: Security,
 }
 
 impl Default for Options {
@@ -160,6 +213,7 @@ impl Default for Options {
             xsub_verbose_unsubscribe: false,
             conflate: false,
             connect_routing_id: None,
+            security: Security::default(),
         }
     }
 }

@@ -10,6 +10,7 @@ mod protocol;
 mod session;
 mod stream;
 mod thread;
+mod zap_client;
 
 pub(crate) use stream::{bind_ipc, bind_tcp, ConnectTarget, Listener};
 pub(crate) use thread::spawn;
@@ -33,6 +34,8 @@ pub(crate) struct SocketLink {
     pub socket_type: SocketType,
     /// The endpoint as bound (resolved) or as connected to, for monitor events.
     pub endpoint: Arc<str>,
+    /// The context's inproc endpoints, where sessions find the ZAP handler.
+    pub inproc: Arc<Mutex<crate::inproc::Registry>>,
 }
 
 /// Work for an I/O thread.

@@ -15,6 +15,7 @@ mod pipes;
 mod rep;
 mod req;
 mod router;
+mod security;
 mod shared;
 mod stream;
 mod trie;
@@ -727,6 +728,7 @@ impl Core {
             options: Arc::new(self.options.clone()),
             socket_type: self.socket_type,
             endpoint: Arc::from(endpoint),
+            inproc: self.ctx.inner().inproc_registry(),
         }
     }
 
