@@ -125,6 +125,7 @@ fn config_from(cfg: u8, seed: u8) -> EngineConfig {
         },
         max_msg_size: (cfg & 0x40 != 0).then(|| u64::from(seed) * 16),
         allow_legacy: cfg & 0x20 == 0,
+        ..EngineConfig::new(SocketType::PAIR)
     }
 }
 
