@@ -7,6 +7,11 @@
 //! nonce   = "CurveZMQMESSAGEC" (client to server) or "CurveZMQMESSAGES" + short nonce
 //! ```
 //!
+//! The MESSAGE travels in a plain data frame (flags 0, LONG as needed), not a command frame:
+//! libzmq 4.3 writes it so (`curve_encoding_t::encode` builds a fresh, flagless message) and
+//! keeps the outer COMMAND flag of what it receives, so a command-framed MESSAGE would reach
+//! its session as a command. Received MESSAGEs are accepted in either kind of frame.
+//!
 //! The box key is the connection's precomputed Curve25519 shared key (one `SalsaBox` per
 //! connection, libzmq's `crypto_box_beforenm`), and boxes are sealed and opened in place, so a
 //! message costs no allocation beyond the output buffer it is written into.
@@ -19,7 +24,7 @@ use crypto_box::SalsaBox;
 
 use super::malformed;
 use crate::error::EngineError;
-use crate::frame::{self, FLAG_COMMAND};
+use crate::frame;
 
 /// MESSAGE command name with its length byte, as every box starts.
 pub const MESSAGE_PREFIX: &[u8; 8] = b"\x07MESSAGE";
@@ -121,13 +126,13 @@ impl CurveCipher {
         }
     }
 
-    /// Appends one MESSAGE command frame holding `flags`, then `prefix` and `body` (the prefix
+    /// Appends one MESSAGE (in a data frame, as libzmq sends it) holding `flags`, then `prefix` and `body` (the prefix
     /// carries a subscription's command name or 0x01/0x00 byte without a copy of the topic).
     pub fn encode(&mut self, flags: u8, prefix: &[u8], body: &[u8], out: &mut Vec<u8>) {
         let short = self.next_nonce;
         self.next_nonce = self.next_nonce.saturating_add(1);
         let plain_len = 1 + prefix.len() + body.len();
-        frame::encode_header(FLAG_COMMAND, MESSAGE_OVERHEAD - 1 + plain_len, out);
+        frame::encode_header(0, MESSAGE_OVERHEAD - 1 + plain_len, out);
         out.extend_from_slice(MESSAGE_PREFIX);
         out.extend_from_slice(&short.to_be_bytes());
         let mac_pos = out.len();
