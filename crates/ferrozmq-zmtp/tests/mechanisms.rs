@@ -570,10 +570,13 @@ fn curve_malformed_hello() {
     );
 }
 
+/// A change made to a command body.
+type Mutation = fn(&mut Vec<u8>);
+
 #[test]
 fn curve_malformed_initiate() {
     let is_initiate = |b: &[u8]| b.windows(9).any(|w| w == b"\x08INITIATE");
-    let mutate: [(&str, fn(&mut Vec<u8>), u32); 5] = [
+    let mutate: [(&str, Mutation, u32); 5] = [
         (
             "short",
             |b| b.truncate(256),
