@@ -13,6 +13,13 @@ if ! command -v c++ >/dev/null 2>&1; then
     $SUDO apt-get install -y -qq g++ >/dev/null
 fi
 
+# The mechanism interop tests (crates/ferrozmq-zmtp/tests/pyzmq_mechanisms.rs) run pyzmq,
+# whose wheel bundles libzmq 4.3.5 with CURVE.
+if ! python3 -c "import zmq" >/dev/null 2>&1; then
+    echo "test.sh: installing pyzmq for the mechanism interop tests" >&2
+    python3 -m pip install pyzmq==27.3.0
+fi
+
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"

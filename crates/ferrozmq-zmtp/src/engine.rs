@@ -61,7 +61,8 @@ use crate::error::{EngineError, LegacyVersion};
 use crate::frame::{self, FrameHeader};
 use crate::greeting::{self, SignatureCheck};
 use crate::legacy;
-use crate::metadata;
+use crate::mechanism::cipher::{self, FLAG_CMD, MESSAGE_OVERHEAD};
+use crate::mechanism::{self, Context, CurveCipher, Handshake, Mechanism, Step, ZapRequest};
 use crate::SocketType;
 
 mod old_peers;
@@ -88,20 +89,39 @@ pub struct EngineConfig {
     pub max_msg_size: Option<u64>,
     /// Whether ZMTP/1.0 and 2.0 peers are spoken to (true, libzmq's behaviour with the NULL
     /// mechanism and no ZAP) or refused with [`EngineError::UnsupportedVersion`] (false: set it
-    /// when a security mechanism or ZAP is on, as libzmq refuses old peers then).
+    /// when a security mechanism or ZAP is on, as libzmq refuses old peers then). The engine
+    /// refuses them anyway when [`mechanism`](EngineConfig::mechanism) is not NULL or
+    /// [`null_zap`](EngineConfig::null_zap) is set.
     pub allow_legacy: bool,
+    /// Security mechanism and role (libzmq's `ZMQ_MECHANISM` and the options behind it).
+    pub mechanism: Mechanism,
+    /// Whether the NULL mechanism consults ZAP before it sends READY (libzmq does when
+    /// `ZMQ_ZAP_DOMAIN` is not empty). Ignored by PLAIN and CURVE, whose servers always ask.
+    pub null_zap: bool,
+    /// Application properties (`ZMQ_METADATA`, names like `X-Key`) sent after `Socket-Type`
+    /// and `Identity` in READY or INITIATE. Names must be 1..=255 property-name characters.
+    pub metadata: Vec<(String, Vec<u8>)>,
 }
 
 impl EngineConfig {
-    /// A config for `socket_type` with an empty routing id, no size limit and old peers
-    /// allowed (libzmq defaults).
+    /// A config for `socket_type` with an empty routing id, no size limit, old peers allowed,
+    /// the NULL mechanism without ZAP and no application properties (libzmq defaults).
     pub fn new(socket_type: SocketType) -> EngineConfig {
         EngineConfig {
             socket_type,
             routing_id: Vec::new(),
             max_msg_size: None,
             allow_legacy: true,
+            mechanism: Mechanism::Null,
+            null_zap: false,
+            metadata: Vec::new(),
         }
+    }
+
+    /// Whether old peers are refused whatever [`allow_legacy`](EngineConfig::allow_legacy)
+    /// says: a security mechanism or ZAP is on (libzmq's `handshake_v1_0`/`v2_0`).
+    pub(crate) fn security_on(&self) -> bool {
+        self.mechanism != Mechanism::Null || self.null_zap
     }
 }
 
@@ -130,9 +150,14 @@ pub struct PeerInfo {
 /// What the engine reports from the peer's input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
-    /// Handshake done in both directions (greeting + READY each way; for ZMTP/1.0 and 2.0
-    /// peers, greeting + identity message); data may flow now.
+    /// Handshake done in both directions (greeting, then the mechanism's commands: NULL READY
+    /// each way, PLAIN or CURVE HELLO … READY; for ZMTP/1.0 and 2.0 peers, greeting +
+    /// identity message); data may flow now.
     Ready(PeerInfo),
+    /// A server mechanism (or NULL with [`EngineConfig::null_zap`]) asks the caller's ZAP
+    /// handler about the peer. Nothing more is read or emitted until the caller answers with
+    /// [`Engine::zap_reply`] and calls [`Engine::handle_input`] again.
+    ZapRequest(ZapRequest),
     /// One data frame. Multipart messages are consecutive frames, `more` set on all but the last.
     Frame {
         /// More frames of this message follow.
@@ -160,7 +185,7 @@ enum Phase {
     LegacyType,
     /// Old peer: our identity sent, waiting for the peer's identity message.
     LegacyIdentity,
-    /// Greeting done, our READY queued, waiting for the peer's READY.
+    /// Greeting done; the mechanism's commands are being exchanged.
     Handshake,
     /// `Event::Ready` emitted; traffic flows.
     Ready,
@@ -176,7 +201,18 @@ impl Phase {
     }
 }
 
-/// One ZMTP connection's protocol state (NULL mechanism): bytes in, events and bytes out.
+/// Where the ZAP exchange stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Zap {
+    /// No request outstanding.
+    Idle,
+    /// A request is owed to the caller as an event.
+    ToEmit(ZapRequest),
+    /// The caller has the request; input waits for [`Engine::zap_reply`].
+    Waiting,
+}
+
+/// One ZMTP connection's protocol state: bytes in, events and bytes out.
 #[derive(Debug)]
 pub struct Engine {
     config: EngineConfig,
@@ -205,14 +241,33 @@ pub struct Engine {
     pending_subscribe_after_ready: bool,
     /// The phantom subscribe-all is owed to the caller before anything else.
     pending_subscribe: bool,
+    /// The mechanism's handshake state.
+    handshake: Handshake,
+    /// Our property list for READY/INITIATE, built once.
+    our_metadata: Vec<u8>,
+    /// CURVE traffic keys and nonces, once its handshake is done.
+    cipher: Option<CurveCipher>,
+    /// The ZAP exchange.
+    zap: Zap,
+    /// The handshake finished; [`Event::Ready`] is owed to the caller.
+    pending_ready: Option<PeerInfo>,
 }
 
 impl Engine {
-    /// New engine for one connection (NULL mechanism). Its output immediately holds the first
-    /// greeting stage (10 bytes: 0xFF, 8 padding bytes as libzmq writes them, 0x7F).
+    /// New engine for one connection. Its output immediately holds the first greeting stage
+    /// (10 bytes: 0xFF, 8 padding bytes as libzmq writes them, 0x7F). CURVE engines draw
+    /// their transient (and, for servers, cookie) keys here, from the OS.
     pub fn new(config: EngineConfig) -> Engine {
         let out = greeting::signature(config.routing_id.len()).to_vec();
+        let handshake = Handshake::new(&config.mechanism, config.null_zap);
+        let our_metadata =
+            mechanism::our_metadata(config.socket_type, &config.routing_id, &config.metadata);
         Engine {
+            handshake,
+            our_metadata,
+            cipher: None,
+            zap: Zap::Idle,
+            pending_ready: None,
             config,
             phase: Phase::Signature,
             peer_greeting: [0; greeting::GREETING_LEN],
@@ -270,6 +325,52 @@ impl Engine {
         self.phase == Phase::Ready
     }
 
+    /// True once CURVE traffic flows: every frame is then a MESSAGE box, so
+    /// [`encode_frame_header`](Engine::encode_frame_header) must not be used (it writes a
+    /// plaintext header); [`encode_frame`](Engine::encode_frame) boxes the whole frame.
+    pub fn encrypts(&self) -> bool {
+        self.cipher.is_some()
+    }
+
+    /// The caller's answer to [`Event::ZapRequest`] (the ZAP reply's status code):
+    ///
+    /// * 200 — the handshake goes on (NULL: READY; PLAIN: WELCOME; CURVE: READY);
+    /// * 300 — the connection fails without an ERROR (a temporary failure, RFC 27);
+    /// * anything else (400, 500) — an ERROR with the code as its reason is queued (flush
+    ///   [`take_output`](Engine::take_output) before closing), then the connection fails.
+    ///
+    /// Failures return [`EngineError::ZapDenied`], whose
+    /// [`zap_status_code`](EngineError::zap_status_code) is the status. After a 200 the caller
+    /// calls [`handle_input`](Engine::handle_input) again (with an empty buffer if nothing new
+    /// arrived) to go on. Without an outstanding request the call does nothing.
+    pub fn zap_reply(&mut self, status_code: u16) -> Result<(), EngineError> {
+        if let Some(e) = &self.failed {
+            return Err(e.clone());
+        }
+        if self.zap == Zap::Idle {
+            return Ok(());
+        }
+        self.zap = Zap::Idle;
+        if status_code == 200 {
+            let ctx = Context {
+                our_metadata: &self.our_metadata,
+                socket_type: self.config.socket_type,
+                peer_minor: self.peer_minor.unwrap_or(0),
+            };
+            let step = self.handshake.zap_ok(&ctx, &mut self.out);
+            self.apply(step);
+            return Ok(());
+        }
+        if status_code != 300 {
+            command::encode_error(status_code.to_string().as_bytes(), &mut self.out);
+        }
+        let e = EngineError::ZapDenied {
+            status: status_code,
+        };
+        self.failed = Some(e.clone());
+        Err(e)
+    }
+
     /// What the peer announced, once [`Event::Ready`] has been emitted.
     pub fn peer(&self) -> Option<&PeerInfo> {
         self.peer.as_ref()
@@ -294,15 +395,21 @@ impl Engine {
     /// Encodes one data frame (header + body) onto `out` in the negotiated framing, as
     /// libzmq's encoders do: ZMTP 3.x (and 2.0) framing with LONG iff body > 255 bytes, or
     /// ZMTP/1.0 framing (long form iff body + 1 ≥ 255) for 1.0 peers. Until the peer's
-    /// revision is known, 3.x framing.
-    pub fn encode_frame(&self, more: bool, body: &[u8], out: &mut Vec<u8>) {
+    /// revision is known, 3.x framing. Once CURVE traffic flows ([`encrypts`](Engine::encrypts))
+    /// the frame is sealed in a MESSAGE box instead.
+    pub fn encode_frame(&mut self, more: bool, body: &[u8], out: &mut Vec<u8>) {
+        if let Some(cipher) = &mut self.cipher {
+            let flags = if more { cipher::FLAG_MORE } else { 0 };
+            cipher.encode(flags, &[], body, out);
+            return;
+        }
         self.encode_frame_header(more, body.len(), out);
         out.extend_from_slice(body);
     }
 
     /// Encodes only a data frame's header (negotiated framing, as
     /// [`encode_frame`](Engine::encode_frame)), for callers that write large bodies without
-    /// copying.
+    /// copying. Not for CURVE traffic: check [`encrypts`](Engine::encrypts) first.
     pub fn encode_frame_header(&self, more: bool, body_len: usize, out: &mut Vec<u8>) {
         match self.legacy {
             Some(version) => legacy::encode_header(version, more, body_len, out),
@@ -314,26 +421,40 @@ impl Engine {
     /// 0x01/0x00-prefixed data messages to 3.0, 2.0 and 1.0 peers (in their framing). Before the
     /// peer's greeting is known the data-frame form is used, which every ZMTP 3.x receiver
     /// (libzmq XPUB included) accepts.
-    pub fn encode_subscribe(&self, topic: &[u8], out: &mut Vec<u8>) {
+    /// Over CURVE both forms travel boxed (the command form with the COMMAND flag inside).
+    pub fn encode_subscribe(&mut self, topic: &[u8], out: &mut Vec<u8>) {
         self.encode_subscription(true, topic, out);
     }
 
     /// The CANCEL counterpart of [`encode_subscribe`](Engine::encode_subscribe).
-    pub fn encode_cancel(&self, topic: &[u8], out: &mut Vec<u8>) {
+    pub fn encode_cancel(&mut self, topic: &[u8], out: &mut Vec<u8>) {
         self.encode_subscription(false, topic, out);
     }
 
     /// Encodes a PING heartbeat with `ttl` (tenths of a second) and up to 16 bytes of `context`.
     /// libzmq sends these on any ZMTP 3.x connection when `ZMQ_HEARTBEAT_IVL` is set. Writes
     /// nothing for ZMTP/1.0 and 2.0 peers, which have no commands (libzmq never pings them).
-    pub fn encode_ping(&self, ttl: u16, context: &[u8], out: &mut Vec<u8>) {
-        if self.legacy.is_none() {
+    /// Over CURVE the PING is boxed.
+    pub fn encode_ping(&mut self, ttl: u16, context: &[u8], out: &mut Vec<u8>) {
+        let context = context.get(..command::MAX_PING_CONTEXT).unwrap_or(context);
+        if let Some(cipher) = &mut self.cipher {
+            let [hi, lo] = ttl.to_be_bytes();
+            cipher.encode(FLAG_CMD, &[4, b'P', b'I', b'N', b'G', hi, lo], context, out);
+        } else if self.legacy.is_none() {
             command::encode_ping(ttl, context, out);
         }
     }
 
-    fn encode_subscription(&self, subscribe: bool, topic: &[u8], out: &mut Vec<u8>) {
-        if self.legacy.is_none() && self.peer_minor.is_some_and(|m| m >= 1) {
+    fn encode_subscription(&mut self, subscribe: bool, topic: &[u8], out: &mut Vec<u8>) {
+        let as_command = self.legacy.is_none() && self.peer_minor.is_some_and(|m| m >= 1);
+        if let Some(cipher) = &mut self.cipher {
+            // libzmq's curve_encoding_t: commands to 3.1 peers, "downgrade_sub" to 3.0 ones.
+            match (as_command, subscribe) {
+                (true, true) => cipher.encode(FLAG_CMD, b"\x09SUBSCRIBE", topic, out),
+                (true, false) => cipher.encode(FLAG_CMD, b"\x06CANCEL", topic, out),
+                (false, _) => cipher.encode(0, &[u8::from(subscribe)], topic, out),
+            }
+        } else if as_command {
             let name = if subscribe {
                 command::SUBSCRIBE
             } else {
@@ -354,6 +475,24 @@ impl Engine {
         emit: &mut dyn FnMut(Event) -> bool,
     ) -> Result<(), EngineError> {
         loop {
+            match std::mem::replace(&mut self.zap, Zap::Idle) {
+                Zap::ToEmit(request) => {
+                    self.zap = Zap::Waiting;
+                    emit(Event::ZapRequest(request));
+                    return Ok(());
+                }
+                Zap::Waiting => {
+                    self.zap = Zap::Waiting;
+                    return Ok(());
+                }
+                Zap::Idle => {}
+            }
+            if let Some(info) = self.pending_ready.take() {
+                self.phase = Phase::Ready;
+                if !emit(Event::Ready(info)) {
+                    return Ok(());
+                }
+            }
             if self.pending_subscribe {
                 self.pending_subscribe = false;
                 if !emit(Event::Subscribe(Bytes::new())) {
@@ -429,7 +568,7 @@ impl Engine {
                     return Ok(true);
                 }
                 self.out
-                    .extend_from_slice(&greeting::rest(&greeting::MECHANISM_NULL));
+                    .extend_from_slice(&greeting::rest(&self.config.mechanism.greeting_field()));
                 self.phase = Phase::Rest;
                 Ok(true)
             }
@@ -447,20 +586,24 @@ impl Engine {
                 let mechanism = received
                     .get(greeting::MECHANISM_POS..greeting::MECHANISM_POS + greeting::MECHANISM_LEN)
                     .unwrap_or_default();
-                if mechanism != greeting::MECHANISM_NULL {
+                if mechanism != self.config.mechanism.greeting_field() {
                     return Err(EngineError::MechanismMismatch {
                         peer: greeting::mechanism_name(mechanism),
+                        ours: self.config.mechanism.name(),
                     });
                 }
                 let major = received.get(greeting::MAJOR_POS).copied().unwrap_or(0);
                 let minor = received.get(greeting::MINOR_POS).copied().unwrap_or(0);
-                self.peer_minor = Some(greeting::effective_minor(major, minor));
-                command::encode_ready(
-                    self.config.socket_type,
-                    &self.config.routing_id,
-                    &mut self.out,
-                );
+                let peer_minor = greeting::effective_minor(major, minor);
+                self.peer_minor = Some(peer_minor);
                 self.phase = Phase::Handshake;
+                let ctx = Context {
+                    our_metadata: &self.our_metadata,
+                    socket_type: self.config.socket_type,
+                    peer_minor,
+                };
+                let step = self.handshake.start(&ctx, &mut self.out);
+                self.apply(step);
                 Ok(true)
             }
         }
@@ -490,9 +633,15 @@ impl Engine {
         }
         if ready {
             if let Some(limit) = limit {
-                if header.size > limit {
+                // Over CURVE the limit is on the plaintext inside the MESSAGE box.
+                let overhead = if self.cipher.is_some() {
+                    MESSAGE_OVERHEAD as u64
+                } else {
+                    0
+                };
+                if header.size > limit.saturating_add(overhead) {
                     return Err(EngineError::MessageTooLarge {
-                        size: header.size,
+                        size: header.size.saturating_sub(overhead),
                         limit,
                     });
                 }
@@ -529,7 +678,7 @@ impl Engine {
     fn next_frame(
         &mut self,
         input: &mut BytesMut,
-    ) -> Result<Option<(FrameHeader, Bytes)>, EngineError> {
+    ) -> Result<Option<(FrameHeader, BytesMut)>, EngineError> {
         let Some(header) = self.next_header(input)? else {
             return Ok(None);
         };
@@ -546,48 +695,80 @@ impl Engine {
         }
         input.advance(header_in_input);
         self.identity_prefix = 0;
-        let body = input.split_to(size).freeze();
+        let body = input.split_to(size);
         Ok(Some((header, body)))
+    }
+
+    /// What the mechanism's handshake asked for: a ZAP request to emit, or the end of the
+    /// handshake (the peer, and CURVE's traffic keys).
+    fn apply(&mut self, step: Step) {
+        match step {
+            Step::Wait => {}
+            Step::Zap(request) => self.zap = Zap::ToEmit(request),
+            Step::Done(info, cipher) => {
+                self.cipher = cipher;
+                self.peer = Some((*info).clone());
+                self.pending_ready = Some(*info);
+            }
+        }
     }
 
     /// Acts on one complete frame. Returns false if `emit` asked to pause.
     fn process_frame(
         &mut self,
         header: FrameHeader,
-        body: Bytes,
+        body: BytesMut,
         emit: &mut dyn FnMut(Event) -> bool,
     ) -> Result<bool, EngineError> {
         if self.legacy.is_some() {
-            return self.process_legacy_frame(header, body, emit);
+            return self.process_legacy_frame(header, body.freeze(), emit);
+        }
+        if self.phase != Phase::Ready {
+            // check_header refused data before Ready.
+            let ctx = Context {
+                our_metadata: &self.our_metadata,
+                socket_type: self.config.socket_type,
+                peer_minor: self.peer_minor.unwrap_or(0),
+            };
+            let step = self.handshake.process(body, &ctx, &mut self.out)?;
+            self.apply(step);
+            return Ok(true);
+        }
+        if let Some(cipher) = &mut self.cipher {
+            let (flags, inner) = cipher.decode(body)?;
+            if flags & FLAG_CMD == 0 {
+                let more = flags & cipher::FLAG_MORE != 0;
+                return Ok(emit(Event::Frame { more, body: inner }));
+            }
+            return self.process_command(inner, emit);
         }
         if !header.is_command() {
-            // check_header refused data before Ready.
             return Ok(emit(Event::Frame {
                 more: header.more(),
-                body,
+                body: body.freeze(),
             }));
         }
-        let cmd = command::parse(body)?;
-        if self.phase != Phase::Ready {
-            return match cmd {
-                Command::Ready(props) => {
-                    let info = self.accept_ready(&props)?;
-                    self.peer = Some(info.clone());
-                    self.phase = Phase::Ready;
-                    Ok(emit(Event::Ready(info)))
-                }
-                Command::Error(reason) => Err(peer_error(&reason)),
-                other => Err(EngineError::UnexpectedCommand { name: other.name() }),
-            };
-        }
-        match cmd {
+        self.process_command(body.freeze(), emit)
+    }
+
+    /// Acts on one command after the handshake (boxed ones already opened).
+    fn process_command(
+        &mut self,
+        body: Bytes,
+        emit: &mut dyn FnMut(Event) -> bool,
+    ) -> Result<bool, EngineError> {
+        match command::parse(body)? {
             Command::Ready(_) => Err(EngineError::UnexpectedCommand {
                 name: "READY".to_string(),
             }),
             Command::Error(reason) => Err(peer_error(&reason)),
             Command::Ping { ttl, context } => {
                 self.peer_ping_ttl = Some(ttl);
-                command::encode_pong(&context, &mut self.out);
+                let context = context.get(..command::MAX_PING_CONTEXT).unwrap_or(&context);
+                match &mut self.cipher {
+                    Some(c) => c.encode(FLAG_CMD, b"\x04PONG", context, &mut self.out),
+                    None => command::encode_pong(context, &mut self.out),
+                }
                 Ok(true)
             }
             Command::Subscribe(topic) => Ok(emit(Event::Subscribe(topic))),
@@ -595,45 +776,15 @@ impl Engine {
             Command::Pong(_) | Command::Unknown { .. } => Ok(true),
         }
     }
-
-    /// Validates the peer's READY property list into a [`PeerInfo`].
-    fn accept_ready(&self, props: &Bytes) -> Result<PeerInfo, EngineError> {
-        let properties = metadata::parse(props)
-            .map_err(|e| EngineError::InvalidMetadata { reason: e.reason() })?;
-        let mut socket_type = None;
-        let mut routing_id = None;
-        for (name, value) in &properties {
-            if name == metadata::SOCKET_TYPE {
-                // Like libzmq, every Socket-Type occurrence must pass; the first one counts.
-                let peer_type = SocketType::from_name(value)
-                    .filter(|t| self.config.socket_type.is_compatible_with(*t))
-                    .ok_or_else(|| EngineError::IncompatibleSocketType {
-                        peer: lossy_prefix(value),
-                    })?;
-                socket_type.get_or_insert(peer_type);
-            } else if name == metadata::IDENTITY && routing_id.is_none() {
-                routing_id = Some(value.clone());
-            }
-        }
-        let socket_type = socket_type.ok_or(EngineError::InvalidMetadata {
-            reason: "no Socket-Type property",
-        })?;
-        Ok(PeerInfo {
-            socket_type,
-            routing_id,
-            properties,
-            minor_version: self.peer_minor.unwrap_or(0),
-            legacy: None,
-        })
-    }
 }
 
 /// Text of a peer-supplied value for an error, cut to 255 bytes.
-fn lossy_prefix(value: &[u8]) -> String {
+pub(crate) fn lossy_prefix(value: &[u8]) -> String {
     String::from_utf8_lossy(value.get(..255).unwrap_or(value)).into_owned()
 }
 
-fn peer_error(reason: &[u8]) -> EngineError {
+/// The failure a peer's ERROR command means (its reason, e.g. a ZAP status).
+pub(crate) fn peer_error(reason: &[u8]) -> EngineError {
     EngineError::PeerError {
         reason: lossy_prefix(reason),
     }

@@ -75,10 +75,12 @@ pub enum EngineError {
     /// [`EngineConfig::allow_legacy`](crate::EngineConfig::allow_legacy) is false (libzmq
     /// refuses such peers whenever a security mechanism or ZAP is on).
     UnsupportedVersion(LegacyVersion),
-    /// The peer's greeting names another security mechanism than ours (`NULL`).
+    /// The peer's greeting names another security mechanism than ours.
     MechanismMismatch {
         /// The peer's mechanism name up to the first NUL, lossily decoded.
         peer: String,
+        /// Ours (`"NULL"`, `"PLAIN"` or `"CURVE"`).
+        ours: &'static str,
     },
     /// A well-formed frame that the protocol state does not allow: data before the handshake
     /// finished, READY twice, or a command other than READY/ERROR during the handshake.
@@ -116,6 +118,32 @@ pub enum EngineError {
         size: u64,
         /// The limit it exceeded.
         limit: u64,
+    },
+    /// A CURVE box did not open (wrong key, tampered bytes) or a cookie did not match what
+    /// this connection issued; libzmq's `ZMTP_CRYPTOGRAPHIC`.
+    Cryptographic {
+        /// Which box failed.
+        what: &'static str,
+    },
+    /// A CURVE INITIATE's vouch names another transient key than the client's HELLO did;
+    /// libzmq's `ZMTP_KEY_EXCHANGE`.
+    KeyExchange {
+        /// What did not match.
+        reason: &'static str,
+    },
+    /// A CURVE MESSAGE whose nonce is not greater than the last one (a replayed or reordered
+    /// box); libzmq's `ZMTP_INVALID_SEQUENCE`.
+    InvalidSequence {
+        /// The nonce received.
+        nonce: u64,
+        /// The highest nonce seen before it.
+        last: u64,
+    },
+    /// The caller's ZAP handler refused the peer ([`Engine::zap_reply`](crate::Engine::zap_reply)
+    /// with a status other than 200); libzmq reports it as `HANDSHAKE_FAILED_AUTH`.
+    ZapDenied {
+        /// The ZAP status code (300, 400 or 500).
+        status: u16,
     },
     /// The peer sent an ERROR command.
     PeerError {
@@ -155,14 +183,21 @@ impl EngineError {
             EngineError::InvalidMetadata { .. } | EngineError::IncompatibleSocketType { .. } => {
                 Some(ZMTP_INVALID_METADATA)
             }
-            EngineError::MessageTooLarge { .. } | EngineError::PeerError { .. } => None,
+            EngineError::Cryptographic { .. } => Some(ZMTP_CRYPTOGRAPHIC),
+            EngineError::KeyExchange { .. } => Some(ZMTP_KEY_EXCHANGE),
+            EngineError::InvalidSequence { .. } => Some(ZMTP_INVALID_SEQUENCE),
+            EngineError::MessageTooLarge { .. }
+            | EngineError::PeerError { .. }
+            | EngineError::ZapDenied { .. } => None,
         }
     }
 
-    /// The ZAP status (300, 400 or 500) when the peer's ERROR reason is one, as libzmq reports
-    /// it in a `ZMQ_EVENT_HANDSHAKE_FAILED_AUTH` event (`mechanism_base_t::handle_error_reason`).
+    /// The ZAP status (300, 400 or 500) for a `ZMQ_EVENT_HANDSHAKE_FAILED_AUTH` event: our own
+    /// ZAP refusal ([`ZapDenied`](EngineError::ZapDenied)), or the peer's ERROR reason when it
+    /// is one (libzmq's `mechanism_base_t::handle_error_reason`).
     pub fn zap_status_code(&self) -> Option<u32> {
         match self {
+            EngineError::ZapDenied { status } => Some(u32::from(*status)),
             EngineError::PeerError { reason } => match reason.as_bytes() {
                 [d @ b'3'..=b'5', b'0', b'0'] => Some(u32::from(d - b'0') * 100),
                 _ => None,
@@ -182,10 +217,10 @@ impl fmt::Display for EngineError {
                     "peer speaks {v}, refused: old protocols are disabled here"
                 )
             }
-            EngineError::MechanismMismatch { peer } => {
+            EngineError::MechanismMismatch { peer, ours } => {
                 write!(
                     f,
-                    "security mechanism mismatch: peer uses {peer:?}, we use \"NULL\""
+                    "security mechanism mismatch: peer uses {peer:?}, we use {ours:?}"
                 )
             }
             EngineError::UnexpectedCommand { name } => {
@@ -208,6 +243,15 @@ impl fmt::Display for EngineError {
                     "frame of {size} bytes exceeds the limit of {limit} bytes"
                 )
             }
+            EngineError::Cryptographic { what } => write!(f, "CURVE {what} did not open"),
+            EngineError::KeyExchange { reason } => write!(f, "CURVE key exchange failed: {reason}"),
+            EngineError::InvalidSequence { nonce, last } => write!(
+                f,
+                "CURVE MESSAGE nonce {nonce} is not above the last one ({last}): replay or reorder"
+            ),
+            EngineError::ZapDenied { status } => {
+                write!(f, "ZAP handler refused the peer with status {status}")
+            }
             EngineError::PeerError { reason } => write!(f, "peer sent ERROR: {reason:?}"),
         }
     }
@@ -223,8 +267,16 @@ mod tests {
     fn codes_match_libzmq() {
         let e = EngineError::MechanismMismatch {
             peer: "PLAIN".into(),
+            ours: "CURVE",
         };
         assert_eq!(e.protocol_error_code(), Some(0x1100_0002));
+        assert!(e.to_string().contains("\"CURVE\""));
+        let e = EngineError::Cryptographic { what: "HELLO box" };
+        assert_eq!(e.protocol_error_code(), Some(0x1100_0001));
+        let e = EngineError::InvalidSequence { nonce: 3, last: 3 };
+        assert_eq!(e.protocol_error_code(), Some(0x1000_0002));
+        let e = EngineError::KeyExchange { reason: "x" };
+        assert_eq!(e.protocol_error_code(), Some(0x1000_0003));
         let e = EngineError::MalformedCommand {
             command: String::new(),
             reason: "x",
@@ -248,5 +300,8 @@ mod tests {
         assert_eq!(e("200").zap_status_code(), None);
         assert_eq!(e("4000").zap_status_code(), None);
         assert_eq!(EngineError::NotZmtp.zap_status_code(), None);
+        let denied = EngineError::ZapDenied { status: 400 };
+        assert_eq!(denied.zap_status_code(), Some(400));
+        assert_eq!(denied.protocol_error_code(), None);
     }
 }

@@ -7,7 +7,11 @@
 use bytes::{Bytes, BytesMut};
 
 use crate::command::{self, Command};
-use crate::{frame, legacy, metadata, Engine, EngineConfig, EngineError, Event, SocketType};
+use crate::mechanism::{cipher, curve, plain};
+use crate::{
+    frame, greeting, legacy, metadata, Engine, EngineConfig, EngineError, Event, Mechanism,
+    SocketType,
+};
 
 /// Socket type numbers the `greeting` target picks from (libzmq's 0..=20).
 const SOCKET_TYPES: u8 = 21;
@@ -24,8 +28,8 @@ pub fn greeting(data: &[u8]) {
         return;
     };
     let config = config_from(*cfg, *seed);
-    let whole = run(Engine::new(config.clone()), stream, 0);
-    let chunked = run(Engine::new(config), stream, *seed);
+    let whole = run(Engine::new(config.clone()), stream, 0, 200);
+    let chunked = run(Engine::new(config), stream, *seed, 200);
     assert_eq!(whole, chunked, "chunking changed what the engine reported");
 }
 
@@ -113,6 +117,150 @@ pub fn metadata(data: &[u8]) {
     }
 }
 
+/// `curve_server` target: a CURVE server engine fed a client's bytes after the greeting.
+///
+/// Layout: byte 0 — bit 0 set: a real client engine completes the handshake first, so the
+/// rest is traffic (MESSAGE boxes) from it; bits 1-2 pick the ZAP answer (200, 300, 400,
+/// 500); byte 1 seeds the chunking (0: one chunk); the rest is the stream. Keys are fixed, so
+/// a recorded HELLO is valid; cookies and transient keys are fresh per run, so later commands
+/// and boxes are only ever forged. Errors must be sticky and carry a libzmq code or ZAP status.
+pub fn curve_server(data: &[u8]) {
+    curve(data, true);
+}
+
+/// `curve_client` target: a CURVE client engine fed a server's bytes after the greeting
+/// (layout as [`curve_server`]).
+pub fn curve_client(data: &[u8]) {
+    curve(data, false);
+}
+
+/// The long-term secret keys the CURVE targets use (client, server).
+pub const CURVE_SECRETS: ([u8; 32], [u8; 32]) = ([1; 32], [2; 32]);
+
+/// The two CURVE configurations of the fuzz targets (client, server), DEALER to DEALER.
+pub fn curve_configs() -> (EngineConfig, EngineConfig) {
+    let public = |secret| crypto_box::SecretKey::from(secret).public_key().to_bytes();
+    let (client_secret, server_secret) = CURVE_SECRETS;
+    let dealer = |mechanism| EngineConfig {
+        mechanism,
+        ..EngineConfig::new(SocketType::DEALER)
+    };
+    (
+        dealer(Mechanism::CurveClient {
+            public_key: public(client_secret),
+            secret_key: client_secret,
+            server_key: public(server_secret),
+        }),
+        dealer(Mechanism::CurveServer {
+            public_key: public(server_secret),
+            secret_key: server_secret,
+        }),
+    )
+}
+
+fn curve(data: &[u8], server: bool) {
+    let [cfg, seed, stream @ ..] = data else {
+        return;
+    };
+    let zap = [200, 300, 400, 500][usize::from((cfg >> 1) & 3)];
+    let (client_config, server_config) = curve_configs();
+    let (mut target, mut other) = if server {
+        (Engine::new(server_config), Engine::new(client_config))
+    } else {
+        (Engine::new(client_config), Engine::new(server_config))
+    };
+    if cfg & 1 != 0 {
+        shuttle(&mut target, &mut other);
+        assert!(target.is_ready() && other.is_ready() && target.encrypts());
+    } else {
+        let mut input =
+            BytesMut::from(&greeting::full(0, &target.config().mechanism.greeting_field())[..]);
+        let result =
+            target.handle_input(&mut input, &mut |e| panic!("event {e:?} from a greeting"));
+        assert!(result.is_ok());
+    }
+    let outcome = run(target, stream, *seed, zap);
+    if let Some(e) = outcome.error {
+        assert!(has_reason(&e), "{e}");
+    }
+}
+
+/// Whether a mechanism failure tells a monitor why: a libzmq protocol code, a ZAP status,
+/// the peer's own ERROR, or a size limit (EMSGSIZE).
+fn has_reason(e: &EngineError) -> bool {
+    e.protocol_error_code().is_some()
+        || e.zap_status_code().is_some()
+        || matches!(
+            e,
+            EngineError::PeerError { .. } | EngineError::MessageTooLarge { .. }
+        )
+}
+
+/// Moves bytes between two engines (answering ZAP with 200) until both are quiet.
+fn shuttle(a: &mut Engine, b: &mut Engine) {
+    let mut to_a = BytesMut::new();
+    let mut to_b = BytesMut::new();
+    for _ in 0..16 {
+        let mut out = Vec::new();
+        a.take_output(&mut out);
+        to_b.extend_from_slice(&out);
+        out.clear();
+        b.take_output(&mut out);
+        to_a.extend_from_slice(&out);
+        for (engine, input) in [(&mut *a, &mut to_a), (&mut *b, &mut to_b)] {
+            for _ in 0..2 {
+                let mut asked = false;
+                let r = engine.handle_input(input, &mut |e| {
+                    asked |= matches!(e, Event::ZapRequest(_));
+                    true
+                });
+                assert!(r.is_ok(), "a real handshake failed: {r:?}");
+                if !asked {
+                    break;
+                }
+                assert!(engine.zap_reply(200).is_ok());
+            }
+        }
+    }
+}
+
+/// `mechanism_commands` target: every mechanism command parser on the same bytes (PLAIN
+/// HELLO, WELCOME, INITIATE; CURVE HELLO, WELCOME, INITIATE, READY, MESSAGE). None may panic;
+/// a refusal carries a libzmq code; an accepted CURVE command has its exact or minimum size.
+pub fn mechanism_commands(data: &[u8]) {
+    let bytes = Bytes::copy_from_slice(data);
+    let code = |e: EngineError| assert!(has_reason(&e), "{e}");
+    if let Err(e) = plain::parse_hello(&bytes) {
+        code(e);
+    }
+    if let Err(e) = plain::parse_welcome(&bytes) {
+        code(e);
+    }
+    if let Err(e) = plain::parse_properties(&bytes, plain::INITIATE) {
+        code(e);
+    }
+    match curve::parse_hello(data) {
+        Ok(_) => assert_eq!(data.len(), curve::HELLO_LEN),
+        Err(e) => code(e),
+    }
+    match curve::parse_welcome(data) {
+        Ok(()) => assert_eq!(data.len(), curve::WELCOME_LEN),
+        Err(e) => code(e),
+    }
+    match curve::parse_initiate(data) {
+        Ok(_) => assert!(data.len() >= curve::MIN_INITIATE_LEN),
+        Err(e) => code(e),
+    }
+    match curve::parse_ready(data) {
+        Ok(_) => assert!(data.len() >= curve::MIN_READY_LEN),
+        Err(e) => code(e),
+    }
+    match cipher::parse_message(data) {
+        Ok(_) => assert!(data.len() >= cipher::MESSAGE_OVERHEAD),
+        Err(e) => code(e),
+    }
+}
+
 /// The engine configuration the `greeting` target's first byte selects.
 fn config_from(cfg: u8, seed: u8) -> EngineConfig {
     let number = (cfg & 0x1f) % SOCKET_TYPES;
@@ -125,6 +273,7 @@ fn config_from(cfg: u8, seed: u8) -> EngineConfig {
         },
         max_msg_size: (cfg & 0x40 != 0).then(|| u64::from(seed) * 16),
         allow_legacy: cfg & 0x20 == 0,
+        ..EngineConfig::new(SocketType::PAIR)
     }
 }
 
@@ -152,8 +301,9 @@ impl Rng {
 }
 
 /// Feeds `stream` to `engine` (whole if `seed` is 0, else in chunks of 1..=64 bytes with
-/// random pauses) until it is consumed or the engine fails.
-fn run(mut engine: Engine, stream: &[u8], seed: u8) -> Outcome {
+/// random pauses) until it is consumed or the engine fails; a ZAP request is answered with
+/// `zap`.
+fn run(mut engine: Engine, stream: &[u8], seed: u8, zap: u16) -> Outcome {
     let mut rng = Rng(u32::from(seed).wrapping_mul(0x9e37_79b9) | 1);
     let mut input = BytesMut::new();
     let mut events = Vec::new();
@@ -176,10 +326,13 @@ fn run(mut engine: Engine, stream: &[u8], seed: u8) -> Outcome {
             pos = end;
         }
         let before = (input.len(), events.len());
-        let result = engine.handle_input(&mut input, &mut |e| {
+        let mut result = engine.handle_input(&mut input, &mut |e| {
             events.push(e);
             seed == 0 || rng.next() % 4 != 0
         });
+        if result.is_ok() && matches!(events.last(), Some(Event::ZapRequest(_))) {
+            result = engine.zap_reply(zap);
+        }
         engine.take_output(&mut output);
         if let Err(e) = result {
             let again = engine.handle_input(&mut BytesMut::from(&b"x"[..]), &mut |e| {

@@ -1,7 +1,7 @@
 //! Sans-IO ZMTP 3.1 for ferrozmq: bytes in, frames and events out; messages in, bytes out.
 //!
 //! This crate holds the wire protocol that libzmq 4.3 speaks on tcp and ipc — the staged
-//! greeting, the NULL mechanism's READY exchange, framing, heartbeats and subscriptions, and
+//! greeting, the security mechanisms (NULL, PLAIN, CURVE), framing, heartbeats and subscriptions, and
 //! the ZMTP/1.0 and 2.0 it still speaks to old peers — as plain state machines with no
 //! sockets, threads or clocks, so that every byte can be tested and fuzzed deterministically
 //! (DESIGN.md §2 rule 4; targets in the workspace's `fuzz/`). The I/O side owns the
@@ -10,6 +10,7 @@
 //! * [`engine`] — the per-connection state machine ([`Engine`], [`Event`], [`PeerInfo`]);
 //! * [`greeting`] — the 64-byte greeting and old-peer detection;
 //! * [`legacy`] — what ZMTP/1.0 and 2.0 peers are sent, and their framing;
+//! * [`mechanism`] — NULL, PLAIN and CURVE handshakes, ZAP requests, CURVE MESSAGE boxes;
 //! * [`frame`] — frame header encoding and decoding;
 //! * [`command`] — command bodies (READY, ERROR, PING, PONG, SUBSCRIBE, CANCEL);
 //! * [`metadata`] — property lists;
@@ -31,10 +32,12 @@ pub mod frame;
 pub mod fuzzing;
 pub mod greeting;
 pub mod legacy;
+pub mod mechanism;
 pub mod metadata;
 pub mod socket_type;
 pub mod zap;
 
 pub use engine::{Engine, EngineConfig, Event, PeerInfo, MAX_HANDSHAKE_COMMAND};
 pub use error::{EngineError, LegacyVersion};
+pub use mechanism::{Mechanism, ZapRequest};
 pub use socket_type::SocketType;

@@ -116,7 +116,7 @@ fn subscription_forms_follow_peer_version() {
 
 #[test]
 fn frame_headers() {
-    let e = Engine::new(EngineConfig::new(SocketType::PUSH));
+    let mut e = Engine::new(EngineConfig::new(SocketType::PUSH));
     let mut out = Vec::new();
     e.encode_frame_header(false, 255, &mut out);
     assert_eq!(out, [0x00, 0xff]);
@@ -244,7 +244,7 @@ fn ping_is_answered_with_pong() {
 
 #[test]
 fn subscribe_cancel_and_unknown_commands() {
-    let (sub, mut publ) = connect(
+    let (mut sub, mut publ) = connect(
         EngineConfig::new(SocketType::SUB),
         EngineConfig::new(SocketType::XPUB),
     );
@@ -272,7 +272,7 @@ fn subscribe_cancel_and_unknown_commands() {
 
 #[test]
 fn back_pressure_pauses_and_resumes() {
-    let (a, mut b) = connect(
+    let (mut a, mut b) = connect(
         EngineConfig::new(SocketType::PUSH),
         EngineConfig::new(SocketType::PULL),
     );
@@ -335,7 +335,8 @@ fn mechanism_mismatch() {
     assert_eq!(
         err,
         EngineError::MechanismMismatch {
-            peer: "PLAIN".into()
+            peer: "PLAIN".into(),
+            ours: "NULL",
         }
     );
     assert_eq!(err.protocol_error_code(), Some(0x1100_0002));

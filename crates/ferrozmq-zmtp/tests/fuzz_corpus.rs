@@ -17,11 +17,14 @@ use ferrozmq_zmtp::fuzzing;
 type Entry = fn(&[u8]);
 
 /// Each fuzz target's name (its corpus folder) and entry point.
-const TARGETS: [(&str, Entry); 4] = [
+const TARGETS: [(&str, Entry); 7] = [
     ("greeting", fuzzing::greeting),
     ("frame_decoder", fuzzing::frame_decoder),
     ("command", fuzzing::command),
     ("metadata", fuzzing::metadata),
+    ("curve_server", fuzzing::curve_server),
+    ("curve_client", fuzzing::curve_client),
+    ("mechanism_commands", fuzzing::mechanism_commands),
 ];
 
 fn corpus_dir(target: &str) -> PathBuf {
@@ -65,6 +68,30 @@ fn seeds() -> Vec<(&'static str, &'static str, Vec<u8>)> {
     ferrozmq_zmtp::metadata::encode_property("X-a.b_c+1", &[0, 1, 2], &mut x_prop);
 
     let body = |frame: Vec<u8>| frame[2..].to_vec();
+    // CURVE command shapes with forged (zero) boxes; byte 0 of the curve targets: bit 0 =
+    // handshake first, bits 1-2 = ZAP answer.
+    let mut hello_body = b"\x05HELLO\x01\x00".to_vec();
+    hello_body.resize(200, 0);
+    let hello = raw_command(b"HELLO", &hello_body[6..]);
+    let short_hello = raw_command(b"HELLO", &hello_body[6..199]);
+    let mut v2_hello = hello_body.clone();
+    v2_hello[6] = 2;
+    let welcome = raw_command(b"WELCOME", &[0; 160]);
+    let initiate = raw_command(b"INITIATE", &[0; 248]);
+    let ready = raw_command(b"READY", &[0; 24]);
+    let message = |nonce: u8, len: usize| {
+        let mut data = vec![0; 8 + 16 + len];
+        data[7] = nonce;
+        raw_command(b"MESSAGE", &data)
+    };
+    let data_message = |nonce: u8| {
+        let mut m = b"\x07MESSAGE\0\0\0\0\0\0\0".to_vec();
+        m.push(nonce);
+        m.extend_from_slice(&[0; 17]);
+        let mut out = Vec::new();
+        ferrozmq_zmtp::frame::encode_data_frame(false, &m, &mut out);
+        out
+    };
     vec![
         // greeting: byte 0 configuration, byte 1 chunk seed, then the peer's bytes.
         (
@@ -196,7 +223,91 @@ fn seeds() -> Vec<(&'static str, &'static str, Vec<u8>)> {
         ),
         ("metadata", "empty-name", b"\x00\x00\x00\x00\x00".to_vec()),
         ("metadata", "huge-length", b"\x01a\xff\xff\xff\xff".to_vec()),
+        // curve_server / curve_client: configuration, chunk seed, the peer's bytes.
+        (
+            "curve_server",
+            "hello-forged-box",
+            greeting_seed(0, 0, &[&hello]),
+        ),
+        (
+            "curve_server",
+            "hello-short",
+            greeting_seed(0, 3, &[&short_hello]),
+        ),
+        (
+            "curve_server",
+            "hello-version-2",
+            greeting_seed(2, 0, &[&command_frame(&v2_hello)]),
+        ),
+        (
+            "curve_server",
+            "hello-then-initiate",
+            greeting_seed(4, 7, &[&hello, &initiate]),
+        ),
+        (
+            "curve_server",
+            "traffic-forged",
+            greeting_seed(1, 5, &[&data_message(9), &message(10, 40)]),
+        ),
+        (
+            "curve_server",
+            "traffic-replayed-nonce",
+            greeting_seed(1, 0, &[&data_message(1)]),
+        ),
+        (
+            "curve_client",
+            "welcome-forged-box",
+            greeting_seed(0, 0, &[&welcome]),
+        ),
+        (
+            "curve_client",
+            "error-400",
+            greeting_seed(0, 2, &[&raw_command(b"ERROR", b"\x03400")]),
+        ),
+        (
+            "curve_client",
+            "ready-early",
+            greeting_seed(0, 0, &[&ready]),
+        ),
+        (
+            "curve_client",
+            "traffic-forged",
+            greeting_seed(1, 9, &[&data_message(2), &message(3, 1)]),
+        ),
+        // mechanism_commands: command bodies.
+        ("mechanism_commands", "curve-hello", hello_body.clone()),
+        ("mechanism_commands", "curve-welcome", body(welcome.clone())),
+        (
+            "mechanism_commands",
+            "curve-initiate",
+            initiate[9..].to_vec(),
+        ),
+        ("mechanism_commands", "curve-ready", body(ready.clone())),
+        ("mechanism_commands", "curve-message", body(message(3, 1))),
+        (
+            "mechanism_commands",
+            "plain-hello",
+            b"\x05HELLO\x05admin\x06secret".to_vec(),
+        ),
+        (
+            "mechanism_commands",
+            "plain-welcome",
+            b"\x07WELCOME".to_vec(),
+        ),
+        (
+            "mechanism_commands",
+            "plain-initiate",
+            body(raw_command(b"INITIATE", &props)),
+        ),
     ]
+}
+
+/// A command frame around `body` (name included).
+fn command_frame(body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    ferrozmq_zmtp::frame::encode_header(ferrozmq_zmtp::frame::FLAG_COMMAND, body.len(), &mut out);
+    out.extend_from_slice(body);
+    out
 }
 
 #[test]

@@ -144,7 +144,7 @@ proptest! {
         sent in prop::collection::vec((any::<bool>(), prop::collection::vec(any::<u8>(), 0..600)), 0..30),
         header_only in any::<bool>(),
     ) {
-        let (a, mut b) = connect(
+        let (mut a, mut b) = connect(
             EngineConfig::new(SocketType::PUSH),
             EngineConfig::new(SocketType::PULL),
         );

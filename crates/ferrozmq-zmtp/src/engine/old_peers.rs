@@ -15,7 +15,7 @@ impl Engine {
     /// Common to every old peer (libzmq's `handshake_v1_0*`/`handshake_v2_0`): refused unless
     /// allowed; else its framing is fixed, and for 1.0 the stand-in peer type.
     pub(super) fn start_legacy(&mut self, version: LegacyVersion) -> Result<(), EngineError> {
-        if !self.config.allow_legacy {
+        if !self.config.allow_legacy || self.config.security_on() {
             return Err(EngineError::UnsupportedVersion(version));
         }
         if version == LegacyVersion::Zmtp10 {

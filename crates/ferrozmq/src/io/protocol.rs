@@ -25,11 +25,11 @@ impl Protocol {
             return Protocol::Raw;
         }
         let mut engine = Engine::new(EngineConfig {
-            socket_type: socket.socket_type,
             routing_id: socket.options.routing_id.clone(),
             max_msg_size: Some(socket.options.max_msg_size()),
             // ZMTP 1.0/2.0 peers are spoken to unless security is on (none is, yet).
             allow_legacy: true,
+            ..EngineConfig::new(socket.socket_type)
         });
         engine.take_output(output.tail());
         Protocol::Zmtp(Box::new(engine))
@@ -60,7 +60,7 @@ impl Protocol {
     }
 
     /// Queues a heartbeat PING (ZMTP only).
-    pub(crate) fn encode_ping(&self, ttl: u16, output: &mut OutBuffer) {
+    pub(crate) fn encode_ping(&mut self, ttl: u16, output: &mut OutBuffer) {
         if let Protocol::Zmtp(engine) = self {
             engine.encode_ping(ttl, &[], output.tail());
         }
@@ -96,10 +96,11 @@ impl Protocol {
 
     /// Appends one whole message to the output: small frames copied into the batch, large
     /// bodies queued by reference. Raw connections write the frames' bytes as they are.
-    pub(crate) fn encode(&self, parcel: Parcel, output: &mut OutBuffer) {
+    pub(crate) fn encode(&mut self, parcel: Parcel, output: &mut OutBuffer) {
         let mut put = |frame: Message, more: bool| match self {
             Protocol::Zmtp(engine) => {
-                if frame.len() >= ZERO_COPY_MIN {
+                // CURVE boxes the whole frame, so its body cannot be queued by reference.
+                if frame.len() >= ZERO_COPY_MIN && !engine.encrypts() {
                     engine.encode_frame_header(more, frame.len(), output.tail());
                     output.push_shared(frame.into_bytes());
                 } else {
@@ -130,7 +131,7 @@ impl Protocol {
     /// Writes a subscription in the form the peer speaks: a SUBSCRIBE/CANCEL command to a
     /// ZMTP 3.1 peer, a `0x01`/`0x00`-prefixed message to a 3.0 one. Raw peers get nothing.
     pub(crate) fn encode_subscription(
-        &self,
+        &mut self,
         subscribe: bool,
         topic: &[u8],
         output: &mut OutBuffer,
