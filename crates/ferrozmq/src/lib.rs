@@ -24,6 +24,7 @@
 
 #![deny(missing_docs)]
 
+pub mod auth;
 mod context;
 mod curve;
 mod endpoint;
