@@ -91,7 +91,8 @@ pub(crate) fn is_valid_name(name: &str) -> bool {
 /// Whether [`write`] can store `value` so that [`parse`] reads it back unchanged: no line
 /// breaks or NULs, and not both kinds of quote.
 pub(crate) fn is_writable_value(value: &str) -> bool {
-    !value.contains(['\n', '\r', '\0']) && !(value.contains('"') && value.contains('\''))
+    let both_quotes = value.contains('"') && value.contains('\'');
+    !both_quotes && !value.contains(['\n', '\r', '\0'])
 }
 
 /// Parses ZPL text. Errors (EINVAL) on bad indentation, names or quoting, on text after a
