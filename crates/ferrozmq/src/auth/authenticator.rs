@@ -41,8 +41,9 @@ pub struct Authenticator {
 
 impl Authenticator {
     /// Binds the ZAP endpoint in `ctx` and starts answering requests. With nothing configured
-    /// every NULL client passes and every PLAIN and CURVE client is refused. Fails with
-    /// EADDRINUSE if the context already has a ZAP handler.
+    /// every NULL client passes and every PLAIN and CURVE client is refused (GSSAPI clients
+    /// pass, as with zauth: that mechanism authenticated them). Fails with EADDRINUSE if the
+    /// context already has a ZAP handler.
     pub fn new(ctx: &Context) -> Result<Authenticator> {
         let handler = ctx.socket(REP)?;
         handler.set_linger(0)?;

@@ -269,6 +269,7 @@ fn utc_timestamp(time: SystemTime) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
     use std::time::Duration;
 
     #[test]
@@ -337,6 +338,47 @@ mod tests {
         ] {
             let parsed = zpl::parse(text.as_bytes()).and_then(|d| Certificate::from_zpl(&d));
             assert_eq!(parsed, Err(Error::EINVAL), "{text:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_file_is_a_certificate_or_an_error(
+            text in proptest::collection::vec(any::<u8>(), 0..200)
+        ) {
+            if let Ok(doc) = zpl::parse(&text) {
+                let _ = Certificate::from_zpl(&doc);
+            }
+        }
+
+        #[test]
+        fn certificate_like_files_never_panic(
+            key in "[0-9a-zA-Z.:+=^!/*?&<>()\\[\\]{}@%$#\"'-]{0,45}",
+            meta in "[a-z/ ]{0,6}( = ['\"]?[a-z ]{0,5}['\"]?)?",
+        ) {
+            let text = format!("metadata\n    {meta}\ncurve\n    public-key = \"{key}\"\n    secret-key = {key}\n");
+            if let Ok(doc) = zpl::parse(text.as_bytes()) {
+                if let Ok(cert) = Certificate::from_zpl(&doc) {
+                    prop_assert_eq!(cert.public_txt().len(), 40);
+                    let again = zpl::parse(cert.to_zpl(true).unwrap().as_bytes()).unwrap();
+                    prop_assert_eq!(Certificate::from_zpl(&again).unwrap(), cert);
+                }
+            }
+        }
+
+        #[test]
+        fn metadata_round_trips_through_a_file(
+            entries in proptest::collection::vec(
+                ("[a-zA-Z0-9][a-zA-Z0-9$@&+._-]{0,8}", "[^\n\r\x00']{0,20}"), 0..6
+            )
+        ) {
+            let mut cert = Certificate::from_keys(&[3; 32], &[4; 32]);
+            for (name, value) in &entries {
+                cert.set_meta(name, value).unwrap();
+            }
+            let text = cert.to_zpl(true).unwrap();
+            let back = Certificate::from_zpl(&zpl::parse(text.as_bytes()).unwrap()).unwrap();
+            prop_assert_eq!(back, cert);
         }
     }
 }
