@@ -24,7 +24,9 @@
 
 #![deny(missing_docs)]
 
+pub mod auth;
 mod context;
+mod curve;
 mod endpoint;
 mod error;
 mod inproc;
@@ -40,8 +42,10 @@ mod random;
 mod signal;
 mod socket;
 mod spsc;
+mod z85;
 
 pub use context::Context;
+pub use curve::{curve_public, CurveKeyPair};
 pub use error::{Error, Result};
 pub use ferrozmq_zmtp::SocketType;
 pub use message::Message;
@@ -53,4 +57,5 @@ pub use proxy::{
     SocketStats,
 };
 pub use socket::{Socket, DONTWAIT, NOTIFY_CONNECT, NOTIFY_DISCONNECT, SNDMORE};
+pub use z85::{z85_decode, z85_encode, DecodeError, EncodeError};
 pub use SocketType::*;

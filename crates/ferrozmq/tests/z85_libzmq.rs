@@ -1,0 +1,36 @@
+//! Z85 against real libzmq (4.3.4, via the `zmq` crate): both encoders write the same text,
+//! and both decoders read the same bytes from any text ferrozmq accepts. (rust-zmq's
+//! `z85_decode` ignores libzmq's failure result, so rejections are compared only by
+//! ferrozmq's own unit tests.)
+
+use proptest::prelude::*;
+
+proptest! {
+    #[test]
+    fn encoders_agree(words in proptest::collection::vec(any::<[u8; 4]>(), 0..32)) {
+        let data = words.concat();
+        let ours = ferrozmq::z85_encode(&data).unwrap();
+        let theirs = zmq::z85_encode(&data).unwrap();
+        prop_assert_eq!(&ours, &theirs);
+        if !data.is_empty() {
+            prop_assert_eq!(ferrozmq::z85_decode(&theirs).unwrap(), data);
+        }
+    }
+
+    #[test]
+    fn decoders_agree_on_what_ferrozmq_accepts(
+        groups in proptest::collection::vec("[0-9a-zA-Z.:+=^!/*?&<>()\\[\\]{}@%$#-]{5}", 1..12)
+    ) {
+        let text = groups.concat();
+        if let Ok(ours) = ferrozmq::z85_decode(&text) {
+            prop_assert_eq!(ours, zmq::z85_decode(&text).unwrap());
+        }
+    }
+}
+
+#[test]
+fn rfc32_vector_in_both() {
+    let data = [0x86, 0x4F, 0xD2, 0x6F, 0xB5, 0x59, 0xF7, 0x5B];
+    assert_eq!(zmq::z85_encode(&data).unwrap(), "HelloWorld");
+    assert_eq!(ferrozmq::z85_encode(&data).unwrap(), "HelloWorld");
+}
