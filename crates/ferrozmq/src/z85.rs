@@ -107,13 +107,6 @@ fn digit_value(byte: u8) -> Option<u8> {
 
 /// A CURVE key as libzmq's key options accept it: 32 raw bytes, 40 Z85 characters, or those
 /// 40 characters followed by a NUL (41 bytes). Anything else is EINVAL.
-#[cfg_attr(
-    not(test),
-    expect(
-        dead_code,
-        reason = "called by the CURVE socket options, built on another branch"
-    )
-)]
 pub(crate) fn parse_curve_key(value: &[u8]) -> crate::Result<[u8; 32]> {
     let text = match value.len() {
         32 => {

@@ -104,6 +104,14 @@ impl Certificate {
         self.metadata.iter().map(|(n, v)| (n.as_str(), v.as_str()))
     }
 
+    /// Gives `socket` this certificate's keys as its CURVE public and secret key
+    /// (`zcert_apply`); a server then adds `set_curve_server(true)`, a client
+    /// `set_curve_serverkey`.
+    pub fn apply(&self, socket: &crate::Socket) -> Result<()> {
+        socket.set_curve_publickey(&self.public_key)?;
+        socket.set_curve_secretkey(&self.secret_key)
+    }
+
     /// Saves the public certificate as `path` and the secret one as `path_secret`
     /// (`zcert_save`).
     pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {

@@ -5,8 +5,10 @@
 use super::outbuf::{OutBuffer, ZERO_COPY_MIN};
 use super::SocketLink;
 use crate::message::Message;
+use crate::options::{Mechanism, Security};
 use crate::pipe::Parcel;
 use bytes::BytesMut;
+use ferrozmq_zmtp::mechanism::Mechanism as EngineMechanism;
 use ferrozmq_zmtp::{Engine, EngineConfig, EngineError, Event, SocketType};
 
 /// The wire protocol of one connection.
@@ -24,13 +26,19 @@ impl Protocol {
         if socket.socket_type == SocketType::STREAM {
             return Protocol::Raw;
         }
-        let mut engine = Engine::new(EngineConfig {
-            routing_id: socket.options.routing_id.clone(),
-            max_msg_size: Some(socket.options.max_msg_size()),
-            // ZMTP 1.0/2.0 peers are spoken to unless security is on (none is, yet).
-            allow_legacy: true,
-            ..EngineConfig::new(socket.socket_type)
-        });
+        let security = &socket.options.security;
+        let mechanism = engine_mechanism(security);
+        // libzmq's "ZAP enabled": any real mechanism, or NULL with a ZAP domain. Old peers,
+        // which cannot be authenticated, are refused then.
+        let null_zap = !security.zap_domain.is_empty();
+        let secured = !matches!(mechanism, EngineMechanism::Null) || null_zap;
+        let mut config = EngineConfig::new(socket.socket_type);
+        config.routing_id = socket.options.routing_id.clone();
+        config.max_msg_size = Some(socket.options.max_msg_size());
+        config.allow_legacy = !secured;
+        config.mechanism = mechanism;
+        config.null_zap = null_zap;
+        let mut engine = Engine::new(config);
         engine.take_output(output.tail());
         Protocol::Zmtp(Box::new(engine))
     }
@@ -56,6 +64,23 @@ impl Protocol {
         match self {
             Protocol::Zmtp(engine) => engine.peer_ping_ttl(),
             Protocol::Raw => None,
+        }
+    }
+
+    /// Answers the engine's ZAP request with the handler's status code (see
+    /// `Engine::zap_reply`); an ERROR for the peer, if any, goes to `output`.
+    pub(crate) fn zap_reply(
+        &mut self,
+        status: u16,
+        output: &mut OutBuffer,
+    ) -> Result<(), EngineError> {
+        match self {
+            Protocol::Zmtp(engine) => {
+                let result = engine.zap_reply(status);
+                engine.take_output(output.tail());
+                result
+            }
+            Protocol::Raw => Ok(()),
         }
     }
 
@@ -99,7 +124,7 @@ impl Protocol {
     pub(crate) fn encode(&mut self, parcel: Parcel, output: &mut OutBuffer) {
         let mut put = |frame: Message, more: bool| match self {
             Protocol::Zmtp(engine) => {
-                // CURVE boxes the whole frame, so its body cannot be queued by reference.
+                // Encrypted frames are boxed whole; only clear ones can go by reference.
                 if frame.len() >= ZERO_COPY_MIN && !engine.encrypts() {
                     engine.encode_frame_header(more, frame.len(), output.tail());
                     output.push_shared(frame.into_bytes());
@@ -143,5 +168,26 @@ impl Protocol {
                 engine.encode_cancel(topic, output.tail());
             }
         }
+    }
+}
+
+/// The engine's mechanism (role and credentials) for a socket's security options.
+fn engine_mechanism(security: &Security) -> EngineMechanism {
+    match (security.mechanism, security.as_server) {
+        (Mechanism::ZMQ_NULL, _) => EngineMechanism::Null,
+        (Mechanism::ZMQ_PLAIN, true) => EngineMechanism::PlainServer,
+        (Mechanism::ZMQ_PLAIN, false) => EngineMechanism::PlainClient {
+            username: security.plain_username.clone(),
+            password: security.plain_password.clone(),
+        },
+        (Mechanism::ZMQ_CURVE, true) => EngineMechanism::CurveServer {
+            public_key: crate::curve_public(&security.curve_secret_key),
+            secret_key: security.curve_secret_key,
+        },
+        (Mechanism::ZMQ_CURVE, false) => EngineMechanism::CurveClient {
+            public_key: security.curve_public_key,
+            secret_key: security.curve_secret_key,
+            server_key: security.curve_server_key,
+        },
     }
 }

@@ -12,12 +12,14 @@ use super::heartbeat::{Beat, Heartbeat};
 use super::outbuf::OutBuffer;
 use super::protocol::Protocol;
 use super::stream::{self, ConnectTarget, Stream};
+use super::zap_client::{ZapClient, ZapFailure};
 use super::{IoShared, SocketLink};
 use crate::message::Message;
 use crate::metadata::PeerMetadata;
 use crate::monitor::SocketEvent;
 use crate::pipe::{self, Notify, Parcel, PipeEnd};
 use bytes::{Bytes, BytesMut};
+use ferrozmq_zmtp::mechanism::ZapRequest;
 use ferrozmq_zmtp::{EngineError, Event, PeerInfo, SocketType};
 use mio::{Interest, Registry, Token};
 use std::cmp::Reverse;
@@ -95,6 +97,10 @@ enum Lost {
     HandshakeTimeout,
     /// The peer stayed silent past the heartbeat timeout or its TTL.
     HeartbeatTimeout,
+    /// Authentication needs a ZAP handler and none is bound (libzmq reports EFAULT).
+    NoZapHandler,
+    /// The ZAP handler broke RFC 27 or went away before answering.
+    Zap(ZapFailure),
 }
 
 /// One peer of a socket.
@@ -121,6 +127,10 @@ pub(crate) struct Session {
     /// Topics this session has passed on to its publisher, replayed to the new connection
     /// after a reconnect (libzmq's "hiccup" resubscription).
     subscriptions: HashSet<Bytes>,
+    /// The ZAP request in flight for the connection's peer.
+    zap: Option<ZapClient>,
+    /// What the ZAP handler said of the peer (user id, properties), for its messages.
+    zap_verdict: Option<(Bytes, Vec<(String, Bytes)>)>,
 }
 
 impl Session {
@@ -180,6 +190,8 @@ impl Session {
             linger_until: None,
             peer_address: None,
             subscriptions: HashSet::new(),
+            zap: None,
+            zap_verdict: None,
         }
     }
 
@@ -338,6 +350,9 @@ impl Session {
         if self.stalled && self.pipe.as_mut().is_some_and(PipeEnd::check_write) {
             self.stalled = false;
         }
+        if let Err(lost) = self.poll_zap() {
+            return self.connection_lost(lost, ctx);
+        }
         self.drive(ctx)
     }
 
@@ -446,7 +461,8 @@ impl Session {
                     ctx.schedule(at, self.id);
                 }
             }
-            if self.stalled || !c.readable {
+            // While the ZAP handler decides, the engine holds the peer's input: read no more.
+            if self.stalled || !c.readable || self.zap.is_some() {
                 return Ok(());
             }
             if budget == 0 {
@@ -479,6 +495,7 @@ impl Session {
                 return Ok(());
             }
             let mut ready: Option<PeerInfo> = None;
+            let mut zap_request: Option<ZapRequest> = None;
             let takes_subscriptions =
                 matches!(self.socket.socket_type, SocketType::PUB | SocketType::XPUB);
             let pipe = &mut self.pipe;
@@ -504,6 +521,10 @@ impl Session {
                         ready = Some(info);
                         false
                     }
+                    Event::ZapRequest(request) => {
+                        zap_request = Some(request);
+                        false
+                    }
                     Event::Frame { more, body } => {
                         let mut frame = Message::from_bytes(body);
                         frame.set_more(more);
@@ -527,16 +548,74 @@ impl Session {
                         deliver(Parcel::Cancel(topic), stalled)
                     }
                     Event::Subscribe(_) | Event::Cancel(_) => true,
-                    // Sessions configure NULL without ZAP, which never asks; the ZAP client
-                    // that will answer these is not wired in yet.
-                    Event::ZapRequest(_) => false,
                 });
             if let Err(e) = result {
                 return Err(Lost::Protocol(e));
             }
+            if let Some(request) = zap_request {
+                if !self.begin_zap(request, ctx)? {
+                    return Ok(());
+                }
+                continue;
+            }
             match ready {
                 Some(info) => self.handshake_done(info, ctx),
                 None => return Ok(()),
+            }
+        }
+    }
+
+    /// Asks the ZAP handler about the peer, or applies libzmq's policy when none is bound:
+    /// PLAIN (and anything under ZAP_ENFORCE_DOMAIN) is refused, NULL and CURVE go on
+    /// unauthenticated. True if the engine may go on at once.
+    fn begin_zap(&mut self, request: ZapRequest, ctx: &mut IoCtx<'_>) -> Result<bool, Lost> {
+        let address = self.peer_address.as_deref().unwrap_or_default();
+        let client = ZapClient::start(
+            &self.socket,
+            self.id,
+            ctx.shared,
+            address,
+            request.mechanism,
+            &request.credentials,
+        );
+        match client {
+            Some(client) => {
+                self.zap = Some(client);
+                self.poll_zap()
+            }
+            None if request.mechanism == "PLAIN"
+                || self.socket.options.security.zap_enforce_domain =>
+            {
+                Err(Lost::NoZapHandler)
+            }
+            None => self.answer_zap(200),
+        }
+    }
+
+    /// Hands the ZAP handler's verdict to the engine once it has come. True if it came and
+    /// allowed the peer.
+    fn poll_zap(&mut self) -> Result<bool, Lost> {
+        let Some(reply) = self.zap.as_mut().and_then(ZapClient::poll_reply) else {
+            return Ok(false);
+        };
+        self.zap = None;
+        let reply = reply.map_err(Lost::Zap)?;
+        self.zap_verdict = Some((reply.user_id, reply.metadata));
+        self.answer_zap(reply.status_code)
+    }
+
+    /// Tells the engine the ZAP status. A refusal's ERROR command is written at once, as far
+    /// as the kernel takes it, since the connection closes right after.
+    fn answer_zap(&mut self, status: u16) -> Result<bool, Lost> {
+        let Some(c) = self.connection.as_mut() else {
+            return Ok(false);
+        };
+        match c.protocol.zap_reply(status, &mut c.output) {
+            Ok(()) => Ok(true),
+            Err(e) => {
+                let stream = &mut c.stream;
+                let _ = c.output.write_with(|slices| stream.write_vectored(slices));
+                Err(Lost::Protocol(e))
             }
         }
     }
@@ -555,7 +634,10 @@ impl Session {
                 c.protocol.encode_subscription(true, topic, &mut c.output);
             }
         }
-        let metadata = PeerMetadata::new(&peer, self.peer_address.clone());
+        let mut metadata = PeerMetadata::new(&peer, self.peer_address.clone());
+        if let Some((user_id, properties)) = self.zap_verdict.take() {
+            metadata = metadata.with_zap(user_id, properties);
+        }
         self.peer_ready(Arc::new(metadata), ctx);
     }
 
@@ -681,6 +763,8 @@ impl Session {
         self.partial.clear();
         self.stalled = false;
         self.handshake_deadline = None;
+        self.zap = None;
+        self.zap_verdict = None;
         if let Some(pipe) = self.pipe.as_mut() {
             if matches!(self.origin, Origin::Connect(_)) {
                 // The socket learns that nobody is behind the pipe until the next handshake
@@ -761,10 +845,16 @@ impl Retry {
 /// The monitor event for a handshake that failed this way, with its value as libzmq gives it.
 fn handshake_failure(lost: &Lost) -> (SocketEvent, u32) {
     match lost {
-        Lost::Protocol(e) => match e.protocol_error_code() {
-            Some(code) => (SocketEvent::HANDSHAKE_FAILED_PROTOCOL, code),
-            None => (SocketEvent::HANDSHAKE_FAILED_NO_DETAIL, libc::EPROTO as u32),
+        Lost::Protocol(e) => match (e.zap_status_code(), e.protocol_error_code()) {
+            (Some(status), _) => (SocketEvent::HANDSHAKE_FAILED_AUTH, status),
+            (None, Some(code)) => (SocketEvent::HANDSHAKE_FAILED_PROTOCOL, code),
+            (None, None) => (SocketEvent::HANDSHAKE_FAILED_NO_DETAIL, libc::EPROTO as u32),
         },
+        Lost::Zap(ZapFailure::Protocol(code)) => (SocketEvent::HANDSHAKE_FAILED_PROTOCOL, *code),
+        Lost::Zap(ZapFailure::HandlerGone) => {
+            (SocketEvent::HANDSHAKE_FAILED_NO_DETAIL, libc::EPIPE as u32)
+        }
+        Lost::NoZapHandler => (SocketEvent::HANDSHAKE_FAILED_NO_DETAIL, libc::EFAULT as u32),
         Lost::HandshakeTimeout | Lost::HeartbeatTimeout => (
             SocketEvent::HANDSHAKE_FAILED_NO_DETAIL,
             libc::ETIMEDOUT as u32,

@@ -4,7 +4,7 @@
 //! As in libzmq, the request goes out only if a handler is bound when the engine asks; what
 //! happens without one is the mechanism's policy, decided by the session.
 
-use super::SocketLink;
+use super::{IoShared, SocketLink};
 use crate::message::Message;
 use crate::metadata::PeerMetadata;
 use crate::pipe::{Notify, Parcel, PipeEnd};
@@ -12,7 +12,21 @@ use crate::signal::lock;
 use bytes::Bytes;
 use ferrozmq_zmtp::zap::{self, ZapReply};
 use ferrozmq_zmtp::SocketType;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
+
+/// Routes the ZAP pipe's wake-ups to the session that owns it: the pipe has an id of its
+/// own (a reconnecting session's old ZAP pipe may still be known to the handler).
+struct WakeSession {
+    io: Arc<IoShared>,
+    session_id: u64,
+}
+
+impl Notify for WakeSession {
+    fn notify(&self, _pipe_id: u64) {
+        self.io.notify(self.session_id);
+    }
+}
 
 /// A request in flight to the ZAP handler.
 pub(crate) struct ZapClient {
@@ -30,18 +44,23 @@ pub(crate) enum ZapFailure {
 
 impl ZapClient {
     /// Sends the request for one connection if a handler is bound (None otherwise). The
-    /// handler's reply wakes the session through `notify` with pipe id `session_id`.
+    /// handler's reply wakes session `session_id` in I/O thread `io`.
     pub(crate) fn start(
         socket: &SocketLink,
         session_id: u64,
-        notify: Arc<dyn Notify>,
+        io: &Arc<IoShared>,
         peer_address: &str,
         mechanism: &str,
         credentials: &[Bytes],
     ) -> Option<ZapClient> {
         let me = Arc::new(PeerMetadata::local(SocketType::REQ, &[]));
         let endpoint = zap::ENDPOINT.trim_start_matches("inproc://");
-        let mut pipe = lock(&socket.inproc).connect_bound(endpoint, notify, me, session_id)?;
+        let notify: Arc<dyn Notify> = Arc::new(WakeSession {
+            io: io.clone(),
+            session_id,
+        });
+        let pipe_id = io.ids.fetch_add(1, Ordering::Relaxed);
+        let mut pipe = lock(&socket.inproc).connect_bound(endpoint, notify, me, pipe_id)?;
         let security = &socket.options.security;
         let frames = zap::request(
             &security.zap_domain,

@@ -7,11 +7,7 @@
 use super::Socket;
 use crate::error::{Error, Result};
 use crate::options::Mechanism;
-
-/// A CURVE key as the options take it: 32 raw bytes.
-fn curve_key(value: &[u8]) -> Result<[u8; 32]> {
-    <[u8; 32]>::try_from(value).map_err(|_| Error::EINVAL)
-}
+use crate::z85::parse_curve_key as curve_key;
 
 impl Socket {
     /// The security mechanism in use (`ZMQ_MECHANISM`).
@@ -119,7 +115,8 @@ impl Socket {
     }
 
     /// Sets this socket's long-term CURVE public key (a client's; `ZMQ_CURVE_PUBLICKEY`) and
-    /// switches to CURVE.
+    /// switches to CURVE. Keys are taken as 32 bytes or 40 Z85 characters (the key options
+    /// all accept both, as libzmq's do); anything else is EINVAL.
     pub fn set_curve_publickey(&self, key: &[u8]) -> Result<()> {
         let key = curve_key(key)?;
         let security = &mut self.core().options.security;
