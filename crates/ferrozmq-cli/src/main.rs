@@ -6,17 +6,23 @@
 //! - `inproc-thr`, `inproc-lat` (libzmq's too) and the pattern benchmarks
 //!   (ROUTER/DEALER, PUB/SUB, proxy): [`patterns`], shared source with
 //!   `libzmq-perf`, which has the same subcommands on real libzmq;
-//! - `bench`: the standard throughput and latency cases in one command.
+//! - `bench`: the standard throughput and latency cases in one command;
+//! - `cat`, `proxy`, `monitor`: ZeroMQ from the shell (send stdin, print what
+//!   arrives; run a proxy; watch a socket's connection events).
 //!
 //! Exit status: 0 on success, 1 when a run fails, 2 on bad arguments (with
 //! a one-line error on stderr).
 
 mod api;
 mod bench;
+mod cat;
 mod child;
+mod cli_args;
+mod frames;
 mod patterns;
 mod perf;
 mod report;
+mod sock_opts;
 mod tool;
 
 use std::process::ExitCode;
@@ -28,6 +34,7 @@ const HELP: &str = "\
 ferrozmq: ZeroMQ in pure Rust (ZMTP 3.1, interoperable with libzmq)
 
 usage:
+  ferrozmq cat <TYPE> [-b|--bind EP]... [-c|--connect EP]... [options]
   ferrozmq local-thr <bind-to> <message-size> <message-count> [<enable_curve>]
   ferrozmq remote-thr <connect-to> <message-size> <message-count> [<enable_curve>]
   ferrozmq local-lat <bind-to> <message-size> <roundtrip-count>
@@ -47,6 +54,11 @@ usage:
   ferrozmq proxy-thr <message-size> <message-count>
   ferrozmq bench [--quick] [--count-scale <factor>] [--timeout <seconds>]
   ferrozmq --help | <subcommand> --help
+
+cat sends each line of stdin as a message and prints each message received
+as a line (frames separated by TAB, binary frames as 0x… hex), e.g.
+  ferrozmq cat pull -b tcp://127.0.0.1:5555 &
+  echo hello | ferrozmq cat push -c tcp://127.0.0.1:5555
 
 The perf tools take the arguments of libzmq's local_thr, remote_thr,
 local_lat, remote_lat, inproc_thr and inproc_lat and print the same lines,
@@ -92,6 +104,9 @@ fn main() -> ExitCode {
     if is_help(cmd) || cmd == "help" {
         print!("{HELP}");
         return ExitCode::SUCCESS;
+    }
+    if cmd == "cat" {
+        return cat::main(rest);
     }
     if cmd == "bench" {
         if rest.iter().any(|a| is_help(a)) {
