@@ -19,9 +19,12 @@ mod cat;
 mod child;
 mod cli_args;
 mod frames;
+mod monitor_cmd;
 mod patterns;
 mod perf;
+mod proxy_cmd;
 mod report;
+mod signals;
 mod sock_opts;
 mod tool;
 
@@ -35,6 +38,8 @@ ferrozmq: ZeroMQ in pure Rust (ZMTP 3.1, interoperable with libzmq)
 
 usage:
   ferrozmq cat <TYPE> [-b|--bind EP]... [-c|--connect EP]... [options]
+  ferrozmq proxy <FRONT_TYPE> <FRONT_EP> <BACK_TYPE> <BACK_EP> [options]
+  ferrozmq monitor <TYPE> <EP> [-b] [options]
   ferrozmq local-thr <bind-to> <message-size> <message-count> [<enable_curve>]
   ferrozmq remote-thr <connect-to> <message-size> <message-count> [<enable_curve>]
   ferrozmq local-lat <bind-to> <message-size> <roundtrip-count>
@@ -59,6 +64,8 @@ cat sends each line of stdin as a message and prints each message received
 as a line (frames separated by TAB, binary frames as 0x… hex), e.g.
   ferrozmq cat pull -b tcp://127.0.0.1:5555 &
   echo hello | ferrozmq cat push -c tcp://127.0.0.1:5555
+proxy joins two sockets (e.g. xsub and xpub) until interrupted; monitor
+prints a socket's connection events. `<subcommand> --help` tells more.
 
 The perf tools take the arguments of libzmq's local_thr, remote_thr,
 local_lat, remote_lat, inproc_thr and inproc_lat and print the same lines,
@@ -105,8 +112,11 @@ fn main() -> ExitCode {
         print!("{HELP}");
         return ExitCode::SUCCESS;
     }
-    if cmd == "cat" {
-        return cat::main(rest);
+    match cmd.as_str() {
+        "cat" => return cat::main(rest),
+        "proxy" => return proxy_cmd::main(rest),
+        "monitor" => return monitor_cmd::main(rest),
+        _ => {}
     }
     if cmd == "bench" {
         if rest.iter().any(|a| is_help(a)) {

@@ -101,14 +101,16 @@ pub fn make_socket(ctx: &ferrozmq::Context, kind: SocketType) -> Result<Socket, 
 }
 
 /// Binds `socket` to an endpoint; when the endpoint had a wildcard port
-/// (`tcp://127.0.0.1:*`), tells on stderr which one it got.
-pub fn bind(socket: &Socket, endpoint: &str, cmd: &str) -> Result<(), Failure> {
+/// (`tcp://127.0.0.1:*`), tells on stderr which one it got, as
+/// `ferrozmq <label>bound to <endpoint>` (`label`: `"cat: "`,
+/// `"proxy: frontend "`…).
+pub fn bind(socket: &Socket, endpoint: &str, label: &str) -> Result<(), Failure> {
     socket
         .bind(endpoint)
         .map_err(|e| Failure::Run(format!("cannot bind {endpoint}: {e}")))?;
     if endpoint.contains('*') {
         if let Ok(Ok(bound)) = socket.get_last_endpoint() {
-            eprintln!("ferrozmq {cmd}: bound to {bound}");
+            eprintln!("ferrozmq {label}bound to {bound}");
         }
     }
     Ok(())

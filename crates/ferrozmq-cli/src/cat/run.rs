@@ -58,7 +58,7 @@ fn setup(o: &CatOptions, socket: &Socket) -> Result<(), Failure> {
         }
     }
     for endpoint in &o.binds {
-        bind(socket, endpoint, "cat")?;
+        bind(socket, endpoint, "cat: ")?;
     }
     for endpoint in &o.connects {
         connect(socket, endpoint)?;
