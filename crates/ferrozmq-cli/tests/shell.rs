@@ -621,3 +621,27 @@ fn every_subcommand_has_help() {
         assert!(done.stdout.iter().any(|l| l.contains("--sndhwm")));
     }
 }
+
+#[test]
+fn cat_stream_speaks_raw_tcp() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let ep = format!("tcp://{}", listener.local_addr().unwrap());
+    let mut tool = Tool::start(&["cat", "stream", "-c", &ep, "--timeout", "200"]);
+    let (mut peer, _) = listener.accept().unwrap();
+    peer.set_read_timeout(Some(STEP)).unwrap();
+    // The connection is announced as an empty frame after the peer's id.
+    let hello = tool.line();
+    let id = hello
+        .strip_suffix('\t')
+        .expect("id and empty frame")
+        .to_string();
+    assert!(id.starts_with("0x"), "{hello}");
+    peer.write_all(b"raw bytes").unwrap();
+    assert_eq!(tool.line(), format!("{id}\traw bytes"));
+    tool.write(format!("{id}\tback\n").as_bytes());
+    let mut got = [0u8; 4];
+    peer.read_exact(&mut got).unwrap();
+    assert_eq!(&got, b"back");
+    tool.close_stdin();
+    tool.finish().assert_ok();
+}
