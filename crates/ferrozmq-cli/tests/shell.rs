@@ -645,3 +645,33 @@ fn cat_stream_speaks_raw_tcp() {
     tool.close_stdin();
     tool.finish().assert_ok();
 }
+
+#[test]
+fn proxy_takes_libzmq_control_commands() {
+    let mut proxy = Tool::start(&[
+        "proxy",
+        "router",
+        "tcp://127.0.0.1:*",
+        "dealer",
+        "tcp://127.0.0.1:*",
+        "--control",
+        "tcp://127.0.0.1:*",
+    ]);
+    proxy.bound("proxy: frontend ");
+    proxy.bound("proxy: backend ");
+    let control_ep = proxy.bound("proxy: control ");
+    let zctx = zmq::Context::new();
+    let control = theirs(&zctx, zmq::REQ);
+    control.connect(&control_ep).unwrap();
+    control.send("STATISTICS", 0).unwrap();
+    let counters = control.recv_multipart(0).unwrap();
+    assert_eq!(counters, vec![vec![0u8; 8]; 8]);
+    control.send("TERMINATE", 0).unwrap();
+    assert_eq!(control.recv_bytes(0).unwrap(), b"");
+    let done = proxy.finish();
+    done.assert_ok();
+    assert_eq!(
+        done.stdout,
+        ["frontend: in 0 parts 0 B, out 0 parts 0 B; backend: in 0 parts 0 B, out 0 parts 0 B"]
+    );
+}
