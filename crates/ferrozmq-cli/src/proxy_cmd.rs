@@ -9,6 +9,8 @@
 
 use std::io::Write;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::thread;
 
 use ferrozmq::{Context, Socket, SocketType, PUB, REP, REQ};
@@ -28,6 +30,7 @@ ways until interrupted (SIGINT, SIGTERM), e.g.
   ferrozmq proxy pull tcp://*:5557 push tcp://*:5558     (pipeline streamer)
 Prints its statistics (message parts and bytes in and out of each socket) on
 stdout on SIGUSR1 and at exit. A sub frontend subscribes to everything.
+Messages not yet delivered at exit are dropped, unless --linger MS is given.
 
 options:
   --connect-front      connect the frontend to FRONT_EP instead of binding
@@ -141,6 +144,7 @@ fn open(ctx: &Context, side: &Side, o: &ProxyOptions, name: &str) -> Result<Sock
             .set_subscribe(b"")
             .map_err(|e| Failure::Run(format!("cannot subscribe the {name}: {e}")))?;
     }
+    set_linger(&socket, o.socket.linger.unwrap_or(0))?;
     if side.connect {
         connect(&socket, &side.endpoint)?;
     } else {
@@ -149,7 +153,8 @@ fn open(ctx: &Context, side: &Side, o: &ProxyOptions, name: &str) -> Result<Sock
     Ok(socket)
 }
 
-/// Runs the proxy until it is terminated.
+/// Runs the proxy until it is terminated, then ends the context, so that
+/// the control socket's last reply is delivered before the process exits.
 fn run(o: &ProxyOptions) -> Result<(), Failure> {
     let signals = Signals::block(&[libc::SIGINT, libc::SIGTERM, libc::SIGUSR1])
         .map_err(|e| Failure::Run(format!("cannot block signals: {e}")))?;
@@ -159,35 +164,56 @@ fn run(o: &ProxyOptions) -> Result<(), Failure> {
     let capture = match &o.capture {
         Some(endpoint) => {
             let capture = make_socket(&ctx, PUB)?;
+            set_linger(&capture, o.socket.linger.unwrap_or(0))?;
             bind(&capture, endpoint, "proxy: capture ")?;
             Some(capture)
         }
         None => None,
     };
     let control = make_socket(&ctx, REP)?;
+    set_linger(&control, CONTROL_LINGER_MS)?;
     bind(&control, CONTROL, "proxy: ")?;
     if let Some(endpoint) = &o.control {
         bind(&control, endpoint, "proxy: control ")?;
     }
     let steer = make_socket(&ctx, REQ)?;
     connect(&steer, CONTROL)?;
-    thread::Builder::new()
-        .name("signals".into())
-        .spawn(move || steer_by_signals(signals, &steer))
-        .map_err(|e| Failure::Run(format!("cannot start the signal thread: {e}")))?;
-    let stats = match &capture {
+    let finished = Arc::new(AtomicBool::new(false));
+    let signal_thread = {
+        let finished = Arc::clone(&finished);
+        thread::Builder::new()
+            .name("signals".into())
+            .spawn(move || steer_by_signals(signals, steer, &finished))
+            .map_err(|e| Failure::Run(format!("cannot start the signal thread: {e}")))?
+    };
+    let result = match &capture {
         Some(capture) => ferrozmq::proxy_steerable_with_capture(&front, &back, capture, &control),
         None => ferrozmq::proxy_steerable(&front, &back, &control),
-    }
-    .map_err(|e| Failure::Run(format!("proxy failed: {e}")))?;
+    };
+    // Stop the signal thread (it may already have) so that its socket, the
+    // last one, closes and the context can terminate.
+    finished.store(true, Ordering::SeqCst);
+    let _ = Signals::send_to(&signal_thread, libc::SIGTERM);
+    let _ = signal_thread.join();
+    let stats = result.map_err(|e| Failure::Run(format!("proxy failed: {e}")))?;
     print_stats(&stats.to_array());
-    // The signal thread still holds a socket of `ctx`: dropping `ctx` here
-    // does not wait for it, and returning ends the process.
+    drop((front, back, capture, control));
+    drop(ctx);
     Ok(())
 }
 
+/// How long at exit the control socket may take to deliver its last reply.
+const CONTROL_LINGER_MS: i32 = 1000;
+
+fn set_linger(socket: &Socket, ms: i32) -> Result<(), Failure> {
+    socket
+        .set_linger(ms)
+        .map_err(|e| Failure::Run(format!("cannot set linger: {e}")))
+}
+
 /// The signal thread: STATISTICS on SIGUSR1; TERMINATE on SIGINT/SIGTERM.
-fn steer_by_signals(signals: Signals, steer: &Socket) {
+/// Once `finished` is set (the proxy has returned), any signal ends it.
+fn steer_by_signals(signals: Signals, steer: Socket, finished: &AtomicBool) {
     let ask = |command: &str| -> Result<Vec<Vec<u8>>, ferrozmq::Error> {
         steer.send(command, 0)?;
         steer.recv_multipart(0)
@@ -196,6 +222,9 @@ fn steer_by_signals(signals: Signals, steer: &Socket) {
         let Ok(signal) = signals.wait() else {
             return;
         };
+        if finished.load(Ordering::SeqCst) {
+            return;
+        }
         if signal == libc::SIGUSR1 {
             match ask("STATISTICS") {
                 Ok(frames) => print_stats(&counters(&frames)),

@@ -3,6 +3,8 @@
 //! signal handler and the proxy loop is never interrupted mid-message.
 
 use std::io;
+use std::os::unix::thread::JoinHandleExt;
+use std::thread::JoinHandle;
 
 /// A set of signals blocked in this process's threads, to be waited for.
 #[derive(Clone, Copy)]
@@ -44,6 +46,17 @@ impl Signals {
         }
         Ok(signal)
     }
+
+    /// Sends `signal` to the thread of `handle` (to wake its `wait`).
+    pub fn send_to<T>(handle: &JoinHandle<T>, signal: libc::c_int) -> io::Result<()> {
+        // SAFETY: the thread is not joined yet (we hold its handle), so its
+        // pthread_t is valid; pthread_kill only queues the signal.
+        let rc = unsafe { libc::pthread_kill(handle.as_pthread_t(), signal) };
+        if rc != 0 {
+            return Err(io::Error::from_raw_os_error(rc));
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -56,5 +69,21 @@ mod tests {
         // SAFETY: raise sends SIGUSR2 to this thread, where it is blocked and stays pending.
         assert_eq!(unsafe { libc::raise(libc::SIGUSR2) }, 0);
         assert_eq!(signals.wait().unwrap(), libc::SIGUSR2);
+    }
+
+    #[test]
+    fn send_to_wakes_a_waiting_thread() {
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+        let waiter = std::thread::spawn(move || {
+            let signals = Signals::block(&[libc::SIGUSR2]).unwrap();
+            ready_tx.send(()).unwrap();
+            signals.wait().unwrap()
+        });
+        // Only once the thread has SIGUSR2 blocked (else it would end the process).
+        ready_rx
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .unwrap();
+        Signals::send_to(&waiter, libc::SIGUSR2).unwrap();
+        assert_eq!(waiter.join().unwrap(), libc::SIGUSR2);
     }
 }
