@@ -6,17 +6,26 @@
 //! - `inproc-thr`, `inproc-lat` (libzmq's too) and the pattern benchmarks
 //!   (ROUTER/DEALER, PUB/SUB, proxy): [`patterns`], shared source with
 //!   `libzmq-perf`, which has the same subcommands on real libzmq;
-//! - `bench`: the standard throughput and latency cases in one command.
+//! - `bench`: the standard throughput and latency cases in one command;
+//! - `cat`, `proxy`, `monitor`: ZeroMQ from the shell (send stdin, print what
+//!   arrives; run a proxy; watch a socket's connection events).
 //!
 //! Exit status: 0 on success, 1 when a run fails, 2 on bad arguments (with
 //! a one-line error on stderr).
 
 mod api;
 mod bench;
+mod cat;
 mod child;
+mod cli_args;
+mod frames;
+mod monitor_cmd;
 mod patterns;
 mod perf;
+mod proxy_cmd;
 mod report;
+mod signals;
+mod sock_opts;
 mod tool;
 
 use std::process::ExitCode;
@@ -28,6 +37,9 @@ const HELP: &str = "\
 ferrozmq: ZeroMQ in pure Rust (ZMTP 3.1, interoperable with libzmq)
 
 usage:
+  ferrozmq cat <TYPE> [-b|--bind EP]... [-c|--connect EP]... [options]
+  ferrozmq proxy <FRONT_TYPE> <FRONT_EP> <BACK_TYPE> <BACK_EP> [options]
+  ferrozmq monitor <TYPE> <EP> [-b] [options]
   ferrozmq local-thr <bind-to> <message-size> <message-count> [<enable_curve>]
   ferrozmq remote-thr <connect-to> <message-size> <message-count> [<enable_curve>]
   ferrozmq local-lat <bind-to> <message-size> <roundtrip-count>
@@ -47,6 +59,13 @@ usage:
   ferrozmq proxy-thr <message-size> <message-count>
   ferrozmq bench [--quick] [--count-scale <factor>] [--timeout <seconds>]
   ferrozmq --help | <subcommand> --help
+
+cat sends each line of stdin as a message and prints each message received
+as a line (frames separated by TAB, binary frames as 0x… hex), e.g.
+  ferrozmq cat pull -b tcp://127.0.0.1:5555 &
+  echo hello | ferrozmq cat push -c tcp://127.0.0.1:5555
+proxy joins two sockets (e.g. xsub and xpub) until interrupted; monitor
+prints a socket's connection events. `<subcommand> --help` tells more.
 
 The perf tools take the arguments of libzmq's local_thr, remote_thr,
 local_lat, remote_lat, inproc_thr and inproc_lat and print the same lines,
@@ -92,6 +111,12 @@ fn main() -> ExitCode {
     if is_help(cmd) || cmd == "help" {
         print!("{HELP}");
         return ExitCode::SUCCESS;
+    }
+    match cmd.as_str() {
+        "cat" => return cat::main(rest),
+        "proxy" => return proxy_cmd::main(rest),
+        "monitor" => return monitor_cmd::main(rest),
+        _ => {}
     }
     if cmd == "bench" {
         if rest.iter().any(|a| is_help(a)) {
