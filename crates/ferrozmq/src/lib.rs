@@ -24,6 +24,7 @@
 
 #![deny(missing_docs)]
 
+pub mod async_api;
 mod context;
 mod endpoint;
 mod error;
@@ -41,6 +42,7 @@ mod signal;
 mod socket;
 mod spsc;
 
+pub use async_api::{AsyncSocket, MonitorStream};
 pub use context::Context;
 pub use error::{Error, Result};
 pub use ferrozmq_zmtp::SocketType;

@@ -209,13 +209,31 @@ impl Socket {
         I: IntoIterator<Item = T>,
         T: Into<Message>,
     {
-        let mut core = self.core();
-        let mut frames = frames.into_iter().peekable();
-        while let Some(frame) = frames.next() {
-            let more = if frames.peek().is_some() { SNDMORE } else { 0 };
-            core.send(frame.into(), flags | more)?;
-        }
-        Ok(())
+        let mut frames: Vec<Message> = frames.into_iter().map(Into::into).collect();
+        self.core().send_parts(&mut frames, flags)
+    }
+
+    /// Sends `frames` as one message, all or nothing: on any error (EAGAIN with `DONTWAIT`
+    /// included) nothing was queued and `frames` is left as it was; on success it is empty.
+    pub(crate) fn send_parts(&self, frames: &mut Vec<Message>, flags: i32) -> Result<()> {
+        self.core().send_parts(frames, flags)
+    }
+
+    /// Receives every frame of the next message as `Message`s (each but the last with
+    /// `get_more`): the whole message or, on error, nothing.
+    pub(crate) fn recv_parts(&self, flags: i32) -> Result<Vec<Message>> {
+        self.core().recv_parts(flags)
+    }
+
+    /// Makes the socket's next wake-up (a pipe or I/O event, context termination) wake
+    /// `waker`; see `Signaler::register`.
+    pub(crate) fn register_waker(&self, waker: &std::task::Waker) {
+        self.core().shared.signaler.register(waker);
+    }
+
+    /// The context this socket belongs to.
+    pub(crate) fn context(&self) -> Context {
+        self.core().ctx.clone()
     }
 
     /// Receives one frame into `msg`.
@@ -1045,23 +1063,54 @@ impl Core {
         self.check_term()
     }
 
-    fn send(&mut self, mut msg: Message, flags: i32) -> Result<()> {
+    fn send(&mut self, msg: Message, flags: i32) -> Result<()> {
         self.check_term()?;
         let more = flags & SNDMORE != 0;
         if self.outgoing.is_empty() {
-            let deadline = Self::deadline(self.options.sndtimeo, flags);
-            loop {
-                self.process_commands();
-                let mut cx = Self::cx(&mut self.pipes, &self.options);
-                let ready = self.pattern.begin_send(&msg, more, &mut cx);
-                self.reap_dead_pipes();
-                match ready {
-                    Ok(()) => break,
-                    Err(Error::EAGAIN) => self.wait(deadline)?,
-                    Err(e) => return Err(e),
-                }
+            self.wait_ready_to_send(&msg, more, flags)?;
+        }
+        self.queue_frame(msg, more);
+        Ok(())
+    }
+
+    /// Sends `frames` as one message: waits (as `flags` and SNDTIMEO allow) until the pattern
+    /// can take its first frame, then queues them all. On error nothing is queued and `frames`
+    /// is untouched, so a caller that retries later (the async API) loses nothing.
+    fn send_parts(&mut self, frames: &mut Vec<Message>, flags: i32) -> Result<()> {
+        let Some(first) = frames.first() else {
+            return Ok(());
+        };
+        self.check_term()?;
+        if self.outgoing.is_empty() {
+            self.wait_ready_to_send(first, frames.len() > 1, flags)?;
+        }
+        let last = frames.len() - 1;
+        for (i, frame) in frames.drain(..).enumerate() {
+            self.queue_frame(frame, i < last);
+        }
+        Ok(())
+    }
+
+    /// Waits until the pattern can take a message that starts with `first`; EAGAIN if it
+    /// cannot before the deadline that `flags` and SNDTIMEO give.
+    fn wait_ready_to_send(&mut self, first: &Message, more: bool, flags: i32) -> Result<()> {
+        let deadline = Self::deadline(self.options.sndtimeo, flags);
+        loop {
+            self.process_commands();
+            let mut cx = Self::cx(&mut self.pipes, &self.options);
+            let ready = self.pattern.begin_send(first, more, &mut cx);
+            self.reap_dead_pipes();
+            match ready {
+                Ok(()) => return Ok(()),
+                Err(Error::EAGAIN) => self.wait(deadline)?,
+                Err(e) => return Err(e),
             }
         }
+    }
+
+    /// Adds one frame to the outgoing message; the frame without `more` hands the whole
+    /// message to the pattern (which was asked by `wait_ready_to_send` beforehand).
+    fn queue_frame(&mut self, mut msg: Message, more: bool) {
         msg.set_more(false);
         msg.set_metadata(None);
         // STREAM messages are [routing id, data]: the data frame ends the message even with
@@ -1069,7 +1118,7 @@ impl Core {
         let more = more && !(self.socket_type == SocketType::STREAM && self.outgoing.len() == 1);
         if more {
             self.outgoing.push(msg);
-            return Ok(());
+            return;
         }
         let parcel = if self.outgoing.is_empty() {
             Parcel::One(msg)
@@ -1081,7 +1130,20 @@ impl Core {
         self.pattern
             .finish_send(parcel, &mut Self::cx(&mut self.pipes, &self.options));
         self.reap_dead_pipes();
-        Ok(())
+    }
+
+    /// Receives the rest of a message whose first frame `recv` returned, or a whole next
+    /// message: frames already taken from the pipe are handed out without further checks, so
+    /// a message is never split by an error.
+    fn recv_parts(&mut self, flags: i32) -> Result<Vec<Message>> {
+        let mut frames = vec![self.recv(flags)?];
+        frames.extend(self.incoming.drain(..));
+        let last = frames.len() - 1;
+        for (i, frame) in frames.iter_mut().enumerate() {
+            frame.set_more(i < last);
+        }
+        self.rcvmore = false;
+        Ok(frames)
     }
 
     fn recv(&mut self, flags: i32) -> Result<Message> {
