@@ -6,7 +6,7 @@
 mod async_support;
 
 use async_support::{bind, socket, strings, yield_now};
-use ferrozmq::{Context, Error, PULL, PUSH};
+use ferrozmq::{Context, Error, PULL, PUSH, SNDMORE};
 use futures::future::{select, Either};
 use futures::{join, poll};
 use std::future::ready;
@@ -93,6 +93,14 @@ async fn dropped_send_sends_all_or_nothing() {
         let mut send = pin!(push.send_multipart(["dropped", "while", "pending"]));
         assert!(poll!(send.as_mut()).is_pending(), "at the HWM a send waits");
     }
+    {
+        // The first frame of a message sent frame-wise waits for room too (never blocks).
+        let mut send = pin!(push.send("first of two", SNDMORE));
+        assert!(
+            poll!(send.as_mut()).is_pending(),
+            "SNDMORE waits at the HWM"
+        );
+    }
     for i in 0..queued {
         assert_eq!(
             strings(&pull.try_recv().unwrap()),
@@ -110,7 +118,8 @@ async fn dropped_send_sends_all_or_nothing() {
         push.send(format!("refill{i}"), 0).await.unwrap();
     }
     let sender = async {
-        push.send_multipart(["late", "but", "whole"]).await.unwrap();
+        push.send("late", SNDMORE).await.unwrap();
+        push.send_multipart(["but", "whole"]).await.unwrap();
     };
     let receiver = async {
         yield_now().await;

@@ -93,15 +93,10 @@ impl AsyncSocket {
     /// [`try_send`](AsyncSocket::try_send).
     pub async fn send<T: Into<Message>>(&mut self, data: T, flags: i32) -> Result<()> {
         let mut frames = vec![data.into()];
-        if flags & SNDMORE != 0 {
-            // A frame with SNDMORE is never refused for want of room: it only joins the
-            // outgoing message (the room is checked when the message starts).
-            return self.socket.send(frames.remove(0), flags);
-        }
         if flags & DONTWAIT != 0 {
-            return self.socket.send_parts(&mut frames, DONTWAIT);
+            return self.socket.send_parts(&mut frames, flags);
         }
-        poll_fn(|cx| self.poll_send_multipart(cx, &mut frames)).await
+        poll_fn(|cx| self.poll_send_parts(cx, &mut frames, flags)).await
     }
 
     /// Sends every item as one frame of one message, waiting while the socket is at its
@@ -151,7 +146,19 @@ impl AsyncSocket {
         cx: &mut Context<'_>,
         frames: &mut Vec<Message>,
     ) -> Poll<Result<()>> {
-        self.poll_op(cx, |socket| socket.send_parts(frames, DONTWAIT))
+        self.poll_send_parts(cx, frames, 0)
+    }
+
+    /// `poll_send_multipart` with the `SNDMORE` of `flags` kept: the frames may start a
+    /// message that further sends finish.
+    fn poll_send_parts(
+        &mut self,
+        cx: &mut Context<'_>,
+        frames: &mut Vec<Message>,
+        flags: i32,
+    ) -> Poll<Result<()>> {
+        let flags = (flags & SNDMORE) | DONTWAIT;
+        self.poll_op(cx, |socket| socket.send_parts(frames, flags))
     }
 
     /// Tries to receive one frame; `Pending` (and a wake-up later) if none is there.

@@ -4,7 +4,7 @@ use super::AsyncSocket;
 use crate::error::{Error, Result};
 use crate::monitor::{MonitorEvent, SocketEvent};
 use crate::socket::Socket;
-use futures_core::Stream;
+use futures_core::{FusedStream, Stream};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll};
@@ -55,5 +55,12 @@ impl Stream for MonitorStream {
             };
             Some(event)
         })
+    }
+}
+
+/// The stream has ended after `MONITOR_STOPPED` or ETERM (for `select!`).
+impl FusedStream for MonitorStream {
+    fn is_terminated(&self) -> bool {
+        self.ended
     }
 }

@@ -5,7 +5,7 @@ use super::AsyncSocket;
 use crate::error::{Error, Result};
 use crate::message::Message;
 use crate::socket::DONTWAIT;
-use futures_core::Stream;
+use futures_core::{FusedStream, Stream};
 use futures_sink::Sink;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -24,6 +24,13 @@ impl Stream for AsyncSocket {
             this.terminated = matches!(received, Err(Error::ETERM));
             Some(received)
         })
+    }
+}
+
+/// The stream has ended once it reported ETERM (for `select!`).
+impl FusedStream for AsyncSocket {
+    fn is_terminated(&self) -> bool {
+        self.terminated
     }
 }
 

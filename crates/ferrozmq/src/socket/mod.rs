@@ -213,8 +213,9 @@ impl Socket {
         self.core().send_parts(&mut frames, flags)
     }
 
-    /// Sends `frames` as one message, all or nothing: on any error (EAGAIN with `DONTWAIT`
-    /// included) nothing was queued and `frames` is left as it was; on success it is empty.
+    /// Sends `frames` as one message (or, with `SNDMORE` in `flags`, as the first frames of
+    /// one), all or nothing: on any error (EAGAIN with `DONTWAIT` included) nothing was
+    /// queued and `frames` is left as it was; on success it is empty.
     pub(crate) fn send_parts(&self, frames: &mut Vec<Message>, flags: i32) -> Result<()> {
         self.core().send_parts(frames, flags)
     }
@@ -1073,20 +1074,22 @@ impl Core {
         Ok(())
     }
 
-    /// Sends `frames` as one message: waits (as `flags` and SNDTIMEO allow) until the pattern
-    /// can take its first frame, then queues them all. On error nothing is queued and `frames`
-    /// is untouched, so a caller that retries later (the async API) loses nothing.
+    /// Sends `frames` as one message (with `SNDMORE` in `flags`, more frames follow them):
+    /// waits (as `flags` and SNDTIMEO allow) until the pattern can take its first frame, then
+    /// queues them all. On error nothing is queued and `frames` is untouched, so a caller
+    /// that retries later (the async API) loses nothing.
     fn send_parts(&mut self, frames: &mut Vec<Message>, flags: i32) -> Result<()> {
         let Some(first) = frames.first() else {
             return Ok(());
         };
         self.check_term()?;
+        let continues = flags & SNDMORE != 0;
         if self.outgoing.is_empty() {
-            self.wait_ready_to_send(first, frames.len() > 1, flags)?;
+            self.wait_ready_to_send(first, frames.len() > 1 || continues, flags)?;
         }
         let last = frames.len() - 1;
         for (i, frame) in frames.drain(..).enumerate() {
-            self.queue_frame(frame, i < last);
+            self.queue_frame(frame, i < last || continues);
         }
         Ok(())
     }
