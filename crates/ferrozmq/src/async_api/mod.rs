@@ -92,11 +92,12 @@ impl AsyncSocket {
     /// whose cancellation never leaves half a message); with `DONTWAIT` it is
     /// [`try_send`](AsyncSocket::try_send).
     pub async fn send<T: Into<Message>>(&mut self, data: T, flags: i32) -> Result<()> {
-        let mut frames = vec![data.into()];
+        let mut slot = Some(data.into());
         if flags & DONTWAIT != 0 {
-            return self.socket.send_parts(&mut frames, flags);
+            return self.socket.send_one(&mut slot, flags);
         }
-        poll_fn(|cx| self.poll_send_parts(cx, &mut frames, flags)).await
+        let flags = (flags & SNDMORE) | DONTWAIT;
+        poll_fn(|cx| self.poll_op(cx, |socket| socket.send_one(&mut slot, flags))).await
     }
 
     /// Sends every item as one frame of one message, waiting while the socket is at its
@@ -146,19 +147,7 @@ impl AsyncSocket {
         cx: &mut Context<'_>,
         frames: &mut Vec<Message>,
     ) -> Poll<Result<()>> {
-        self.poll_send_parts(cx, frames, 0)
-    }
-
-    /// `poll_send_multipart` with the `SNDMORE` of `flags` kept: the frames may start a
-    /// message that further sends finish.
-    fn poll_send_parts(
-        &mut self,
-        cx: &mut Context<'_>,
-        frames: &mut Vec<Message>,
-        flags: i32,
-    ) -> Poll<Result<()>> {
-        let flags = (flags & SNDMORE) | DONTWAIT;
-        self.poll_op(cx, |socket| socket.send_parts(frames, flags))
+        self.poll_op(cx, |socket| socket.send_parts(frames, DONTWAIT))
     }
 
     /// Tries to receive one frame; `Pending` (and a wake-up later) if none is there.

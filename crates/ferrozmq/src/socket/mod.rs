@@ -220,6 +220,11 @@ impl Socket {
         self.core().send_parts(frames, flags)
     }
 
+    /// Sends one frame from `slot`, which is emptied only on success (see `send_parts`).
+    pub(crate) fn send_one(&self, slot: &mut Option<Message>, flags: i32) -> Result<()> {
+        self.core().send_one(slot, flags)
+    }
+
     /// Receives every frame of the next message as `Message`s (each but the last with
     /// `get_more`): the whole message or, on error, nothing.
     pub(crate) fn recv_parts(&self, flags: i32) -> Result<Vec<Message>> {
@@ -1065,12 +1070,24 @@ impl Core {
     }
 
     fn send(&mut self, msg: Message, flags: i32) -> Result<()> {
+        self.send_one(&mut Some(msg), flags)
+    }
+
+    /// Sends the frame in `slot` (SNDMORE in `flags`: more frames follow), taking it only on
+    /// success: on error (EAGAIN included) it stays in `slot`, so an async caller can retry
+    /// without keeping a copy.
+    fn send_one(&mut self, slot: &mut Option<Message>, flags: i32) -> Result<()> {
+        let Some(msg) = slot.as_ref() else {
+            return Ok(());
+        };
         self.check_term()?;
         let more = flags & SNDMORE != 0;
         if self.outgoing.is_empty() {
-            self.wait_ready_to_send(&msg, more, flags)?;
+            self.wait_ready_to_send(msg, more, flags)?;
         }
-        self.queue_frame(msg, more);
+        if let Some(msg) = slot.take() {
+            self.queue_frame(msg, more);
+        }
         Ok(())
     }
 
