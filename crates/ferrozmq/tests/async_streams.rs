@@ -22,10 +22,7 @@ async fn stream_forward_sink() {
     const N: usize = 200;
     let produce = async {
         for i in 0..N {
-            source
-                .send(vec![i.to_string().into_bytes(), b"x".to_vec()].concat(), 0)
-                .await
-                .unwrap();
+            source.send(format!("{i}x"), 0).await.unwrap();
         }
         source.send("stop", 0).await.unwrap();
     };
