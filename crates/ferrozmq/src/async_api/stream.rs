@@ -37,6 +37,9 @@ impl FusedStream for AsyncSocket {
 /// Each item is one message (its items are the frames). An item is sent at once if the
 /// socket has room, otherwise held until it does: `poll_ready` and `poll_flush` wait for
 /// that. Flushed means queued on the socket, as a blocking `send` that returned.
+///
+/// As the sink takes any list of frames, a bare `flush` or `close` must name the item type
+/// (`SinkExt::<Vec<Message>>::flush(&mut socket)`); `SinkExt::send` and `forward` infer it.
 impl<I, T> Sink<I> for AsyncSocket
 where
     I: IntoIterator<Item = T>,
