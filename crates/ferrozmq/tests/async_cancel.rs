@@ -8,7 +8,7 @@ mod async_support;
 use async_support::{bind, socket, strings, yield_now};
 use ferrozmq::{Context, Error, PULL, PUSH, SNDMORE};
 use futures::future::{select, Either};
-use futures::{join, poll};
+use futures::{join, poll, StreamExt};
 use std::future::ready;
 use std::pin::pin;
 
@@ -193,5 +193,8 @@ async fn termination_wakes_pending_futures() {
     };
     join!(waiting, blocked_send, terminate);
     assert_eq!(pull.try_recv(), Err(Error::ETERM));
+    // As a stream, the socket reports ETERM once, then ends.
+    assert_eq!(pull.next().await, Some(Err(Error::ETERM)));
+    assert_eq!(pull.next().await, None);
 }
 on_every_executor!(termination, super::termination_wakes_pending_futures);

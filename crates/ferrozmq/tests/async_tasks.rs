@@ -58,6 +58,39 @@ fn tokio_tasks_share_a_socket_by_moving_it() {
 }
 
 #[test]
+fn back_pressure_between_tasks_on_different_threads() {
+    run(Executor::TokioMultiThread, || async {
+        let ctx = Context::new();
+        let pull = socket(&ctx, PULL);
+        pull.get_ref().set_rcvhwm(10).unwrap();
+        let endpoint = bind(&pull, "inproc://tasks-back-pressure");
+        let push = socket(&ctx, PUSH);
+        push.get_ref().set_sndhwm(10).unwrap();
+        push.get_ref().connect(&endpoint).unwrap();
+        const N: usize = 20_000;
+        // Producer and consumer are separate tasks: every wait at the HWM (and for input) is
+        // ended by a wake-up from the other worker thread.
+        let producer = tokio::spawn(async move {
+            let mut push = push;
+            for i in 0..N {
+                push.send_multipart([i.to_string(), "x".into()])
+                    .await
+                    .unwrap();
+            }
+        });
+        let consumer = tokio::spawn(async move {
+            let mut pull = pull;
+            for i in 0..N {
+                let frames = pull.recv_multipart().await.unwrap();
+                assert_eq!(strings(&frames), [i.to_string().as_str(), "x"]);
+            }
+        });
+        producer.await.unwrap();
+        consumer.await.unwrap();
+    });
+}
+
+#[test]
 fn smol_tasks_on_other_threads() {
     run(Executor::Smol, || async {
         let ctx = Context::new();
