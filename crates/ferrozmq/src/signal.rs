@@ -65,6 +65,11 @@ impl Signaler {
         self.waker.register(waker);
     }
 
+    /// Forgets the registered waker, if any (its task no longer waits here).
+    pub(crate) fn unregister(&self) {
+        drop(self.waker.take());
+    }
+
     /// Consumes a pending signal, if any; true if there was one.
     pub(crate) fn take(&self) -> bool {
         if self.pending.swap(false, Ordering::AcqRel) {

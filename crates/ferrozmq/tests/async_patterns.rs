@@ -143,3 +143,25 @@ async fn push_pull() {
     join!(producer, consumer);
 }
 on_every_executor!(push_pull_with_back_pressure, super::push_pull);
+
+async fn back_to_blocking() {
+    let ctx = Context::new();
+    let mut pull = socket(&ctx, PULL);
+    bind(&pull, "inproc://back-to-blocking");
+    let mut push = socket(&ctx, PUSH);
+    push.get_ref().connect("inproc://back-to-blocking").unwrap();
+    {
+        // Leaves a waker registered, then is dropped.
+        let mut pending = std::pin::pin!(pull.recv_msg());
+        assert!(futures::poll!(pending.as_mut()).is_pending());
+    }
+    push.send("async", 0).await.unwrap();
+    let (pull, push) = (pull.into_inner(), push.into_inner());
+    assert_eq!(pull.recv_msg(0).unwrap().as_str(), Some("async"));
+    push.send("blocking", 0).unwrap();
+    assert_eq!(pull.recv_msg(0).unwrap().as_str(), Some("blocking"));
+}
+on_every_executor!(
+    into_inner_gives_a_working_blocking_socket,
+    super::back_to_blocking
+);

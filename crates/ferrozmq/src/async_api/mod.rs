@@ -84,6 +84,7 @@ impl AsyncSocket {
     /// The underlying socket back, for blocking use. A message given to the `Sink` that the
     /// socket had not taken yet is dropped (flush the sink first).
     pub fn into_inner(self) -> Socket {
+        self.socket.unregister_waker();
         self.socket
     }
 

@@ -237,6 +237,12 @@ impl Socket {
         self.core().shared.signaler.register(waker);
     }
 
+    /// Forgets the waker `register_waker` left, so that a socket back in blocking use does not
+    /// keep an async task alive.
+    pub(crate) fn unregister_waker(&self) {
+        self.core().shared.signaler.unregister();
+    }
+
     /// The context this socket belongs to.
     pub(crate) fn context(&self) -> Context {
         self.core().ctx.clone()
