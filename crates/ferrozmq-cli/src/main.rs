@@ -9,11 +9,13 @@
 //! - `bench`: the standard throughput and latency cases in one command;
 //! - `cat`, `proxy`, `monitor`: ZeroMQ from the shell (send stdin, print what
 //!   arrives; run a proxy; watch a socket's connection events).
+//! - `async-thr`, `async-lat`: one socket pair blocking vs async ([`async_bench`]).
 //!
 //! Exit status: 0 on success, 1 when a run fails, 2 on bad arguments (with
 //! a one-line error on stderr).
 
 mod api;
+mod async_bench;
 mod bench;
 mod cat;
 mod child;
@@ -89,6 +91,10 @@ lines remote_lat's; `<subcommand> --help` tells the details.
 
 bench runs the standard cases (tcp and ipc throughput, tcp latency, inproc
 throughput and latency) as child processes and prints a table.
+
+Blocking vs async on one socket pair (one line per mode):
+  ferrozmq async-thr <inproc|tcp> <message-size> <message-count> [<runs>]
+  ferrozmq async-lat <inproc|tcp> <message-size> <roundtrip-count> [<runs>]
 ";
 
 /// Exit status for bad arguments.
@@ -128,6 +134,9 @@ fn main() -> ExitCode {
             Ok(_) => ExitCode::FAILURE,
             Err(e) => usage_error(" bench", &e, bench::USAGE),
         };
+    }
+    if cmd == "async-thr" || cmd == "async-lat" {
+        return run_async_bench(cmd, rest);
     }
     if let Some(tool) = patterns::Tool::from_name(cmd) {
         return run_pattern(tool, rest);
@@ -170,6 +179,29 @@ fn run_pattern(tool: patterns::Tool, args: &[String]) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs `async-thr` or `async-lat` ([`async_bench`]).
+fn run_async_bench(cmd: &str, args: &[String]) -> ExitCode {
+    let (usage, run): (_, fn(&async_bench::Params) -> ferrozmq::Result<()>) = match cmd {
+        "async-thr" => (async_bench::THR_USAGE, async_bench::run_thr),
+        _ => (async_bench::LAT_USAGE, async_bench::run_lat),
+    };
+    if args.iter().any(|a| is_help(a)) {
+        println!("usage: ferrozmq {usage}\n\n{}", async_bench::ABOUT);
+        return ExitCode::SUCCESS;
+    }
+    let params = match async_bench::Params::parse(args) {
+        Ok(p) => p,
+        Err(e) => return usage_error(&format!(" {cmd}"), &e, usage),
+    };
+    match run(&params) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("ferrozmq {cmd}: {e}");
             ExitCode::FAILURE
         }
     }

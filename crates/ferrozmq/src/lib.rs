@@ -19,12 +19,35 @@
 //! # Ok::<(), ferrozmq::Error>(())
 //! ```
 //!
+//! Every socket also has an async form, [`AsyncSocket`], that runs under any executor (tokio,
+//! smol, async-std, `futures::executor`): the library has no runtime of its own, wake-ups go
+//! through the task's `Waker`. It is a `Stream` of incoming messages and a `Sink` of outgoing
+//! ones, and dropping one of its futures never loses or splits a message.
+//!
+//! ```
+//! use ferrozmq::{Context, REP, REQ};
+//! let ctx = Context::new();
+//! let mut rep = ctx.socket(REP)?.into_async();
+//! rep.get_ref().bind("inproc://lib-doc")?;
+//! let mut req = ctx.socket(REQ)?.into_async();
+//! req.get_ref().connect("inproc://lib-doc")?;
+//! futures::executor::block_on(async {
+//!     req.send("Hello", 0).await?;
+//!     let request = rep.recv_msg().await?;
+//!     rep.send(request, 0).await?;
+//!     assert_eq!(req.recv_msg().await?.as_str(), Some("Hello"));
+//!     Ok::<(), ferrozmq::Error>(())
+//! })?;
+//! # Ok::<(), ferrozmq::Error>(())
+//! ```
+//!
 //! How it is built — threads, pipes, the sans-IO ZMTP engine — is described in
 //! `docs/ARCHITECTURE.md`.
 
 #![deny(missing_docs)]
 
 pub mod auth;
+pub mod async_api;
 mod context;
 mod curve;
 mod endpoint;
@@ -44,6 +67,7 @@ mod socket;
 mod spsc;
 mod z85;
 
+pub use async_api::{AsyncSocket, MonitorStream};
 pub use context::Context;
 pub use curve::{curve_public, CurveKeyPair};
 pub use error::{Error, Result};

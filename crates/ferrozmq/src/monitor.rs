@@ -110,10 +110,11 @@ impl MonitorEvent {
     }
 
     /// Decodes the two frames of a monitor message.
-    pub fn decode(frames: &[Vec<u8>]) -> Result<MonitorEvent> {
+    pub fn decode<F: AsRef<[u8]>>(frames: &[F]) -> Result<MonitorEvent> {
         let [head, endpoint] = frames else {
             return Err(Error::EINVAL);
         };
+        let (head, endpoint) = (head.as_ref(), endpoint.as_ref());
         if head.len() != 6 {
             return Err(Error::EINVAL);
         }

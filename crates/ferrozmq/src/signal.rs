@@ -10,15 +10,19 @@
 //! the blocked call returns EINTR, as in libzmq.
 
 use crate::error::{Error, Result};
+use atomic_waker::AtomicWaker;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
+use std::task::Waker;
 use std::time::Instant;
 
 /// A one-bit wake-up latch for one sleeping thread, readable as a file descriptor.
 pub(crate) struct Signaler {
     pending: AtomicBool,
     fd: OwnedFd,
+    /// The task to wake, if an async operation is waiting on this socket.
+    waker: AtomicWaker,
 }
 
 impl Signaler {
@@ -34,6 +38,7 @@ impl Signaler {
         Ok(Signaler {
             pending: AtomicBool::new(false),
             fd,
+            waker: AtomicWaker::new(),
         })
     }
 
@@ -50,6 +55,19 @@ impl Signaler {
             // cannot overflow in practice) leaves `pending` set, which still wakes `wait`.
             unsafe { libc::write(self.fd(), (&one as *const u64).cast(), 8) };
         }
+        self.waker.wake();
+    }
+
+    /// Makes the next `signal` wake `waker` (replacing any waker registered before). The
+    /// caller must check again for what it waits for after registering: a signal sent before
+    /// the registration woke nobody.
+    pub(crate) fn register(&self, waker: &Waker) {
+        self.waker.register(waker);
+    }
+
+    /// Forgets the registered waker, if any (its task no longer waits here).
+    pub(crate) fn unregister(&self) {
+        drop(self.waker.take());
     }
 
     /// Consumes a pending signal, if any; true if there was one.
@@ -152,6 +170,25 @@ mod tests {
         });
         s.signal();
         assert!(t.join().unwrap());
+    }
+
+    #[test]
+    fn a_signal_wakes_the_registered_waker() {
+        struct Count(std::sync::atomic::AtomicUsize);
+        impl std::task::Wake for Count {
+            fn wake(self: Arc<Self>) {
+                self.0.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+        let count = Arc::new(Count(0.into()));
+        let s = Signaler::new().unwrap();
+        s.signal();
+        assert_eq!(count.0.load(Ordering::SeqCst), 0, "no waker yet");
+        s.register(&Waker::from(count.clone()));
+        s.signal();
+        assert_eq!(count.0.load(Ordering::SeqCst), 1, "woken while pending");
+        s.signal();
+        assert_eq!(count.0.load(Ordering::SeqCst), 1, "a waker is woken once");
     }
 
     #[test]

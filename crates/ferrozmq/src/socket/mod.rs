@@ -210,13 +210,43 @@ impl Socket {
         I: IntoIterator<Item = T>,
         T: Into<Message>,
     {
-        let mut core = self.core();
-        let mut frames = frames.into_iter().peekable();
-        while let Some(frame) = frames.next() {
-            let more = if frames.peek().is_some() { SNDMORE } else { 0 };
-            core.send(frame.into(), flags | more)?;
-        }
-        Ok(())
+        let mut frames: Vec<Message> = frames.into_iter().map(Into::into).collect();
+        self.core().send_parts(&mut frames, flags)
+    }
+
+    /// Sends `frames` as one message (or, with `SNDMORE` in `flags`, as the first frames of
+    /// one), all or nothing: on any error (EAGAIN with `DONTWAIT` included) nothing was
+    /// queued and `frames` is left as it was; on success it is empty.
+    pub(crate) fn send_parts(&self, frames: &mut Vec<Message>, flags: i32) -> Result<()> {
+        self.core().send_parts(frames, flags)
+    }
+
+    /// Sends one frame from `slot`, which is emptied only on success (see `send_parts`).
+    pub(crate) fn send_one(&self, slot: &mut Option<Message>, flags: i32) -> Result<()> {
+        self.core().send_one(slot, flags)
+    }
+
+    /// Receives every frame of the next message as `Message`s (each but the last with
+    /// `get_more`): the whole message or, on error, nothing.
+    pub(crate) fn recv_parts(&self, flags: i32) -> Result<Vec<Message>> {
+        self.core().recv_parts(flags)
+    }
+
+    /// Makes the socket's next wake-up (a pipe or I/O event, context termination) wake
+    /// `waker`; see `Signaler::register`.
+    pub(crate) fn register_waker(&self, waker: &std::task::Waker) {
+        self.core().shared.signaler.register(waker);
+    }
+
+    /// Forgets the waker `register_waker` left, so that a socket back in blocking use does not
+    /// keep an async task alive.
+    pub(crate) fn unregister_waker(&self) {
+        self.core().shared.signaler.unregister();
+    }
+
+    /// The context this socket belongs to.
+    pub(crate) fn context(&self) -> Context {
+        self.core().ctx.clone()
     }
 
     /// Receives one frame into `msg`.
@@ -1047,23 +1077,68 @@ impl Core {
         self.check_term()
     }
 
-    fn send(&mut self, mut msg: Message, flags: i32) -> Result<()> {
+    fn send(&mut self, msg: Message, flags: i32) -> Result<()> {
+        self.send_one(&mut Some(msg), flags)
+    }
+
+    /// Sends the frame in `slot` (SNDMORE in `flags`: more frames follow), taking it only on
+    /// success: on error (EAGAIN included) it stays in `slot`, so an async caller can retry
+    /// without keeping a copy.
+    fn send_one(&mut self, slot: &mut Option<Message>, flags: i32) -> Result<()> {
+        let Some(msg) = slot.as_ref() else {
+            return Ok(());
+        };
         self.check_term()?;
         let more = flags & SNDMORE != 0;
         if self.outgoing.is_empty() {
-            let deadline = Self::deadline(self.options.sndtimeo, flags);
-            loop {
-                self.process_commands();
-                let mut cx = Self::cx(&mut self.pipes, &self.options);
-                let ready = self.pattern.begin_send(&msg, more, &mut cx);
-                self.reap_dead_pipes();
-                match ready {
-                    Ok(()) => break,
-                    Err(Error::EAGAIN) => self.wait(deadline)?,
-                    Err(e) => return Err(e),
-                }
+            self.wait_ready_to_send(msg, more, flags)?;
+        }
+        if let Some(msg) = slot.take() {
+            self.queue_frame(msg, more);
+        }
+        Ok(())
+    }
+
+    /// Sends `frames` as one message (with `SNDMORE` in `flags`, more frames follow them):
+    /// waits (as `flags` and SNDTIMEO allow) until the pattern can take its first frame, then
+    /// queues them all. On error nothing is queued and `frames` is untouched, so a caller
+    /// that retries later (the async API) loses nothing.
+    fn send_parts(&mut self, frames: &mut Vec<Message>, flags: i32) -> Result<()> {
+        let Some(first) = frames.first() else {
+            return Ok(());
+        };
+        self.check_term()?;
+        let continues = flags & SNDMORE != 0;
+        if self.outgoing.is_empty() {
+            self.wait_ready_to_send(first, frames.len() > 1 || continues, flags)?;
+        }
+        let last = frames.len() - 1;
+        for (i, frame) in frames.drain(..).enumerate() {
+            self.queue_frame(frame, i < last || continues);
+        }
+        Ok(())
+    }
+
+    /// Waits until the pattern can take a message that starts with `first`; EAGAIN if it
+    /// cannot before the deadline that `flags` and SNDTIMEO give.
+    fn wait_ready_to_send(&mut self, first: &Message, more: bool, flags: i32) -> Result<()> {
+        let deadline = Self::deadline(self.options.sndtimeo, flags);
+        loop {
+            self.process_commands();
+            let mut cx = Self::cx(&mut self.pipes, &self.options);
+            let ready = self.pattern.begin_send(first, more, &mut cx);
+            self.reap_dead_pipes();
+            match ready {
+                Ok(()) => return Ok(()),
+                Err(Error::EAGAIN) => self.wait(deadline)?,
+                Err(e) => return Err(e),
             }
         }
+    }
+
+    /// Adds one frame to the outgoing message; the frame without `more` hands the whole
+    /// message to the pattern (which was asked by `wait_ready_to_send` beforehand).
+    fn queue_frame(&mut self, mut msg: Message, more: bool) {
         msg.set_more(false);
         msg.set_metadata(None);
         // STREAM messages are [routing id, data]: the data frame ends the message even with
@@ -1071,7 +1146,7 @@ impl Core {
         let more = more && !(self.socket_type == SocketType::STREAM && self.outgoing.len() == 1);
         if more {
             self.outgoing.push(msg);
-            return Ok(());
+            return;
         }
         let parcel = if self.outgoing.is_empty() {
             Parcel::One(msg)
@@ -1083,7 +1158,20 @@ impl Core {
         self.pattern
             .finish_send(parcel, &mut Self::cx(&mut self.pipes, &self.options));
         self.reap_dead_pipes();
-        Ok(())
+    }
+
+    /// Receives the rest of a message whose first frame `recv` returned, or a whole next
+    /// message: frames already taken from the pipe are handed out without further checks, so
+    /// a message is never split by an error.
+    fn recv_parts(&mut self, flags: i32) -> Result<Vec<Message>> {
+        let mut frames = vec![self.recv(flags)?];
+        frames.extend(self.incoming.drain(..));
+        let last = frames.len() - 1;
+        for (i, frame) in frames.iter_mut().enumerate() {
+            frame.set_more(i < last);
+        }
+        self.rcvmore = false;
+        Ok(frames)
     }
 
     fn recv(&mut self, flags: i32) -> Result<Message> {
