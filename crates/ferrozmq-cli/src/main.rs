@@ -9,6 +9,7 @@
 //! - `bench`: the standard throughput and latency cases in one command;
 //! - `cat`, `proxy`, `monitor`: ZeroMQ from the shell (send stdin, print what
 //!   arrives; run a proxy; watch a socket's connection events).
+//! - `curve-handshakes`: CURVE connections per second ([`handshake_bench`]);
 //! - `async-thr`, `async-lat`: one socket pair blocking vs async ([`async_bench`]).
 //!
 //! Exit status: 0 on success, 1 when a run fails, 2 on bad arguments (with
@@ -21,6 +22,7 @@ mod cat;
 mod child;
 mod cli_args;
 mod frames;
+mod handshake_bench;
 mod monitor_cmd;
 mod patterns;
 mod perf;
@@ -92,6 +94,9 @@ lines remote_lat's; `<subcommand> --help` tells the details.
 bench runs the standard cases (tcp and ipc throughput, tcp latency, inproc
 throughput and latency) as child processes and prints a table.
 
+CURVE connections a second (a client dialling a server again and again):
+  ferrozmq curve-handshakes <server|client> <endpoint> <count>
+
 Blocking vs async on one socket pair (one line per mode):
   ferrozmq async-thr <inproc|tcp> <message-size> <message-count> [<runs>]
   ferrozmq async-lat <inproc|tcp> <message-size> <roundtrip-count> [<runs>]
@@ -122,6 +127,7 @@ fn main() -> ExitCode {
         "cat" => return cat::main(rest),
         "proxy" => return proxy_cmd::main(rest),
         "monitor" => return monitor_cmd::main(rest),
+        "curve-handshakes" => return handshake_bench::main(rest),
         _ => {}
     }
     if cmd == "bench" {
