@@ -289,6 +289,33 @@ fn zap_reply_with_invalid_metadata() {
     malformed_reply(Reply::status("200").raw_metadata(b"\x05Hel"), 0x2000_0005);
 }
 
+#[test]
+fn a_handler_that_goes_away_without_replying_fails_the_handshake() {
+    bounded(|| {
+        // test_security_zap's disconnecting handler: libzmq reports EPIPE.
+        let ctx = Context::new();
+        let handler = ctx.socket(ferrozmq::REP).unwrap();
+        handler.set_linger(0).unwrap();
+        handler.set_rcvtimeo(TIMEO).unwrap();
+        handler.bind("inproc://zeromq.zap.01").unwrap();
+        let server = socket(&ctx, ferrozmq::DEALER);
+        server.set_zap_domain("TEST").unwrap();
+        let events = monitor(&ctx, &server);
+        let endpoint = bind(&server);
+        let client = socket(&ctx, ferrozmq::DEALER);
+        client.connect(&endpoint).unwrap();
+        let request = handler.recv_multipart(0).unwrap();
+        assert_eq!(request[5], b"NULL");
+        drop(handler);
+        assert_eq!(
+            handshake_outcome(&events),
+            (SocketEvent::HANDSHAKE_FAILED_NO_DETAIL, libc::EPIPE as u32)
+        );
+        // The client reconnects; with no handler bound any more, NULL with a domain passes.
+        assert_round_trip(&server, &client);
+    });
+}
+
 // ---- Metadata (test_metadata) ----
 
 #[test]
