@@ -185,6 +185,44 @@ fn a_plain_client_as_server_fails() {
     });
 }
 
+#[test]
+fn malformed_plain_hello_drops_that_peer_and_the_server_goes_on() {
+    bounded(|| {
+        let ctx = Context::new();
+        let dir = TempDir::new("plain-raw");
+        let passwords = dir.0.join("passwords");
+        std::fs::write(&passwords, "admin=secret\n").unwrap();
+        let auth = Authenticator::new(&ctx).unwrap();
+        auth.configure_plain("*", &passwords);
+        let server = socket(&ctx, ferrozmq::DEALER);
+        server.set_plain_server(true).unwrap();
+        let events = monitor(&ctx, &server);
+        let endpoint = bind(&server);
+        let address = endpoint.trim_start_matches("tcp://");
+        let cases: [(&[u8], u32); 3] = [
+            // No password length.
+            (b"\x05HELLO\x05admin", 0x1000_0013),
+            // The password is longer than its length says.
+            (b"\x05HELLO\x05admin\x02secret", 0x1000_0013),
+            // INITIATE before HELLO.
+            (b"\x08INITIATE", 0x1000_0001),
+        ];
+        for (hello, code) in cases {
+            let mut raw = RawClient::connect(address, "PLAIN");
+            raw.send_command(hello);
+            assert_eq!(
+                handshake_outcome(&events),
+                (SocketEvent::HANDSHAKE_FAILED_PROTOCOL, code)
+            );
+            raw.expect_closed();
+        }
+        let client = socket(&ctx, ferrozmq::DEALER);
+        plain_client(&client, "admin", "secret");
+        client.connect(&endpoint).unwrap();
+        assert_round_trip(&server, &client);
+    });
+}
+
 // ---- ZAP statuses (test_security_zap) ----
 
 fn refused_with_status(status: &'static str, client_event: Option<(SocketEvent, u32)>) {
@@ -503,7 +541,7 @@ fn malformed_hello_drops_that_peer_and_the_server_goes_on() {
             (bad_box, 0x1100_0001),
         ];
         for (hello, code) in cases {
-            let mut raw = RawCurveClient::connect(address);
+            let mut raw = RawClient::connect(address, "CURVE");
             raw.send_command(&hello);
             assert_eq!(
                 handshake_outcome(&events),
@@ -540,7 +578,7 @@ fn malformed_initiate_drops_that_peer_and_the_server_goes_on() {
             (initiate, 0x1100_0001),
         ];
         for (command, code) in cases {
-            let mut raw = RawCurveClient::connect(address);
+            let mut raw = RawClient::connect(address, "CURVE");
             raw.send_command(&valid_hello(&server_keys.public_key));
             raw.expect_welcome();
             raw.send_command(&command);

@@ -304,29 +304,29 @@ pub fn valid_hello(server_public: &[u8; 32]) -> Vec<u8> {
     body
 }
 
-/// A raw TCP peer that sends a ZMTP 3.0 CURVE client greeting, then whatever commands a test
+/// A raw TCP peer that sends a ZMTP 3.0 client greeting, then whatever commands a test
 /// writes by hand.
-pub struct RawCurveClient {
+pub struct RawClient {
     stream: TcpStream,
 }
 
-impl RawCurveClient {
-    /// Connects to `address` (host:port) and exchanges greetings.
-    pub fn connect(address: &str) -> RawCurveClient {
+impl RawClient {
+    /// Connects to `address` (host:port) and exchanges greetings announcing `mechanism`.
+    pub fn connect(address: &str, mechanism: &str) -> RawClient {
         let mut stream = TcpStream::connect(address).unwrap();
         stream
             .set_read_timeout(Some(Duration::from_millis(TIMEO as u64)))
             .unwrap();
         let mut greeting = vec![0xFF, 0, 0, 0, 0, 0, 0, 0, 0, 0x7F, 3, 0];
-        let mut mechanism = [0u8; 20];
-        mechanism[..5].copy_from_slice(b"CURVE");
-        greeting.extend_from_slice(&mechanism);
+        let mut name = [0u8; 20];
+        name[..mechanism.len()].copy_from_slice(mechanism.as_bytes());
+        greeting.extend_from_slice(&name);
         greeting.extend_from_slice(&[0u8; 32]);
         stream.write_all(&greeting).unwrap();
         let mut theirs = [0u8; 64];
         stream.read_exact(&mut theirs).unwrap();
-        assert_eq!(&theirs[12..17], b"CURVE");
-        RawCurveClient { stream }
+        assert_eq!(&theirs[12..12 + mechanism.len()], mechanism.as_bytes());
+        RawClient { stream }
     }
 
     /// Sends one command frame with `body`.
