@@ -50,7 +50,7 @@ pub fn parse_hello(body: &Bytes) -> Result<(Bytes, Bytes), EngineError> {
 /// Parses a PLAIN WELCOME body: exactly the name (libzmq refuses anything after it).
 pub fn parse_welcome(body: &Bytes) -> Result<(), EngineError> {
     if super::command_name(body) != WELCOME {
-        return Err(refuse(body.clone(), true));
+        return Err(refuse_libzmq_error(body));
     }
     if body.len() != 1 + WELCOME.len() {
         return Err(malformed("WELCOME", "data after the command name"));
@@ -62,9 +62,30 @@ pub fn parse_welcome(body: &Bytes) -> Result<(), EngineError> {
 /// [`metadata::parse`](crate::metadata::parse)).
 pub fn parse_properties(body: &Bytes, name: &[u8]) -> Result<Bytes, EngineError> {
     if super::command_name(body) != name {
-        return Err(refuse(body.clone(), name == command::READY));
+        if name == command::READY {
+            return Err(refuse_libzmq_error(body));
+        }
+        return Err(refuse(body.clone(), false));
     }
     Ok(body.slice(1 + name.len()..))
+}
+
+/// How libzmq's PLAIN server (4.3.x) spells ERROR: its C literal `"\x05ERROR"` reads as the
+/// hex escape `\x05E` (`^`) then `RROR`, so the body is `^RROR`, a reason length and the
+/// reason — and libzmq's PLAIN client only knows that spelling.
+const LIBZMQ_ERROR: &[u8] = b"^RROR";
+
+/// A command a PLAIN client did not expect from the server: an ERROR (RFC 23's, or libzmq's
+/// misspelt one) is the server's refusal; anything else is unexpected.
+fn refuse_libzmq_error(body: &Bytes) -> EngineError {
+    if let Some(rest) = body.strip_prefix(LIBZMQ_ERROR) {
+        if let Some((&len, reason)) = rest.split_first() {
+            if usize::from(len) == reason.len() {
+                return crate::engine::peer_error(reason);
+            }
+        }
+    }
+    refuse(body.clone(), true)
 }
 
 /// Where a PLAIN client stands.
@@ -179,5 +200,29 @@ impl Server {
         command::encode(WELCOME, &[], out);
         self.state = ServerState::ExpectInitiate;
         Step::Wait
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn libzmqs_misspelt_error_is_a_refusal() {
+        let libzmq = Bytes::from_static(b"^RROR\x03400");
+        assert_eq!(
+            parse_welcome(&libzmq).unwrap_err().zap_status_code(),
+            Some(400)
+        );
+        let ready = parse_properties(&libzmq, command::READY).unwrap_err();
+        assert_eq!(ready.zap_status_code(), Some(400));
+        let rfc = Bytes::from_static(b"\x05ERROR\x03500");
+        assert_eq!(
+            parse_welcome(&rfc).unwrap_err().zap_status_code(),
+            Some(500)
+        );
+        // A wrong reason length is no ERROR of either kind.
+        let bad = Bytes::from_static(b"^RROR\x04400");
+        assert_eq!(parse_welcome(&bad).unwrap_err().zap_status_code(), None);
     }
 }

@@ -550,6 +550,13 @@ impl Session {
                     Event::Subscribe(_) | Event::Cancel(_) => true,
                 });
             if let Err(e) = result {
+                if !c.protocol.is_ready() {
+                    // What the handshake queued (the rest of our greeting, an ERROR) goes out
+                    // before the close, as far as the kernel takes it: the peer then learns
+                    // why (e.g. the mechanism mismatch) instead of seeing a reset.
+                    let stream = &mut c.stream;
+                    let _ = c.output.write_with(|slices| stream.write_vectored(slices));
+                }
                 return Err(Lost::Protocol(e));
             }
             if let Some(request) = zap_request {

@@ -133,6 +133,19 @@ impl PyPeer {
         self.ok(command);
     }
 
+    /// Starts monitoring the socket's events (call before bind or connect).
+    pub fn monitor(&mut self) {
+        self.ok(json!({"op": "monitor"}));
+    }
+
+    /// The next handshake outcome the socket's monitor reports, as (event number, value),
+    /// skipping connection lifecycle events; fails the test if none comes within 5 s.
+    pub fn handshake(&mut self) -> (u16, u32) {
+        let reply = self.ok(json!({"op": "handshake", "timeout": 5000}));
+        let number = |k: &str| reply[k].as_u64().expect("event field");
+        (number("event") as u16, number("value") as u32)
+    }
+
     /// A fresh CURVE key pair from libzmq, as Z85 (public, secret).
     pub fn keypair(&mut self) -> (String, String) {
         let reply = self.ok(json!({"op": "keypair"}));

@@ -15,6 +15,10 @@ Commands:
   {"op": "recv", "timeout": 5000, "properties": ["User-Id"]}
       -> {"frames": [...], "properties": {"User-Id": "..."}} or ok=false on timeout
   {"op": "keypair"} -> {"public": "<z85>", "secret": "<z85>"}
+  {"op": "monitor"}  starts monitoring every event of the socket (before bind/connect)
+  {"op": "handshake", "timeout": 5000}
+      -> {"event": <number>, "value": <number>}: the next handshake outcome the monitor
+      reports (succeeded or failed), skipping connection lifecycle events
   {"op": "close"}
 """
 import json
@@ -22,15 +26,24 @@ import sys
 
 import zmq
 import zmq.auth
+from zmq.utils.monitor import recv_monitor_message
 from zmq.auth.thread import ThreadAuthenticator
 
 ctx = zmq.Context()
 sock = None
 auth = None
+monitor = None
+
+HANDSHAKE_OUTCOMES = (
+    zmq.EVENT_HANDSHAKE_SUCCEEDED,
+    zmq.EVENT_HANDSHAKE_FAILED_NO_DETAIL,
+    zmq.EVENT_HANDSHAKE_FAILED_PROTOCOL,
+    zmq.EVENT_HANDSHAKE_FAILED_AUTH,
+)
 
 
 def handle(cmd):
-    global sock, auth
+    global sock, auth, monitor
     op = cmd["op"]
     if op == "socket":
         sock = ctx.socket(getattr(zmq, cmd["type"]))
@@ -75,6 +88,15 @@ def handle(cmd):
     if op == "keypair":
         public, secret = zmq.curve_keypair()
         return {"public": public.decode(), "secret": secret.decode()}
+    if op == "monitor":
+        monitor = sock.get_monitor_socket()
+        return {}
+    if op == "handshake":
+        monitor.rcvtimeo = cmd.get("timeout", 5000)
+        while True:
+            event = recv_monitor_message(monitor)
+            if event["event"] in HANDSHAKE_OUTCOMES:
+                return {"event": int(event["event"]), "value": event["value"]}
     if op == "close":
         if sock is not None:
             sock.close()
@@ -93,6 +115,9 @@ for line in sys.stdin:
 
 if auth is not None:
     auth.stop()
+if monitor is not None:
+    sock.disable_monitor()
+    monitor.close()
 if sock is not None:
     sock.close()
 ctx.term()
