@@ -162,8 +162,16 @@ mod tests {
                 curve: false,
             }
         );
-        assert!(!Params::parse(Tool::RemoteThr, &args(&["e", "0", "1", "0"])).unwrap().curve);
-        assert!(Params::parse(Tool::RemoteThr, &args(&["e", "0", "1", "1"])).unwrap().curve);
+        assert!(
+            !Params::parse(Tool::RemoteThr, &args(&["e", "0", "1", "0"]))
+                .unwrap()
+                .curve
+        );
+        assert!(
+            Params::parse(Tool::RemoteThr, &args(&["e", "0", "1", "1"]))
+                .unwrap()
+                .curve
+        );
     }
 
     #[test]
