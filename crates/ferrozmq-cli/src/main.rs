@@ -8,7 +8,9 @@
 //!   `libzmq-perf`, which has the same subcommands on real libzmq;
 //! - `bench`: the standard throughput and latency cases in one command;
 //! - `cat`, `proxy`, `monitor`: ZeroMQ from the shell (send stdin, print what
-//!   arrives; run a proxy; watch a socket's connection events).
+//!   arrives; run a proxy; watch a socket's connection events), with PLAIN
+//!   and CURVE security ([`security`]);
+//! - `keygen`: a CURVE key pair in Z85, or as certificate files;
 //! - `curve-handshakes`: CURVE connections per second ([`handshake_bench`]);
 //! - `async-thr`, `async-lat`: one socket pair blocking vs async ([`async_bench`]).
 //!
@@ -23,11 +25,13 @@ mod child;
 mod cli_args;
 mod frames;
 mod handshake_bench;
+mod keygen;
 mod monitor_cmd;
 mod patterns;
 mod perf;
 mod proxy_cmd;
 mod report;
+mod security;
 mod signals;
 mod sock_opts;
 mod tool;
@@ -44,6 +48,7 @@ usage:
   ferrozmq cat <TYPE> [-b|--bind EP]... [-c|--connect EP]... [options]
   ferrozmq proxy <FRONT_TYPE> <FRONT_EP> <BACK_TYPE> <BACK_EP> [options]
   ferrozmq monitor <TYPE> <EP> [-b] [options]
+  ferrozmq keygen [--out DIR/NAME [--force]]
   ferrozmq local-thr <bind-to> <message-size> <message-count> [<enable_curve>]
   ferrozmq remote-thr <connect-to> <message-size> <message-count> [<enable_curve>]
   ferrozmq local-lat <bind-to> <message-size> <roundtrip-count>
@@ -69,7 +74,8 @@ as a line (frames separated by TAB, binary frames as 0x… hex), e.g.
   ferrozmq cat pull -b tcp://127.0.0.1:5555 &
   echo hello | ferrozmq cat push -c tcp://127.0.0.1:5555
 proxy joins two sockets (e.g. xsub and xpub) until interrupted; monitor
-prints a socket's connection events. `<subcommand> --help` tells more.
+prints a socket's connection events; keygen makes a CURVE key pair for
+cat's and proxy's --curve-* options. `<subcommand> --help` tells more.
 
 The perf tools take the arguments of libzmq's local_thr, remote_thr,
 local_lat, remote_lat, inproc_thr and inproc_lat and print the same lines,
@@ -128,6 +134,7 @@ fn main() -> ExitCode {
         "proxy" => return proxy_cmd::main(rest),
         "monitor" => return monitor_cmd::main(rest),
         "curve-handshakes" => return handshake_bench::main(rest),
+        "keygen" => return keygen::main(rest),
         _ => {}
     }
     if cmd == "bench" {

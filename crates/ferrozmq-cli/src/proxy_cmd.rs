@@ -16,6 +16,7 @@ use std::thread;
 use ferrozmq::{Context, Socket, SocketType, PUB, REP, REQ};
 
 use crate::cli_args::{unknown, usage, Arg, ArgParser, Failure};
+use crate::security::{self, SecurityOptions};
 use crate::signals::Signals;
 use crate::sock_opts::{self, bind, connect, make_socket, SocketOptions};
 
@@ -38,6 +39,7 @@ options:
   --capture EP         copy every message part to a PUB socket bound at EP
   --control EP         take PAUSE, RESUME, TERMINATE and STATISTICS commands on
                        a REP socket bound at EP
+The security options below apply to the frontend only.
 ";
 
 /// The internal endpoint of the proxy's control socket.
@@ -67,6 +69,8 @@ pub struct ProxyOptions {
     pub control: Option<String>,
     /// Options set on the frontend and the backend.
     pub socket: SocketOptions,
+    /// Security flags of the frontend.
+    pub security: SecurityOptions,
 }
 
 impl ProxyOptions {
@@ -77,11 +81,12 @@ impl ProxyOptions {
         let (mut connect_front, mut connect_back) = (false, false);
         let (mut capture, mut control) = (None, None);
         let mut socket = SocketOptions::default();
+        let mut security = SecurityOptions::default();
         while let Some(arg) = p.next_arg()? {
             if arg.is_help() {
                 return Ok(None);
             }
-            if socket.parse(&arg, &mut p)? {
+            if socket.parse(&arg, &mut p)? || security.parse(&arg, &mut p)? {
                 continue;
             }
             match &arg {
@@ -102,6 +107,7 @@ impl ProxyOptions {
                 positionals.len()
             ));
         };
+        security.check()?;
         let side = |kind: &str, endpoint: &str, connect| -> Result<Side, Failure> {
             Ok(Side {
                 kind: sock_opts::socket_type(kind)?,
@@ -115,6 +121,7 @@ impl ProxyOptions {
             capture,
             control,
             socket,
+            security,
         }))
     }
 }
@@ -123,7 +130,7 @@ impl ProxyOptions {
 pub fn main(args: &[String]) -> ExitCode {
     let result = match ProxyOptions::parse(args) {
         Ok(None) => {
-            print!("{HELP}\n{}", sock_opts::HELP);
+            print!("{HELP}\n{}\n{}", sock_opts::HELP, security::HELP);
             return ExitCode::SUCCESS;
         }
         Ok(Some(opts)) => run(&opts),
@@ -135,10 +142,17 @@ pub fn main(args: &[String]) -> ExitCode {
     }
 }
 
-/// Makes, configures and binds or connects one side.
-fn open(ctx: &Context, side: &Side, o: &ProxyOptions, name: &str) -> Result<Socket, Failure> {
+/// Makes, configures (with `security`'s flags) and binds or connects one side.
+fn open(
+    ctx: &Context,
+    side: &Side,
+    o: &ProxyOptions,
+    security: &SecurityOptions,
+    name: &str,
+) -> Result<Socket, Failure> {
     let socket = make_socket(ctx, side.kind)?;
     o.socket.apply(&socket)?;
+    security.apply(&socket)?;
     if side.kind == SocketType::SUB {
         socket
             .set_subscribe(b"")
@@ -159,8 +173,9 @@ fn run(o: &ProxyOptions) -> Result<(), Failure> {
     let signals = Signals::block(&[libc::SIGINT, libc::SIGTERM, libc::SIGUSR1])
         .map_err(|e| Failure::Run(format!("cannot block signals: {e}")))?;
     let ctx = Context::new();
-    let front = open(&ctx, &o.front, o, "frontend")?;
-    let back = open(&ctx, &o.back, o, "backend")?;
+    let auth = o.security.authenticator(&ctx)?;
+    let front = open(&ctx, &o.front, o, &o.security, "frontend")?;
+    let back = open(&ctx, &o.back, o, &SecurityOptions::default(), "backend")?;
     let capture = match &o.capture {
         Some(endpoint) => {
             let capture = make_socket(&ctx, PUB)?;
@@ -198,6 +213,7 @@ fn run(o: &ProxyOptions) -> Result<(), Failure> {
     let stats = result.map_err(|e| Failure::Run(format!("proxy failed: {e}")))?;
     print_stats(&stats.to_array());
     drop((front, back, capture, control));
+    drop(auth);
     drop(ctx);
     Ok(())
 }

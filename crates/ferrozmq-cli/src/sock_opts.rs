@@ -2,9 +2,9 @@
 //! the socket options every one of them accepts (`--sndhwm`, `--identity`, …)
 //! and binding/connecting a list of endpoints.
 //!
-//! Security flags (`--plain-*`, `--curve-*`, `--zap-domain`) belong here too
-//! once the library has them: a field, a `match` arm in [`SocketOptions::parse`]
-//! and a line in [`SocketOptions::apply`] each.
+//! The security flags (`--plain-*`, `--curve-*`, `--zap-domain`) live in
+//! [`crate::security`]: they are checked as a whole, may start a ZAP handler,
+//! and `proxy` gives them to its frontend only.
 
 use ferrozmq::{Socket, SocketType};
 

@@ -46,8 +46,8 @@
 
 #![deny(missing_docs)]
 
-pub mod auth;
 pub mod async_api;
+pub mod auth;
 mod context;
 mod curve;
 mod endpoint;

@@ -13,6 +13,7 @@ use ferrozmq::SocketType;
 
 use crate::cli_args::{unknown, usage, Arg, ArgParser, Failure};
 use crate::frames::{parse_frame, parse_line};
+use crate::security::{self, SecurityOptions};
 use crate::sock_opts::{self, SocketOptions};
 
 /// `ferrozmq cat --help`.
@@ -93,6 +94,8 @@ pub struct CatOptions {
     pub subscribe: Vec<Vec<u8>>,
     /// Options set on the socket.
     pub socket: SocketOptions,
+    /// Its security flags.
+    pub security: SecurityOptions,
     /// `-n`: stop after this many received messages.
     pub count: Option<u64>,
     /// `--timeout` in ms.
@@ -118,6 +121,7 @@ impl CatOptions {
             connects: Vec::new(),
             subscribe: Vec::new(),
             socket: SocketOptions::default(),
+            security: SecurityOptions::default(),
             count: None,
             timeout: None,
             delay: 0,
@@ -130,7 +134,7 @@ impl CatOptions {
             if arg.is_help() {
                 return Ok(None);
             }
-            if o.socket.parse(&arg, &mut p)? {
+            if o.socket.parse(&arg, &mut p)? || o.security.parse(&arg, &mut p)? {
                 continue;
             }
             match &arg {
@@ -163,6 +167,7 @@ impl CatOptions {
         if o.binds.is_empty() && o.connects.is_empty() {
             return usage("no endpoint: give -b/--bind or -c/--connect");
         }
+        o.security.check()?;
         if o.separator.is_empty() || o.separator.contains(&b'\n') {
             return usage("--separator must be non-empty and hold no newline");
         }
@@ -183,7 +188,7 @@ impl CatOptions {
 pub fn main(args: &[String]) -> ExitCode {
     let result = match CatOptions::parse(args) {
         Ok(None) => {
-            print!("{HELP}\n{}", sock_opts::HELP);
+            print!("{HELP}\n{}\n{}", sock_opts::HELP, security::HELP);
             return ExitCode::SUCCESS;
         }
         Ok(Some(opts)) => run::run(&opts),

@@ -15,6 +15,7 @@ use crate::sock_opts::{bind, connect, make_socket};
 /// linger time is up): the socket's context terminates before this returns.
 pub fn run(o: &CatOptions) -> Result<(), Failure> {
     let ctx = Context::new();
+    let auth = o.security.authenticator(&ctx)?;
     let socket = make_socket(&ctx, o.kind)?;
     let result = setup(o, &socket).and_then(|()| {
         let mut cat = Cat {
@@ -37,6 +38,7 @@ pub fn run(o: &CatOptions) -> Result<(), Failure> {
         let _ = socket.set_linger(0);
     }
     drop(socket);
+    drop(auth);
     drop(ctx);
     result
 }
@@ -44,6 +46,7 @@ pub fn run(o: &CatOptions) -> Result<(), Failure> {
 /// Options, subscriptions, then the endpoints.
 fn setup(o: &CatOptions, socket: &Socket) -> Result<(), Failure> {
     o.socket.apply(socket)?;
+    o.security.apply(socket)?;
     let failed = |e: Error| Failure::Run(format!("cannot set up the socket: {e}"));
     if let Some(ms) = o.timeout {
         socket.set_sndtimeo(ms).map_err(failed)?;
