@@ -11,7 +11,7 @@
 # The handshake rate's libzmq side runs through pyzmq (bench/curve_handshakes_pyzmq.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-: "${LIBZMQ_BIN:?set LIBZMQ_BIN to the directory holding libzmq's local_thr and remote_thr}"
+: "${LIBZMQ_BIN:?set LIBZMQ_BIN to the directory of the local_thr and remote_thr of libzmq}"
 cargo build --release -q -p ferrozmq-cli
 F=target/release/ferrozmq
 PY="python3 bench/curve_handshakes_pyzmq.py"
@@ -43,12 +43,15 @@ echo "| case | ferrozmq → ferrozmq | libzmq → libzmq | libzmq → ferrozmq |
 echo "|---|---:|---:|---:|---:|"
 for case in "64 1000000" "65536 20000"; do
     set -- $case
-    echo "| CURVE PUSH→PULL $1 B, msg/s | $(thr "$F local-thr" "$F remote-thr" "$1" "$2") \
-| $(thr "$LIBZMQ_BIN/local_thr" "$LIBZMQ_BIN/remote_thr" "$1" "$2") \
-| $(thr "$F local-thr" "$LIBZMQ_BIN/remote_thr" "$1" "$2") \
-| $(thr "$LIBZMQ_BIN/local_thr" "$F remote-thr" "$1" "$2") |"
+    ff=$(thr "$F local-thr" "$F remote-thr" "$1" "$2")
+    ll=$(thr "$LIBZMQ_BIN/local_thr" "$LIBZMQ_BIN/remote_thr" "$1" "$2")
+    lf=$(thr "$F local-thr" "$LIBZMQ_BIN/remote_thr" "$1" "$2")
+    fl=$(thr "$LIBZMQ_BIN/local_thr" "$F remote-thr" "$1" "$2")
+    echo "| CURVE PUSH→PULL $1 B, msg/s | $ff | $ll | $lf | $fl |"
 done
-echo "| CURVE handshakes/s (server ← client) | $(rate "$F curve-handshakes" "$F curve-handshakes" 3000) \
-| $(rate "$PY" "$PY" 3000) \
-| $(rate "$F curve-handshakes" "$PY" 3000) \
-| $(rate "$PY" "$F curve-handshakes" 3000) |"
+# Handshakes: the client dials, the server counts; columns read client → server.
+ff=$(rate "$F curve-handshakes" "$F curve-handshakes" 3000)
+ll=$(rate "$PY" "$PY" 3000)
+lf=$(rate "$F curve-handshakes" "$PY" 3000)
+fl=$(rate "$PY" "$F curve-handshakes" 3000)
+echo "| CURVE handshakes/s (client → server) | $ff | $ll | $lf | $fl |"
