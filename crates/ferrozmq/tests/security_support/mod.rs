@@ -8,7 +8,6 @@ use crypto_box::aead::Aead;
 use ferrozmq::{Context, CurveKeyPair, Error, MonitorEvent, Socket, SocketEvent, SocketType};
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -367,27 +366,4 @@ impl RawClient {
     }
 }
 
-/// A fresh directory under the system temp dir, removed when dropped.
-pub struct TempDir(pub PathBuf);
-
-static NEXT_DIR: AtomicUsize = AtomicUsize::new(0);
-
-impl TempDir {
-    /// Creates `ferrozmq-security-<tag>-<pid>-<n>`.
-    pub fn new(tag: &str) -> TempDir {
-        let path = std::env::temp_dir().join(format!(
-            "ferrozmq-security-{tag}-{}-{}",
-            std::process::id(),
-            NEXT_DIR.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).unwrap();
-        TempDir(path)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+pub use crate::common::TempDir;
