@@ -11,17 +11,10 @@ use std::time::Instant;
 
 use ferrozmq::{Context, Result};
 
+use crate::tool::curve_keys::{CLIENT_PUBLIC, CLIENT_SECRET, SERVER_PUBLIC, SERVER_SECRET};
+
 /// Usage line.
 pub const USAGE: &str = "curve-handshakes <server|client> <endpoint> <count>";
-
-/// libzmq perf tools' server secret key (Z85).
-const SERVER_SECRET_KEY: &str = "{X}#>t#jRGaQ}gMhv=30r(Mw+87YGs+5%kh=i@f8";
-/// libzmq perf tools' server public key (Z85).
-const SERVER_PUBLIC_KEY: &str = "DX4nh=yUn{-9ugra0X3Src4SU-4xTgqxcYY.+<SH";
-/// libzmq perf tools' client public key (Z85).
-const CLIENT_PUBLIC_KEY: &str = "<n^oA}I:66W+*ds3tAmi1+KJzv-}k&fC2aA5Bj0K";
-/// libzmq perf tools' client secret key (Z85).
-const CLIENT_SECRET_KEY: &str = "9R9bV}[6z6DC-%$!jTVTKvWc=LEL{4i4gzUe$@Zx";
 
 /// Runs the subcommand with the arguments after its name.
 pub fn main(args: &[String]) -> ExitCode {
@@ -58,7 +51,7 @@ fn usage(message: &str) -> ExitCode {
 fn serve(endpoint: &str, count: u32) -> Result<()> {
     let ctx = Context::new();
     let rep = ctx.socket(ferrozmq::REP)?;
-    rep.set_curve_secretkey(SERVER_SECRET_KEY.as_bytes())?;
+    rep.set_curve_secretkey(SERVER_SECRET.as_bytes())?;
     rep.set_curve_server(true)?;
     rep.bind(endpoint)?;
     for _ in 0..count {
@@ -74,9 +67,9 @@ fn connect_many(endpoint: &str, count: u32) -> Result<()> {
     for _ in 0..count {
         let req = ctx.socket(ferrozmq::REQ)?;
         req.set_linger(0)?;
-        req.set_curve_serverkey(SERVER_PUBLIC_KEY.as_bytes())?;
-        req.set_curve_publickey(CLIENT_PUBLIC_KEY.as_bytes())?;
-        req.set_curve_secretkey(CLIENT_SECRET_KEY.as_bytes())?;
+        req.set_curve_serverkey(SERVER_PUBLIC.as_bytes())?;
+        req.set_curve_publickey(CLIENT_PUBLIC.as_bytes())?;
+        req.set_curve_secretkey(CLIENT_SECRET.as_bytes())?;
         req.connect(endpoint)?;
         req.send("x", 0)?;
         req.recv_msg(0)?;

@@ -12,17 +12,8 @@ use std::time::{Duration, Instant};
 use ferrozmq::{Context, Message, Socket};
 
 use crate::report::{lat_report, thr_report};
+use crate::tool::curve_keys::{CLIENT_PUBLIC, CLIENT_SECRET, SERVER_PUBLIC, SERVER_SECRET};
 use crate::tool::{Params, Tool};
-
-/// CURVE server secret key of libzmq's `local_thr.cpp` (Z85). The keys are arbitrary but
-/// must be these so that either end can be libzmq's own tool.
-const SERVER_SECRET_KEY: &str = "{X}#>t#jRGaQ}gMhv=30r(Mw+87YGs+5%kh=i@f8";
-/// CURVE server public key of libzmq's `remote_thr.cpp` (Z85).
-const SERVER_PUBLIC_KEY: &str = "DX4nh=yUn{-9ugra0X3Src4SU-4xTgqxcYY.+<SH";
-/// CURVE client public key of libzmq's `remote_thr.cpp` (Z85).
-const CLIENT_PUBLIC_KEY: &str = "<n^oA}I:66W+*ds3tAmi1+KJzv-}k&fC2aA5Bj0K";
-/// CURVE client secret key of libzmq's `remote_thr.cpp` (Z85).
-const CLIENT_SECRET_KEY: &str = "9R9bV}[6z6DC-%$!jTVTKvWc=LEL{4i4gzUe$@Zx";
 
 /// A runtime failure of a perf tool, displayed as libzmq's tools print it.
 #[derive(Debug)]
@@ -82,7 +73,7 @@ fn check_size(msg: &Message, size: usize) -> Result<(), PerfError> {
 fn local_thr(ctx: &Context, p: &Params) -> Result<(), PerfError> {
     let s: Socket = ctx.socket(ferrozmq::PULL).call("zmq_socket")?;
     if p.curve {
-        s.set_curve_secretkey(SERVER_SECRET_KEY.as_bytes())
+        s.set_curve_secretkey(SERVER_SECRET.as_bytes())
             .call("zmq_setsockopt")?;
         s.set_curve_server(true).call("zmq_setsockopt")?;
     }
@@ -103,11 +94,11 @@ fn local_thr(ctx: &Context, p: &Params) -> Result<(), PerfError> {
 fn remote_thr(ctx: &Context, p: &Params) -> Result<(), PerfError> {
     let s: Socket = ctx.socket(ferrozmq::PUSH).call("zmq_socket")?;
     if p.curve {
-        s.set_curve_serverkey(SERVER_PUBLIC_KEY.as_bytes())
+        s.set_curve_serverkey(SERVER_PUBLIC.as_bytes())
             .call("zmq_setsockopt")?;
-        s.set_curve_publickey(CLIENT_PUBLIC_KEY.as_bytes())
+        s.set_curve_publickey(CLIENT_PUBLIC.as_bytes())
             .call("zmq_setsockopt")?;
-        s.set_curve_secretkey(CLIENT_SECRET_KEY.as_bytes())
+        s.set_curve_secretkey(CLIENT_SECRET.as_bytes())
             .call("zmq_setsockopt")?;
     }
     s.connect(&p.endpoint).call("zmq_connect")?;

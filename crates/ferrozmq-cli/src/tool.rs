@@ -1,8 +1,22 @@
 //! The four perf tools' names, usage lines and arguments, which are
 //! libzmq's (`local_thr <bind-to> <message-size> <message-count>` …) so that
-//! either end of a measurement can be swapped for libzmq's own tool.
+//! either end of a measurement can be swapped for libzmq's own tool. Shared
+//! with `libzmq-perf` (included there with `#[path]`).
 
 use crate::patterns::parse_int;
+
+/// CURVE keys of libzmq's perf tools (Z85), used with `<enable_curve>`: arbitrary, but they
+/// must be these so that either end of a measurement can be libzmq's own tool.
+pub mod curve_keys {
+    /// The server's secret key (`local_thr.cpp`).
+    pub const SERVER_SECRET: &str = "{X}#>t#jRGaQ}gMhv=30r(Mw+87YGs+5%kh=i@f8";
+    /// The server's public key (`remote_thr.cpp`).
+    pub const SERVER_PUBLIC: &str = "DX4nh=yUn{-9ugra0X3Src4SU-4xTgqxcYY.+<SH";
+    /// The client's public key (`remote_thr.cpp`).
+    pub const CLIENT_PUBLIC: &str = "<n^oA}I:66W+*ds3tAmi1+KJzv-}k&fC2aA5Bj0K";
+    /// The client's secret key (`remote_thr.cpp`).
+    pub const CLIENT_SECRET: &str = "9R9bV}[6z6DC-%$!jTVTKvWc=LEL{4i4gzUe$@Zx";
+}
 
 /// Which of the four perf tools to run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

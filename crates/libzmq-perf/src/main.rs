@@ -27,6 +27,8 @@ mod perf;
 #[allow(dead_code)]
 #[path = "../../ferrozmq-cli/src/report.rs"]
 mod report;
+#[path = "../../ferrozmq-cli/src/tool.rs"]
+mod tool;
 
 use std::process::ExitCode;
 
@@ -78,7 +80,7 @@ fn main() -> ExitCode {
     if let Some(tool) = patterns::Tool::from_name(cmd) {
         return run_pattern(tool, rest);
     }
-    let Some(tool) = perf::Tool::from_name(cmd) else {
+    let Some(tool) = tool::Tool::from_name(cmd) else {
         eprintln!("libzmq-perf: unknown subcommand '{cmd}' (try --help)");
         return ExitCode::from(2);
     };
@@ -87,7 +89,7 @@ fn main() -> ExitCode {
         println!("{}", tool.about());
         return ExitCode::SUCCESS;
     }
-    let params = match perf::Params::parse(tool, rest) {
+    let params = match tool::Params::parse(tool, rest) {
         Ok(p) => p,
         Err(e) => {
             eprintln!(

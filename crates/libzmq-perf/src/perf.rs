@@ -10,137 +10,9 @@
 use std::fmt;
 use std::time::Instant;
 
-use crate::patterns::parse_int;
 use crate::report::{lat_report, thr_report};
-
-/// CURVE server secret key of libzmq's `local_thr.cpp` (Z85). The keys are
-/// arbitrary but must be these so that either end can be libzmq's own tool.
-const SERVER_SECRET_KEY: &[u8] = b"{X}#>t#jRGaQ}gMhv=30r(Mw+87YGs+5%kh=i@f8";
-/// CURVE server public key of libzmq's `remote_thr.cpp` (Z85).
-const SERVER_PUBLIC_KEY: &[u8] = b"DX4nh=yUn{-9ugra0X3Src4SU-4xTgqxcYY.+<SH";
-/// CURVE client public key of libzmq's `remote_thr.cpp` (Z85).
-const CLIENT_PUBLIC_KEY: &[u8] = b"<n^oA}I:66W+*ds3tAmi1+KJzv-}k&fC2aA5Bj0K";
-/// CURVE client secret key of libzmq's `remote_thr.cpp` (Z85).
-const CLIENT_SECRET_KEY: &[u8] = b"9R9bV}[6z6DC-%$!jTVTKvWc=LEL{4i4gzUe$@Zx";
-
-/// Which of the four tools to run.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Tool {
-    /// PULL, binds, measures receiver-side throughput.
-    LocalThr,
-    /// PUSH, connects, sends `message-count` messages.
-    RemoteThr,
-    /// REP, binds, echoes `roundtrip-count` messages.
-    LocalLat,
-    /// REQ, connects, measures the average one-way latency.
-    RemoteLat,
-}
-
-impl Tool {
-    /// Looks a subcommand name up (`local-thr`, also libzmq's `local_thr`).
-    pub fn from_name(name: &str) -> Option<Tool> {
-        match name {
-            "local-thr" | "local_thr" => Some(Tool::LocalThr),
-            "remote-thr" | "remote_thr" => Some(Tool::RemoteThr),
-            "local-lat" | "local_lat" => Some(Tool::LocalLat),
-            "remote-lat" | "remote_lat" => Some(Tool::RemoteLat),
-            _ => None,
-        }
-    }
-
-    /// The subcommand name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Tool::LocalThr => "local-thr",
-            Tool::RemoteThr => "remote-thr",
-            Tool::LocalLat => "local-lat",
-            Tool::RemoteLat => "remote-lat",
-        }
-    }
-
-    /// The usage line, libzmq's with our subcommand name.
-    pub fn usage(self) -> &'static str {
-        match self {
-            Tool::LocalThr => "local-thr <bind-to> <message-size> <message-count> [<enable_curve>]",
-            Tool::RemoteThr => {
-                "remote-thr <connect-to> <message-size> <message-count> [<enable_curve>]"
-            }
-            Tool::LocalLat => "local-lat <bind-to> <message-size> <roundtrip-count>",
-            Tool::RemoteLat => "remote-lat <connect-to> <message-size> <roundtrip-count>",
-        }
-    }
-
-    /// One paragraph on what the tool does, for `--help`.
-    pub fn about(self) -> &'static str {
-        match self {
-            Tool::LocalThr => {
-                "PULL socket, binds, receives <message-count> messages of <message-size> bytes; \
-                 the clock starts after the first one. Prints size, count and mean throughput."
-            }
-            Tool::RemoteThr => {
-                "PUSH socket, connects, sends <message-count> messages of <message-size> bytes, \
-                 then closes and waits until they are delivered."
-            }
-            Tool::LocalLat => {
-                "REP socket, binds, echoes <roundtrip-count> messages of <message-size> bytes."
-            }
-            Tool::RemoteLat => {
-                "REQ socket, connects, sends <roundtrip-count> requests of <message-size> bytes \
-                 and prints the average one-way latency (round-trip time / 2)."
-            }
-        }
-    }
-
-    fn is_thr(self) -> bool {
-        matches!(self, Tool::LocalThr | Tool::RemoteThr)
-    }
-}
-
-/// Validated command-line arguments of a tool.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Params {
-    /// Endpoint to bind (local tools) or connect (remote tools) to.
-    pub endpoint: String,
-    /// Size of every message in bytes.
-    pub size: usize,
-    /// Number of messages (thr) or round trips (lat); at least 1.
-    pub count: u32,
-    /// Whether CURVE is on (thr tools' optional fourth argument).
-    pub curve: bool,
-}
-
-impl Params {
-    /// Parses the positional arguments after the subcommand name. Unlike
-    /// libzmq's `atoi`, numbers must be well-formed and in range: a typo is
-    /// reported instead of measuring nothing.
-    pub fn parse(tool: Tool, args: &[String]) -> Result<Params, String> {
-        let max = if tool.is_thr() { 4 } else { 3 };
-        if args.len() < 3 || args.len() > max {
-            return Err(format!(
-                "expected {} arguments, got {}",
-                if tool.is_thr() { "3 or 4" } else { "3" },
-                args.len()
-            ));
-        }
-        let size = parse_int(&args[1], "message-size", 0)?;
-        let count_name = if tool.is_thr() {
-            "message-count"
-        } else {
-            "roundtrip-count"
-        };
-        let count = parse_int(&args[2], count_name, 1)?;
-        let curve = match args.get(3) {
-            Some(a) => parse_int(a, "enable_curve", 0)? != 0,
-            None => false,
-        };
-        Ok(Params {
-            endpoint: args[0].clone(),
-            size: size as usize,
-            count,
-            curve,
-        })
-    }
-}
+use crate::tool::curve_keys::{CLIENT_PUBLIC, CLIENT_SECRET, SERVER_PUBLIC, SERVER_SECRET};
+use crate::tool::{Params, Tool};
 
 /// A runtime failure, displayed exactly as libzmq's tools print it.
 #[derive(Debug)]
@@ -193,9 +65,9 @@ pub fn run(tool: Tool, params: &Params) -> Result<(), PerfError> {
 fn local_thr(ctx: &zmq::Context, p: &Params) -> Result<(), PerfError> {
     let s = ctx.socket(zmq::PULL).ctx("zmq_socket")?;
     if p.curve {
-        s.set_curve_secretkey(SERVER_SECRET_KEY)
-            .ctx("zmq_setsockoopt")?;
-        s.set_curve_server(true).ctx("zmq_setsockoopt")?;
+        s.set_curve_secretkey(SERVER_SECRET.as_bytes())
+            .ctx("zmq_setsockopt")?;
+        s.set_curve_server(true).ctx("zmq_setsockopt")?;
     }
     s.bind(&p.endpoint).ctx("zmq_bind")?;
     let mut msg = zmq::Message::new();
@@ -220,12 +92,12 @@ fn local_thr(ctx: &zmq::Context, p: &Params) -> Result<(), PerfError> {
 fn remote_thr(ctx: &zmq::Context, p: &Params) -> Result<(), PerfError> {
     let s = ctx.socket(zmq::PUSH).ctx("zmq_socket")?;
     if p.curve {
-        s.set_curve_secretkey(CLIENT_SECRET_KEY)
-            .ctx("zmq_setsockoopt")?;
-        s.set_curve_publickey(CLIENT_PUBLIC_KEY)
-            .ctx("zmq_setsockoopt")?;
-        s.set_curve_serverkey(SERVER_PUBLIC_KEY)
-            .ctx("zmq_setsockoopt")?;
+        s.set_curve_secretkey(CLIENT_SECRET.as_bytes())
+            .ctx("zmq_setsockopt")?;
+        s.set_curve_publickey(CLIENT_PUBLIC.as_bytes())
+            .ctx("zmq_setsockopt")?;
+        s.set_curve_serverkey(SERVER_PUBLIC.as_bytes())
+            .ctx("zmq_setsockopt")?;
     }
     s.connect(&p.endpoint).ctx("zmq_connect")?;
     for _ in 0..p.count {
@@ -269,40 +141,4 @@ fn remote_lat(ctx: &zmq::Context, p: &Params) -> Result<(), PerfError> {
     print!("{}", lat_report(p.size, p.count, elapsed));
     drop(s);
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn args(a: &[&str]) -> Vec<String> {
-        a.iter().map(|s| s.to_string()).collect()
-    }
-
-    #[test]
-    fn reports_match_libzmq_formats() {
-        assert_eq!(
-            thr_report(16, 1000, 250),
-            "message size: 16 [B]\nmessage count: 1000\nmean throughput: 4000000 [msg/s]\nmean throughput: 512.000 [Mb/s]\n"
-        );
-        assert_eq!(
-            lat_report(64, 1000, 30_004),
-            "message size: 64 [B]\nroundtrip count: 1000\naverage latency: 15.002 [us]\n"
-        );
-    }
-
-    #[test]
-    fn parses_and_rejects_arguments() {
-        let p = Params::parse(Tool::LocalThr, &args(&["tcp://*:5555", "16", "100"])).unwrap();
-        assert_eq!((p.size, p.count, p.curve), (16, 100, false));
-        assert!(
-            Params::parse(Tool::LocalThr, &args(&["e", "16", "100", "1"]))
-                .unwrap()
-                .curve
-        );
-        assert!(Params::parse(Tool::LocalLat, &args(&["e", "16", "100", "1"])).is_err());
-        assert!(Params::parse(Tool::RemoteThr, &args(&["e", "x", "100"])).is_err());
-        assert!(Params::parse(Tool::RemoteThr, &args(&["e", "1", "0"])).is_err());
-        assert!(Params::parse(Tool::RemoteThr, &args(&["e", "1"])).is_err());
-    }
 }
