@@ -152,7 +152,6 @@ pub fn curve_configs() -> (EngineConfig, EngineConfig) {
             server_key: public(server_secret),
         }),
         dealer(Mechanism::CurveServer {
-            public_key: public(server_secret),
             secret_key: server_secret,
         }),
     )

@@ -143,7 +143,6 @@ fn curve_pair(t_client: SocketType, t_server: SocketType) -> (Side, Side, [u8; 3
     let server = Side::new(config(
         t_server,
         Mechanism::CurveServer {
-            public_key: server_public,
             secret_key: server_secret,
         },
     ));

@@ -308,7 +308,6 @@ fn curve_server_to_libzmq_client() {
     let mut conn = Conn::new(
         accept_from(&listener, &peer),
         dealer(Mechanism::CurveServer {
-            public_key: server_public,
             secret_key: server_secret,
         }),
     );

@@ -51,11 +51,9 @@ pub enum Mechanism {
         /// `ZMQ_CURVE_SERVERKEY`.
         server_key: [u8; 32],
     },
-    /// CURVE server (`ZMQ_CURVE_SERVER`): its long-term key pair.
+    /// CURVE server (`ZMQ_CURVE_SERVER`): its long-term secret key (the public half, which
+    /// clients are given, follows from it).
     CurveServer {
-        /// `ZMQ_CURVE_PUBLICKEY` (only its secret half is used; libzmq derives nothing from
-        /// it either, clients must be given it).
-        public_key: [u8; 32],
         /// `ZMQ_CURVE_SECRETKEY`.
         secret_key: [u8; 32],
     },
@@ -197,7 +195,7 @@ impl Handshake {
                 *secret_key,
                 *server_key,
             ))),
-            Mechanism::CurveServer { secret_key, .. } => {
+            Mechanism::CurveServer { secret_key } => {
                 Handshake::CurveServer(Box::new(curve::Server::new(*secret_key)))
             }
         }

@@ -181,7 +181,6 @@ fn engine_mechanism(security: &Security) -> EngineMechanism {
             password: security.plain_password.clone(),
         },
         (Mechanism::ZMQ_CURVE, true) => EngineMechanism::CurveServer {
-            public_key: crate::curve_public(&security.curve_secret_key),
             secret_key: security.curve_secret_key,
         },
         (Mechanism::ZMQ_CURVE, false) => EngineMechanism::CurveClient {

@@ -550,13 +550,6 @@ impl Session {
                     Event::Subscribe(_) | Event::Cancel(_) => true,
                 });
             if let Err(e) = result {
-                if !c.protocol.is_ready() {
-                    // What the handshake queued (the rest of our greeting, an ERROR) goes out
-                    // before the close, as far as the kernel takes it: the peer then learns
-                    // why (e.g. the mechanism mismatch) instead of seeing a reset.
-                    let stream = &mut c.stream;
-                    let _ = c.output.write_with(|slices| stream.write_vectored(slices));
-                }
                 return Err(Lost::Protocol(e));
             }
             if let Some(request) = zap_request {
@@ -611,20 +604,16 @@ impl Session {
         self.answer_zap(reply.status_code)
     }
 
-    /// Tells the engine the ZAP status. A refusal's ERROR command is written at once, as far
-    /// as the kernel takes it, since the connection closes right after.
+    /// Tells the engine the ZAP status. A refusal is a protocol loss; `connection_lost` writes
+    /// the ERROR the engine queued before it closes the connection.
     fn answer_zap(&mut self, status: u16) -> Result<bool, Lost> {
         let Some(c) = self.connection.as_mut() else {
             return Ok(false);
         };
-        match c.protocol.zap_reply(status, &mut c.output) {
-            Ok(()) => Ok(true),
-            Err(e) => {
-                let stream = &mut c.stream;
-                let _ = c.output.write_with(|slices| stream.write_vectored(slices));
-                Err(Lost::Protocol(e))
-            }
-        }
+        c.protocol
+            .zap_reply(status, &mut c.output)
+            .map(|()| true)
+            .map_err(Lost::Protocol)
     }
 
     fn handshake_done(&mut self, peer: PeerInfo, ctx: &mut IoCtx<'_>) {
@@ -747,6 +736,13 @@ impl Session {
     fn connection_lost(&mut self, lost: Lost, ctx: &mut IoCtx<'_>) -> Next {
         let mut retry = Retry::after_connect_failure(false);
         if let Some(mut c) = self.connection.take() {
+            if matches!(lost, Lost::Protocol(_)) && !c.protocol.is_ready() {
+                // What the handshake queued (the rest of our greeting, an ERROR for a ZAP
+                // refusal) goes out before the close, as far as the kernel takes it: the peer
+                // then learns why (e.g. the mechanism mismatch) instead of seeing a reset.
+                let stream = &mut c.stream;
+                let _ = c.output.write_with(|slices| stream.write_vectored(slices));
+            }
             let _ = ctx.registry.deregister(&mut c.stream);
             let fd = c.stream.as_raw_fd() as u32;
             retry = match lost {
