@@ -10,8 +10,8 @@ use std::thread::JoinHandle;
 use super::policy::Policy;
 use crate::{poll, Context, Error, Result, Socket, DONTWAIT, PAIR, POLLIN, REP};
 
-/// Where libzmq sends ZAP requests (RFC 27).
-pub const ZAP_ENDPOINT: &str = "inproc://zeromq.zap.01";
+/// Where libzmq sends ZAP requests (RFC 27), and so where the authenticator binds.
+pub const ZAP_ENDPOINT: &str = ferrozmq_zmtp::zap::ENDPOINT;
 
 /// Numbers the control endpoints of authenticators, so each has its own.
 static NEXT_CONTROL: AtomicU64 = AtomicU64::new(0);

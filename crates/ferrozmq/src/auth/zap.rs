@@ -1,8 +1,7 @@
 //! ZAP (ZeroMQ RFC 27) messages as a handler sees them on its REP socket (the empty delimiter
 //! already removed): parsing requests without trusting them, and building replies.
 
-/// The only ZAP version.
-pub(crate) const VERSION: &[u8] = b"1.0";
+use ferrozmq_zmtp::zap::VERSION;
 
 /// A well-formed ZAP request.
 #[derive(Clone, Debug, PartialEq, Eq)]

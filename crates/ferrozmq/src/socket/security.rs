@@ -6,8 +6,13 @@
 
 use super::Socket;
 use crate::error::{Error, Result};
-use crate::options::Mechanism;
-use crate::z85::parse_curve_key as curve_key;
+use crate::options::{Mechanism, Security};
+use crate::z85::parse_curve_key;
+
+/// A byte-string option as rust-zmq's getters return it: text if it is UTF-8.
+fn text(bytes: &[u8]) -> std::result::Result<String, Vec<u8>> {
+    String::from_utf8(bytes.to_vec()).map_err(|e| e.into_bytes())
+}
 
 impl Socket {
     /// The security mechanism in use (`ZMQ_MECHANISM`).
@@ -17,95 +22,45 @@ impl Socket {
 
     /// Whether this socket is a PLAIN server (`ZMQ_PLAIN_SERVER`).
     pub fn is_plain_server(&self) -> Result<bool> {
-        let security = &self.core().options.security;
-        Ok(security.mechanism == Mechanism::ZMQ_PLAIN && security.as_server)
+        Ok(self.is_server_of(Mechanism::ZMQ_PLAIN))
     }
 
     /// Makes this socket a PLAIN server (true) — its peers' user names and passwords go to
     /// the ZAP handler, and without one they are refused — or back to NULL (false).
     pub fn set_plain_server(&self, value: bool) -> Result<()> {
-        let security = &mut self.core().options.security;
-        security.as_server = value;
-        security.mechanism = if value {
-            Mechanism::ZMQ_PLAIN
-        } else {
-            Mechanism::ZMQ_NULL
-        };
+        self.set_server_of(Mechanism::ZMQ_PLAIN, value);
         Ok(())
     }
 
     /// The PLAIN user name (`ZMQ_PLAIN_USERNAME`).
     pub fn get_plain_username(&self) -> Result<std::result::Result<String, Vec<u8>>> {
-        Ok(
-            String::from_utf8(self.core().options.security.plain_username.clone())
-                .map_err(|e| e.into_bytes()),
-        )
+        Ok(text(&self.core().options.security.plain_username))
     }
 
     /// Makes this socket a PLAIN client with this user name; None (or "") goes back to NULL.
     pub fn set_plain_username(&self, value: Option<&str>) -> Result<()> {
-        let security = &mut self.core().options.security;
-        match value.filter(|v| !v.is_empty()) {
-            Some(name) => {
-                if name.len() > 255 {
-                    return Err(Error::EINVAL);
-                }
-                security.plain_username = name.as_bytes().to_vec();
-                security.as_server = false;
-                security.mechanism = Mechanism::ZMQ_PLAIN;
-            }
-            None => {
-                security.plain_username.clear();
-                security.mechanism = Mechanism::ZMQ_NULL;
-            }
-        }
-        Ok(())
+        self.set_plain_credential(value, |s| &mut s.plain_username)
     }
 
     /// The PLAIN password (`ZMQ_PLAIN_PASSWORD`).
     pub fn get_plain_password(&self) -> Result<std::result::Result<String, Vec<u8>>> {
-        Ok(
-            String::from_utf8(self.core().options.security.plain_password.clone())
-                .map_err(|e| e.into_bytes()),
-        )
+        Ok(text(&self.core().options.security.plain_password))
     }
 
     /// Makes this socket a PLAIN client with this password; None (or "") goes back to NULL.
     pub fn set_plain_password(&self, value: Option<&str>) -> Result<()> {
-        let security = &mut self.core().options.security;
-        match value.filter(|v| !v.is_empty()) {
-            Some(password) => {
-                if password.len() > 255 {
-                    return Err(Error::EINVAL);
-                }
-                security.plain_password = password.as_bytes().to_vec();
-                security.as_server = false;
-                security.mechanism = Mechanism::ZMQ_PLAIN;
-            }
-            None => {
-                security.plain_password.clear();
-                security.mechanism = Mechanism::ZMQ_NULL;
-            }
-        }
-        Ok(())
+        self.set_plain_credential(value, |s| &mut s.plain_password)
     }
 
     /// Whether this socket is a CURVE server (`ZMQ_CURVE_SERVER`).
     pub fn is_curve_server(&self) -> Result<bool> {
-        let security = &self.core().options.security;
-        Ok(security.mechanism == Mechanism::ZMQ_CURVE && security.as_server)
+        Ok(self.is_server_of(Mechanism::ZMQ_CURVE))
     }
 
     /// Makes this socket a CURVE server (true; it needs `set_curve_secretkey` too) or goes
     /// back to NULL (false).
     pub fn set_curve_server(&self, value: bool) -> Result<()> {
-        let security = &mut self.core().options.security;
-        security.as_server = value;
-        security.mechanism = if value {
-            Mechanism::ZMQ_CURVE
-        } else {
-            Mechanism::ZMQ_NULL
-        };
+        self.set_server_of(Mechanism::ZMQ_CURVE, value);
         Ok(())
     }
 
@@ -118,11 +73,7 @@ impl Socket {
     /// switches to CURVE. Keys are taken as 32 bytes or 40 Z85 characters (the key options
     /// all accept both, as libzmq's do); anything else is EINVAL.
     pub fn set_curve_publickey(&self, key: &[u8]) -> Result<()> {
-        let key = curve_key(key)?;
-        let security = &mut self.core().options.security;
-        security.curve_public_key = key;
-        security.mechanism = Mechanism::ZMQ_CURVE;
-        Ok(())
+        self.set_curve_key(key, |s| &mut s.curve_public_key)
     }
 
     /// This socket's long-term CURVE secret key, 32 bytes (`ZMQ_CURVE_SECRETKEY`).
@@ -133,11 +84,7 @@ impl Socket {
     /// Sets this socket's long-term CURVE secret key (`ZMQ_CURVE_SECRETKEY`) and switches to
     /// CURVE.
     pub fn set_curve_secretkey(&self, key: &[u8]) -> Result<()> {
-        let key = curve_key(key)?;
-        let security = &mut self.core().options.security;
-        security.curve_secret_key = key;
-        security.mechanism = Mechanism::ZMQ_CURVE;
-        Ok(())
+        self.set_curve_key(key, |s| &mut s.curve_secret_key)
     }
 
     /// The server's long-term public key a CURVE client expects (`ZMQ_CURVE_SERVERKEY`).
@@ -148,20 +95,14 @@ impl Socket {
     /// Makes this socket a CURVE client of the server with this long-term public key
     /// (`ZMQ_CURVE_SERVERKEY`).
     pub fn set_curve_serverkey(&self, key: &[u8]) -> Result<()> {
-        let key = curve_key(key)?;
-        let security = &mut self.core().options.security;
-        security.curve_server_key = key;
-        security.as_server = false;
-        security.mechanism = Mechanism::ZMQ_CURVE;
+        self.set_curve_key(key, |s| &mut s.curve_server_key)?;
+        self.core().options.security.as_server = false;
         Ok(())
     }
 
     /// The ZAP domain (`ZMQ_ZAP_DOMAIN`).
     pub fn get_zap_domain(&self) -> Result<std::result::Result<String, Vec<u8>>> {
-        Ok(
-            String::from_utf8(self.core().options.security.zap_domain.clone())
-                .map_err(|e| e.into_bytes()),
-        )
+        Ok(text(&self.core().options.security.zap_domain))
     }
 
     /// The domain sent with ZAP requests (`ZMQ_ZAP_DOMAIN`, at most 255 bytes); a non-empty
@@ -184,6 +125,54 @@ impl Socket {
     /// always refuses then).
     pub fn set_zap_enforce_domain(&self, value: bool) -> Result<()> {
         self.core().options.security.zap_enforce_domain = value;
+        Ok(())
+    }
+
+    fn is_server_of(&self, mechanism: Mechanism) -> bool {
+        let security = &self.core().options.security;
+        security.mechanism == mechanism && security.as_server
+    }
+
+    /// `ZMQ_PLAIN_SERVER`/`ZMQ_CURVE_SERVER`: on picks that mechanism as server, off NULL.
+    fn set_server_of(&self, mechanism: Mechanism, value: bool) {
+        let security = &mut self.core().options.security;
+        security.as_server = value;
+        security.mechanism = if value {
+            mechanism
+        } else {
+            Mechanism::ZMQ_NULL
+        };
+    }
+
+    /// A PLAIN user name or password: set (at most 255 bytes) makes a PLAIN client, cleared
+    /// goes back to NULL.
+    fn set_plain_credential(
+        &self,
+        value: Option<&str>,
+        field: fn(&mut Security) -> &mut Vec<u8>,
+    ) -> Result<()> {
+        let security = &mut self.core().options.security;
+        match value.filter(|v| !v.is_empty()) {
+            Some(v) if v.len() > 255 => return Err(Error::EINVAL),
+            Some(v) => {
+                *field(security) = v.as_bytes().to_vec();
+                security.as_server = false;
+                security.mechanism = Mechanism::ZMQ_PLAIN;
+            }
+            None => {
+                field(security).clear();
+                security.mechanism = Mechanism::ZMQ_NULL;
+            }
+        }
+        Ok(())
+    }
+
+    /// A CURVE key option: any of them switches to CURVE (the role is left as it was).
+    fn set_curve_key(&self, key: &[u8], field: fn(&mut Security) -> &mut [u8; 32]) -> Result<()> {
+        let key = parse_curve_key(key)?;
+        let security = &mut self.core().options.security;
+        *field(security) = key;
+        security.mechanism = Mechanism::ZMQ_CURVE;
         Ok(())
     }
 }
