@@ -14,7 +14,7 @@ if ! command -v c++ >/dev/null 2>&1; then
 fi
 
 # The PLAIN/CURVE interop tests (crates/ferrozmq-zmtp/tests/pyzmq_mechanisms.rs and
-# crates/ferrozmq/tests/interop_security.rs) run pyzmq, whose wheel bundles libzmq 4.3.5 with
+# crates/ferrozmq/tests/interop/security.rs) run pyzmq, whose wheel bundles libzmq 4.3.5 with
 # CURVE (the `zmq` crate's libzmq has none).
 if ! python3 -c "import zmq" >/dev/null 2>&1; then
     echo "test.sh: installing pyzmq for the mechanism interop tests" >&2

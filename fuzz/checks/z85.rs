@@ -1,6 +1,6 @@
 // The check behind the `z85_decode` fuzz target, shared (by `include!`) between the target
-// and ferrozmq's stable corpus replay (`crates/ferrozmq/tests/fuzz_corpus.rs`), which cannot
-// share code through the library without making it public API.
+// and ferrozmq's stable corpus replay (`crates/ferrozmq/tests/robustness/fuzz_corpus.rs`),
+// which cannot share code through the library without making it public API.
 
 /// `z85_decode` target: decoding arbitrary text never panics, and text it accepts is exactly
 /// what encoding the result gives back (the decoder accepts nothing it would not write).

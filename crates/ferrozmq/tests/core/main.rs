@@ -1,0 +1,21 @@
+//! The core test binary: ferrozmq's sockets against themselves (and, where a behaviour is
+//! libzmq's, against libzmq) — conformance per RFC and per libzmq test, each pattern family,
+//! inproc, transports, connection control, heartbeats, STREAM, `poll`, `proxy`, monitors and
+//! signals. One binary with a module per area, so the suite links once, not once per file.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod conformance;
+mod connection_control;
+mod heartbeats;
+mod inproc;
+mod monitor;
+mod poll;
+mod proxy;
+mod pubsub;
+mod reqrep_family;
+mod signals;
+mod stream;
+mod transports;
+mod xpub_manual;

@@ -1,0 +1,9 @@
+//! Smoke tests of the guide's examples (`crates/ferrozmq/examples/`), each run as child
+//! processes with small round counts and free ports, bounded in time (`harness`).
+
+mod harness;
+
+mod async_api;
+mod pubsub;
+mod reqrep;
+mod security;

@@ -1,0 +1,19 @@
+//! Interop: ferrozmq against real libzmq — libzmq 4.3.4 linked through the `zmq` crate in
+//! this process, and pyzmq's libzmq 4.3.5 (with CURVE) in a child process for PLAIN/CURVE.
+//! Every socket-type pair both ways, pub-sub, the request-reply family, security, Z85 and
+//! the async API.
+
+#[path = "../async_support/mod.rs"]
+mod async_support;
+#[path = "../common/mod.rs"]
+mod common;
+mod pyzmq;
+#[path = "../security_support/mod.rs"]
+mod security_support;
+
+mod async_api;
+mod libzmq;
+mod pubsub;
+mod reqrep;
+mod security;
+mod z85;
