@@ -27,3 +27,9 @@ echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== cargo test"
 cargo test --workspace --locked
+echo "== loom models of the pipes and their SPSC queue"
+# crates/ferrozmq/src/loom_models/ under loom (see its module docs): a build of its own in
+# target/loom, so the main build above is not invalidated; release mode and a bound of 3
+# preemptions keep the run to about half a minute once built.
+RUSTFLAGS="--cfg ferrozmq_loom --cfg poly1305_force_soft" LOOM_MAX_PREEMPTIONS=3 \
+    CARGO_TARGET_DIR=target/loom cargo test -p ferrozmq --release --locked --lib loom_models

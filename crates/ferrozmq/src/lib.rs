@@ -54,6 +54,8 @@ mod endpoint;
 mod error;
 mod inproc;
 mod io;
+#[cfg(all(test, ferrozmq_loom))]
+mod loom_models;
 mod message;
 mod metadata;
 mod monitor;
@@ -65,6 +67,7 @@ mod random;
 mod signal;
 mod socket;
 mod spsc;
+mod sync;
 mod z85;
 
 pub use async_api::{AsyncSocket, MonitorStream};

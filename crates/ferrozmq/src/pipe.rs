@@ -16,7 +16,7 @@ use crate::message::Message;
 use crate::metadata::PeerMetadata;
 use crate::signal::lock;
 use crate::spsc::Queue;
-use std::sync::atomic::{fence, AtomicBool, AtomicU64, Ordering};
+use crate::sync::atomic::{fence, AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// One whole message in flight: every frame, in order. Frame `more` flags are not relied on.

@@ -10,12 +10,14 @@
 //! guarantees it — each direction has exactly one writing end and one reading end, each owned
 //! by one thread — which is why `push`, `pop` and `is_empty` are `unsafe`.
 
-use std::cell::UnsafeCell;
+use crate::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
+use crate::sync::UnsafeCell;
 use std::mem::MaybeUninit;
 use std::ptr;
-use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 
-const CHUNK: usize = 128;
+/// Slots per chunk; 2 under loom, so that the models' few items cross chunk borders and
+/// recycle chunks.
+pub(crate) const CHUNK: usize = if cfg!(ferrozmq_loom) { 2 } else { 128 };
 
 struct Chunk<T> {
     slots: [UnsafeCell<MaybeUninit<T>>; CHUNK],
@@ -92,11 +94,12 @@ impl<T> Queue<T> {
     /// # Safety
     /// Only one thread at a time may call `push` (the producer).
     pub(crate) unsafe fn push(&self, item: T) {
+        let producer = self.producer.0.get_mut();
         // SAFETY: only the producer touches `producer` (caller contract).
-        let p = unsafe { &mut *self.producer.0.get() };
+        let p = unsafe { producer.deref() };
         // SAFETY: `p.chunk` is live (chunks are freed only once both sides have left them) and
         // slot `p.pos` is not visible to the consumer until `written` is published below.
-        unsafe { (*(*p.chunk).slots[p.pos].get()).write(item) };
+        unsafe { (*p.chunk).slots[p.pos].get_mut().deref().write(item) };
         p.pos += 1;
         if p.pos == CHUNK {
             let mut next = self.spare.swap(ptr::null_mut(), Ordering::Acquire);
@@ -120,8 +123,9 @@ impl<T> Queue<T> {
     /// # Safety
     /// Only one thread at a time may call `pop` or `is_empty` (the consumer).
     pub(crate) unsafe fn pop(&self) -> Option<T> {
+        let consumer = self.consumer.0.get_mut();
         // SAFETY: only the consumer touches `consumer` (caller contract).
-        let c = unsafe { &mut *self.consumer.0.get() };
+        let c = unsafe { consumer.deref() };
         if c.read == c.seen_written {
             c.seen_written = self.written.0.load(Ordering::Acquire);
             if c.read == c.seen_written {
@@ -130,7 +134,7 @@ impl<T> Queue<T> {
         }
         // SAFETY: the slot was written and published (read < written, acquire above) and is
         // read exactly once.
-        let item = unsafe { (*(*c.chunk).slots[c.pos].get()).assume_init_read() };
+        let item = unsafe { (*c.chunk).slots[c.pos].get().deref().assume_init_read() };
         c.pos += 1;
         c.read += 1;
         if c.pos == CHUNK {
@@ -153,8 +157,9 @@ impl<T> Queue<T> {
     /// # Safety
     /// Consumer side only, like `pop`.
     pub(crate) unsafe fn is_empty(&self) -> bool {
+        let consumer = self.consumer.0.get();
         // SAFETY: only the consumer touches `consumer` (caller contract).
-        let c = unsafe { &*self.consumer.0.get() };
+        let c = unsafe { consumer.deref() };
         c.read == self.written.0.load(Ordering::Acquire)
     }
 }
@@ -164,7 +169,7 @@ impl<T> Drop for Queue<T> {
         // SAFETY: `&mut self`: no producer or consumer is running.
         unsafe {
             while self.pop().is_some() {}
-            let mut chunk = (*self.consumer.0.get()).chunk;
+            let mut chunk = self.consumer.0.get().deref().chunk;
             while !chunk.is_null() {
                 let next = (*chunk).next.load(Ordering::Relaxed);
                 drop(Box::from_raw(chunk));
