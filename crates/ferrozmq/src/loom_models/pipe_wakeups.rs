@@ -103,11 +103,11 @@ fn a_full_pipe_wakes_its_sleeping_writer() {
 }
 
 /// As above with the writer's end kept open until the reader is done, so no close can wake
-/// the reader. loom reports a deadlock here at 2 preemptions: in the failing run the
-/// writer's last `write` loads `reader_waiting` as false after its SeqCst fence although the
-/// reader had stored true and fenced before it, an outcome the C++20 fence rules forbid and
-/// that loom itself rules out in the same two-thread pattern alone. Not yet settled whether
-/// this is loom or the pipe; run with `--ignored`.
+/// the reader. loom reports a deadlock here at 2 preemptions: in the failing run the reader
+/// sleeps after a `read` found nothing, and the writer's last `write` then sees
+/// `reader_waiting` false and notifies nobody. A litmus of the same fences alone passes under
+/// loom, so a real lost wake-up in the HWM path is not ruled out; cause not yet found. Run
+/// with `--ignored`.
 #[test]
 #[ignore = "open: loom deadlock not yet classified (loom false alarm or a lost wake-up)"]
 fn a_full_pipe_wakes_its_sleeping_writer_with_the_writer_open() {
