@@ -54,6 +54,7 @@ mod endpoint;
 mod error;
 mod inproc;
 mod io;
+mod mailbox;
 mod message;
 mod metadata;
 mod monitor;

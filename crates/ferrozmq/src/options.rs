@@ -14,6 +14,8 @@ pub mod ids {
     pub const SNDBUF: i32 = 11;
     pub const RCVBUF: i32 = 12;
     pub const RCVMORE: i32 = 13;
+    pub const FD: i32 = 14;
+    pub const EVENTS: i32 = 15;
     pub const TYPE: i32 = 16;
     pub const LINGER: i32 = 17;
     pub const RECONNECT_IVL: i32 = 18;
@@ -92,6 +94,16 @@ impl Mechanism {
             Mechanism::ZMQ_NULL => 0,
             Mechanism::ZMQ_PLAIN => 1,
             Mechanism::ZMQ_CURVE => 2,
+        }
+    }
+
+    /// The mechanism with libzmq's number `raw`, if any.
+    pub fn from_raw(raw: i32) -> Option<Mechanism> {
+        match raw {
+            0 => Some(Mechanism::ZMQ_NULL),
+            1 => Some(Mechanism::ZMQ_PLAIN),
+            2 => Some(Mechanism::ZMQ_CURVE),
+            _ => None,
         }
     }
 }

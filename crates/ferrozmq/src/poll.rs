@@ -142,7 +142,7 @@ pub fn poll(items: &mut [PollItem<'_>], timeout_ms: i64) -> Result<i32> {
 /// The descriptor and events that wake a wait for `item`.
 fn pollfd_for(item: &PollItem<'_>) -> Result<libc::pollfd> {
     let (fd, events) = match item.socket {
-        Some(socket) => (socket.get_fd()?, libc::POLLIN),
+        Some(socket) => (socket.signal_fd(), libc::POLLIN),
         None => (item.fd, to_libc(item.events)),
     };
     Ok(libc::pollfd {
@@ -162,7 +162,7 @@ fn wait(items: &mut [PollItem<'_>], fds: &mut [libc::pollfd], timeout_ms: i64) -
         let mut ready = 0;
         for (item, fd) in items.iter_mut().zip(fds.iter()) {
             item.revents = match item.socket {
-                Some(socket) => socket.get_events()? & item.events,
+                Some(socket) => socket.poll_events()? & item.events,
                 None => from_libc(fd.revents) & (item.events | POLLERR),
             };
             if item.revents != 0 {
