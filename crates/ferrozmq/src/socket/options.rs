@@ -6,10 +6,10 @@
 //!
 //! Encodings, as libzmq's:
 //! * int options are a native-endian `i32`, exactly 4 bytes; MAXMSGSIZE an `i64`, 8 bytes;
-//! * booleans are ints: strict ones (IMMEDIATE, IPV6, CONFLATE, INVERT_MATCHING,
-//!   STREAM_NOTIFY, PLAIN_SERVER, CURVE_SERVER, ZAP_ENFORCE_DOMAIN) take 0 or 1, the patterns'
-//!   own (ROUTER_*, PROBE_ROUTER, REQ_*, XPUB_*, ONLY_FIRST_SUBSCRIBE,
-//!   XSUB_VERBOSE_UNSUBSCRIBE) any non-negative int, non-zero meaning on;
+//! * booleans are ints: strict ones (IMMEDIATE, IPV6, CONFLATE, STREAM_NOTIFY, PLAIN_SERVER,
+//!   CURVE_SERVER) take 0 or 1, the patterns' own (ROUTER_*, PROBE_ROUTER, REQ_*, XPUB_*,
+//!   ONLY_FIRST_SUBSCRIBE, XSUB_VERBOSE_UNSUBSCRIBE) any non-negative int, INVERT_MATCHING and
+//!   ZAP_ENFORCE_DOMAIN any int; non-zero means on;
 //! * strings are read back with the terminating NUL libzmq writes (LAST_ENDPOINT,
 //!   BINDTODEVICE, PLAIN_USERNAME, PLAIN_PASSWORD, ZAP_DOMAIN); ROUTING_ID is binary;
 //! * CURVE keys are set as 32 bytes, 40 Z85 characters or 41 with a final NUL and read back
@@ -86,6 +86,11 @@ fn strict_bool(value: &[u8]) -> Result<bool> {
         1 => Ok(true),
         _ => Err(Error::EINVAL),
     }
+}
+
+/// A boolean libzmq takes as any int, non-zero meaning on.
+fn any_int_bool(value: &[u8]) -> Result<bool> {
+    Ok(int(value)? != 0)
 }
 
 /// A boolean libzmq takes as any non-negative int.
@@ -271,7 +276,7 @@ static TABLE: &[Entry] = &[
         read: Read::No,
     },
     flag_field!(CONFLATE, conflate, strict_bool, Pattern, Yes),
-    flag_field!(INVERT_MATCHING, invert_matching, strict_bool, Pattern, Yes),
+    flag_field!(INVERT_MATCHING, invert_matching, any_int_bool, Pattern, Yes),
     flag_field!(
         ROUTER_MANDATORY,
         router_mandatory,
@@ -452,7 +457,7 @@ static TABLE: &[Entry] = &[
         id: ids::ZAP_ENFORCE_DOMAIN,
         scope: Scope::Any,
         set: Some(|core, v| {
-            core.options.security.zap_enforce_domain = strict_bool(v)?;
+            core.options.security.zap_enforce_domain = any_int_bool(v)?;
             Ok(())
         }),
         read: Read::Yes(|core| Ok(put_bool(core.options.security.zap_enforce_domain))),
