@@ -66,6 +66,7 @@ mod random;
 mod signal;
 mod socket;
 mod spsc;
+mod sys;
 mod z85;
 
 pub use async_api::{AsyncSocket, MonitorStream};

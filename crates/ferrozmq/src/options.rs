@@ -235,26 +235,8 @@ impl Options {
     /// memory. libzmq has no explicit bound then, but allocating a larger frame fails there
     /// and drops the peer; buffering one without bound would instead exhaust memory.
     pub(crate) fn max_msg_size(&self) -> u64 {
-        u64::try_from(self.maxmsgsize).unwrap_or_else(|_| physical_memory())
+        u64::try_from(self.maxmsgsize).unwrap_or_else(|_| crate::sys::physical_memory())
     }
-}
-
-/// Bytes of physical memory (a generous 1 TiB if the OS will not say).
-fn physical_memory() -> u64 {
-    static MEMORY: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
-    *MEMORY.get_or_init(|| {
-        // SAFETY: sysconf has no preconditions.
-        let (pages, page_size) = unsafe {
-            (
-                libc::sysconf(libc::_SC_PHYS_PAGES),
-                libc::sysconf(libc::_SC_PAGESIZE),
-            )
-        };
-        match (u64::try_from(pages), u64::try_from(page_size)) {
-            (Ok(pages), Ok(size)) if pages > 0 && size > 0 => pages.saturating_mul(size),
-            _ => 1 << 40,
-        }
-    })
 }
 
 /// Validates a non-negative integer option (HWMs, BACKLOG).
