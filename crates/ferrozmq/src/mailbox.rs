@@ -71,6 +71,7 @@ impl SocketShared {
     }
 
     /// Moves every pending command into `into` (cheap when there are none).
+    #[inline]
     pub(crate) fn take_commands(&self, into: &mut Vec<SocketCommand>) {
         if self.pending.load(Ordering::Relaxed) && self.pending.swap(false, Ordering::AcqRel) {
             std::mem::swap(&mut lock(&self.mailbox).commands, into);
