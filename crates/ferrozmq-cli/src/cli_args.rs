@@ -1,13 +1,14 @@
-//! Argument parsing for the shell subcommands (`cat`, `proxy`, `monitor`): a
-//! small lexopt-style reader of `-x VALUE`, `--long VALUE`, `--long=VALUE` and
-//! positionals, and the two ways a subcommand fails (bad arguments: exit 2;
+//! Argument parsing for the shell subcommands (`cat`, `proxy`, `monitor`,
+//! `keygen`): `-x VALUE`, `--long VALUE`, `--long=VALUE` and positionals, read
+//! with `lexopt`, and the two ways a subcommand fails (bad arguments: exit 2;
 //! a failed run: exit 1), each reported as one line on stderr.
 //!
 //! An option's value is always the next argument, even when it begins with
 //! `-` (a Z85 key or a negative number can), so values never need quoting
-//! tricks.
+//! tricks. Short options are not clustered: `-bc` is an unknown option, not
+//! `-b -c` nor `-b c`.
 
-use std::collections::VecDeque;
+use std::ffi::OsString;
 use std::process::ExitCode;
 use std::str::FromStr;
 
@@ -70,55 +71,59 @@ impl Arg {
 
 /// Reads a subcommand's arguments one item at a time.
 pub struct ArgParser {
-    args: VecDeque<String>,
-    /// The value of a `--name=value` just returned, not yet taken.
-    inline: Option<String>,
+    parser: lexopt::Parser,
     /// The last option returned, for messages about its value.
     last: String,
-    /// Set after `--`: the rest are positionals.
-    only_positionals: bool,
+}
+
+/// What `lexopt` returned, owned, so the parser can be asked again at once.
+enum Item {
+    Short(char),
+    Long(String),
+    Value(OsString),
+}
+
+/// A command-line string (our arguments come in as `String`s, so always text).
+fn text(value: OsString) -> String {
+    value.to_string_lossy().into_owned()
 }
 
 impl ArgParser {
     /// A parser over the arguments that follow the subcommand name.
     pub fn new(args: &[String]) -> ArgParser {
+        let mut parser = lexopt::Parser::from_args(args.iter().cloned());
+        // `-b=5` is an unknown option, as `-b5` is, not `-b` with value 5.
+        parser.set_short_equals(false);
         ArgParser {
-            args: args.iter().cloned().collect(),
-            inline: None,
+            parser,
             last: String::new(),
-            only_positionals: false,
         }
     }
 
     /// The next item, or `None` at the end. An unused `--name=value` value
     /// is an error (the option takes none).
     pub fn next_arg(&mut self) -> Result<Option<Arg>, Failure> {
-        if self.inline.take().is_some() {
-            return usage(format!("{} takes no value", self.last));
-        }
-        let Some(arg) = self.args.pop_front() else {
-            return Ok(None);
-        };
-        if self.only_positionals || arg == "-" || !arg.starts_with('-') {
-            return Ok(Some(Arg::Positional(arg)));
-        }
-        if arg == "--" {
-            self.only_positionals = true;
-            return self.next_arg();
-        }
-        let item = if let Some(long) = arg.strip_prefix("--") {
-            let (name, value) = match long.split_once('=') {
-                Some((name, value)) => (name, Some(value.to_string())),
-                None => (long, None),
-            };
-            self.inline = value;
-            Arg::Long(name.to_string())
-        } else {
-            let mut chars = arg[1..].chars();
-            match (chars.next(), chars.next()) {
-                (Some(c), None) => Arg::Short(c),
-                _ => return usage(format!("unknown option '{arg}'")),
+        let next = self.parser.next().map(|arg| {
+            arg.map(|arg| match arg {
+                lexopt::Arg::Short(c) => Item::Short(c),
+                lexopt::Arg::Long(name) => Item::Long(name.to_string()),
+                lexopt::Arg::Value(value) => Item::Value(value),
+            })
+        });
+        let item = match next {
+            Ok(None) => return Ok(None),
+            Ok(Some(Item::Value(value))) => return Ok(Some(Arg::Positional(text(value)))),
+            Ok(Some(Item::Long(name))) => Arg::Long(name),
+            Ok(Some(Item::Short(c))) => {
+                if let Some(rest) = self.parser.optional_value() {
+                    return usage(format!("unknown option '-{c}{}'", text(rest)));
+                }
+                Arg::Short(c)
             }
+            Err(lexopt::Error::UnexpectedValue { .. }) => {
+                return usage(format!("{} takes no value", self.last))
+            }
+            Err(other) => return usage(other.to_string()),
         };
         self.last = item.spelling();
         Ok(Some(item))
@@ -127,12 +132,9 @@ impl ArgParser {
     /// The value of the option just returned: its `=value`, or else the
     /// next argument whatever it begins with.
     pub fn value(&mut self) -> Result<String, Failure> {
-        if let Some(value) = self.inline.take() {
-            return Ok(value);
-        }
-        match self.args.pop_front() {
-            Some(value) => Ok(value),
-            None => usage(format!("{} needs a value", self.last)),
+        match self.parser.value() {
+            Ok(value) => Ok(text(value)),
+            Err(_) => usage(format!("{} needs a value", self.last)),
         }
     }
 
@@ -191,7 +193,11 @@ mod tests {
         );
         assert!(matches!(
             parser(&["-bc"]).next_arg(),
-            Err(Failure::Usage(_))
+            Err(Failure::Usage(m)) if m == "unknown option '-bc'"
+        ));
+        assert!(matches!(
+            parser(&["-b=5"]).next_arg(),
+            Err(Failure::Usage(m)) if m == "unknown option '-b=5'"
         ));
         let mut p = parser(&["--count"]);
         p.next_arg().unwrap();

@@ -7,8 +7,9 @@
 use crate::error::{Error, Result};
 use crate::inproc;
 use crate::io::{self, IoShared, IoThread};
+use crate::mailbox::SocketShared;
 use crate::signal::lock;
-use crate::socket::{Socket, SocketShared};
+use crate::socket::Socket;
 use ferrozmq_zmtp::SocketType;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, Weak};

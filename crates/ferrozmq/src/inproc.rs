@@ -7,9 +7,9 @@
 //! (unlimited if either is 0).
 
 use crate::error::{Error, Result};
+use crate::mailbox::SocketShared;
 use crate::metadata::PeerMetadata;
 use crate::pipe::{self, Notify, PipeEnd};
-use crate::socket::SocketShared;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 

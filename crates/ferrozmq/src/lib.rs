@@ -56,6 +56,7 @@ mod inproc;
 mod io;
 #[cfg(all(test, ferrozmq_loom))]
 mod loom_models;
+mod mailbox;
 mod message;
 mod metadata;
 mod monitor;
@@ -68,6 +69,7 @@ mod signal;
 mod socket;
 mod spsc;
 mod sync;
+mod sys;
 mod z85;
 
 pub use async_api::{AsyncSocket, MonitorStream};

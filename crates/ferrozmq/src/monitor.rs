@@ -17,8 +17,6 @@
 //! ```
 
 use crate::error::{Error, Result};
-use crate::message::Message;
-use crate::socket::{Socket, DONTWAIT, SNDMORE};
 
 /// A monitor event, numbered as libzmq's `ZMQ_EVENT_*` (the numbers are bit flags, so an
 /// events mask for `Socket::monitor` is an OR of them).
@@ -102,13 +100,6 @@ pub struct MonitorEvent {
 }
 
 impl MonitorEvent {
-    /// Receives and decodes the next event from a PAIR connected to a monitor endpoint.
-    /// EPROTO-like garbage (not a monitor message) gives EINVAL.
-    pub fn recv(monitor: &Socket) -> Result<MonitorEvent> {
-        let frames = monitor.recv_multipart(0)?;
-        MonitorEvent::decode(&frames)
-    }
-
     /// Decodes the two frames of a monitor message.
     pub fn decode<F: AsRef<[u8]>>(frames: &[F]) -> Result<MonitorEvent> {
         let [head, endpoint] = frames else {
@@ -128,16 +119,24 @@ impl MonitorEvent {
     }
 }
 
+/// Where a monitor's events go: the PAIR socket bound at the monitor endpoint. A trait, so
+/// that the mailbox holding the monitor does not depend on `socket/` (which implements it).
+pub(crate) trait EventSink: Send {
+    /// Sends one event message, `head` then `endpoint`, without blocking; drops it if it
+    /// cannot be queued.
+    fn publish(&self, head: &[u8; 6], endpoint: &str);
+}
+
 /// The monitoring state of one socket: the internal PAIR that publishes its events and the
 /// mask of events wanted.
 pub(crate) struct Monitor {
-    socket: Socket,
+    sink: Box<dyn EventSink>,
     mask: u16,
 }
 
 impl Monitor {
-    pub(crate) fn new(socket: Socket, mask: u16) -> Monitor {
-        Monitor { socket, mask }
+    pub(crate) fn new(sink: Box<dyn EventSink>, mask: u16) -> Monitor {
+        Monitor { sink, mask }
     }
 
     /// Publishes an event if it is in the mask. Never blocks: the monitor pipe has no HWM,
@@ -149,13 +148,7 @@ impl Monitor {
         let mut head = [0u8; 6];
         head[..2].copy_from_slice(&event.to_raw().to_ne_bytes());
         head[2..].copy_from_slice(&value.to_ne_bytes());
-        if self
-            .socket
-            .send(Message::from(&head[..]), SNDMORE | DONTWAIT)
-            .is_ok()
-        {
-            let _ = self.socket.send(endpoint, DONTWAIT);
-        }
+        self.sink.publish(&head, endpoint);
     }
 }
 

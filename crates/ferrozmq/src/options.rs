@@ -14,6 +14,8 @@ pub mod ids {
     pub const SNDBUF: i32 = 11;
     pub const RCVBUF: i32 = 12;
     pub const RCVMORE: i32 = 13;
+    pub const FD: i32 = 14;
+    pub const EVENTS: i32 = 15;
     pub const TYPE: i32 = 16;
     pub const LINGER: i32 = 17;
     pub const RECONNECT_IVL: i32 = 18;
@@ -92,6 +94,16 @@ impl Mechanism {
             Mechanism::ZMQ_NULL => 0,
             Mechanism::ZMQ_PLAIN => 1,
             Mechanism::ZMQ_CURVE => 2,
+        }
+    }
+
+    /// The mechanism with libzmq's number `raw`, if any.
+    pub fn from_raw(raw: i32) -> Option<Mechanism> {
+        match raw {
+            0 => Some(Mechanism::ZMQ_NULL),
+            1 => Some(Mechanism::ZMQ_PLAIN),
+            2 => Some(Mechanism::ZMQ_CURVE),
+            _ => None,
         }
     }
 }
@@ -223,26 +235,8 @@ impl Options {
     /// memory. libzmq has no explicit bound then, but allocating a larger frame fails there
     /// and drops the peer; buffering one without bound would instead exhaust memory.
     pub(crate) fn max_msg_size(&self) -> u64 {
-        u64::try_from(self.maxmsgsize).unwrap_or_else(|_| physical_memory())
+        u64::try_from(self.maxmsgsize).unwrap_or_else(|_| crate::sys::physical_memory())
     }
-}
-
-/// Bytes of physical memory (a generous 1 TiB if the OS will not say).
-fn physical_memory() -> u64 {
-    static MEMORY: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
-    *MEMORY.get_or_init(|| {
-        // SAFETY: sysconf has no preconditions.
-        let (pages, page_size) = unsafe {
-            (
-                libc::sysconf(libc::_SC_PHYS_PAGES),
-                libc::sysconf(libc::_SC_PAGESIZE),
-            )
-        };
-        match (u64::try_from(pages), u64::try_from(page_size)) {
-            (Ok(pages), Ok(size)) if pages > 0 && size > 0 => pages.saturating_mul(size),
-            _ => 1 << 40,
-        }
-    })
 }
 
 /// Validates a non-negative integer option (HWMs, BACKLOG).

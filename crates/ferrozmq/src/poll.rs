@@ -16,8 +16,8 @@
 //! ```
 
 use crate::error::{Error, Result};
-use crate::signal::{poll_fds, poll_timeout};
 use crate::socket::Socket;
+use crate::sys::{self, PollFd};
 use std::os::fd::RawFd;
 use std::time::{Duration, Instant};
 
@@ -97,32 +97,34 @@ impl<'a> PollItem<'a> {
     }
 }
 
-fn to_libc(events: PollEvents) -> i16 {
+/// libzmq's event bits as `poll(2)` conditions.
+fn to_sys(events: PollEvents) -> i16 {
     let mut out = 0;
     if events & POLLIN != 0 {
-        out |= libc::POLLIN;
+        out |= sys::READABLE;
     }
     if events & POLLOUT != 0 {
-        out |= libc::POLLOUT;
+        out |= sys::WRITABLE;
     }
     if events & POLLPRI != 0 {
-        out |= libc::POLLPRI;
+        out |= sys::PRIORITY;
     }
     out
 }
 
-fn from_libc(revents: i16) -> PollEvents {
+/// `poll(2)` conditions as libzmq's event bits.
+fn from_sys(revents: i16) -> PollEvents {
     let mut out = 0;
-    if revents & (libc::POLLIN | libc::POLLHUP) != 0 {
+    if revents & (sys::READABLE | sys::HANGUP) != 0 {
         out |= POLLIN;
     }
-    if revents & libc::POLLOUT != 0 {
+    if revents & sys::WRITABLE != 0 {
         out |= POLLOUT;
     }
-    if revents & (libc::POLLERR | libc::POLLNVAL) != 0 {
+    if revents & sys::FAILED != 0 {
         out |= POLLERR;
     }
-    if revents & libc::POLLPRI != 0 {
+    if revents & sys::PRIORITY != 0 {
         out |= POLLPRI;
     }
     out
@@ -140,30 +142,25 @@ pub fn poll(items: &mut [PollItem<'_>], timeout_ms: i64) -> Result<i32> {
 }
 
 /// The descriptor and events that wake a wait for `item`.
-fn pollfd_for(item: &PollItem<'_>) -> Result<libc::pollfd> {
-    let (fd, events) = match item.socket {
-        Some(socket) => (socket.get_fd()?, libc::POLLIN),
-        None => (item.fd, to_libc(item.events)),
-    };
-    Ok(libc::pollfd {
-        fd,
-        events,
-        revents: 0,
+fn pollfd_for(item: &PollItem<'_>) -> Result<PollFd> {
+    Ok(match item.socket {
+        Some(socket) => PollFd::new(socket.signal_fd(), sys::READABLE),
+        None => PollFd::new(item.fd, to_sys(item.events)),
     })
 }
 
 /// The poll loop shared by `poll` and `Poller`: `fds[i]` wakes the wait for `items[i]`.
-fn wait(items: &mut [PollItem<'_>], fds: &mut [libc::pollfd], timeout_ms: i64) -> Result<usize> {
+fn wait(items: &mut [PollItem<'_>], fds: &mut [PollFd], timeout_ms: i64) -> Result<usize> {
     let deadline = u64::try_from(timeout_ms)
         .ok()
         .map(|ms| Instant::now() + Duration::from_millis(ms));
     loop {
-        poll_fds(fds, 0)?;
+        sys::poll(fds, 0)?;
         let mut ready = 0;
         for (item, fd) in items.iter_mut().zip(fds.iter()) {
             item.revents = match item.socket {
-                Some(socket) => socket.get_events()? & item.events,
-                None => from_libc(fd.revents) & (item.events | POLLERR),
+                Some(socket) => socket.poll_events()? & item.events,
+                None => from_sys(fd.revents()) & (item.events | POLLERR),
             };
             if item.revents != 0 {
                 ready += 1;
@@ -172,10 +169,10 @@ fn wait(items: &mut [PollItem<'_>], fds: &mut [libc::pollfd], timeout_ms: i64) -
         if ready > 0 {
             return Ok(ready);
         }
-        let Some(timeout) = poll_timeout(deadline) else {
+        let Some(timeout) = sys::poll_timeout(deadline) else {
             return Ok(0);
         };
-        poll_fds(fds, timeout)?;
+        sys::poll(fds, timeout)?;
     }
 }
 
@@ -199,7 +196,7 @@ fn wait(items: &mut [PollItem<'_>], fds: &mut [libc::pollfd], timeout_ms: i64) -
 #[derive(Default)]
 pub struct Poller<'a> {
     items: Vec<PollItem<'a>>,
-    fds: Vec<libc::pollfd>,
+    fds: Vec<PollFd>,
 }
 
 impl<'a> Poller<'a> {

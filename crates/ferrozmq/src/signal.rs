@@ -9,9 +9,10 @@
 //! signals to one eventfd write. Waiting is a `poll(2)`, so a signal handler interrupts it and
 //! the blocked call returns EINTR, as in libzmq.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::sys::{self, EventFd, PollFd};
 use atomic_waker::AtomicWaker;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::os::fd::RawFd;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::task::Waker;
@@ -20,7 +21,7 @@ use std::time::Instant;
 /// A one-bit wake-up latch for one sleeping thread, readable as a file descriptor.
 pub(crate) struct Signaler {
     pending: AtomicBool,
-    fd: OwnedFd,
+    fd: EventFd,
     /// The task to wake, if an async operation is waiting on this socket.
     waker: AtomicWaker,
 }
@@ -28,32 +29,23 @@ pub(crate) struct Signaler {
 impl Signaler {
     /// A new latch (one eventfd).
     pub(crate) fn new() -> Result<Signaler> {
-        // SAFETY: eventfd has no memory-safety preconditions; the result is checked.
-        let fd = unsafe { libc::eventfd(0, libc::EFD_NONBLOCK | libc::EFD_CLOEXEC) };
-        if fd < 0 {
-            return Err(std::io::Error::last_os_error().into());
-        }
-        // SAFETY: `fd` is a fresh descriptor that nothing else owns.
-        let fd = unsafe { OwnedFd::from_raw_fd(fd) };
         Ok(Signaler {
             pending: AtomicBool::new(false),
-            fd,
+            fd: EventFd::new()?,
             waker: AtomicWaker::new(),
         })
     }
 
     /// The descriptor that becomes readable when signalled.
     pub(crate) fn fd(&self) -> RawFd {
-        self.fd.as_raw_fd()
+        self.fd.raw()
     }
 
     /// Wakes the sleeper, or makes its next `wait` return at once.
     pub(crate) fn signal(&self) {
         if !self.pending.swap(true, Ordering::AcqRel) {
-            let one: u64 = 1;
-            // SAFETY: writes 8 bytes from a live u64 to our own eventfd. A failure (the counter
-            // cannot overflow in practice) leaves `pending` set, which still wakes `wait`.
-            unsafe { libc::write(self.fd(), (&one as *const u64).cast(), 8) };
+            // A failed post leaves `pending` set, which still wakes `wait`.
+            self.fd.post();
         }
         self.waker.wake();
     }
@@ -73,17 +65,11 @@ impl Signaler {
     /// Consumes a pending signal, if any; true if there was one.
     pub(crate) fn take(&self) -> bool {
         if self.pending.swap(false, Ordering::AcqRel) {
-            self.drain();
+            self.fd.drain();
             true
         } else {
             false
         }
-    }
-
-    fn drain(&self) {
-        let mut count: u64 = 0;
-        // SAFETY: reads 8 bytes into a live u64 from our own non-blocking eventfd.
-        unsafe { libc::read(self.fd(), (&mut count as *mut u64).cast(), 8) };
     }
 
     /// Sleeps until signalled or until `deadline` (None = forever), consuming the signal.
@@ -93,47 +79,13 @@ impl Signaler {
             if self.take() {
                 return Ok(true);
             }
-            let Some(timeout_ms) = poll_timeout(deadline) else {
+            let Some(timeout_ms) = sys::poll_timeout(deadline) else {
                 return Ok(false);
             };
-            let mut fds = [libc::pollfd {
-                fd: self.fd(),
-                events: libc::POLLIN,
-                revents: 0,
-            }];
-            poll_fds(&mut fds, timeout_ms)?;
-            self.drain();
+            sys::poll(&mut [PollFd::new(self.fd(), sys::READABLE)], timeout_ms)?;
+            self.fd.drain();
         }
     }
-}
-
-/// The `poll(2)` timeout left until `deadline`: -1 for none, None once it has passed. Rounded
-/// up to whole milliseconds so that a short wait does not spin.
-pub(crate) fn poll_timeout(deadline: Option<Instant>) -> Option<i32> {
-    let Some(deadline) = deadline else {
-        return Some(-1);
-    };
-    let left = deadline.saturating_duration_since(Instant::now());
-    if left.is_zero() {
-        return None;
-    }
-    Some(left.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32)
-}
-
-/// `poll(2)` over `fds` for up to `timeout_ms` (-1 = forever); the number of ready entries.
-/// EINTR when a signal handler interrupted it.
-pub(crate) fn poll_fds(fds: &mut [libc::pollfd], timeout_ms: i32) -> Result<usize> {
-    // SAFETY: `fds` is a live, exclusively borrowed array of `fds.len()` pollfd structs.
-    let rc = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, timeout_ms) };
-    if rc < 0 {
-        let e = std::io::Error::last_os_error();
-        return Err(if e.raw_os_error() == Some(libc::EINTR) {
-            Error::EINTR
-        } else {
-            e.into()
-        });
-    }
-    Ok(rc as usize)
 }
 
 /// Locks `mutex`, ignoring poisoning: the guarded state stays valid even if a holder panicked.
@@ -194,15 +146,8 @@ mod tests {
     #[test]
     fn the_fd_is_readable_while_a_signal_is_pending() {
         let s = Signaler::new().unwrap();
-        let readable = |s: &Signaler| {
-            let mut p = libc::pollfd {
-                fd: s.fd(),
-                events: libc::POLLIN,
-                revents: 0,
-            };
-            // SAFETY: one live pollfd.
-            unsafe { libc::poll(&mut p, 1, 0) == 1 }
-        };
+        let readable =
+            |s: &Signaler| sys::poll(&mut [PollFd::new(s.fd(), sys::READABLE)], 0).unwrap() == 1;
         assert!(!readable(&s));
         s.signal();
         assert!(readable(&s));

@@ -15,10 +15,10 @@ mod zap_client;
 pub(crate) use stream::{bind_ipc, bind_tcp, ConnectTarget, Listener};
 pub(crate) use thread::spawn;
 
+use crate::mailbox::SocketShared;
 use crate::options::Options;
 use crate::pipe::{Notify, PipeEnd};
 use crate::signal::lock;
-use crate::socket::SocketShared;
 use ferrozmq_zmtp::SocketType;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};

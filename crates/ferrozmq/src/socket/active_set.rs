@@ -1,11 +1,17 @@
 //! `ActiveSet`: the pipes of a routing strategy, split into active ones (worth trying now) and
 //! passive ones (full or empty, waiting for a pipe event), with a rotating cursor.
-//! libzmq's lb/fq keep the same array-with-an-active-prefix shape: O(1) (de)activation.
+//! libzmq's lb/fq keep the same array-with-an-active-prefix shape; as libzmq's pipes know
+//! their index in that array, a map from pipe id to index makes (de)activation and removal
+//! O(1) however many peers a socket has.
+
+use super::pipes::IdMap;
 
 /// Pipe ids with the active ones first.
 #[derive(Default)]
 pub(crate) struct ActiveSet {
     ids: Vec<u64>,
+    /// Where each id is in `ids`.
+    index: IdMap<usize>,
     active: usize,
     current: usize,
 }
@@ -15,7 +21,8 @@ impl ActiveSet {
     pub(crate) fn attach(&mut self, id: u64) {
         self.ids.push(id);
         let last = self.ids.len() - 1;
-        self.ids.swap(self.active, last);
+        self.index.insert(id, last);
+        self.swap(self.active, last);
         self.active += 1;
     }
 
@@ -29,6 +36,10 @@ impl ActiveSet {
                 i
             };
             self.ids.swap_remove(i);
+            self.index.remove(&id);
+            if let Some(&moved) = self.ids.get(i) {
+                self.index.insert(moved, i);
+            }
         }
     }
 
@@ -36,13 +47,14 @@ impl ActiveSet {
     pub(crate) fn activate(&mut self, id: u64) {
         if let Some(i) = self.position(id) {
             if i >= self.active {
-                self.ids.swap(i, self.active);
+                self.swap(i, self.active);
                 self.active += 1;
             }
         }
     }
 
     /// The pipe under the cursor, if any pipe is active.
+    #[inline]
     pub(crate) fn current(&mut self) -> Option<u64> {
         if self.active == 0 {
             return None;
@@ -61,6 +73,7 @@ impl ActiveSet {
     }
 
     /// Moves the cursor to the next active pipe.
+    #[inline]
     pub(crate) fn advance(&mut self) {
         self.current += 1;
         if self.current >= self.active {
@@ -70,14 +83,23 @@ impl ActiveSet {
 
     fn deactivate_at(&mut self, i: usize) {
         self.active -= 1;
-        self.ids.swap(i, self.active);
+        self.swap(i, self.active);
         if self.current >= self.active {
             self.current = 0;
         }
     }
 
+    /// Swaps two places, keeping `index` true.
+    fn swap(&mut self, a: usize, b: usize) {
+        if a != b {
+            self.ids.swap(a, b);
+            self.index.insert(self.ids[a], a);
+            self.index.insert(self.ids[b], b);
+        }
+    }
+
     fn position(&self, id: u64) -> Option<usize> {
-        self.ids.iter().position(|&x| x == id)
+        self.index.get(&id).copied()
     }
 }
 
@@ -109,5 +131,55 @@ mod tests {
         set.activate(1);
         set.detach(3);
         assert_eq!(set.current(), Some(1));
+    }
+
+    /// Random attach/detach/activate/deactivate sequences against a plain model: the same
+    /// ids are active, and every id sits where the index says.
+    #[test]
+    fn index_stays_true_under_any_sequence() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut set = ActiveSet::default();
+        let mut active = std::collections::BTreeSet::new();
+        let mut passive = std::collections::BTreeSet::new();
+        for _ in 0..20_000 {
+            let id = next() % 16;
+            match next() % 4 {
+                0 if !active.contains(&id) && !passive.contains(&id) => {
+                    set.attach(id);
+                    active.insert(id);
+                }
+                1 => {
+                    set.detach(id);
+                    active.remove(&id);
+                    passive.remove(&id);
+                }
+                2 if passive.remove(&id) => {
+                    set.activate(id);
+                    active.insert(id);
+                }
+                _ => {
+                    if let Some(current) = set.current() {
+                        set.deactivate_current();
+                        active.remove(&current);
+                        passive.insert(current);
+                    }
+                    set.advance();
+                }
+            }
+            let found: std::collections::BTreeSet<u64> =
+                set.ids[..set.active].iter().copied().collect();
+            assert_eq!(found, active);
+            assert_eq!(set.ids.len(), active.len() + passive.len());
+            for (i, id) in set.ids.iter().enumerate() {
+                assert_eq!(set.index[id], i);
+            }
+            assert_eq!(set.index.len(), set.ids.len());
+        }
     }
 }

@@ -6,6 +6,7 @@ use super::lb::LoadBalancer;
 use super::pattern::{probe, Cx, Pattern};
 use crate::error::{Error, Result};
 use crate::message::Message;
+use crate::options::ids;
 use crate::pipe::Parcel;
 
 /// DEALER: asynchronous round-robin requester.
@@ -17,6 +18,10 @@ pub(crate) struct Dealer {
 }
 
 impl Pattern for Dealer {
+    fn takes_option(&self, id: i32) -> bool {
+        matches!(id, ids::PROBE_ROUTER | ids::CONFLATE)
+    }
+
     fn attach(&mut self, id: u64, cx: &mut Cx<'_>) -> bool {
         self.lb.attach(id);
         self.fq.attach(id);

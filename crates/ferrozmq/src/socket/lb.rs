@@ -52,6 +52,7 @@ impl LoadBalancer {
     }
 
     /// Sends to the pipe `select` returned and moves on to the next peer.
+    #[inline]
     pub(crate) fn send(&mut self, id: u64, parcel: Parcel, pipes: &mut Pipes) {
         if let Some(p) = pipes.get(id) {
             p.write(parcel);

@@ -51,6 +51,12 @@ pub(crate) trait Pattern: Send {
     fn topics_count(&self) -> Option<usize> {
         None
     }
+    /// Whether this type takes socket-type option `id` (ROUTER_MANDATORY, XPUB_VERBOSE,
+    /// CONFLATE…: the option table's `Scope::Pattern` entries); setting one it does not take
+    /// is EINVAL, as in libzmq.
+    fn takes_option(&self, _id: i32) -> bool {
+        false
+    }
 }
 
 /// Sends an empty message to a new peer if ZMQ_PROBE_ROUTER is set (ROUTER, DEALER, REQ), so a

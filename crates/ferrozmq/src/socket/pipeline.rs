@@ -6,6 +6,7 @@ use super::lb::LoadBalancer;
 use super::pattern::{Cx, Pattern};
 use crate::error::{Error, Result};
 use crate::message::Message;
+use crate::options::ids;
 use crate::pipe::Parcel;
 
 /// PUSH: send-only, round-robin.
@@ -16,6 +17,10 @@ pub(crate) struct Push {
 }
 
 impl Pattern for Push {
+    fn takes_option(&self, id: i32) -> bool {
+        id == ids::CONFLATE
+    }
+
     fn attach(&mut self, id: u64, _: &mut Cx<'_>) -> bool {
         self.lb.attach(id);
         true
@@ -53,6 +58,10 @@ pub(crate) struct Pull {
 }
 
 impl Pattern for Pull {
+    fn takes_option(&self, id: i32) -> bool {
+        id == ids::CONFLATE
+    }
+
     fn attach(&mut self, id: u64, _: &mut Cx<'_>) -> bool {
         self.fq.attach(id);
         true

@@ -8,7 +8,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 /// Pipe ids are unique counters, already well spread: hashing them again (SipHash) showed up
 /// at 5% of a send's cost, so the map uses them as their own hash.
 #[derive(Default)]
-struct IdHasher(u64);
+pub(crate) struct IdHasher(u64);
 
 impl Hasher for IdHasher {
     fn finish(&self) -> u64 {
@@ -24,10 +24,13 @@ impl Hasher for IdHasher {
     }
 }
 
+/// A map keyed by pipe id, hashed by `IdHasher`.
+pub(crate) type IdMap<V> = HashMap<u64, V, BuildHasherDefault<IdHasher>>;
+
 /// The socket's pipes.
 #[derive(Default)]
 pub(crate) struct Pipes {
-    map: HashMap<u64, PipeEnd, BuildHasherDefault<IdHasher>>,
+    map: IdMap<PipeEnd>,
     dead: Vec<u64>,
 }
 

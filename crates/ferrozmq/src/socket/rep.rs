@@ -6,6 +6,7 @@ use super::fq::FairQueue;
 use super::pattern::{Cx, Pattern};
 use crate::error::{Error, Result};
 use crate::message::Message;
+use crate::options::ids;
 use crate::pipe::Parcel;
 
 /// REP: strict receive/reply alternation.
@@ -17,6 +18,17 @@ pub(crate) struct Rep {
 }
 
 impl Pattern for Rep {
+    fn takes_option(&self, id: i32) -> bool {
+        // REP is built on a ROUTER in libzmq, and takes the ROUTER options it has.
+        matches!(
+            id,
+            ids::ROUTER_MANDATORY
+                | ids::ROUTER_HANDOVER
+                | ids::PROBE_ROUTER
+                | ids::CONNECT_ROUTING_ID
+        )
+    }
+
     fn attach(&mut self, id: u64, _: &mut Cx<'_>) -> bool {
         self.fq.attach(id);
         true

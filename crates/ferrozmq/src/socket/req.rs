@@ -9,6 +9,7 @@ use super::lb::LoadBalancer;
 use super::pattern::{prepend, probe, Cx, Pattern};
 use crate::error::{Error, Result};
 use crate::message::Message;
+use crate::options::ids;
 use crate::pipe::Parcel;
 
 /// REQ: strict request/reply alternation.
@@ -34,6 +35,14 @@ impl Default for Req {
 }
 
 impl Pattern for Req {
+    fn takes_option(&self, id: i32) -> bool {
+        // REQ takes PROBE_ROUTER and its own REQ_* options.
+        matches!(
+            id,
+            ids::PROBE_ROUTER | ids::REQ_CORRELATE | ids::REQ_RELAXED
+        )
+    }
+
     fn attach(&mut self, id: u64, cx: &mut Cx<'_>) -> bool {
         self.lb.attach(id);
         self.fq.attach(id);

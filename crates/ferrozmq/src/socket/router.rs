@@ -13,6 +13,7 @@ use super::fq::FairQueue;
 use super::pattern::{prepend, probe, Cx, Pattern};
 use crate::error::{Error, Result};
 use crate::message::Message;
+use crate::options::ids;
 use crate::pipe::Parcel;
 use std::collections::{HashMap, HashSet, VecDeque};
 
@@ -131,6 +132,17 @@ fn notification(routing_id: Vec<u8>) -> Parcel {
 }
 
 impl Pattern for Router {
+    fn takes_option(&self, id: i32) -> bool {
+        matches!(
+            id,
+            ids::ROUTER_MANDATORY
+                | ids::ROUTER_HANDOVER
+                | ids::ROUTER_NOTIFY
+                | ids::PROBE_ROUTER
+                | ids::CONNECT_ROUTING_ID
+        )
+    }
+
     fn attach(&mut self, id: u64, cx: &mut Cx<'_>) -> bool {
         let assigned = cx.connect_routing_id.take();
         if let Some(rid) = &assigned {

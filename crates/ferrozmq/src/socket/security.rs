@@ -2,177 +2,167 @@
 //! they pick the mechanism: setting a PLAIN or CURVE option switches the socket to that
 //! mechanism, the `*_SERVER` options choose the server role, and clearing the PLAIN user name
 //! (or a `*_SERVER` flag) goes back to NULL. Like every option they apply to later binds and
-//! connects.
+//! connects. The rules are functions of [`Security`] that the option table (`options.rs`)
+//! calls; the typed accessors below go through that table.
 
 use super::Socket;
 use crate::error::{Error, Result};
-use crate::options::{Mechanism, Security};
+use crate::options::{ids, Mechanism, Security};
 use crate::z85::parse_curve_key;
 
-/// A byte-string option as rust-zmq's getters return it: text if it is UTF-8.
-fn text(bytes: &[u8]) -> std::result::Result<String, Vec<u8>> {
-    String::from_utf8(bytes.to_vec()).map_err(|e| e.into_bytes())
+/// Whether `security` is the server side of `mechanism` (PLAIN_SERVER / CURVE_SERVER).
+pub(super) fn is_server(security: &Security, mechanism: Mechanism) -> bool {
+    security.mechanism == mechanism && security.as_server
+}
+
+/// `ZMQ_PLAIN_SERVER`/`ZMQ_CURVE_SERVER`: on picks that mechanism as server, off NULL.
+pub(super) fn set_server(security: &mut Security, mechanism: Mechanism, value: bool) {
+    security.as_server = value;
+    security.mechanism = if value {
+        mechanism
+    } else {
+        Mechanism::ZMQ_NULL
+    };
+}
+
+/// A PLAIN user name or password: set (at most 255 bytes) makes a PLAIN client, empty (libzmq's
+/// NULL) clears it and goes back to NULL.
+pub(super) fn set_plain(
+    security: &mut Security,
+    value: &[u8],
+    field: fn(&mut Security) -> &mut Vec<u8>,
+) -> Result<()> {
+    match value {
+        [] => {
+            field(security).clear();
+            security.mechanism = Mechanism::ZMQ_NULL;
+        }
+        v if v.len() > 255 => return Err(Error::EINVAL),
+        v => {
+            *field(security) = v.to_vec();
+            security.as_server = false;
+            security.mechanism = Mechanism::ZMQ_PLAIN;
+        }
+    }
+    Ok(())
+}
+
+/// A CURVE key option (32 bytes, 40 Z85 characters or 41 with a NUL): any of them switches to
+/// CURVE (the role is left as it was).
+pub(super) fn set_curve_key(
+    security: &mut Security,
+    key: &[u8],
+    field: fn(&mut Security) -> &mut [u8; 32],
+) -> Result<()> {
+    *field(security) = parse_curve_key(key)?;
+    security.mechanism = Mechanism::ZMQ_CURVE;
+    Ok(())
 }
 
 impl Socket {
     /// The security mechanism in use (`ZMQ_MECHANISM`).
     pub fn get_mechanism(&self) -> Result<Mechanism> {
-        Ok(self.core().options.security.mechanism)
+        let raw = self.read_option(ids::MECHANISM)?;
+        let raw = <[u8; 4]>::try_from(raw.as_slice()).map_err(|_| Error::EINVAL)?;
+        Mechanism::from_raw(i32::from_ne_bytes(raw)).ok_or(Error::EINVAL)
     }
 
     /// Whether this socket is a PLAIN server (`ZMQ_PLAIN_SERVER`).
     pub fn is_plain_server(&self) -> Result<bool> {
-        Ok(self.is_server_of(Mechanism::ZMQ_PLAIN))
+        self.get_flag(ids::PLAIN_SERVER)
     }
 
     /// Makes this socket a PLAIN server (true) — its peers' user names and passwords go to
     /// the ZAP handler, and without one they are refused — or back to NULL (false).
     pub fn set_plain_server(&self, value: bool) -> Result<()> {
-        self.set_server_of(Mechanism::ZMQ_PLAIN, value);
-        Ok(())
+        self.set_flag(ids::PLAIN_SERVER, value)
     }
 
     /// The PLAIN user name (`ZMQ_PLAIN_USERNAME`).
     pub fn get_plain_username(&self) -> Result<std::result::Result<String, Vec<u8>>> {
-        Ok(text(&self.core().options.security.plain_username))
+        self.get_text(ids::PLAIN_USERNAME)
     }
 
     /// Makes this socket a PLAIN client with this user name; None (or "") goes back to NULL.
     pub fn set_plain_username(&self, value: Option<&str>) -> Result<()> {
-        self.set_plain_credential(value, |s| &mut s.plain_username)
+        self.set_option(ids::PLAIN_USERNAME, value.unwrap_or("").as_bytes())
     }
 
     /// The PLAIN password (`ZMQ_PLAIN_PASSWORD`).
     pub fn get_plain_password(&self) -> Result<std::result::Result<String, Vec<u8>>> {
-        Ok(text(&self.core().options.security.plain_password))
+        self.get_text(ids::PLAIN_PASSWORD)
     }
 
     /// Makes this socket a PLAIN client with this password; None (or "") goes back to NULL.
     pub fn set_plain_password(&self, value: Option<&str>) -> Result<()> {
-        self.set_plain_credential(value, |s| &mut s.plain_password)
+        self.set_option(ids::PLAIN_PASSWORD, value.unwrap_or("").as_bytes())
     }
 
     /// Whether this socket is a CURVE server (`ZMQ_CURVE_SERVER`).
     pub fn is_curve_server(&self) -> Result<bool> {
-        Ok(self.is_server_of(Mechanism::ZMQ_CURVE))
+        self.get_flag(ids::CURVE_SERVER)
     }
 
     /// Makes this socket a CURVE server (true; it needs `set_curve_secretkey` too) or goes
     /// back to NULL (false).
     pub fn set_curve_server(&self, value: bool) -> Result<()> {
-        self.set_server_of(Mechanism::ZMQ_CURVE, value);
-        Ok(())
+        self.set_flag(ids::CURVE_SERVER, value)
     }
 
     /// This socket's long-term CURVE public key, 32 bytes (`ZMQ_CURVE_PUBLICKEY`).
     pub fn get_curve_publickey(&self) -> Result<Vec<u8>> {
-        Ok(self.core().options.security.curve_public_key.to_vec())
+        self.read_option(ids::CURVE_PUBLICKEY)
     }
 
     /// Sets this socket's long-term CURVE public key (a client's; `ZMQ_CURVE_PUBLICKEY`) and
     /// switches to CURVE. Keys are taken as 32 bytes or 40 Z85 characters (the key options
     /// all accept both, as libzmq's do); anything else is EINVAL.
     pub fn set_curve_publickey(&self, key: &[u8]) -> Result<()> {
-        self.set_curve_key(key, |s| &mut s.curve_public_key)
+        self.set_option(ids::CURVE_PUBLICKEY, key)
     }
 
     /// This socket's long-term CURVE secret key, 32 bytes (`ZMQ_CURVE_SECRETKEY`).
     pub fn get_curve_secretkey(&self) -> Result<Vec<u8>> {
-        Ok(self.core().options.security.curve_secret_key.to_vec())
+        self.read_option(ids::CURVE_SECRETKEY)
     }
 
     /// Sets this socket's long-term CURVE secret key (`ZMQ_CURVE_SECRETKEY`) and switches to
     /// CURVE.
     pub fn set_curve_secretkey(&self, key: &[u8]) -> Result<()> {
-        self.set_curve_key(key, |s| &mut s.curve_secret_key)
+        self.set_option(ids::CURVE_SECRETKEY, key)
     }
 
     /// The server's long-term public key a CURVE client expects (`ZMQ_CURVE_SERVERKEY`).
     pub fn get_curve_serverkey(&self) -> Result<Vec<u8>> {
-        Ok(self.core().options.security.curve_server_key.to_vec())
+        self.read_option(ids::CURVE_SERVERKEY)
     }
 
     /// Makes this socket a CURVE client of the server with this long-term public key
     /// (`ZMQ_CURVE_SERVERKEY`).
     pub fn set_curve_serverkey(&self, key: &[u8]) -> Result<()> {
-        self.set_curve_key(key, |s| &mut s.curve_server_key)?;
-        self.core().options.security.as_server = false;
-        Ok(())
+        self.set_option(ids::CURVE_SERVERKEY, key)
     }
 
     /// The ZAP domain (`ZMQ_ZAP_DOMAIN`).
     pub fn get_zap_domain(&self) -> Result<std::result::Result<String, Vec<u8>>> {
-        Ok(text(&self.core().options.security.zap_domain))
+        self.get_text(ids::ZAP_DOMAIN)
     }
 
     /// The domain sent with ZAP requests (`ZMQ_ZAP_DOMAIN`, at most 255 bytes); a non-empty
     /// domain makes even the NULL mechanism ask the ZAP handler about each peer.
     pub fn set_zap_domain(&self, domain: &str) -> Result<()> {
-        if domain.len() > 255 {
-            return Err(Error::EINVAL);
-        }
-        self.core().options.security.zap_domain = domain.as_bytes().to_vec();
-        Ok(())
+        self.set_option(ids::ZAP_DOMAIN, domain.as_bytes())
     }
 
     /// Whether peers are refused when no ZAP handler is bound (`ZMQ_ZAP_ENFORCE_DOMAIN`).
     pub fn is_zap_enforce_domain(&self) -> Result<bool> {
-        Ok(self.core().options.security.zap_enforce_domain)
+        self.get_flag(ids::ZAP_ENFORCE_DOMAIN)
     }
 
     /// Refuse NULL (with a ZAP domain) and CURVE peers when no ZAP handler is bound, instead
     /// of accepting them unauthenticated (`ZMQ_ZAP_ENFORCE_DOMAIN`, default false; PLAIN
     /// always refuses then).
     pub fn set_zap_enforce_domain(&self, value: bool) -> Result<()> {
-        self.core().options.security.zap_enforce_domain = value;
-        Ok(())
-    }
-
-    fn is_server_of(&self, mechanism: Mechanism) -> bool {
-        let security = &self.core().options.security;
-        security.mechanism == mechanism && security.as_server
-    }
-
-    /// `ZMQ_PLAIN_SERVER`/`ZMQ_CURVE_SERVER`: on picks that mechanism as server, off NULL.
-    fn set_server_of(&self, mechanism: Mechanism, value: bool) {
-        let security = &mut self.core().options.security;
-        security.as_server = value;
-        security.mechanism = if value {
-            mechanism
-        } else {
-            Mechanism::ZMQ_NULL
-        };
-    }
-
-    /// A PLAIN user name or password: set (at most 255 bytes) makes a PLAIN client, cleared
-    /// goes back to NULL.
-    fn set_plain_credential(
-        &self,
-        value: Option<&str>,
-        field: fn(&mut Security) -> &mut Vec<u8>,
-    ) -> Result<()> {
-        let security = &mut self.core().options.security;
-        match value.filter(|v| !v.is_empty()) {
-            Some(v) if v.len() > 255 => return Err(Error::EINVAL),
-            Some(v) => {
-                *field(security) = v.as_bytes().to_vec();
-                security.as_server = false;
-                security.mechanism = Mechanism::ZMQ_PLAIN;
-            }
-            None => {
-                field(security).clear();
-                security.mechanism = Mechanism::ZMQ_NULL;
-            }
-        }
-        Ok(())
-    }
-
-    /// A CURVE key option: any of them switches to CURVE (the role is left as it was).
-    fn set_curve_key(&self, key: &[u8], field: fn(&mut Security) -> &mut [u8; 32]) -> Result<()> {
-        let key = parse_curve_key(key)?;
-        let security = &mut self.core().options.security;
-        *field(security) = key;
-        security.mechanism = Mechanism::ZMQ_CURVE;
-        Ok(())
+        self.set_flag(ids::ZAP_ENFORCE_DOMAIN, value)
     }
 }

@@ -8,6 +8,7 @@ use super::fq::FairQueue;
 use super::pattern::{prepend, Cx, Pattern};
 use crate::error::{Error, Result};
 use crate::message::Message;
+use crate::options::ids;
 use crate::pipe::Parcel;
 use std::collections::HashMap;
 
@@ -33,6 +34,10 @@ impl Default for Stream {
 }
 
 impl Pattern for Stream {
+    fn takes_option(&self, id: i32) -> bool {
+        matches!(id, ids::CONNECT_ROUTING_ID | ids::STREAM_NOTIFY)
+    }
+
     fn attach(&mut self, id: u64, cx: &mut Cx<'_>) -> bool {
         let routing_id = match cx.connect_routing_id.take() {
             Some(rid) if self.routes.contains_key(&rid) => return false,

@@ -18,6 +18,7 @@ use super::pattern::{is_subscription, Cx, Pattern};
 use super::trie::PrefixTree;
 use crate::error::{Error, Result};
 use crate::message::Message;
+use crate::options::ids;
 use crate::pipe::Parcel;
 use std::collections::VecDeque;
 
@@ -178,6 +179,22 @@ fn forget_subscriber(tree: &mut PrefixTree<Vec<u64>>, id: u64, all: bool) -> Vec
 }
 
 impl Pattern for XPub {
+    fn takes_option(&self, id: i32) -> bool {
+        // PUB takes the filter options; XPUB also its own XPUB_* ones.
+        match id {
+            ids::INVERT_MATCHING => true,
+            ids::CONFLATE => !self.xpub,
+            ids::XPUB_VERBOSE
+            | ids::XPUB_VERBOSER
+            | ids::XPUB_MANUAL
+            | ids::XPUB_MANUAL_LAST_VALUE
+            | ids::XPUB_NODROP
+            | ids::XPUB_WELCOME_MSG
+            | ids::ONLY_FIRST_SUBSCRIBE => self.xpub,
+            _ => false,
+        }
+    }
+
     fn attach(&mut self, id: u64, cx: &mut Cx<'_>) -> bool {
         self.pipes.push(id);
         if let Some(welcome) = &cx.options.xpub_welcome_msg {

@@ -16,6 +16,7 @@ use super::pattern::{is_subscription, Cx, Pattern};
 use super::trie::PrefixTree;
 use crate::error::{Error, Result};
 use crate::message::Message;
+use crate::options::ids;
 use crate::pipe::Parcel;
 use bytes::Bytes;
 
@@ -100,6 +101,16 @@ impl XSub {
 }
 
 impl Pattern for XSub {
+    fn takes_option(&self, id: i32) -> bool {
+        // SUB takes the filter options; XSUB also its own.
+        match id {
+            ids::INVERT_MATCHING => true,
+            ids::CONFLATE => !self.xsub,
+            ids::ONLY_FIRST_SUBSCRIBE | ids::XSUB_VERBOSE_UNSUBSCRIBE => self.xsub,
+            _ => false,
+        }
+    }
+
     fn attach(&mut self, id: u64, cx: &mut Cx<'_>) -> bool {
         self.fq.attach(id);
         self.pipes.push(id);

@@ -13,6 +13,7 @@ mod security_support;
 
 mod async_api;
 mod libzmq;
+mod options;
 mod pubsub;
 mod reqrep;
 mod security;

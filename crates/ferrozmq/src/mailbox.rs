@@ -1,5 +1,9 @@
 //! `SocketShared`: the part of a socket that other threads reach — its mailbox of commands
 //! (new pipes, pipe activity) and the signaler that wakes the socket's thread.
+//!
+//! It sits beside `socket/`, `io/` and `inproc`, owned by none of them: the I/O threads and
+//! the inproc registry post into it, the socket drains it, and none of them needs the others
+//! to do so.
 
 use crate::monitor::{Monitor, SocketEvent};
 use crate::pipe::{Notify, PipeEnd};
@@ -67,6 +71,7 @@ impl SocketShared {
     }
 
     /// Moves every pending command into `into` (cheap when there are none).
+    #[inline]
     pub(crate) fn take_commands(&self, into: &mut Vec<SocketCommand>) {
         if self.pending.load(Ordering::Relaxed) && self.pending.swap(false, Ordering::AcqRel) {
             std::mem::swap(&mut lock(&self.mailbox).commands, into);

@@ -1,0 +1,312 @@
+//! Endpoints: `bind`, `connect`, `unbind` and `disconnect` of one socket over tcp, ipc
+//! (through an I/O thread) and inproc (through the context's registry), and the attachment of
+//! the pipes they produce to the socket's pattern.
+
+use super::core::Core;
+use super::pattern::Cx;
+use crate::context::Context;
+use crate::endpoint::{self, Endpoint, IpcAddress};
+use crate::error::{Error, Result};
+use crate::inproc::InprocPeer;
+use crate::io::{self, ConnectTarget, IoCommand, IoShared, SocketLink};
+use crate::metadata::PeerMetadata;
+use crate::monitor::SocketEvent;
+use crate::pipe::{self, Notify, PipeEnd};
+use ferrozmq_zmtp::SocketType;
+use std::sync::Arc;
+
+/// An endpoint this socket is bound to.
+pub(super) struct Bound {
+    /// The endpoint as given to `bind`, and as resolved (`get_last_endpoint`).
+    pub(super) requested: String,
+    pub(super) resolved: String,
+    pub(super) listener: u64,
+    pub(super) kind: BoundKind,
+    /// ZMQ_CONFLATE as it was at bind time.
+    pub(super) conflate: bool,
+}
+
+/// Who serves a bound endpoint.
+pub(super) enum BoundKind {
+    /// A listener in this I/O thread, and the ipc socket file it created, if any.
+    Io(Arc<IoShared>, Option<std::path::PathBuf>),
+    /// The context's inproc registry, under this name.
+    Inproc(String),
+}
+
+impl Bound {
+    /// Stops accepting on this endpoint.
+    pub(super) fn close(self, ctx: &Context) {
+        match self.kind {
+            BoundKind::Io(io, ipc_path) => {
+                io.send(IoCommand::Unbind(self.listener));
+                // Removed here, not later by the I/O thread: a bind that follows at once may
+                // already have created the same path anew.
+                if let Some(path) = ipc_path {
+                    let _ = std::fs::remove_file(path);
+                }
+            }
+            BoundKind::Inproc(name) => ctx.inner().inproc().unbind(&name, self.listener),
+        }
+    }
+}
+
+/// An endpoint this socket connected to, and the pipe that serves it.
+pub(super) struct Connected {
+    pub(super) endpoint: String,
+    pub(super) pipe: u64,
+}
+
+impl Core {
+    pub(super) fn link(&self, endpoint: &str) -> SocketLink {
+        SocketLink {
+            shared: self.shared.clone(),
+            options: Arc::new(self.options.clone()),
+            socket_type: self.socket_type,
+            endpoint: Arc::from(endpoint),
+            inproc: self.ctx.inner().inproc_registry(),
+        }
+    }
+
+    pub(super) fn bind(&mut self, requested: &str) -> Result<()> {
+        self.check_term()?;
+        let (listener, resolved, ipc_path) = match Endpoint::parse(requested)? {
+            Endpoint::Inproc(name) => return self.bind_inproc(requested, name),
+            endpoint => match self.listen(endpoint) {
+                Ok(bound) => bound,
+                Err(e) => {
+                    let errno = e.to_raw() as u32;
+                    self.shared
+                        .event(SocketEvent::BIND_FAILED, errno, requested);
+                    return Err(e);
+                }
+            },
+        };
+        let fd = std::os::fd::AsRawFd::as_raw_fd(&listener);
+        self.shared
+            .event(SocketEvent::LISTENING, fd as u32, &resolved);
+        let io = self.ctx.inner().choose_io_thread()?;
+        let id = self.ctx.inner().next_id();
+        io.send(IoCommand::Listen {
+            id,
+            listener,
+            socket: self.link(&resolved),
+        });
+        self.bound.push(Bound {
+            requested: requested.to_string(),
+            resolved: resolved.clone(),
+            listener: id,
+            kind: BoundKind::Io(io, ipc_path),
+            conflate: self.options.conflate,
+        });
+        self.last_endpoint = resolved;
+        Ok(())
+    }
+
+    /// Binds a tcp or ipc listener: the listener, its resolved endpoint, and the ipc file to
+    /// remove when it closes.
+    pub(super) fn listen(
+        &mut self,
+        endpoint: Endpoint,
+    ) -> Result<(io::Listener, String, Option<std::path::PathBuf>)> {
+        Ok(match endpoint {
+            Endpoint::Tcp {
+                source: Some(_), ..
+            } => return Err(Error::EINVAL),
+            Endpoint::Tcp { host, port, .. } => {
+                let addr = endpoint::resolve_bind(&host, port, self.options.ipv6)?;
+                let (listener, bound) = io::bind_tcp(addr, &self.options)?;
+                let resolved = match bound {
+                    std::net::SocketAddr::V4(a) => format!("tcp://{}:{}", a.ip(), a.port()),
+                    std::net::SocketAddr::V6(a) => format!("tcp://[{}]:{}", a.ip(), a.port()),
+                };
+                (listener, resolved, None)
+            }
+            Endpoint::Ipc(address) => {
+                let (listener, public, path) = io::bind_ipc(&address)?;
+                let resolved = match public {
+                    IpcAddress::Path(p) => format!("ipc://{}", p.display()),
+                    IpcAddress::Abstract(name) => {
+                        format!("ipc://@{}", String::from_utf8_lossy(&name))
+                    }
+                    IpcAddress::Wildcard => return Err(Error::EINVAL),
+                };
+                (listener, resolved, path)
+            }
+            Endpoint::Inproc(_) => return Err(Error::EINVAL),
+        })
+    }
+
+    /// This socket as an inproc peer sees it.
+    pub(super) fn inproc_peer(&self) -> InprocPeer {
+        InprocPeer {
+            shared: self.shared.clone(),
+            metadata: Arc::new(PeerMetadata::local(
+                self.socket_type,
+                &self.options.routing_id,
+            )),
+            sndhwm: self.options.sndhwm as u64,
+            rcvhwm: self.options.rcvhwm as u64,
+        }
+    }
+
+    pub(super) fn bind_inproc(&mut self, requested: &str, name: String) -> Result<()> {
+        let id = self.ctx.inner().next_id();
+        let peer = self.inproc_peer();
+        let waiting = self.ctx.inner().inproc().bind(&name, peer, id)?;
+        self.bound.push(Bound {
+            requested: requested.to_string(),
+            resolved: requested.to_string(),
+            listener: id,
+            kind: BoundKind::Inproc(name),
+            conflate: self.options.conflate,
+        });
+        for pipe in waiting {
+            self.attach_pipe(pipe, id);
+        }
+        self.last_endpoint = requested.to_string();
+        Ok(())
+    }
+
+    pub(super) fn connect(&mut self, requested: &str) -> Result<()> {
+        self.check_term()?;
+        let target = match Endpoint::parse(requested)? {
+            Endpoint::Tcp { host, port, source } => {
+                let ipv6 = self.options.ipv6;
+                let source = match source {
+                    Some((host, port)) => Some(endpoint::resolve_bind(&host, port, ipv6)?),
+                    None => None,
+                };
+                let addr = endpoint::resolve_connect(&host, port, ipv6)?;
+                ConnectTarget::Tcp { addr, source }
+            }
+            Endpoint::Ipc(IpcAddress::Wildcard) => return Err(Error::EINVAL),
+            Endpoint::Ipc(address) => ConnectTarget::Ipc(address),
+            Endpoint::Inproc(name) => {
+                let id = self.ctx.inner().next_id();
+                let peer = self.inproc_peer();
+                let pipe = self.ctx.inner().inproc().connect(&name, peer, id);
+                self.attach_connected(pipe, requested);
+                return Ok(());
+            }
+        };
+        let io = self.ctx.inner().choose_io_thread()?;
+        let id = self.ctx.inner().next_id();
+        let notify_socket: Arc<dyn Notify> = self.shared.clone();
+        let notify_session: Arc<dyn Notify> = io.clone();
+        let (socket_end, session_end) = pipe::pipe(
+            id,
+            self.options.sndhwm as u64,
+            self.options.rcvhwm as u64,
+            notify_socket,
+            notify_session,
+        );
+        if self.options.immediate {
+            socket_end.set_connected(false);
+        }
+        io.send(IoCommand::Connect {
+            id,
+            target,
+            pipe: session_end,
+            socket: self.link(requested),
+        });
+        self.attach_connected(socket_end, requested);
+        Ok(())
+    }
+
+    /// Attaches the socket's end of a pipe made by `connect(endpoint)`.
+    pub(super) fn attach_connected(&mut self, pipe: PipeEnd, endpoint: &str) {
+        if self.options.conflate {
+            pipe.set_conflate();
+        }
+        let id = pipe.id();
+        self.pipes.insert(pipe);
+        let connect_routing_id = self.options.connect_routing_id.take();
+        let mut cx = Cx {
+            pipes: &mut self.pipes,
+            options: &self.options,
+            connect_routing_id,
+        };
+        if !self.pattern.attach(id, &mut cx) {
+            self.pipes.remove(id);
+        }
+        if self.socket_type == SocketType::STREAM {
+            // libzmq's way to learn a STREAM connection's id: ROUTING_ID right after connect.
+            if let Some(rid) = self.pattern.routing_id_of(id) {
+                self.options.routing_id = rid;
+            }
+        }
+        self.connected.push(Connected {
+            endpoint: endpoint.to_string(),
+            pipe: id,
+        });
+        self.last_endpoint = endpoint.to_string();
+    }
+
+    /// Attaches a pipe that a peer of bound endpoint `listener` opened.
+    pub(super) fn attach_pipe(&mut self, pipe: PipeEnd, listener: u64) {
+        if self.bound_options_conflate(listener) {
+            pipe.set_conflate();
+        }
+        let id = pipe.id();
+        self.pipes.insert(pipe);
+        let mut cx = Self::cx(&mut self.pipes, &self.options);
+        if self.pattern.attach(id, &mut cx) {
+            self.pipe_listener.insert(id, listener);
+        } else {
+            self.pipes.remove(id);
+        }
+    }
+
+    /// Whether the endpoint bound as `listener` was bound with ZMQ_CONFLATE.
+    pub(super) fn bound_options_conflate(&self, listener: u64) -> bool {
+        self.bound
+            .iter()
+            .any(|b| b.listener == listener && b.conflate)
+    }
+
+    pub(super) fn unbind(&mut self, endpoint: &str) -> Result<()> {
+        self.check_term()?;
+        let i = self
+            .bound
+            .iter()
+            // A wildcard endpoint is unbound by what it resolved to, as in libzmq.
+            .position(|b| {
+                b.resolved == endpoint || (b.requested == endpoint && !endpoint.contains('*'))
+            })
+            .ok_or(Error::ENOENT)?;
+        let bound = self.bound.remove(i);
+        let listener = bound.listener;
+        bound.close(&self.ctx);
+        let accepted: Vec<u64> = self
+            .pipe_listener
+            .iter()
+            .filter(|(_, &l)| l == listener)
+            .map(|(&p, _)| p)
+            .collect();
+        for id in accepted {
+            self.remove_pipe(id);
+        }
+        Ok(())
+    }
+
+    pub(super) fn disconnect(&mut self, endpoint: &str) -> Result<()> {
+        self.check_term()?;
+        let before = self.connected.len();
+        let mut gone = Vec::new();
+        self.connected.retain(|c| {
+            let matches = c.endpoint == endpoint;
+            if matches {
+                gone.push(c.pipe);
+            }
+            !matches
+        });
+        if self.connected.len() == before {
+            return Err(Error::ENOENT);
+        }
+        for id in gone {
+            self.remove_pipe(id);
+        }
+        Ok(())
+    }
+}
