@@ -54,12 +54,15 @@
 //! assert!(matches!(&events[1], Event::Frame { more: false, body } if &body[..] == b"hello"));
 //! ```
 
+use std::time::Instant;
+
 use bytes::{Buf, Bytes, BytesMut};
 
 use crate::command::{self, Command};
 use crate::error::{EngineError, LegacyVersion};
 use crate::frame::{self, FrameHeader};
 use crate::greeting::{self, SignatureCheck};
+use crate::heartbeat::{Beat, Heartbeat, HeartbeatConfig};
 use crate::legacy;
 use crate::mechanism::cipher::{self, FLAG_CMD, MESSAGE_OVERHEAD};
 use crate::mechanism::{self, Context, CurveCipher, Handshake, Mechanism, Step, ZapRequest};
@@ -101,6 +104,10 @@ pub struct EngineConfig {
     /// Application properties (`ZMQ_METADATA`, names like `X-Key`) sent after `Socket-Type`
     /// and `Identity` in READY or INITIATE. Names must be 1..=255 property-name characters.
     pub metadata: Vec<(String, Vec<u8>)>,
+    /// PING interval, timeout and TTL once traffic flows (off by default). Timing is driven
+    /// by the caller: [`Engine::note_traffic`], [`Engine::poll_timeout`],
+    /// [`Engine::handle_timeout`].
+    pub heartbeat: HeartbeatConfig,
 }
 
 impl EngineConfig {
@@ -115,6 +122,7 @@ impl EngineConfig {
             mechanism: Mechanism::Null,
             null_zap: false,
             metadata: Vec::new(),
+            heartbeat: HeartbeatConfig::default(),
         }
     }
 
@@ -251,6 +259,9 @@ pub struct Engine {
     zap: Zap,
     /// The handshake finished; [`Event::Ready`] is owed to the caller.
     pending_ready: Option<PeerInfo>,
+    /// Heartbeat timing; running once [`Engine::note_traffic`] saw the engine ready.
+    heartbeat: Heartbeat,
+    heartbeat_started: bool,
 }
 
 impl Engine {
@@ -263,6 +274,8 @@ impl Engine {
         let our_metadata =
             mechanism::our_metadata(config.socket_type, &config.routing_id, &config.metadata);
         Engine {
+            heartbeat: Heartbeat::new(&config.heartbeat),
+            heartbeat_started: false,
             handshake,
             our_metadata,
             cipher: None,
@@ -390,6 +403,62 @@ impl Engine {
     /// timer (libzmq arms one for TTL > 0); `None` until a PING arrived.
     pub fn peer_ping_ttl(&self) -> Option<u16> {
         self.peer_ping_ttl
+    }
+
+    /// Tells the engine that the bytes just given to [`handle_input`](Engine::handle_input)
+    /// arrived at `now` (call it as well right after [`Event::Ready`]): heartbeats start with
+    /// the first call after the handshake, and any traffic resets the heartbeat timeout and
+    /// re-arms the peer's PING TTL. Costs a few stores; the engine reads no clock.
+    pub fn note_traffic(&mut self, now: Instant) {
+        if !self.heartbeats() {
+            return;
+        }
+        if !self.heartbeat_started {
+            self.heartbeat_started = true;
+            self.heartbeat.start(now);
+        }
+        self.heartbeat.on_input(now, self.peer_ping_ttl);
+    }
+
+    /// When [`handle_timeout`](Engine::handle_timeout) must next be called, if ever: the next
+    /// PING, or the moment a silent peer is given up. `None` before the handshake, for
+    /// ZMTP/1.0 and 2.0 peers (no commands, so no heartbeats, as libzmq) and with heartbeats
+    /// off.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        if !self.heartbeat_started {
+            return None;
+        }
+        self.heartbeat.next_wake()
+    }
+
+    /// Acts on the time: queues a due PING (with our TTL) as output, or fails with
+    /// [`EngineError::HeartbeatExpired`] when the peer stayed silent too long. Calling it
+    /// early does nothing.
+    pub fn handle_timeout(&mut self, now: Instant) -> Result<(), EngineError> {
+        if let Some(e) = &self.failed {
+            return Err(e.clone());
+        }
+        if !self.heartbeat_started {
+            return Ok(());
+        }
+        match self.heartbeat.poll(now) {
+            Beat::Idle => Ok(()),
+            Beat::Ping { ttl } => {
+                let mut out = std::mem::take(&mut self.out);
+                self.encode_ping(ttl, &[], &mut out);
+                self.out = out;
+                Ok(())
+            }
+            Beat::Expired => {
+                self.failed = Some(EngineError::HeartbeatExpired);
+                Err(EngineError::HeartbeatExpired)
+            }
+        }
+    }
+
+    /// Whether this connection heartbeats: ready, and not a ZMTP/1.0 or 2.0 peer.
+    fn heartbeats(&self) -> bool {
+        self.phase == Phase::Ready && self.legacy.is_none()
     }
 
     /// Encodes one data frame (header + body) onto `out` in the negotiated framing, as

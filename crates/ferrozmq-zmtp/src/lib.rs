@@ -9,6 +9,7 @@
 //!
 //! * [`engine`] — the per-connection state machine ([`Engine`], [`Event`], [`PeerInfo`]);
 //! * [`greeting`] — the 64-byte greeting and old-peer detection;
+//! * [`heartbeat`] — PING/PONG timing, driven by the time the caller passes in;
 //! * [`legacy`] — what ZMTP/1.0 and 2.0 peers are sent, and their framing;
 //! * [`mechanism`] — NULL, PLAIN and CURVE handshakes, ZAP requests, CURVE MESSAGE boxes;
 //! * [`frame`] — frame header encoding and decoding;
@@ -31,6 +32,7 @@ pub mod frame;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod greeting;
+pub mod heartbeat;
 pub mod legacy;
 pub mod mechanism;
 pub mod metadata;
@@ -39,5 +41,6 @@ pub mod zap;
 
 pub use engine::{Engine, EngineConfig, Event, PeerInfo, MAX_HANDSHAKE_COMMAND};
 pub use error::{EngineError, LegacyVersion};
+pub use heartbeat::HeartbeatConfig;
 pub use mechanism::{Mechanism, ZapRequest};
 pub use socket_type::SocketType;

@@ -5,11 +5,12 @@
 use super::outbuf::{OutBuffer, ZERO_COPY_MIN};
 use super::SocketLink;
 use crate::message::Message;
-use crate::options::{Mechanism, Security};
+use crate::options::{Mechanism, Options, Security};
 use crate::pipe::Parcel;
 use bytes::BytesMut;
 use ferrozmq_zmtp::mechanism::Mechanism as EngineMechanism;
-use ferrozmq_zmtp::{Engine, EngineConfig, EngineError, Event, SocketType};
+use ferrozmq_zmtp::{Engine, EngineConfig, EngineError, Event, HeartbeatConfig, SocketType};
+use std::time::{Duration, Instant};
 
 /// The wire protocol of one connection.
 pub(crate) enum Protocol {
@@ -38,6 +39,7 @@ impl Protocol {
         config.allow_legacy = !secured;
         config.mechanism = mechanism;
         config.null_zap = null_zap;
+        config.heartbeat = heartbeat_config(&socket.options);
         let mut engine = Engine::new(config);
         engine.take_output(output.tail());
         Protocol::Zmtp(Box::new(engine))
@@ -51,19 +53,34 @@ impl Protocol {
         }
     }
 
-    /// True if the peer speaks ZMTP 1.0 or 2.0, which have no heartbeats.
-    pub(crate) fn is_legacy(&self) -> bool {
-        match self {
-            Protocol::Zmtp(engine) => engine.peer().is_some_and(|p| p.legacy.is_some()),
-            Protocol::Raw => false,
+    /// The peer's bytes just decoded arrived at `now` (see `Engine::note_traffic`).
+    pub(crate) fn note_traffic(&mut self, now: Instant) {
+        if let Protocol::Zmtp(engine) = self {
+            engine.note_traffic(now);
         }
     }
 
-    /// The TTL (deciseconds) of the peer's last PING, if it sent one.
-    pub(crate) fn peer_ping_ttl(&self) -> Option<u16> {
+    /// When the engine's heartbeat timing next needs the time (`Engine::poll_timeout`).
+    pub(crate) fn poll_timeout(&self) -> Option<Instant> {
         match self {
-            Protocol::Zmtp(engine) => engine.peer_ping_ttl(),
+            Protocol::Zmtp(engine) => engine.poll_timeout(),
             Protocol::Raw => None,
+        }
+    }
+
+    /// Lets the engine act on the time (`Engine::handle_timeout`); a PING goes to `output`.
+    pub(crate) fn handle_timeout(
+        &mut self,
+        now: Instant,
+        output: &mut OutBuffer,
+    ) -> Result<(), EngineError> {
+        match self {
+            Protocol::Zmtp(engine) => {
+                let result = engine.handle_timeout(now);
+                engine.take_output(output.tail());
+                result
+            }
+            Protocol::Raw => Ok(()),
         }
     }
 
@@ -81,13 +98,6 @@ impl Protocol {
                 result
             }
             Protocol::Raw => Ok(()),
-        }
-    }
-
-    /// Queues a heartbeat PING (ZMTP only).
-    pub(crate) fn encode_ping(&mut self, ttl: u16, output: &mut OutBuffer) {
-        if let Protocol::Zmtp(engine) = self {
-            engine.encode_ping(ttl, &[], output.tail());
         }
     }
 
@@ -188,5 +198,16 @@ fn engine_mechanism(security: &Security) -> EngineMechanism {
             secret_key: security.curve_secret_key,
             server_key: security.curve_server_key,
         },
+    }
+}
+
+/// The engine's heartbeat settings for a socket's HEARTBEAT_IVL, _TIMEOUT (-1: the interval)
+/// and _TTL options, all in milliseconds.
+fn heartbeat_config(options: &Options) -> HeartbeatConfig {
+    let ms = |v: i32| Duration::from_millis(u64::try_from(v).unwrap_or(0));
+    HeartbeatConfig {
+        interval: (options.heartbeat_ivl > 0).then(|| ms(options.heartbeat_ivl)),
+        timeout: (options.heartbeat_timeout >= 0).then(|| ms(options.heartbeat_timeout)),
+        ttl: ms(options.heartbeat_ttl),
     }
 }

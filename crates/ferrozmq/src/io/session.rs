@@ -8,10 +8,10 @@
 //! (RECONNECT_IVL, doubling up to RECONNECT_IVL_MAX) and the pipe, with everything queued in
 //! it, carries on. An accepted session ends with its connection.
 
-use super::heartbeat::{Beat, Heartbeat};
 use super::outbuf::OutBuffer;
 use super::protocol::Protocol;
 use super::stream::{self, ConnectTarget, Stream};
+use super::timer::{Kind, Slots, Timers};
 use super::zap_client::{ZapClient, ZapFailure};
 use super::{IoShared, SocketLink};
 use crate::message::Message;
@@ -22,8 +22,6 @@ use bytes::{Bytes, BytesMut};
 use ferrozmq_zmtp::mechanism::ZapRequest;
 use ferrozmq_zmtp::{EngineError, Event, PeerInfo, SocketType};
 use mio::{Interest, Registry, Token};
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 use std::collections::HashSet;
 use std::io;
 use std::os::fd::AsRawFd;
@@ -41,16 +39,10 @@ const FAIRNESS_BUDGET: usize = 16;
 pub(crate) struct IoCtx<'a> {
     pub registry: &'a Registry,
     pub shared: &'a Arc<IoShared>,
-    pub timers: &'a mut BinaryHeap<Reverse<(Instant, u64)>>,
+    pub timers: &'a mut Timers,
     /// Sessions that used up their budget and must run again without waiting for an event.
     pub requeue: &'a mut Vec<u64>,
     pub now: Instant,
-}
-
-impl IoCtx<'_> {
-    fn schedule(&mut self, at: Instant, id: u64) {
-        self.timers.push(Reverse((at, id)));
-    }
 }
 
 /// What the I/O loop must do with a session after it ran.
@@ -82,7 +74,6 @@ struct Connection {
     read_closed: bool,
     /// The kernel may take bytes from us (cleared on EAGAIN).
     writable: bool,
-    heartbeat: Heartbeat,
 }
 
 /// Why a connection is being dropped.
@@ -115,13 +106,10 @@ pub(crate) struct Session {
     /// The socket's queue is at its high-water mark: stop decoding until it reads.
     stalled: bool,
     reconnect_ivl: Duration,
-    reconnect_at: Option<Instant>,
-    handshake_deadline: Option<Instant>,
-    /// CONNECT_TIMEOUT for the tcp connect in progress.
-    connect_deadline: Option<Instant>,
+    /// Its reconnect, connect-timeout, handshake, linger and heartbeat timers.
+    timers: Slots,
     /// The socket closed its end: deliver what is queued, then end.
     closing: bool,
-    linger_until: Option<Instant>,
     /// The peer's IP address (tcp), for the `Peer-Address` message property.
     peer_address: Option<String>,
     /// Topics this session has passed on to its publisher, replayed to the new connection
@@ -183,11 +171,8 @@ impl Session {
             partial: Vec::new(),
             stalled: false,
             reconnect_ivl,
-            reconnect_at: None,
-            handshake_deadline: None,
-            connect_deadline: None,
+            timers: Slots::default(),
             closing: false,
-            linger_until: None,
             peer_address: None,
             subscriptions: HashSet::new(),
             zap: None,
@@ -199,6 +184,11 @@ impl Session {
     /// connection).
     pub(crate) fn has_pipe(&self) -> bool {
         self.pipe.is_some()
+    }
+
+    /// Disarms every timer of this session (it is being dropped).
+    pub(crate) fn cancel_timers(&mut self, timers: &mut Timers) {
+        timers.cancel_all(&mut self.timers, self.id);
     }
 
     /// The listener that accepted this session, if any.
@@ -225,8 +215,8 @@ impl Session {
                     let timeout = self.socket.options.connect_timeout;
                     if timeout > 0 {
                         let at = ctx.now + Duration::from_millis(timeout as u64);
-                        self.connect_deadline = Some(at);
-                        ctx.schedule(at, self.id);
+                        ctx.timers
+                            .arm(&mut self.timers, self.id, Kind::ConnectTimeout, at);
                     }
                     Next::Keep
                 } else {
@@ -263,7 +253,6 @@ impl Session {
             readable: !connecting,
             read_closed: false,
             writable: !connecting,
-            heartbeat: Heartbeat::new(&self.socket.options),
         });
         if raw {
             if !connecting {
@@ -274,8 +263,8 @@ impl Session {
         let handshake_ivl = self.socket.options.handshake_ivl;
         if handshake_ivl > 0 {
             let at = ctx.now + Duration::from_millis(handshake_ivl as u64);
-            self.handshake_deadline = Some(at);
-            ctx.schedule(at, self.id);
+            ctx.timers
+                .arm(&mut self.timers, self.id, Kind::Handshake, at);
         }
         Ok(())
     }
@@ -288,7 +277,8 @@ impl Session {
     }
 
     fn connected(&mut self, ctx: &mut IoCtx<'_>) -> Next {
-        self.connect_deadline = None;
+        ctx.timers
+            .cancel(&mut self.timers, self.id, Kind::ConnectTimeout);
         let mut raw = false;
         if let Some(c) = self.connection.as_mut() {
             c.connecting = false;
@@ -343,8 +333,7 @@ impl Session {
             }
             if linger > 0 {
                 let at = ctx.now + Duration::from_millis(linger as u64);
-                self.linger_until = Some(at);
-                ctx.schedule(at, self.id);
+                ctx.timers.arm(&mut self.timers, self.id, Kind::Linger, at);
             }
         }
         if self.stalled && self.pipe.as_mut().is_some_and(PipeEnd::check_write) {
@@ -356,60 +345,60 @@ impl Session {
         self.drive(ctx)
     }
 
-    /// A timer this session set may have expired.
-    pub(crate) fn on_timer(&mut self, ctx: &mut IoCtx<'_>) -> Next {
-        if self.linger_until.is_some_and(|t| t <= ctx.now) {
-            return Next::Close;
-        }
-        if self.handshake_deadline.is_some_and(|t| t <= ctx.now) {
-            self.handshake_deadline = None;
-            let handshaking = self
-                .connection
-                .as_ref()
-                .is_some_and(|c| !c.protocol.is_ready());
-            if handshaking {
-                return self.connection_lost(Lost::HandshakeTimeout, ctx);
+    /// This session's `kind` timer fired.
+    pub(crate) fn on_timer(&mut self, kind: Kind, ctx: &mut IoCtx<'_>) -> Next {
+        self.timers.fired(kind);
+        match kind {
+            Kind::Linger => Next::Close,
+            Kind::Handshake => {
+                let handshaking = self
+                    .connection
+                    .as_ref()
+                    .is_some_and(|c| !c.protocol.is_ready());
+                if handshaking {
+                    return self.connection_lost(Lost::HandshakeTimeout, ctx);
+                }
+                Next::Keep
             }
-        }
-        if self.connect_deadline.is_some_and(|t| t <= ctx.now) {
-            self.connect_deadline = None;
-            if self.connection.as_ref().is_some_and(|c| c.connecting) {
-                return self.connection_lost(Lost::ConnectFailed { refused: false }, ctx);
+            Kind::ConnectTimeout => {
+                if self.connection.as_ref().is_some_and(|c| c.connecting) {
+                    return self.connection_lost(Lost::ConnectFailed { refused: false }, ctx);
+                }
+                Next::Keep
             }
+            Kind::Reconnect => self.start(ctx),
+            Kind::Heartbeat => self.heartbeat(ctx),
         }
-        if self.reconnect_at.is_some_and(|t| t <= ctx.now) {
-            self.reconnect_at = None;
-            return self.start(ctx);
-        }
-        self.heartbeat(ctx)
     }
 
-    /// Sends a due PING, or drops a peer that stayed silent too long.
+    /// Lets the engine act on the time: a due PING goes out, a peer silent too long is
+    /// dropped; then the heartbeat slot is armed for the engine's next deadline.
     fn heartbeat(&mut self, ctx: &mut IoCtx<'_>) -> Next {
         let Some(c) = self.connection.as_mut() else {
             return Next::Keep;
         };
-        if !c.protocol.is_ready() || c.connecting {
-            return Next::Keep;
+        if c.protocol.handle_timeout(ctx.now, &mut c.output).is_err() {
+            return self.connection_lost(Lost::HeartbeatTimeout, ctx);
         }
-        match c.heartbeat.poll(ctx.now) {
-            Beat::Idle => {}
-            Beat::Expired => return self.connection_lost(Lost::HeartbeatTimeout, ctx),
-            Beat::Ping { ttl } => {
-                c.protocol.encode_ping(ttl, &mut c.output);
-                if let Err(lost) = self.pump_output(ctx) {
-                    return self.connection_lost(lost, ctx);
-                }
-            }
+        if let Err(lost) = self.pump_output(ctx) {
+            return self.connection_lost(lost, ctx);
         }
-        if let Some(at) = self
+        self.arm_heartbeat(ctx);
+        Next::Keep
+    }
+
+    /// Arms the heartbeat slot for the engine's next deadline (no later than it: a deadline
+    /// that moved later since is found early, and re-armed then).
+    fn arm_heartbeat(&mut self, ctx: &mut IoCtx<'_>) {
+        let Some(at) = self
             .connection
             .as_ref()
-            .and_then(|c| c.heartbeat.next_wake())
-        {
-            ctx.schedule(at, self.id);
-        }
-        Next::Keep
+            .and_then(|c| c.protocol.poll_timeout())
+        else {
+            return;
+        };
+        ctx.timers
+            .arm_by(&mut self.timers, self.id, Kind::Heartbeat, at);
     }
 
     /// Runs again after yielding its budget.
@@ -457,10 +446,12 @@ impl Session {
             if std::mem::take(&mut received) && c.protocol.is_ready() {
                 // Any traffic proves the peer alive; a TTL in a PING just decoded re-arms
                 // its deadline.
-                if let Some(at) = c.heartbeat.on_input(ctx.now, c.protocol.peer_ping_ttl()) {
-                    ctx.schedule(at, self.id);
-                }
+                c.protocol.note_traffic(ctx.now);
+                self.arm_heartbeat(ctx);
             }
+            let Some(c) = self.connection.as_mut() else {
+                return Ok(());
+            };
             // While the ZAP handler decides, the engine holds the peer's input: read no more.
             if self.stalled || !c.readable || self.zap.is_some() {
                 return Ok(());
@@ -617,15 +608,15 @@ impl Session {
     }
 
     fn handshake_done(&mut self, peer: PeerInfo, ctx: &mut IoCtx<'_>) {
-        self.handshake_deadline = None;
+        ctx.timers
+            .cancel(&mut self.timers, self.id, Kind::Handshake);
         self.event(SocketEvent::HANDSHAKE_SUCCEEDED, 0);
         if let Some(c) = self.connection.as_mut() {
-            // ZMTP 1.0/2.0 have no PING/PONG: a heartbeat would only time out.
-            if !c.protocol.is_legacy() {
-                if let Some(at) = c.heartbeat.start(ctx.now) {
-                    ctx.schedule(at, self.id);
-                }
-            }
+            // Heartbeats start now (the engine skips ZMTP 1.0/2.0 peers, which have none).
+            c.protocol.note_traffic(ctx.now);
+        }
+        self.arm_heartbeat(ctx);
+        if let Some(c) = self.connection.as_mut() {
             for topic in &self.subscriptions {
                 c.protocol.encode_subscription(true, topic, &mut c.output);
             }
@@ -765,7 +756,10 @@ impl Session {
         }
         self.partial.clear();
         self.stalled = false;
-        self.handshake_deadline = None;
+        ctx.timers
+            .cancel(&mut self.timers, self.id, Kind::Handshake);
+        ctx.timers
+            .cancel(&mut self.timers, self.id, Kind::Heartbeat);
         self.zap = None;
         self.zap_verdict = None;
         if let Some(pipe) = self.pipe.as_mut() {
@@ -807,8 +801,8 @@ impl Session {
             SocketEvent::CONNECT_RETRIED,
             self.reconnect_ivl.as_millis() as u32,
         );
-        self.reconnect_at = Some(at);
-        ctx.schedule(at, self.id);
+        ctx.timers
+            .arm(&mut self.timers, self.id, Kind::Reconnect, at);
         let max = Duration::from_millis(options.reconnect_ivl_max.max(0) as u64);
         if max > self.reconnect_ivl {
             self.reconnect_ivl = (self.reconnect_ivl * 2).min(max);
