@@ -4,6 +4,7 @@
 //! Sockets talk to an I/O thread only through [`IoCommand`]s posted to its mailbox; the thread
 //! is woken (one eventfd write) only when it is not already awake to drain the mailbox.
 
+mod dialer;
 mod outbuf;
 mod protocol;
 mod session;
@@ -12,7 +13,8 @@ mod thread;
 mod timer;
 mod zap_client;
 
-pub(crate) use stream::{bind_ipc, bind_tcp, ConnectTarget, Listener};
+pub(crate) use dialer::ConnectTarget;
+pub(crate) use stream::{bind_ipc, bind_tcp, Listener};
 pub(crate) use thread::spawn;
 
 use crate::options::Options;

@@ -8,9 +8,10 @@
 //! (RECONNECT_IVL, doubling up to RECONNECT_IVL_MAX) and the pipe, with everything queued in
 //! it, carries on. An accepted session ends with its connection.
 
+use super::dialer::{ConnectTarget, Dialer, Retry};
 use super::outbuf::OutBuffer;
 use super::protocol::Protocol;
-use super::stream::{self, ConnectTarget, Stream};
+use super::stream::Stream;
 use super::timer::{Kind, Slots, Timers};
 use super::zap_client::{ZapClient, ZapFailure};
 use super::{IoShared, SocketLink};
@@ -54,8 +55,8 @@ pub(crate) enum Next {
 
 /// How the session came to be.
 pub(crate) enum Origin {
-    /// Created by `connect`: dials `ConnectTarget` and redials after losing it.
-    Connect(ConnectTarget),
+    /// Created by `connect`: dials and redials after losing its connection.
+    Connect(Dialer),
     /// Accepted by listener `listener`; ends with its connection.
     Accept { listener: u64 },
 }
@@ -105,7 +106,6 @@ pub(crate) struct Session {
     partial: Vec<Message>,
     /// The socket's queue is at its high-water mark: stop decoding until it reads.
     stalled: bool,
-    reconnect_ivl: Duration,
     /// Its reconnect, connect-timeout, handshake, linger and heartbeat timers.
     timers: Slots,
     /// The socket closed its end: deliver what is queued, then end.
@@ -129,14 +129,8 @@ impl Session {
         pipe: PipeEnd,
         socket: SocketLink,
     ) -> Session {
-        let ivl = Duration::from_millis(socket.options.reconnect_ivl.max(0) as u64);
-        let peer_address = match &target {
-            ConnectTarget::Tcp { addr, .. } => Some(addr.ip().to_string()),
-            ConnectTarget::Ipc(_) => Some(stream::IPC_PEER_ADDRESS.to_string()),
-        };
-        let mut session = Session::new(id, Origin::Connect(target), Some(pipe), socket, ivl);
-        session.peer_address = peer_address;
-        session
+        let dialer = Dialer::new(target, &socket.options);
+        Session::new(id, Origin::Connect(dialer), Some(pipe), socket)
     }
 
     /// An accepted connection; the pipe is created once the handshake succeeds.
@@ -149,19 +143,13 @@ impl Session {
         ctx: &mut IoCtx<'_>,
     ) -> io::Result<Session> {
         let origin = Origin::Accept { listener };
-        let mut session = Session::new(id, origin, None, socket, Duration::ZERO);
+        let mut session = Session::new(id, origin, None, socket);
         session.peer_address = peer_address;
         session.attach_stream(stream, false, ctx)?;
         Ok(session)
     }
 
-    fn new(
-        id: u64,
-        origin: Origin,
-        pipe: Option<PipeEnd>,
-        socket: SocketLink,
-        reconnect_ivl: Duration,
-    ) -> Session {
+    fn new(id: u64, origin: Origin, pipe: Option<PipeEnd>, socket: SocketLink) -> Session {
         Session {
             id,
             origin,
@@ -170,7 +158,6 @@ impl Session {
             connection: None,
             partial: Vec::new(),
             stalled: false,
-            reconnect_ivl,
             timers: Slots::default(),
             closing: false,
             peer_address: None,
@@ -201,11 +188,12 @@ impl Session {
 
     /// Starts (or restarts) dialing for a connect-side session.
     pub(crate) fn start(&mut self, ctx: &mut IoCtx<'_>) -> Next {
-        let Origin::Connect(target) = &self.origin else {
+        let Origin::Connect(dialer) = &self.origin else {
             return Next::Close;
         };
-        match stream::connect(target, &self.socket.options) {
-            Ok(stream) => {
+        match dialer.dial(&self.socket.options) {
+            Ok((stream, peer_address)) => {
+                self.peer_address = Some(peer_address);
                 let connecting = matches!(stream, Stream::Tcp(_));
                 if self.attach_stream(stream, connecting, ctx).is_err() {
                     return self.connection_lost(Lost::ConnectFailed { refused: false }, ctx);
@@ -291,7 +279,9 @@ impl Session {
         if raw {
             self.raw_peer_ready(ctx);
         }
-        self.reconnect_ivl = Duration::from_millis(self.socket.options.reconnect_ivl.max(0) as u64);
+        if let Origin::Connect(dialer) = &mut self.origin {
+            dialer.connected(&self.socket.options);
+        }
         self.drive(ctx)
     }
 
@@ -796,46 +786,17 @@ impl Session {
                 Next::Keep
             };
         }
-        let at = ctx.now + self.reconnect_ivl;
+        let Origin::Connect(dialer) = &mut self.origin else {
+            return Next::Close;
+        };
+        let (delay, interval) = dialer.next_delay(options);
         self.event(
             SocketEvent::CONNECT_RETRIED,
-            self.reconnect_ivl.as_millis() as u32,
+            u32::try_from(interval.as_millis()).unwrap_or(u32::MAX),
         );
         ctx.timers
-            .arm(&mut self.timers, self.id, Kind::Reconnect, at);
-        let max = Duration::from_millis(options.reconnect_ivl_max.max(0) as u64);
-        if max > self.reconnect_ivl {
-            self.reconnect_ivl = (self.reconnect_ivl * 2).min(max);
-        }
+            .arm(&mut self.timers, self.id, Kind::Reconnect, ctx.now + delay);
         Next::Keep
-    }
-}
-
-/// Why a connect-side session is about to redial, for ZMQ_RECONNECT_STOP.
-enum Retry {
-    Refused,
-    ConnectFailed,
-    AfterHandshakeFailure,
-    AfterDisconnect,
-}
-
-impl Retry {
-    fn after_connect_failure(refused: bool) -> Retry {
-        if refused {
-            Retry::Refused
-        } else {
-            Retry::ConnectFailed
-        }
-    }
-
-    /// The RECONNECT_STOP flag that forbids redialling after this.
-    fn stop_flag(&self) -> i32 {
-        match self {
-            Retry::Refused => crate::options::RECONNECT_STOP_CONN_REFUSED,
-            Retry::AfterHandshakeFailure => crate::options::RECONNECT_STOP_HANDSHAKE_FAILED,
-            Retry::AfterDisconnect => crate::options::RECONNECT_STOP_AFTER_DISCONNECT,
-            Retry::ConnectFailed => 0,
-        }
     }
 }
 
