@@ -8,6 +8,7 @@ mod dialer;
 mod outbuf;
 mod protocol;
 mod session;
+mod session_hook;
 mod stream;
 mod thread;
 mod timer;

@@ -11,6 +11,7 @@
 use super::dialer::{ConnectTarget, Dialer, Retry};
 use super::outbuf::OutBuffer;
 use super::protocol::Protocol;
+use super::session_hook::{self, SessionHook};
 use super::stream::Stream;
 use super::timer::{Kind, Slots, Timers};
 use super::zap_client::{ZapClient, ZapFailure};
@@ -21,9 +22,8 @@ use crate::monitor::SocketEvent;
 use crate::pipe::{self, Notify, Parcel, PipeEnd};
 use bytes::{Bytes, BytesMut};
 use ferrozmq_zmtp::mechanism::ZapRequest;
-use ferrozmq_zmtp::{EngineError, Event, PeerInfo, SocketType};
+use ferrozmq_zmtp::{EngineError, Event, PeerInfo};
 use mio::{Interest, Registry, Token};
-use std::collections::HashSet;
 use std::io;
 use std::os::fd::AsRawFd;
 use std::sync::Arc;
@@ -112,9 +112,8 @@ pub(crate) struct Session {
     closing: bool,
     /// The peer's IP address (tcp), for the `Peer-Address` message property.
     peer_address: Option<String>,
-    /// Topics this session has passed on to its publisher, replayed to the new connection
-    /// after a reconnect (libzmq's "hiccup" resubscription).
-    subscriptions: HashSet<Bytes>,
+    /// The socket type's own logic (subscriptions and their replay after a reconnect).
+    hook: Box<dyn SessionHook>,
     /// The ZAP request in flight for the connection's peer.
     zap: Option<ZapClient>,
     /// What the ZAP handler said of the peer (user id, properties), for its messages.
@@ -151,6 +150,7 @@ impl Session {
 
     fn new(id: u64, origin: Origin, pipe: Option<PipeEnd>, socket: SocketLink) -> Session {
         Session {
+            hook: session_hook::for_socket(socket.socket_type),
             id,
             origin,
             socket,
@@ -161,7 +161,6 @@ impl Session {
             timers: Slots::default(),
             closing: false,
             peer_address: None,
-            subscriptions: HashSet::new(),
             zap: None,
             zap_verdict: None,
         }
@@ -477,8 +476,7 @@ impl Session {
             }
             let mut ready: Option<PeerInfo> = None;
             let mut zap_request: Option<ZapRequest> = None;
-            let takes_subscriptions =
-                matches!(self.socket.socket_type, SocketType::PUB | SocketType::XPUB);
+            let hook = &mut self.hook;
             let pipe = &mut self.pipe;
             let partial = &mut self.partial;
             let stalled = &mut self.stalled;
@@ -521,14 +519,15 @@ impl Session {
                         };
                         deliver(parcel, stalled)
                     }
-                    // Only publishers take subscriptions; from any other peer they are noise.
-                    Event::Subscribe(topic) if takes_subscriptions => {
-                        deliver(Parcel::Subscribe(topic), stalled)
-                    }
-                    Event::Cancel(topic) if takes_subscriptions => {
-                        deliver(Parcel::Cancel(topic), stalled)
-                    }
-                    Event::Subscribe(_) | Event::Cancel(_) => true,
+                    // The socket type decides what a peer's subscription means.
+                    Event::Subscribe(topic) => match hook.peer_subscription(true, topic) {
+                        Some(parcel) => deliver(parcel, stalled),
+                        None => true,
+                    },
+                    Event::Cancel(topic) => match hook.peer_subscription(false, topic) {
+                        Some(parcel) => deliver(parcel, stalled),
+                        None => true,
+                    },
                 });
             if let Err(e) = result {
                 return Err(Lost::Protocol(e));
@@ -607,8 +606,8 @@ impl Session {
         }
         self.arm_heartbeat(ctx);
         if let Some(c) = self.connection.as_mut() {
-            for topic in &self.subscriptions {
-                c.protocol.encode_subscription(true, topic, &mut c.output);
+            for topic in self.hook.resubscriptions() {
+                c.protocol.encode_subscription(true, &topic, &mut c.output);
             }
         }
         let mut metadata = PeerMetadata::new(&peer, self.peer_address.clone());
@@ -681,12 +680,8 @@ impl Session {
                             break;
                         };
                         match &parcel {
-                            Parcel::Subscribe(topic) => {
-                                self.subscriptions.insert(topic.clone());
-                            }
-                            Parcel::Cancel(topic) => {
-                                self.subscriptions.remove(topic);
-                            }
+                            Parcel::Subscribe(topic) => self.hook.sent_subscription(true, topic),
+                            Parcel::Cancel(topic) => self.hook.sent_subscription(false, topic),
                             _ => {}
                         }
                         c.protocol.encode(parcel, &mut c.output);
