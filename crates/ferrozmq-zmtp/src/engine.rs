@@ -59,13 +59,14 @@ use std::time::Instant;
 use bytes::{Buf, Bytes, BytesMut};
 
 use crate::command::{self, Command};
-use crate::error::{EngineError, LegacyVersion};
+use crate::error::{peer_error, EngineError, LegacyVersion};
 use crate::frame::{self, FrameHeader};
 use crate::greeting::{self, SignatureCheck};
 use crate::heartbeat::{Beat, Heartbeat, HeartbeatConfig};
 use crate::legacy;
 use crate::mechanism::cipher::{self, FLAG_CMD, MESSAGE_OVERHEAD};
 use crate::mechanism::{self, Context, CurveCipher, Handshake, Mechanism, Step, ZapRequest};
+pub use crate::peer::PeerInfo;
 use crate::SocketType;
 
 mod old_peers;
@@ -131,28 +132,6 @@ impl EngineConfig {
     pub(crate) fn security_on(&self) -> bool {
         self.mechanism != Mechanism::Null || self.null_zap
     }
-}
-
-/// What the peer told us in its greeting and READY (or, for old peers, greeting and identity).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PeerInfo {
-    /// The peer's socket type: its first `Socket-Type` property (ZMTP 3.x); the type byte of
-    /// its greeting (ZMTP/2.0, checked for compatibility like 3.x). A ZMTP/1.0 peer announces
-    /// no type libzmq reads, so this is a stand-in: the first type in libzmq's numbering that
-    /// ours accepts ([`legacy::v1_stand_in_type`]: PUB for a SUB, PUSH for a PULL, REQ for a
-    /// ROUTER …); check [`legacy`](PeerInfo::legacy) before relying on it.
-    pub socket_type: SocketType,
-    /// Value of the peer's `Identity` property, if it sent one (may be empty). For ZMTP/1.0 and
-    /// 2.0 peers always `Some`: the body of their identity message.
-    pub routing_id: Option<Bytes>,
-    /// Every READY property as received, in order (names as sent); empty for old peers.
-    pub properties: Vec<(String, Bytes)>,
-    /// Peer greeting's minor version: 0 = ZMTP 3.0, >= 1 = 3.1 (a major > 3 counts as 3.1).
-    /// 0 for ZMTP/1.0 and 2.0 peers.
-    pub minor_version: u8,
-    /// `Some` when the peer speaks ZMTP/1.0 or 2.0 (no commands, no heartbeats, no metadata;
-    /// `socket_type` is a stand-in for 1.0); `None` for ZMTP 3.x.
-    pub legacy: Option<LegacyVersion>,
 }
 
 /// What the engine reports from the peer's input.
@@ -844,17 +823,5 @@ impl Engine {
             Command::Cancel(topic) => Ok(emit(Event::Cancel(topic))),
             Command::Pong(_) | Command::Unknown { .. } => Ok(true),
         }
-    }
-}
-
-/// Text of a peer-supplied value for an error, cut to 255 bytes.
-pub(crate) fn lossy_prefix(value: &[u8]) -> String {
-    String::from_utf8_lossy(value.get(..255).unwrap_or(value)).into_owned()
-}
-
-/// The failure a peer's ERROR command means (its reason, e.g. a ZAP status).
-pub(crate) fn peer_error(reason: &[u8]) -> EngineError {
-    EngineError::PeerError {
-        reason: lossy_prefix(reason),
     }
 }

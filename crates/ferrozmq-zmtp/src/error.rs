@@ -267,6 +267,18 @@ impl fmt::Display for EngineError {
 
 impl std::error::Error for EngineError {}
 
+/// Text of a peer-supplied value for an error, cut to 255 bytes.
+pub(crate) fn lossy_prefix(value: &[u8]) -> String {
+    String::from_utf8_lossy(value.get(..255).unwrap_or(value)).into_owned()
+}
+
+/// The failure a peer's ERROR command means (its reason, e.g. a ZAP status).
+pub(crate) fn peer_error(reason: &[u8]) -> EngineError {
+    EngineError::PeerError {
+        reason: lossy_prefix(reason),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -29,6 +29,7 @@ pub mod command;
 pub mod engine;
 pub mod error;
 pub mod frame;
+#[cfg(any(fuzzing, feature = "fuzzing"))]
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod greeting;
@@ -36,6 +37,7 @@ pub mod heartbeat;
 pub mod legacy;
 pub mod mechanism;
 pub mod metadata;
+mod peer;
 pub mod socket_type;
 pub mod zap;
 

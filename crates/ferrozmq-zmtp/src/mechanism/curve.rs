@@ -295,7 +295,7 @@ enum ServerState {
     /// WELCOME sent to the client with this transient key.
     ExpectInitiate([u8; 32]),
     /// INITIATE accepted and handed to ZAP.
-    AwaitZap(SalsaBox, Box<crate::PeerInfo>, u64),
+    AwaitZap(SalsaBox, Box<crate::peer::PeerInfo>, u64),
     /// READY sent (no more handshake input is accepted).
     Done,
 }
@@ -396,7 +396,7 @@ impl Server {
         mut body: BytesMut,
         client_transient: &[u8; 32],
         ctx: &Context<'_>,
-    ) -> Result<(SalsaBox, Box<crate::PeerInfo>, [u8; 32], u64), EngineError> {
+    ) -> Result<(SalsaBox, Box<crate::peer::PeerInfo>, [u8; 32], u64), EngineError> {
         let peer_nonce = parse_initiate(&body)?;
         let bad_cookie = || EngineError::Cryptographic {
             what: "INITIATE cookie",

@@ -16,7 +16,8 @@ use crate::command::{self, Command};
 use crate::error::EngineError;
 use crate::greeting::MECHANISM_LEN;
 use crate::metadata;
-use crate::{PeerInfo, SocketType};
+use crate::peer::PeerInfo;
+use crate::SocketType;
 
 pub mod cipher;
 pub mod curve;
@@ -127,7 +128,7 @@ impl Context<'_> {
                 let peer_type = SocketType::from_name(value)
                     .filter(|t| self.socket_type.is_compatible_with(*t))
                     .ok_or_else(|| EngineError::IncompatibleSocketType {
-                        peer: crate::engine::lossy_prefix(value),
+                        peer: crate::error::lossy_prefix(value),
                     })?;
                 socket_type.get_or_insert(peer_type);
             } else if name == metadata::IDENTITY && routing_id.is_none() {
@@ -273,7 +274,7 @@ pub(crate) fn refuse(body: Bytes, allow_error: bool) -> EngineError {
     let name = command_name(&body).to_vec();
     if allow_error && name == command::ERROR {
         return match command::parse(body) {
-            Ok(Command::Error(reason)) => crate::engine::peer_error(&reason),
+            Ok(Command::Error(reason)) => crate::error::peer_error(&reason),
             Ok(other) => EngineError::UnexpectedCommand { name: other.name() },
             Err(e) => e,
         };
