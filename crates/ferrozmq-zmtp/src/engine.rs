@@ -1,9 +1,13 @@
-//! The per-connection ZMTP state machine (NULL mechanism; ZMTP 3.x, plus 2.0 and 1.0 peers as
-//! libzmq 4.3 speaks to them), without I/O or clocks.
+//! The per-connection ZMTP state machine (ZMTP 3.x with the NULL, PLAIN and CURVE
+//! mechanisms, plus 2.0 and 1.0 peers as libzmq 4.3 speaks to them), without I/O or clocks.
 //!
 //! The caller owns the socket and the buffers. It feeds received bytes to
 //! [`Engine::handle_input`], writes whatever [`Engine::take_output`] hands it, and encodes
-//! outgoing messages with [`Engine::encode_frame`]. Phases, as libzmq runs them
+//! outgoing messages with [`Engine::encode_frame`]. Time is passed in: the caller reports when
+//! bytes arrived ([`Engine::note_traffic`]), asks when the engine next needs the time
+//! ([`Engine::poll_timeout`]) and hands it over then ([`Engine::handle_timeout`]) — heartbeats
+//! live here. Traffic frames go through the connection's codec (plain framing, or CURVE's
+//! MESSAGE boxes once that handshake is done). Phases, as libzmq runs them
 //! (`zmtp_engine.cpp`, `null_mechanism.cpp`):
 //!
 //! 1. greeting, staged: our 10-byte signature at once; the major byte once the peer's signature
@@ -58,14 +62,14 @@ use std::time::Instant;
 
 use bytes::{Buf, Bytes, BytesMut};
 
+use crate::codec::{PlainCodec, Traffic, TrafficCodec};
 use crate::command::{self, Command};
 use crate::error::{peer_error, EngineError, LegacyVersion};
 use crate::frame::{self, FrameHeader};
 use crate::greeting::{self, SignatureCheck};
 use crate::heartbeat::{Beat, Heartbeat, HeartbeatConfig};
 use crate::legacy;
-use crate::mechanism::cipher::{self, FLAG_CMD, MESSAGE_OVERHEAD};
-use crate::mechanism::{self, Context, CurveCipher, Handshake, Mechanism, Step, ZapRequest};
+use crate::mechanism::{self, Context, Handshake, Mechanism, Step, ZapRequest};
 pub use crate::peer::PeerInfo;
 use crate::SocketType;
 
@@ -232,8 +236,9 @@ pub struct Engine {
     handshake: Handshake,
     /// Our property list for READY/INITIATE, built once.
     our_metadata: Vec<u8>,
-    /// CURVE traffic keys and nonces, once its handshake is done.
-    cipher: Option<CurveCipher>,
+    /// How traffic frames are written and read: plain framing (in the old peer's framing
+    /// once one is detected), or CURVE's boxes once its handshake is done.
+    codec: Box<dyn TrafficCodec>,
     /// The ZAP exchange.
     zap: Zap,
     /// The handshake finished; [`Event::Ready`] is owed to the caller.
@@ -257,7 +262,7 @@ impl Engine {
             heartbeat_started: false,
             handshake,
             our_metadata,
-            cipher: None,
+            codec: Box::new(PlainCodec::new(None)),
             zap: Zap::Idle,
             pending_ready: None,
             config,
@@ -321,7 +326,7 @@ impl Engine {
     /// [`encode_frame_header`](Engine::encode_frame_header) must not be used (it writes a
     /// plaintext header); [`encode_frame`](Engine::encode_frame) boxes the whole frame.
     pub fn encrypts(&self) -> bool {
-        self.cipher.is_some()
+        !self.codec.splits_header()
     }
 
     /// The caller's answer to [`Event::ZapRequest`] (the ZAP reply's status code):
@@ -446,23 +451,15 @@ impl Engine {
     /// revision is known, 3.x framing. Once CURVE traffic flows ([`encrypts`](Engine::encrypts))
     /// the frame is sealed in a MESSAGE box instead.
     pub fn encode_frame(&mut self, more: bool, body: &[u8], out: &mut Vec<u8>) {
-        if let Some(cipher) = &mut self.cipher {
-            let flags = if more { cipher::FLAG_MORE } else { 0 };
-            cipher.encode(flags, &[], body, out);
-            return;
-        }
-        self.encode_frame_header(more, body.len(), out);
-        out.extend_from_slice(body);
+        self.codec.encode_data(more, &[], body, out);
     }
 
     /// Encodes only a data frame's header (negotiated framing, as
     /// [`encode_frame`](Engine::encode_frame)), for callers that write large bodies without
-    /// copying. Not for CURVE traffic: check [`encrypts`](Engine::encrypts) first.
+    /// copying. Writes nothing for CURVE traffic, whose frames are boxed whole: check
+    /// [`encrypts`](Engine::encrypts) first.
     pub fn encode_frame_header(&self, more: bool, body_len: usize, out: &mut Vec<u8>) {
-        match self.legacy {
-            Some(version) => legacy::encode_header(version, more, body_len, out),
-            None => frame::encode_header(if more { frame::FLAG_MORE } else { 0 }, body_len, out),
-        }
+        self.codec.encode_data_header(more, body_len, out);
     }
 
     /// Subscription forms as RFC 37/libzmq: SUBSCRIBE/CANCEL commands to 3.1 peers,
@@ -485,34 +482,24 @@ impl Engine {
     /// Over CURVE the PING is boxed.
     pub fn encode_ping(&mut self, ttl: u16, context: &[u8], out: &mut Vec<u8>) {
         let context = context.get(..command::MAX_PING_CONTEXT).unwrap_or(context);
-        if let Some(cipher) = &mut self.cipher {
-            let [hi, lo] = ttl.to_be_bytes();
-            cipher.encode(FLAG_CMD, &[4, b'P', b'I', b'N', b'G', hi, lo], context, out);
-        } else if self.legacy.is_none() {
-            command::encode_ping(ttl, context, out);
-        }
+        self.codec
+            .encode_command(command::PING, &ttl.to_be_bytes(), context, out);
     }
 
     fn encode_subscription(&mut self, subscribe: bool, topic: &[u8], out: &mut Vec<u8>) {
+        // Commands to 3.1 peers; to 3.0 ones (and, over CURVE, libzmq's "downgrade_sub")
+        // a message led by 0x01/0x00.
         let as_command = self.legacy.is_none() && self.peer_minor.is_some_and(|m| m >= 1);
-        if let Some(cipher) = &mut self.cipher {
-            // libzmq's curve_encoding_t: commands to 3.1 peers, "downgrade_sub" to 3.0 ones.
-            match (as_command, subscribe) {
-                (true, true) => cipher.encode(FLAG_CMD, b"\x09SUBSCRIBE", topic, out),
-                (true, false) => cipher.encode(FLAG_CMD, b"\x06CANCEL", topic, out),
-                (false, _) => cipher.encode(0, &[u8::from(subscribe)], topic, out),
-            }
-        } else if as_command {
+        if as_command {
             let name = if subscribe {
                 command::SUBSCRIBE
             } else {
                 command::CANCEL
             };
-            command::encode(name, topic, out);
+            self.codec.encode_command(name, &[], topic, out);
         } else {
-            self.encode_frame_header(false, topic.len().saturating_add(1), out);
-            out.push(u8::from(subscribe));
-            out.extend_from_slice(topic);
+            self.codec
+                .encode_data(false, &[u8::from(subscribe)], topic, out);
         }
     }
 
@@ -682,11 +669,7 @@ impl Engine {
         if ready {
             if let Some(limit) = limit {
                 // Over CURVE the limit is on the plaintext inside the MESSAGE box.
-                let overhead = if self.cipher.is_some() {
-                    MESSAGE_OVERHEAD as u64
-                } else {
-                    0
-                };
+                let overhead = self.codec.overhead();
                 if header.size > limit.saturating_add(overhead) {
                     return Err(EngineError::MessageTooLarge {
                         size: header.size.saturating_sub(overhead),
@@ -754,7 +737,9 @@ impl Engine {
             Step::Wait => {}
             Step::Zap(request) => self.zap = Zap::ToEmit(request),
             Step::Done(info, cipher) => {
-                self.cipher = cipher;
+                if let Some(cipher) = cipher {
+                    self.codec = Box::new(cipher);
+                }
                 self.peer = Some((*info).clone());
                 self.pending_ready = Some(*info);
             }
@@ -782,21 +767,10 @@ impl Engine {
             self.apply(step);
             return Ok(true);
         }
-        if let Some(cipher) = &mut self.cipher {
-            let (flags, inner) = cipher.decode(body)?;
-            if flags & FLAG_CMD == 0 {
-                let more = flags & cipher::FLAG_MORE != 0;
-                return Ok(emit(Event::Frame { more, body: inner }));
-            }
-            return self.process_command(inner, emit);
+        match self.codec.decode(&header, body)? {
+            Traffic::Data { more, body } => Ok(emit(Event::Frame { more, body })),
+            Traffic::Command(body) => self.process_command(body, emit),
         }
-        if !header.is_command() {
-            return Ok(emit(Event::Frame {
-                more: header.more(),
-                body: body.freeze(),
-            }));
-        }
-        self.process_command(body.freeze(), emit)
     }
 
     /// Acts on one command after the handshake (boxed ones already opened).
@@ -813,10 +787,8 @@ impl Engine {
             Command::Ping { ttl, context } => {
                 self.peer_ping_ttl = Some(ttl);
                 let context = context.get(..command::MAX_PING_CONTEXT).unwrap_or(&context);
-                match &mut self.cipher {
-                    Some(c) => c.encode(FLAG_CMD, b"\x04PONG", context, &mut self.out),
-                    None => command::encode_pong(context, &mut self.out),
-                }
+                self.codec
+                    .encode_command(command::PONG, &[], context, &mut self.out);
                 Ok(true)
             }
             Command::Subscribe(topic) => Ok(emit(Event::Subscribe(topic))),

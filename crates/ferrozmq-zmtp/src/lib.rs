@@ -12,7 +12,8 @@
 //! * [`heartbeat`] — PING/PONG timing, driven by the time the caller passes in;
 //! * [`legacy`] — what ZMTP/1.0 and 2.0 peers are sent, and their framing;
 //! * [`mechanism`] — NULL, PLAIN and CURVE handshakes, ZAP requests, CURVE MESSAGE boxes;
-//! * [`frame`] — frame header encoding and decoding;
+//! * [`frame`] — frame header encoding and decoding (traffic frames then go through a codec:
+//!   plain framing, or CURVE boxes — no branch on the mechanism in the engine);
 //! * [`command`] — command bodies (READY, ERROR, PING, PONG, SUBSCRIBE, CANCEL);
 //! * [`metadata`] — property lists;
 //! * [`error`] — [`EngineError`] and libzmq's protocol error codes;
@@ -25,6 +26,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod codec;
 pub mod command;
 pub mod engine;
 pub mod error;
