@@ -113,3 +113,36 @@ impl TrafficCodec for PlainCodec {
         })
     }
 }
+
+/// A raw connection (libzmq's STREAM `raw_engine_t`): no framing at all. Each message is
+/// written as its bytes; there are no commands.
+#[derive(Debug, Default)]
+pub(crate) struct RawCodec;
+
+impl TrafficCodec for RawCodec {
+    fn overhead(&self) -> u64 {
+        0
+    }
+
+    fn splits_header(&self) -> bool {
+        true
+    }
+
+    /// Writes nothing: raw bytes have no header, so a body may go out by reference alone.
+    fn encode_data_header(&self, _more: bool, _len: usize, _out: &mut Vec<u8>) {}
+
+    fn encode_data(&mut self, _more: bool, prefix: &[u8], body: &[u8], out: &mut Vec<u8>) {
+        out.extend_from_slice(prefix);
+        out.extend_from_slice(body);
+    }
+
+    fn encode_command(&mut self, _name: &[u8], _head: &[u8], _body: &[u8], _out: &mut Vec<u8>) {}
+
+    /// Never called: a raw engine hands its input over without decoding frames.
+    fn decode(&mut self, _header: &FrameHeader, body: BytesMut) -> Result<Traffic, EngineError> {
+        Ok(Traffic::Data {
+            more: false,
+            body: body.freeze(),
+        })
+    }
+}

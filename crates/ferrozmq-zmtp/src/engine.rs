@@ -62,7 +62,7 @@ use std::time::Instant;
 
 use bytes::{Buf, Bytes, BytesMut};
 
-use crate::codec::{PlainCodec, Traffic, TrafficCodec};
+use crate::codec::{PlainCodec, RawCodec, Traffic, TrafficCodec};
 use crate::command::{self, Command};
 use crate::error::{peer_error, EngineError, LegacyVersion};
 use crate::frame::{self, FrameHeader};
@@ -180,6 +180,8 @@ enum Phase {
     Handshake,
     /// `Event::Ready` emitted; traffic flows.
     Ready,
+    /// A raw connection (STREAM): no greeting, no framing; traffic flows from the start.
+    Raw,
 }
 
 impl Phase {
@@ -282,6 +284,22 @@ impl Engine {
         }
     }
 
+    /// An engine for a raw connection (libzmq's STREAM sockets, `raw_engine_t`): no greeting
+    /// and no handshake, ready at once; [`handle_input`](Engine::handle_input) hands over
+    /// everything buffered as one frame, and each message is written as its bytes alone.
+    pub fn raw(socket_type: SocketType) -> Engine {
+        let mut engine = Engine::new(EngineConfig::new(socket_type));
+        engine.out.clear();
+        engine.codec = Box::new(RawCodec);
+        engine.phase = Phase::Raw;
+        engine
+    }
+
+    /// True for an engine made by [`Engine::raw`].
+    pub fn is_raw(&self) -> bool {
+        self.phase == Phase::Raw
+    }
+
     /// Consumes whole units from the front of `input` (partial frames stay in `input` for the
     /// next call), advancing the greeting/handshake and emitting events through `emit`.
     /// If `emit` returns false, processing stops right after that event (back-pressure; the
@@ -298,6 +316,15 @@ impl Engine {
     ) -> Result<(), EngineError> {
         if let Some(e) = &self.failed {
             return Err(e.clone());
+        }
+        if self.phase == Phase::Raw {
+            if !input.is_empty() {
+                emit(Event::Frame {
+                    more: false,
+                    body: input.split().freeze(),
+                });
+            }
+            return Ok(());
         }
         let result = self.drive(input, emit);
         if let Err(e) = &result {
@@ -317,9 +344,9 @@ impl Engine {
         out.append(&mut self.out);
     }
 
-    /// True once Event::Ready has been emitted.
+    /// True once Event::Ready has been emitted (at once for a raw engine).
     pub fn is_ready(&self) -> bool {
-        self.phase == Phase::Ready
+        matches!(self.phase, Phase::Ready | Phase::Raw)
     }
 
     /// True once CURVE traffic flows: every frame is then a MESSAGE box, so
@@ -487,6 +514,9 @@ impl Engine {
     }
 
     fn encode_subscription(&mut self, subscribe: bool, topic: &[u8], out: &mut Vec<u8>) {
+        if self.phase == Phase::Raw {
+            return;
+        }
         // Commands to 3.1 peers; to 3.0 ones (and, over CURVE, libzmq's "downgrade_sub")
         // a message led by 0x01/0x00.
         let as_command = self.legacy.is_none() && self.peer_minor.is_some_and(|m| m >= 1);

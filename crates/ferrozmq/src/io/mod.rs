@@ -5,8 +5,9 @@
 //! is woken (one eventfd write) only when it is not already awake to drain the mailbox.
 
 mod dialer;
+mod encode;
+mod engine_config;
 mod outbuf;
-mod protocol;
 mod session;
 mod session_hook;
 mod stream;

@@ -9,8 +9,9 @@
 //! it, carries on. An accepted session ends with its connection.
 
 use super::dialer::{ConnectTarget, Dialer, Retry};
+use super::encode::encode_parcel;
+use super::engine_config::engine_for;
 use super::outbuf::OutBuffer;
-use super::protocol::Protocol;
 use super::session_hook::{self, SessionHook};
 use super::stream::Stream;
 use super::timer::{Kind, Slots, Timers};
@@ -22,7 +23,7 @@ use crate::monitor::SocketEvent;
 use crate::pipe::{self, Notify, Parcel, PipeEnd};
 use bytes::{Bytes, BytesMut};
 use ferrozmq_zmtp::mechanism::ZapRequest;
-use ferrozmq_zmtp::{EngineError, Event, PeerInfo};
+use ferrozmq_zmtp::{Engine, EngineError, Event, PeerInfo};
 use mio::{Interest, Registry, Token};
 use std::io;
 use std::os::fd::AsRawFd;
@@ -65,7 +66,8 @@ struct Connection {
     stream: Stream,
     /// A tcp connect still in progress.
     connecting: bool,
-    protocol: Protocol,
+    /// The connection's protocol state: ZMTP, or raw bytes for STREAM sockets.
+    engine: Engine,
     input: BytesMut,
     output: OutBuffer,
     /// The kernel may have bytes for us (cleared on a short read or EAGAIN).
@@ -229,12 +231,13 @@ impl Session {
             Interest::READABLE | Interest::WRITABLE,
         )?;
         let mut output = OutBuffer::default();
-        let protocol = Protocol::new(&self.socket, &mut output);
-        let raw = matches!(protocol, Protocol::Raw);
+        let mut engine = engine_for(&self.socket);
+        engine.take_output(output.tail());
+        let raw = engine.is_raw();
         self.connection = Some(Connection {
             stream,
             connecting,
-            protocol,
+            engine,
             input: BytesMut::with_capacity(READ_CHUNK),
             output,
             readable: !connecting,
@@ -271,7 +274,7 @@ impl Session {
             c.connecting = false;
             c.writable = true;
             c.readable = true;
-            raw = matches!(c.protocol, Protocol::Raw);
+            raw = c.engine.is_raw();
             let fd = c.stream.as_raw_fd() as u32;
             self.event(SocketEvent::CONNECTED, fd);
         }
@@ -343,7 +346,7 @@ impl Session {
                 let handshaking = self
                     .connection
                     .as_ref()
-                    .is_some_and(|c| !c.protocol.is_ready());
+                    .is_some_and(|c| !c.engine.is_ready());
                 if handshaking {
                     return self.connection_lost(Lost::HandshakeTimeout, ctx);
                 }
@@ -366,7 +369,9 @@ impl Session {
         let Some(c) = self.connection.as_mut() else {
             return Next::Keep;
         };
-        if c.protocol.handle_timeout(ctx.now, &mut c.output).is_err() {
+        let result = c.engine.handle_timeout(ctx.now);
+        c.engine.take_output(c.output.tail());
+        if result.is_err() {
             return self.connection_lost(Lost::HeartbeatTimeout, ctx);
         }
         if let Err(lost) = self.pump_output(ctx) {
@@ -382,7 +387,7 @@ impl Session {
         let Some(at) = self
             .connection
             .as_ref()
-            .and_then(|c| c.protocol.poll_timeout())
+            .and_then(|c| c.engine.poll_timeout())
         else {
             return;
         };
@@ -416,7 +421,7 @@ impl Session {
         let unsent = self
             .connection
             .as_ref()
-            .is_some_and(|c| !c.output.is_empty() && c.protocol.is_ready());
+            .is_some_and(|c| !c.output.is_empty() && c.engine.is_ready());
         if queued || unsent {
             Next::Keep
         } else {
@@ -432,10 +437,10 @@ impl Session {
             let Some(c) = self.connection.as_mut() else {
                 return Ok(());
             };
-            if std::mem::take(&mut received) && c.protocol.is_ready() {
+            if std::mem::take(&mut received) && c.engine.is_ready() {
                 // Any traffic proves the peer alive; a TTL in a PING just decoded re-arms
                 // its deadline.
-                c.protocol.note_traffic(ctx.now);
+                c.engine.note_traffic(ctx.now);
                 self.arm_heartbeat(ctx);
             }
             let Some(c) = self.connection.as_mut() else {
@@ -494,8 +499,8 @@ impl Session {
                 _ => true,
             };
             let result = c
-                .protocol
-                .decode(&mut c.input, &mut c.output, &mut |event| match event {
+                .engine
+                .handle_input(&mut c.input, &mut |event| match event {
                     Event::Ready(info) => {
                         ready = Some(info);
                         false
@@ -529,6 +534,10 @@ impl Session {
                         None => true,
                     },
                 });
+            if c.engine.has_output() {
+                // Protocol replies (greeting stages, READY, PONG …) go out with the batch.
+                c.engine.take_output(c.output.tail());
+            }
             if let Err(e) = result {
                 return Err(Lost::Protocol(e));
             }
@@ -590,10 +599,10 @@ impl Session {
         let Some(c) = self.connection.as_mut() else {
             return Ok(false);
         };
-        c.protocol
-            .zap_reply(status, &mut c.output)
-            .map(|()| true)
-            .map_err(Lost::Protocol)
+        let result = c.engine.zap_reply(status);
+        // A refusal's ERROR, or what a 200 lets the mechanism send next.
+        c.engine.take_output(c.output.tail());
+        result.map(|()| true).map_err(Lost::Protocol)
     }
 
     fn handshake_done(&mut self, peer: PeerInfo, ctx: &mut IoCtx<'_>) {
@@ -602,12 +611,12 @@ impl Session {
         self.event(SocketEvent::HANDSHAKE_SUCCEEDED, 0);
         if let Some(c) = self.connection.as_mut() {
             // Heartbeats start now (the engine skips ZMTP 1.0/2.0 peers, which have none).
-            c.protocol.note_traffic(ctx.now);
+            c.engine.note_traffic(ctx.now);
         }
         self.arm_heartbeat(ctx);
         if let Some(c) = self.connection.as_mut() {
             for topic in self.hook.resubscriptions() {
-                c.protocol.encode_subscription(true, &topic, &mut c.output);
+                c.engine.encode_subscribe(&topic, c.output.tail());
             }
         }
         let mut metadata = PeerMetadata::new(&peer, self.peer_address.clone());
@@ -673,7 +682,7 @@ impl Session {
         };
         let mut budget = FAIRNESS_BUDGET;
         loop {
-            if c.protocol.is_ready() {
+            if c.engine.is_ready() {
                 if let Some(pipe) = self.pipe.as_mut() {
                     while c.output.len() < OUT_BATCH {
                         let Some(parcel) = pipe.read() else {
@@ -684,7 +693,7 @@ impl Session {
                             Parcel::Cancel(topic) => self.hook.sent_subscription(false, topic),
                             _ => {}
                         }
-                        c.protocol.encode(parcel, &mut c.output);
+                        encode_parcel(&mut c.engine, parcel, &mut c.output);
                     }
                 }
             }
@@ -712,7 +721,7 @@ impl Session {
     fn connection_lost(&mut self, lost: Lost, ctx: &mut IoCtx<'_>) -> Next {
         let mut retry = Retry::after_connect_failure(false);
         if let Some(mut c) = self.connection.take() {
-            if matches!(lost, Lost::Protocol(_)) && !c.protocol.is_ready() {
+            if matches!(lost, Lost::Protocol(_)) && !c.engine.is_ready() {
                 // What the handshake queued (the rest of our greeting, an ERROR for a ZAP
                 // refusal) goes out before the close, as far as the kernel takes it: the peer
                 // then learns why (e.g. the mechanism mismatch) instead of seeing a reset.
@@ -723,19 +732,19 @@ impl Session {
             let fd = c.stream.as_raw_fd() as u32;
             retry = match lost {
                 Lost::ConnectFailed { refused } => Retry::after_connect_failure(refused),
-                _ if c.protocol.is_ready() => Retry::AfterDisconnect,
+                _ if c.engine.is_ready() => Retry::AfterDisconnect,
                 _ => Retry::AfterHandshakeFailure,
             };
             if let Lost::ConnectFailed { .. } = lost {
                 self.event(SocketEvent::CLOSED, fd);
             } else {
-                if !c.protocol.is_ready() {
+                if !c.engine.is_ready() {
                     let (event, value) = handshake_failure(&lost);
                     self.event(event, value);
                 }
                 self.event(SocketEvent::DISCONNECTED, fd);
             }
-            if matches!(c.protocol, Protocol::Raw) {
+            if c.engine.is_raw() {
                 self.stream_notify();
             }
         }
