@@ -71,6 +71,7 @@ use crate::heartbeat::{Beat, Heartbeat, HeartbeatConfig};
 use crate::legacy;
 use crate::mechanism::{self, Context, Handshake, Mechanism, Step, ZapRequest};
 pub use crate::peer::PeerInfo;
+use crate::random::Randomness;
 use crate::SocketType;
 
 mod old_peers;
@@ -113,6 +114,9 @@ pub struct EngineConfig {
     /// by the caller: [`Engine::note_traffic`], [`Engine::poll_timeout`],
     /// [`Engine::handle_timeout`].
     pub heartbeat: HeartbeatConfig,
+    /// Where CURVE's transient keys, cookie keys and long nonces come from: the operating
+    /// system by default; pass a deterministic source to make a test's bytes repeatable.
+    pub random: Randomness,
 }
 
 impl EngineConfig {
@@ -128,6 +132,7 @@ impl EngineConfig {
             null_zap: false,
             metadata: Vec::new(),
             heartbeat: HeartbeatConfig::default(),
+            random: Randomness::OS,
         }
     }
 
@@ -253,10 +258,11 @@ pub struct Engine {
 impl Engine {
     /// New engine for one connection. Its output immediately holds the first greeting stage
     /// (10 bytes: 0xFF, 8 padding bytes as libzmq writes them, 0x7F). CURVE engines draw
-    /// their transient (and, for servers, cookie) keys here, from the OS.
+    /// their transient (and, for servers, cookie) keys here, from
+    /// [`EngineConfig::random`].
     pub fn new(config: EngineConfig) -> Engine {
         let out = greeting::signature(config.routing_id.len()).to_vec();
-        let handshake = Handshake::new(&config.mechanism, config.null_zap);
+        let handshake = Handshake::new(&config.mechanism, config.null_zap, config.random);
         let our_metadata =
             mechanism::our_metadata(config.socket_type, &config.routing_id, &config.metadata);
         Engine {

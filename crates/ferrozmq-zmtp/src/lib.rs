@@ -40,6 +40,7 @@ pub mod legacy;
 pub mod mechanism;
 pub mod metadata;
 mod peer;
+mod random;
 pub mod socket_type;
 pub mod zap;
 
@@ -47,4 +48,5 @@ pub use engine::{Engine, EngineConfig, Event, PeerInfo, MAX_HANDSHAKE_COMMAND};
 pub use error::{EngineError, LegacyVersion};
 pub use heartbeat::HeartbeatConfig;
 pub use mechanism::{Mechanism, ZapRequest};
+pub use random::Randomness;
 pub use socket_type::SocketType;

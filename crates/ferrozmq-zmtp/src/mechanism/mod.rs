@@ -17,6 +17,7 @@ use crate::error::EngineError;
 use crate::greeting::MECHANISM_LEN;
 use crate::metadata;
 use crate::peer::PeerInfo;
+use crate::random::Randomness;
 use crate::SocketType;
 
 pub mod cipher;
@@ -180,7 +181,8 @@ impl std::fmt::Debug for Handshake {
 
 impl Handshake {
     /// The state for `mechanism`; `null_zap` makes NULL consult ZAP.
-    pub fn new(mechanism: &Mechanism, null_zap: bool) -> Handshake {
+    /// CURVE draws its keys and nonces from `random`.
+    pub fn new(mechanism: &Mechanism, null_zap: bool, random: Randomness) -> Handshake {
         match mechanism {
             Mechanism::Null => Handshake::Null(null::Null::new(null_zap)),
             Mechanism::PlainClient { username, password } => {
@@ -195,9 +197,10 @@ impl Handshake {
                 *public_key,
                 *secret_key,
                 *server_key,
+                random,
             ))),
             Mechanism::CurveServer { secret_key } => {
-                Handshake::CurveServer(Box::new(curve::Server::new(*secret_key)))
+                Handshake::CurveServer(Box::new(curve::Server::new(*secret_key, random)))
             }
         }
     }
