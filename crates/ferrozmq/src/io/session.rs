@@ -750,10 +750,10 @@ impl Session {
         }
         self.partial.clear();
         self.stalled = false;
-        ctx.timers
-            .cancel(&mut self.timers, self.id, Kind::Handshake);
-        ctx.timers
-            .cancel(&mut self.timers, self.id, Kind::Heartbeat);
+        // The connection's timers go with it (the next attempt arms its own).
+        for kind in [Kind::ConnectTimeout, Kind::Handshake, Kind::Heartbeat] {
+            ctx.timers.cancel(&mut self.timers, self.id, kind);
+        }
         self.zap = None;
         self.zap_verdict = None;
         if let Some(pipe) = self.pipe.as_mut() {
