@@ -1,9 +1,13 @@
-//! The per-connection ZMTP state machine (NULL mechanism; ZMTP 3.x, plus 2.0 and 1.0 peers as
-//! libzmq 4.3 speaks to them), without I/O or clocks.
+//! The per-connection ZMTP state machine (ZMTP 3.x with the NULL, PLAIN and CURVE
+//! mechanisms, plus 2.0 and 1.0 peers as libzmq 4.3 speaks to them), without I/O or clocks.
 //!
 //! The caller owns the socket and the buffers. It feeds received bytes to
 //! [`Engine::handle_input`], writes whatever [`Engine::take_output`] hands it, and encodes
-//! outgoing messages with [`Engine::encode_frame`]. Phases, as libzmq runs them
+//! outgoing messages with [`Engine::encode_frame`]. Time is passed in: the caller reports when
+//! bytes arrived ([`Engine::note_traffic`]), asks when the engine next needs the time
+//! ([`Engine::poll_timeout`]) and hands it over then ([`Engine::handle_timeout`]) — heartbeats
+//! live here. Traffic frames go through the connection's codec (plain framing, or CURVE's
+//! MESSAGE boxes once that handshake is done). Phases, as libzmq runs them
 //! (`zmtp_engine.cpp`, `null_mechanism.cpp`):
 //!
 //! 1. greeting, staged: our 10-byte signature at once; the major byte once the peer's signature
@@ -54,15 +58,20 @@
 //! assert!(matches!(&events[1], Event::Frame { more: false, body } if &body[..] == b"hello"));
 //! ```
 
+use std::time::Instant;
+
 use bytes::{Buf, Bytes, BytesMut};
 
+use crate::codec::{PlainCodec, RawCodec, Traffic, TrafficCodec};
 use crate::command::{self, Command};
-use crate::error::{EngineError, LegacyVersion};
+use crate::error::{peer_error, EngineError, LegacyVersion};
 use crate::frame::{self, FrameHeader};
 use crate::greeting::{self, SignatureCheck};
+use crate::heartbeat::{Beat, Heartbeat, HeartbeatConfig};
 use crate::legacy;
-use crate::mechanism::cipher::{self, FLAG_CMD, MESSAGE_OVERHEAD};
-use crate::mechanism::{self, Context, CurveCipher, Handshake, Mechanism, Step, ZapRequest};
+use crate::mechanism::{self, Context, Handshake, Mechanism, Step, ZapRequest};
+pub use crate::peer::PeerInfo;
+use crate::random::Randomness;
 use crate::SocketType;
 
 mod old_peers;
@@ -101,6 +110,13 @@ pub struct EngineConfig {
     /// Application properties (`ZMQ_METADATA`, names like `X-Key`) sent after `Socket-Type`
     /// and `Identity` in READY or INITIATE. Names must be 1..=255 property-name characters.
     pub metadata: Vec<(String, Vec<u8>)>,
+    /// PING interval, timeout and TTL once traffic flows (off by default). Timing is driven
+    /// by the caller: [`Engine::note_traffic`], [`Engine::poll_timeout`],
+    /// [`Engine::handle_timeout`].
+    pub heartbeat: HeartbeatConfig,
+    /// Where CURVE's transient keys, cookie keys and long nonces come from: the operating
+    /// system by default; pass a deterministic source to make a test's bytes repeatable.
+    pub random: Randomness,
 }
 
 impl EngineConfig {
@@ -115,6 +131,8 @@ impl EngineConfig {
             mechanism: Mechanism::Null,
             null_zap: false,
             metadata: Vec::new(),
+            heartbeat: HeartbeatConfig::default(),
+            random: Randomness::OS,
         }
     }
 
@@ -123,28 +141,6 @@ impl EngineConfig {
     pub(crate) fn security_on(&self) -> bool {
         self.mechanism != Mechanism::Null || self.null_zap
     }
-}
-
-/// What the peer told us in its greeting and READY (or, for old peers, greeting and identity).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PeerInfo {
-    /// The peer's socket type: its first `Socket-Type` property (ZMTP 3.x); the type byte of
-    /// its greeting (ZMTP/2.0, checked for compatibility like 3.x). A ZMTP/1.0 peer announces
-    /// no type libzmq reads, so this is a stand-in: the first type in libzmq's numbering that
-    /// ours accepts ([`legacy::v1_stand_in_type`]: PUB for a SUB, PUSH for a PULL, REQ for a
-    /// ROUTER …); check [`legacy`](PeerInfo::legacy) before relying on it.
-    pub socket_type: SocketType,
-    /// Value of the peer's `Identity` property, if it sent one (may be empty). For ZMTP/1.0 and
-    /// 2.0 peers always `Some`: the body of their identity message.
-    pub routing_id: Option<Bytes>,
-    /// Every READY property as received, in order (names as sent); empty for old peers.
-    pub properties: Vec<(String, Bytes)>,
-    /// Peer greeting's minor version: 0 = ZMTP 3.0, >= 1 = 3.1 (a major > 3 counts as 3.1).
-    /// 0 for ZMTP/1.0 and 2.0 peers.
-    pub minor_version: u8,
-    /// `Some` when the peer speaks ZMTP/1.0 or 2.0 (no commands, no heartbeats, no metadata;
-    /// `socket_type` is a stand-in for 1.0); `None` for ZMTP 3.x.
-    pub legacy: Option<LegacyVersion>,
 }
 
 /// What the engine reports from the peer's input.
@@ -189,6 +185,8 @@ enum Phase {
     Handshake,
     /// `Event::Ready` emitted; traffic flows.
     Ready,
+    /// A raw connection (STREAM): no greeting, no framing; traffic flows from the start.
+    Raw,
 }
 
 impl Phase {
@@ -245,27 +243,34 @@ pub struct Engine {
     handshake: Handshake,
     /// Our property list for READY/INITIATE, built once.
     our_metadata: Vec<u8>,
-    /// CURVE traffic keys and nonces, once its handshake is done.
-    cipher: Option<CurveCipher>,
+    /// How traffic frames are written and read: plain framing (in the old peer's framing
+    /// once one is detected), or CURVE's boxes once its handshake is done.
+    codec: Box<dyn TrafficCodec>,
     /// The ZAP exchange.
     zap: Zap,
     /// The handshake finished; [`Event::Ready`] is owed to the caller.
     pending_ready: Option<PeerInfo>,
+    /// Heartbeat timing; running once [`Engine::note_traffic`] saw the engine ready.
+    heartbeat: Heartbeat,
+    heartbeat_started: bool,
 }
 
 impl Engine {
     /// New engine for one connection. Its output immediately holds the first greeting stage
     /// (10 bytes: 0xFF, 8 padding bytes as libzmq writes them, 0x7F). CURVE engines draw
-    /// their transient (and, for servers, cookie) keys here, from the OS.
+    /// their transient (and, for servers, cookie) keys here, from
+    /// [`EngineConfig::random`].
     pub fn new(config: EngineConfig) -> Engine {
         let out = greeting::signature(config.routing_id.len()).to_vec();
-        let handshake = Handshake::new(&config.mechanism, config.null_zap);
+        let handshake = Handshake::new(&config.mechanism, config.null_zap, config.random);
         let our_metadata =
             mechanism::our_metadata(config.socket_type, &config.routing_id, &config.metadata);
         Engine {
+            heartbeat: Heartbeat::new(&config.heartbeat),
+            heartbeat_started: false,
             handshake,
             our_metadata,
-            cipher: None,
+            codec: Box::new(PlainCodec::new(None)),
             zap: Zap::Idle,
             pending_ready: None,
             config,
@@ -285,6 +290,22 @@ impl Engine {
         }
     }
 
+    /// An engine for a raw connection (libzmq's STREAM sockets, `raw_engine_t`): no greeting
+    /// and no handshake, ready at once; [`handle_input`](Engine::handle_input) hands over
+    /// everything buffered as one frame, and each message is written as its bytes alone.
+    pub fn raw(socket_type: SocketType) -> Engine {
+        let mut engine = Engine::new(EngineConfig::new(socket_type));
+        engine.out.clear();
+        engine.codec = Box::new(RawCodec);
+        engine.phase = Phase::Raw;
+        engine
+    }
+
+    /// True for an engine made by [`Engine::raw`].
+    pub fn is_raw(&self) -> bool {
+        self.phase == Phase::Raw
+    }
+
     /// Consumes whole units from the front of `input` (partial frames stay in `input` for the
     /// next call), advancing the greeting/handshake and emitting events through `emit`.
     /// If `emit` returns false, processing stops right after that event (back-pressure; the
@@ -301,6 +322,15 @@ impl Engine {
     ) -> Result<(), EngineError> {
         if let Some(e) = &self.failed {
             return Err(e.clone());
+        }
+        if self.phase == Phase::Raw {
+            if !input.is_empty() {
+                emit(Event::Frame {
+                    more: false,
+                    body: input.split().freeze(),
+                });
+            }
+            return Ok(());
         }
         let result = self.drive(input, emit);
         if let Err(e) = &result {
@@ -320,16 +350,16 @@ impl Engine {
         out.append(&mut self.out);
     }
 
-    /// True once Event::Ready has been emitted.
+    /// True once Event::Ready has been emitted (at once for a raw engine).
     pub fn is_ready(&self) -> bool {
-        self.phase == Phase::Ready
+        matches!(self.phase, Phase::Ready | Phase::Raw)
     }
 
     /// True once CURVE traffic flows: every frame is then a MESSAGE box, so
     /// [`encode_frame_header`](Engine::encode_frame_header) must not be used (it writes a
     /// plaintext header); [`encode_frame`](Engine::encode_frame) boxes the whole frame.
     pub fn encrypts(&self) -> bool {
-        self.cipher.is_some()
+        !self.codec.splits_header()
     }
 
     /// The caller's answer to [`Event::ZapRequest`] (the ZAP reply's status code):
@@ -392,29 +422,77 @@ impl Engine {
         self.peer_ping_ttl
     }
 
+    /// Tells the engine that the bytes just given to [`handle_input`](Engine::handle_input)
+    /// arrived at `now` (call it as well right after [`Event::Ready`]): heartbeats start with
+    /// the first call after the handshake, and any traffic resets the heartbeat timeout and
+    /// re-arms the peer's PING TTL. Costs a few stores; the engine reads no clock.
+    pub fn note_traffic(&mut self, now: Instant) {
+        if !self.heartbeats() {
+            return;
+        }
+        if !self.heartbeat_started {
+            self.heartbeat_started = true;
+            self.heartbeat.start(now);
+        }
+        self.heartbeat.on_input(now, self.peer_ping_ttl);
+    }
+
+    /// When [`handle_timeout`](Engine::handle_timeout) must next be called, if ever: the next
+    /// PING, or the moment a silent peer is given up. `None` before the handshake, for
+    /// ZMTP/1.0 and 2.0 peers (no commands, so no heartbeats, as libzmq) and with heartbeats
+    /// off.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        if !self.heartbeat_started {
+            return None;
+        }
+        self.heartbeat.next_wake()
+    }
+
+    /// Acts on the time: queues a due PING (with our TTL) as output, or fails with
+    /// [`EngineError::HeartbeatExpired`] when the peer stayed silent too long. Calling it
+    /// early does nothing.
+    pub fn handle_timeout(&mut self, now: Instant) -> Result<(), EngineError> {
+        if let Some(e) = &self.failed {
+            return Err(e.clone());
+        }
+        if !self.heartbeat_started {
+            return Ok(());
+        }
+        match self.heartbeat.poll(now) {
+            Beat::Idle => Ok(()),
+            Beat::Ping { ttl } => {
+                let mut out = std::mem::take(&mut self.out);
+                self.encode_ping(ttl, &[], &mut out);
+                self.out = out;
+                Ok(())
+            }
+            Beat::Expired => {
+                self.failed = Some(EngineError::HeartbeatExpired);
+                Err(EngineError::HeartbeatExpired)
+            }
+        }
+    }
+
+    /// Whether this connection heartbeats: ready, and not a ZMTP/1.0 or 2.0 peer.
+    fn heartbeats(&self) -> bool {
+        self.phase == Phase::Ready && self.legacy.is_none()
+    }
+
     /// Encodes one data frame (header + body) onto `out` in the negotiated framing, as
     /// libzmq's encoders do: ZMTP 3.x (and 2.0) framing with LONG iff body > 255 bytes, or
     /// ZMTP/1.0 framing (long form iff body + 1 ≥ 255) for 1.0 peers. Until the peer's
     /// revision is known, 3.x framing. Once CURVE traffic flows ([`encrypts`](Engine::encrypts))
     /// the frame is sealed in a MESSAGE box instead.
     pub fn encode_frame(&mut self, more: bool, body: &[u8], out: &mut Vec<u8>) {
-        if let Some(cipher) = &mut self.cipher {
-            let flags = if more { cipher::FLAG_MORE } else { 0 };
-            cipher.encode(flags, &[], body, out);
-            return;
-        }
-        self.encode_frame_header(more, body.len(), out);
-        out.extend_from_slice(body);
+        self.codec.encode_data(more, &[], body, out);
     }
 
     /// Encodes only a data frame's header (negotiated framing, as
     /// [`encode_frame`](Engine::encode_frame)), for callers that write large bodies without
-    /// copying. Not for CURVE traffic: check [`encrypts`](Engine::encrypts) first.
+    /// copying. Writes nothing for CURVE traffic, whose frames are boxed whole: check
+    /// [`encrypts`](Engine::encrypts) first.
     pub fn encode_frame_header(&self, more: bool, body_len: usize, out: &mut Vec<u8>) {
-        match self.legacy {
-            Some(version) => legacy::encode_header(version, more, body_len, out),
-            None => frame::encode_header(if more { frame::FLAG_MORE } else { 0 }, body_len, out),
-        }
+        self.codec.encode_data_header(more, body_len, out);
     }
 
     /// Subscription forms as RFC 37/libzmq: SUBSCRIBE/CANCEL commands to 3.1 peers,
@@ -437,34 +515,27 @@ impl Engine {
     /// Over CURVE the PING is boxed.
     pub fn encode_ping(&mut self, ttl: u16, context: &[u8], out: &mut Vec<u8>) {
         let context = context.get(..command::MAX_PING_CONTEXT).unwrap_or(context);
-        if let Some(cipher) = &mut self.cipher {
-            let [hi, lo] = ttl.to_be_bytes();
-            cipher.encode(FLAG_CMD, &[4, b'P', b'I', b'N', b'G', hi, lo], context, out);
-        } else if self.legacy.is_none() {
-            command::encode_ping(ttl, context, out);
-        }
+        self.codec
+            .encode_command(command::PING, &ttl.to_be_bytes(), context, out);
     }
 
     fn encode_subscription(&mut self, subscribe: bool, topic: &[u8], out: &mut Vec<u8>) {
+        if self.phase == Phase::Raw {
+            return;
+        }
+        // Commands to 3.1 peers; to 3.0 ones (and, over CURVE, libzmq's "downgrade_sub")
+        // a message led by 0x01/0x00.
         let as_command = self.legacy.is_none() && self.peer_minor.is_some_and(|m| m >= 1);
-        if let Some(cipher) = &mut self.cipher {
-            // libzmq's curve_encoding_t: commands to 3.1 peers, "downgrade_sub" to 3.0 ones.
-            match (as_command, subscribe) {
-                (true, true) => cipher.encode(FLAG_CMD, b"\x09SUBSCRIBE", topic, out),
-                (true, false) => cipher.encode(FLAG_CMD, b"\x06CANCEL", topic, out),
-                (false, _) => cipher.encode(0, &[u8::from(subscribe)], topic, out),
-            }
-        } else if as_command {
+        if as_command {
             let name = if subscribe {
                 command::SUBSCRIBE
             } else {
                 command::CANCEL
             };
-            command::encode(name, topic, out);
+            self.codec.encode_command(name, &[], topic, out);
         } else {
-            self.encode_frame_header(false, topic.len().saturating_add(1), out);
-            out.push(u8::from(subscribe));
-            out.extend_from_slice(topic);
+            self.codec
+                .encode_data(false, &[u8::from(subscribe)], topic, out);
         }
     }
 
@@ -634,11 +705,7 @@ impl Engine {
         if ready {
             if let Some(limit) = limit {
                 // Over CURVE the limit is on the plaintext inside the MESSAGE box.
-                let overhead = if self.cipher.is_some() {
-                    MESSAGE_OVERHEAD as u64
-                } else {
-                    0
-                };
+                let overhead = self.codec.overhead();
                 if header.size > limit.saturating_add(overhead) {
                     return Err(EngineError::MessageTooLarge {
                         size: header.size.saturating_sub(overhead),
@@ -706,7 +773,9 @@ impl Engine {
             Step::Wait => {}
             Step::Zap(request) => self.zap = Zap::ToEmit(request),
             Step::Done(info, cipher) => {
-                self.cipher = cipher;
+                if let Some(cipher) = cipher {
+                    self.codec = Box::new(cipher);
+                }
                 self.peer = Some((*info).clone());
                 self.pending_ready = Some(*info);
             }
@@ -734,21 +803,10 @@ impl Engine {
             self.apply(step);
             return Ok(true);
         }
-        if let Some(cipher) = &mut self.cipher {
-            let (flags, inner) = cipher.decode(body)?;
-            if flags & FLAG_CMD == 0 {
-                let more = flags & cipher::FLAG_MORE != 0;
-                return Ok(emit(Event::Frame { more, body: inner }));
-            }
-            return self.process_command(inner, emit);
+        match self.codec.decode(&header, body)? {
+            Traffic::Data { more, body } => Ok(emit(Event::Frame { more, body })),
+            Traffic::Command(body) => self.process_command(body, emit),
         }
-        if !header.is_command() {
-            return Ok(emit(Event::Frame {
-                more: header.more(),
-                body: body.freeze(),
-            }));
-        }
-        self.process_command(body.freeze(), emit)
     }
 
     /// Acts on one command after the handshake (boxed ones already opened).
@@ -765,27 +823,13 @@ impl Engine {
             Command::Ping { ttl, context } => {
                 self.peer_ping_ttl = Some(ttl);
                 let context = context.get(..command::MAX_PING_CONTEXT).unwrap_or(&context);
-                match &mut self.cipher {
-                    Some(c) => c.encode(FLAG_CMD, b"\x04PONG", context, &mut self.out),
-                    None => command::encode_pong(context, &mut self.out),
-                }
+                self.codec
+                    .encode_command(command::PONG, &[], context, &mut self.out);
                 Ok(true)
             }
             Command::Subscribe(topic) => Ok(emit(Event::Subscribe(topic))),
             Command::Cancel(topic) => Ok(emit(Event::Cancel(topic))),
             Command::Pong(_) | Command::Unknown { .. } => Ok(true),
         }
-    }
-}
-
-/// Text of a peer-supplied value for an error, cut to 255 bytes.
-pub(crate) fn lossy_prefix(value: &[u8]) -> String {
-    String::from_utf8_lossy(value.get(..255).unwrap_or(value)).into_owned()
-}
-
-/// The failure a peer's ERROR command means (its reason, e.g. a ZAP status).
-pub(crate) fn peer_error(reason: &[u8]) -> EngineError {
-    EngineError::PeerError {
-        reason: lossy_prefix(reason),
     }
 }

@@ -150,6 +150,10 @@ pub enum EngineError {
         /// The reason text it gave (libzmq sends a ZAP status code such as `"400"`).
         reason: String,
     },
+    /// Heartbeats are on and the peer stayed silent past HEARTBEAT_TIMEOUT after one of our
+    /// PINGs, or past the TTL its own last PING announced (from
+    /// [`Engine::handle_timeout`](crate::Engine::handle_timeout)).
+    HeartbeatExpired,
 }
 
 impl EngineError {
@@ -187,6 +191,7 @@ impl EngineError {
             EngineError::KeyExchange { .. } => Some(ZMTP_KEY_EXCHANGE),
             EngineError::InvalidSequence { .. } => Some(ZMTP_INVALID_SEQUENCE),
             EngineError::MessageTooLarge { .. }
+            | EngineError::HeartbeatExpired
             | EngineError::PeerError { .. }
             | EngineError::ZapDenied { .. } => None,
         }
@@ -253,11 +258,26 @@ impl fmt::Display for EngineError {
                 write!(f, "ZAP handler refused the peer with status {status}")
             }
             EngineError::PeerError { reason } => write!(f, "peer sent ERROR: {reason:?}"),
+            EngineError::HeartbeatExpired => {
+                f.write_str("peer silent past the heartbeat timeout or its PING's TTL")
+            }
         }
     }
 }
 
 impl std::error::Error for EngineError {}
+
+/// Text of a peer-supplied value for an error, cut to 255 bytes.
+pub(crate) fn lossy_prefix(value: &[u8]) -> String {
+    String::from_utf8_lossy(value.get(..255).unwrap_or(value)).into_owned()
+}
+
+/// The failure a peer's ERROR command means (its reason, e.g. a ZAP status).
+pub(crate) fn peer_error(reason: &[u8]) -> EngineError {
+    EngineError::PeerError {
+        reason: lossy_prefix(reason),
+    }
+}
 
 #[cfg(test)]
 mod tests {

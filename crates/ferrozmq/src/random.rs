@@ -1,18 +1,13 @@
 //! Unpredictable starting points for counters that peers see (generated routing ids, REQ
-//! request ids), as libzmq's `generate_random`. std's hasher keys are seeded from the OS, which
-//! is all the randomness these need.
+//! request ids) and reconnect jitter, as libzmq's `generate_random`: drawn from the OS with
+//! `getrandom`.
 
-use std::collections::hash_map::RandomState;
-use std::hash::{BuildHasher, Hasher};
-
-/// A random 32-bit number.
+/// A random 32-bit number. Should the OS refuse randomness (it does not on Linux once booted)
+/// the value is 0: none of its uses needs secrecy, only variety.
 pub(crate) fn u32() -> u32 {
-    let mut hasher = RandomState::new().build_hasher();
-    hasher.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or_default(),
-    );
-    hasher.finish() as u32
+    let mut bytes = [0u8; 4];
+    match getrandom::getrandom(&mut bytes) {
+        Ok(()) => u32::from_ne_bytes(bytes),
+        Err(_) => 0,
+    }
 }

@@ -6,6 +6,7 @@
 use bytes::Bytes;
 
 use super::{Engine, Event, PeerInfo, Phase, MAX_ADDRESSABLE, MAX_HANDSHAKE_COMMAND};
+use crate::codec::PlainCodec;
 use crate::error::{EngineError, LegacyVersion};
 use crate::frame::FrameHeader;
 use crate::legacy;
@@ -27,6 +28,7 @@ impl Engine {
             self.legacy_peer_type = Some(stand_in);
         }
         self.legacy = Some(version);
+        self.codec = Box::new(PlainCodec::new(Some(version)));
         Ok(())
     }
 

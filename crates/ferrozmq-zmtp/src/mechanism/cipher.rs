@@ -23,8 +23,9 @@ use crypto_box::aead::{AeadCore, AeadInPlace};
 use crypto_box::SalsaBox;
 
 use super::malformed;
+use crate::codec::{Traffic, TrafficCodec};
 use crate::error::EngineError;
-use crate::frame;
+use crate::frame::{self, FrameHeader};
 
 /// MESSAGE command name with its length byte, as every box starts.
 pub const MESSAGE_PREFIX: &[u8; 8] = b"\x07MESSAGE";
@@ -169,5 +170,53 @@ impl CurveCipher {
         self.peer_nonce = short;
         let flags = text.first().copied().unwrap_or(0) & (FLAG_MORE | FLAG_CMD);
         Ok((flags, body.freeze().slice(MESSAGE_OVERHEAD..)))
+    }
+}
+
+/// Longest command name and data head boxed as a prefix (SUBSCRIBE, or PING with its TTL).
+const MAX_COMMAND_PREFIX: usize = 1 + 16 + 2;
+
+/// CURVE traffic: every frame and command sealed in a MESSAGE box.
+impl TrafficCodec for CurveCipher {
+    fn overhead(&self) -> u64 {
+        MESSAGE_OVERHEAD as u64
+    }
+
+    /// A box seals header and body together: nothing goes out by reference.
+    fn splits_header(&self) -> bool {
+        false
+    }
+
+    /// Writes nothing: a boxed frame has no header of its own (see `splits_header`).
+    fn encode_data_header(&self, _more: bool, _len: usize, _out: &mut Vec<u8>) {}
+
+    fn encode_data(&mut self, more: bool, prefix: &[u8], body: &[u8], out: &mut Vec<u8>) {
+        let flags = if more { FLAG_MORE } else { 0 };
+        self.encode(flags, prefix, body, out);
+    }
+
+    fn encode_command(&mut self, name: &[u8], head: &[u8], body: &[u8], out: &mut Vec<u8>) {
+        let mut prefix = [0u8; MAX_COMMAND_PREFIX];
+        let len = 1 + name.len() + head.len();
+        let (Some(dst), Ok(name_len)) = (prefix.get_mut(..len), u8::try_from(name.len())) else {
+            return;
+        };
+        let bytes = std::iter::once(name_len).chain(name.iter().chain(head).copied());
+        for (d, b) in dst.iter_mut().zip(bytes) {
+            *d = b;
+        }
+        self.encode(FLAG_CMD, dst, body, out);
+    }
+
+    fn decode(&mut self, _header: &FrameHeader, body: BytesMut) -> Result<Traffic, EngineError> {
+        let (flags, inner) = CurveCipher::decode(self, body)?;
+        Ok(if flags & FLAG_CMD != 0 {
+            Traffic::Command(inner)
+        } else {
+            Traffic::Data {
+                more: flags & FLAG_MORE != 0,
+                body: inner,
+            }
+        })
     }
 }

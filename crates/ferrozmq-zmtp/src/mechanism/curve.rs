@@ -16,8 +16,7 @@
 //! that does not open cryptographic, a vouch for another key a key-exchange failure.
 
 use bytes::{Bytes, BytesMut};
-use crypto_box::aead::rand_core::RngCore;
-use crypto_box::aead::{KeyInit, OsRng};
+use crypto_box::aead::KeyInit;
 use crypto_box::{PublicKey, SalsaBox, SecretKey};
 use crypto_secretbox::XSalsa20Poly1305;
 
@@ -25,6 +24,7 @@ use super::cipher::{nonce, open, seal, CurveCipher, MAC_LEN};
 use super::{malformed, refuse, Context, Step, ZapRequest};
 use crate::command;
 use crate::error::EngineError;
+use crate::random::Randomness;
 
 /// HELLO body size.
 pub const HELLO_LEN: usize = 200;
@@ -64,13 +64,6 @@ fn field<const N: usize>(b: &[u8], at: usize) -> [u8; N] {
         *dst = *src;
     }
     out
-}
-
-/// 16 random bytes for a long nonce.
-fn random16() -> [u8; 16] {
-    let mut b = [0u8; 16];
-    OsRng.fill_bytes(&mut b);
-    b
 }
 
 /// Checks a HELLO body (name, size 200, version 1.0); returns the client's transient key.
@@ -166,12 +159,14 @@ pub(crate) struct Client {
     hello_box: SalsaBox,
     next_nonce: u64,
     state: ClientState,
+    /// Where the vouch's long nonce comes from.
+    random: Randomness,
 }
 
 impl Client {
-    /// A client with a fresh transient key pair.
-    pub fn new(public: [u8; 32], secret: [u8; 32], server: [u8; 32]) -> Client {
-        let transient_secret = SecretKey::generate(&mut OsRng);
+    /// A client with a fresh transient key pair drawn from `random`.
+    pub fn new(public: [u8; 32], secret: [u8; 32], server: [u8; 32], random: Randomness) -> Client {
+        let transient_secret = SecretKey::from(random.bytes::<32>());
         let server = PublicKey::from(server);
         Client {
             public,
@@ -182,6 +177,7 @@ impl Client {
             transient_secret,
             next_nonce: 1,
             state: ClientState::ExpectWelcome,
+            random,
         }
     }
 
@@ -259,7 +255,7 @@ impl Client {
         ctx: &Context<'_>,
         out: &mut Vec<u8>,
     ) {
-        let vouch_long = random16();
+        let vouch_long = self.random.bytes::<16>();
         let mut vouch_text = [0u8; 64];
         vouch_text[..32].copy_from_slice(&self.transient_public);
         vouch_text[32..].copy_from_slice(self.server.as_bytes());
@@ -295,7 +291,7 @@ enum ServerState {
     /// WELCOME sent to the client with this transient key.
     ExpectInitiate([u8; 32]),
     /// INITIATE accepted and handed to ZAP.
-    AwaitZap(SalsaBox, Box<crate::PeerInfo>, u64),
+    AwaitZap(SalsaBox, Box<crate::peer::PeerInfo>, u64),
     /// READY sent (no more handshake input is accepted).
     Done,
 }
@@ -308,18 +304,22 @@ pub(crate) struct Server {
     /// Key of this connection's cookie (libzmq: fresh per connection).
     cookie_key: XSalsa20Poly1305,
     state: ServerState,
+    /// Where the cookie's and WELCOME's long nonces come from.
+    random: Randomness,
 }
 
 impl Server {
-    /// A server with long-term `secret` and fresh transient and cookie keys.
-    pub fn new(secret: [u8; 32]) -> Server {
+    /// A server with long-term `secret` and fresh transient and cookie keys from `random`.
+    pub fn new(secret: [u8; 32], random: Randomness) -> Server {
         let secret = SecretKey::from(secret);
+        let cookie_key = random.bytes::<32>();
         Server {
             public: secret.public_key().to_bytes(),
             secret,
-            transient_secret: SecretKey::generate(&mut OsRng),
-            cookie_key: XSalsa20Poly1305::new(&XSalsa20Poly1305::generate_key(&mut OsRng)),
+            transient_secret: SecretKey::from(random.bytes::<32>()),
+            cookie_key: XSalsa20Poly1305::new(&cookie_key.into()),
             state: ServerState::ExpectHello,
+            random,
         }
     }
 
@@ -362,7 +362,7 @@ impl Server {
             "HELLO box",
         )?;
         // cookie = long nonce | SecretBox[C' | s'](K)
-        let cookie_long = random16();
+        let cookie_long = self.random.bytes::<16>();
         let mut cookie_text = [0u8; 64];
         cookie_text[..32].copy_from_slice(&client_transient);
         cookie_text[32..].copy_from_slice(&self.transient_secret.to_bytes());
@@ -376,7 +376,7 @@ impl Server {
         );
         text.extend_from_slice(&cookie_mac);
         text.extend_from_slice(&cookie_text);
-        let welcome_long = random16();
+        let welcome_long = self.random.bytes::<16>();
         let mut data = Vec::with_capacity(WELCOME_LEN - 8);
         data.extend_from_slice(&welcome_long);
         push_box(
@@ -396,7 +396,7 @@ impl Server {
         mut body: BytesMut,
         client_transient: &[u8; 32],
         ctx: &Context<'_>,
-    ) -> Result<(SalsaBox, Box<crate::PeerInfo>, [u8; 32], u64), EngineError> {
+    ) -> Result<(SalsaBox, Box<crate::peer::PeerInfo>, [u8; 32], u64), EngineError> {
         let peer_nonce = parse_initiate(&body)?;
         let bad_cookie = || EngineError::Cryptographic {
             what: "INITIATE cookie",

@@ -16,7 +16,9 @@ use crate::command::{self, Command};
 use crate::error::EngineError;
 use crate::greeting::MECHANISM_LEN;
 use crate::metadata;
-use crate::{PeerInfo, SocketType};
+use crate::peer::PeerInfo;
+use crate::random::Randomness;
+use crate::SocketType;
 
 pub mod cipher;
 pub mod curve;
@@ -127,7 +129,7 @@ impl Context<'_> {
                 let peer_type = SocketType::from_name(value)
                     .filter(|t| self.socket_type.is_compatible_with(*t))
                     .ok_or_else(|| EngineError::IncompatibleSocketType {
-                        peer: crate::engine::lossy_prefix(value),
+                        peer: crate::error::lossy_prefix(value),
                     })?;
                 socket_type.get_or_insert(peer_type);
             } else if name == metadata::IDENTITY && routing_id.is_none() {
@@ -179,7 +181,8 @@ impl std::fmt::Debug for Handshake {
 
 impl Handshake {
     /// The state for `mechanism`; `null_zap` makes NULL consult ZAP.
-    pub fn new(mechanism: &Mechanism, null_zap: bool) -> Handshake {
+    /// CURVE draws its keys and nonces from `random`.
+    pub fn new(mechanism: &Mechanism, null_zap: bool, random: Randomness) -> Handshake {
         match mechanism {
             Mechanism::Null => Handshake::Null(null::Null::new(null_zap)),
             Mechanism::PlainClient { username, password } => {
@@ -194,9 +197,10 @@ impl Handshake {
                 *public_key,
                 *secret_key,
                 *server_key,
+                random,
             ))),
             Mechanism::CurveServer { secret_key } => {
-                Handshake::CurveServer(Box::new(curve::Server::new(*secret_key)))
+                Handshake::CurveServer(Box::new(curve::Server::new(*secret_key, random)))
             }
         }
     }
@@ -273,7 +277,7 @@ pub(crate) fn refuse(body: Bytes, allow_error: bool) -> EngineError {
     let name = command_name(&body).to_vec();
     if allow_error && name == command::ERROR {
         return match command::parse(body) {
-            Ok(Command::Error(reason)) => crate::engine::peer_error(&reason),
+            Ok(Command::Error(reason)) => crate::error::peer_error(&reason),
             Ok(other) => EngineError::UnexpectedCommand { name: other.name() },
             Err(e) => e,
         };

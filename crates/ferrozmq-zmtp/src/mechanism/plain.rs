@@ -81,7 +81,7 @@ fn refuse_libzmq_error(body: &Bytes) -> EngineError {
     if let Some(rest) = body.strip_prefix(LIBZMQ_ERROR) {
         if let Some((&len, reason)) = rest.split_first() {
             if usize::from(len) == reason.len() {
-                return crate::engine::peer_error(reason);
+                return crate::error::peer_error(reason);
             }
         }
     }

@@ -4,15 +4,19 @@
 //! Sockets talk to an I/O thread only through [`IoCommand`]s posted to its mailbox; the thread
 //! is woken (one eventfd write) only when it is not already awake to drain the mailbox.
 
-mod heartbeat;
+mod dialer;
+mod encode;
+mod engine_config;
 mod outbuf;
-mod protocol;
 mod session;
+mod session_hook;
 mod stream;
 mod thread;
+mod timer;
 mod zap_client;
 
-pub(crate) use stream::{bind_ipc, bind_tcp, ConnectTarget, Listener};
+pub(crate) use dialer::ConnectTarget;
+pub(crate) use stream::{bind_ipc, bind_tcp, Listener};
 pub(crate) use thread::spawn;
 
 use crate::mailbox::SocketShared;
@@ -20,7 +24,7 @@ use crate::options::Options;
 use crate::pipe::{Notify, PipeEnd};
 use crate::signal::lock;
 use ferrozmq_zmtp::SocketType;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// What a session or listener knows about the socket it serves.
@@ -68,6 +72,8 @@ pub(crate) struct IoShared {
     waker: mio::Waker,
     /// The context's id source, for sessions created on accept.
     pub ids: Arc<AtomicU64>,
+    /// Timer entries the loop holds, published after each turn (see `pending_timers`).
+    pending_timers: AtomicUsize,
 }
 
 impl IoShared {
@@ -78,6 +84,13 @@ impl IoShared {
             // A failed eventfd write leaves the command queued; the next wake-up delivers it.
             let _ = self.waker.wake();
         }
+    }
+
+    /// How many timer entries the thread held at the end of its last turn: bounded by the
+    /// number of sessions times the timer kinds, however busy they are.
+    #[cfg(test)]
+    pub(crate) fn pending_timers(&self) -> usize {
+        self.pending_timers.load(Ordering::Relaxed)
     }
 
     fn take_commands(&self, into: &mut Vec<IoCommand>) {

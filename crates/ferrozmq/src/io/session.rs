@@ -8,10 +8,13 @@
 //! (RECONNECT_IVL, doubling up to RECONNECT_IVL_MAX) and the pipe, with everything queued in
 //! it, carries on. An accepted session ends with its connection.
 
-use super::heartbeat::{Beat, Heartbeat};
+use super::dialer::{ConnectTarget, Dialer, Retry};
+use super::encode::encode_parcel;
+use super::engine_config::engine_for;
 use super::outbuf::OutBuffer;
-use super::protocol::Protocol;
-use super::stream::{self, ConnectTarget, Stream};
+use super::session_hook::{self, SessionHook};
+use super::stream::Stream;
+use super::timer::{Kind, Slots, Timers};
 use super::zap_client::{ZapClient, ZapFailure};
 use super::{IoShared, SocketLink};
 use crate::message::Message;
@@ -20,11 +23,8 @@ use crate::monitor::SocketEvent;
 use crate::pipe::{self, Notify, Parcel, PipeEnd};
 use bytes::{Bytes, BytesMut};
 use ferrozmq_zmtp::mechanism::ZapRequest;
-use ferrozmq_zmtp::{EngineError, Event, PeerInfo, SocketType};
+use ferrozmq_zmtp::{Engine, EngineError, Event, PeerInfo};
 use mio::{Interest, Registry, Token};
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-use std::collections::HashSet;
 use std::io;
 use std::os::fd::AsRawFd;
 use std::sync::Arc;
@@ -41,16 +41,10 @@ const FAIRNESS_BUDGET: usize = 16;
 pub(crate) struct IoCtx<'a> {
     pub registry: &'a Registry,
     pub shared: &'a Arc<IoShared>,
-    pub timers: &'a mut BinaryHeap<Reverse<(Instant, u64)>>,
+    pub timers: &'a mut Timers,
     /// Sessions that used up their budget and must run again without waiting for an event.
     pub requeue: &'a mut Vec<u64>,
     pub now: Instant,
-}
-
-impl IoCtx<'_> {
-    fn schedule(&mut self, at: Instant, id: u64) {
-        self.timers.push(Reverse((at, id)));
-    }
 }
 
 /// What the I/O loop must do with a session after it ran.
@@ -62,8 +56,8 @@ pub(crate) enum Next {
 
 /// How the session came to be.
 pub(crate) enum Origin {
-    /// Created by `connect`: dials `ConnectTarget` and redials after losing it.
-    Connect(ConnectTarget),
+    /// Created by `connect`: dials and redials after losing its connection.
+    Connect(Dialer),
     /// Accepted by listener `listener`; ends with its connection.
     Accept { listener: u64 },
 }
@@ -72,7 +66,8 @@ struct Connection {
     stream: Stream,
     /// A tcp connect still in progress.
     connecting: bool,
-    protocol: Protocol,
+    /// The connection's protocol state: ZMTP, or raw bytes for STREAM sockets.
+    engine: Engine,
     input: BytesMut,
     output: OutBuffer,
     /// The kernel may have bytes for us (cleared on a short read or EAGAIN).
@@ -82,7 +77,6 @@ struct Connection {
     read_closed: bool,
     /// The kernel may take bytes from us (cleared on EAGAIN).
     writable: bool,
-    heartbeat: Heartbeat,
 }
 
 /// Why a connection is being dropped.
@@ -114,19 +108,14 @@ pub(crate) struct Session {
     partial: Vec<Message>,
     /// The socket's queue is at its high-water mark: stop decoding until it reads.
     stalled: bool,
-    reconnect_ivl: Duration,
-    reconnect_at: Option<Instant>,
-    handshake_deadline: Option<Instant>,
-    /// CONNECT_TIMEOUT for the tcp connect in progress.
-    connect_deadline: Option<Instant>,
+    /// Its reconnect, connect-timeout, handshake, linger and heartbeat timers.
+    timers: Slots,
     /// The socket closed its end: deliver what is queued, then end.
     closing: bool,
-    linger_until: Option<Instant>,
     /// The peer's IP address (tcp), for the `Peer-Address` message property.
     peer_address: Option<String>,
-    /// Topics this session has passed on to its publisher, replayed to the new connection
-    /// after a reconnect (libzmq's "hiccup" resubscription).
-    subscriptions: HashSet<Bytes>,
+    /// The socket type's own logic (subscriptions and their replay after a reconnect).
+    hook: Box<dyn SessionHook>,
     /// The ZAP request in flight for the connection's peer.
     zap: Option<ZapClient>,
     /// What the ZAP handler said of the peer (user id, properties), for its messages.
@@ -141,14 +130,8 @@ impl Session {
         pipe: PipeEnd,
         socket: SocketLink,
     ) -> Session {
-        let ivl = Duration::from_millis(socket.options.reconnect_ivl.max(0) as u64);
-        let peer_address = match &target {
-            ConnectTarget::Tcp { addr, .. } => Some(addr.ip().to_string()),
-            ConnectTarget::Ipc(_) => Some(stream::IPC_PEER_ADDRESS.to_string()),
-        };
-        let mut session = Session::new(id, Origin::Connect(target), Some(pipe), socket, ivl);
-        session.peer_address = peer_address;
-        session
+        let dialer = Dialer::new(target, &socket.options);
+        Session::new(id, Origin::Connect(dialer), Some(pipe), socket)
     }
 
     /// An accepted connection; the pipe is created once the handshake succeeds.
@@ -161,20 +144,15 @@ impl Session {
         ctx: &mut IoCtx<'_>,
     ) -> io::Result<Session> {
         let origin = Origin::Accept { listener };
-        let mut session = Session::new(id, origin, None, socket, Duration::ZERO);
+        let mut session = Session::new(id, origin, None, socket);
         session.peer_address = peer_address;
         session.attach_stream(stream, false, ctx)?;
         Ok(session)
     }
 
-    fn new(
-        id: u64,
-        origin: Origin,
-        pipe: Option<PipeEnd>,
-        socket: SocketLink,
-        reconnect_ivl: Duration,
-    ) -> Session {
+    fn new(id: u64, origin: Origin, pipe: Option<PipeEnd>, socket: SocketLink) -> Session {
         Session {
+            hook: session_hook::for_socket(socket.socket_type),
             id,
             origin,
             socket,
@@ -182,14 +160,9 @@ impl Session {
             connection: None,
             partial: Vec::new(),
             stalled: false,
-            reconnect_ivl,
-            reconnect_at: None,
-            handshake_deadline: None,
-            connect_deadline: None,
+            timers: Slots::default(),
             closing: false,
-            linger_until: None,
             peer_address: None,
-            subscriptions: HashSet::new(),
             zap: None,
             zap_verdict: None,
         }
@@ -199,6 +172,11 @@ impl Session {
     /// connection).
     pub(crate) fn has_pipe(&self) -> bool {
         self.pipe.is_some()
+    }
+
+    /// Disarms every timer of this session (it is being dropped).
+    pub(crate) fn cancel_timers(&mut self, timers: &mut Timers) {
+        timers.cancel_all(&mut self.timers, self.id);
     }
 
     /// The listener that accepted this session, if any.
@@ -211,11 +189,12 @@ impl Session {
 
     /// Starts (or restarts) dialing for a connect-side session.
     pub(crate) fn start(&mut self, ctx: &mut IoCtx<'_>) -> Next {
-        let Origin::Connect(target) = &self.origin else {
+        let Origin::Connect(dialer) = &self.origin else {
             return Next::Close;
         };
-        match stream::connect(target, &self.socket.options) {
-            Ok(stream) => {
+        match dialer.dial(&self.socket.options) {
+            Ok((stream, peer_address)) => {
+                self.peer_address = Some(peer_address);
                 let connecting = matches!(stream, Stream::Tcp(_));
                 if self.attach_stream(stream, connecting, ctx).is_err() {
                     return self.connection_lost(Lost::ConnectFailed { refused: false }, ctx);
@@ -225,8 +204,8 @@ impl Session {
                     let timeout = self.socket.options.connect_timeout;
                     if timeout > 0 {
                         let at = ctx.now + Duration::from_millis(timeout as u64);
-                        self.connect_deadline = Some(at);
-                        ctx.schedule(at, self.id);
+                        ctx.timers
+                            .arm(&mut self.timers, self.id, Kind::ConnectTimeout, at);
                     }
                     Next::Keep
                 } else {
@@ -252,18 +231,18 @@ impl Session {
             Interest::READABLE | Interest::WRITABLE,
         )?;
         let mut output = OutBuffer::default();
-        let protocol = Protocol::new(&self.socket, &mut output);
-        let raw = matches!(protocol, Protocol::Raw);
+        let mut engine = engine_for(&self.socket);
+        engine.take_output(output.tail());
+        let raw = engine.is_raw();
         self.connection = Some(Connection {
             stream,
             connecting,
-            protocol,
+            engine,
             input: BytesMut::with_capacity(READ_CHUNK),
             output,
             readable: !connecting,
             read_closed: false,
             writable: !connecting,
-            heartbeat: Heartbeat::new(&self.socket.options),
         });
         if raw {
             if !connecting {
@@ -274,8 +253,8 @@ impl Session {
         let handshake_ivl = self.socket.options.handshake_ivl;
         if handshake_ivl > 0 {
             let at = ctx.now + Duration::from_millis(handshake_ivl as u64);
-            self.handshake_deadline = Some(at);
-            ctx.schedule(at, self.id);
+            ctx.timers
+                .arm(&mut self.timers, self.id, Kind::Handshake, at);
         }
         Ok(())
     }
@@ -288,20 +267,23 @@ impl Session {
     }
 
     fn connected(&mut self, ctx: &mut IoCtx<'_>) -> Next {
-        self.connect_deadline = None;
+        ctx.timers
+            .cancel(&mut self.timers, self.id, Kind::ConnectTimeout);
         let mut raw = false;
         if let Some(c) = self.connection.as_mut() {
             c.connecting = false;
             c.writable = true;
             c.readable = true;
-            raw = matches!(c.protocol, Protocol::Raw);
+            raw = c.engine.is_raw();
             let fd = c.stream.as_raw_fd() as u32;
             self.event(SocketEvent::CONNECTED, fd);
         }
         if raw {
             self.raw_peer_ready(ctx);
         }
-        self.reconnect_ivl = Duration::from_millis(self.socket.options.reconnect_ivl.max(0) as u64);
+        if let Origin::Connect(dialer) = &mut self.origin {
+            dialer.connected(&self.socket.options);
+        }
         self.drive(ctx)
     }
 
@@ -343,8 +325,7 @@ impl Session {
             }
             if linger > 0 {
                 let at = ctx.now + Duration::from_millis(linger as u64);
-                self.linger_until = Some(at);
-                ctx.schedule(at, self.id);
+                ctx.timers.arm(&mut self.timers, self.id, Kind::Linger, at);
             }
         }
         if self.stalled && self.pipe.as_mut().is_some_and(PipeEnd::check_write) {
@@ -356,60 +337,62 @@ impl Session {
         self.drive(ctx)
     }
 
-    /// A timer this session set may have expired.
-    pub(crate) fn on_timer(&mut self, ctx: &mut IoCtx<'_>) -> Next {
-        if self.linger_until.is_some_and(|t| t <= ctx.now) {
-            return Next::Close;
-        }
-        if self.handshake_deadline.is_some_and(|t| t <= ctx.now) {
-            self.handshake_deadline = None;
-            let handshaking = self
-                .connection
-                .as_ref()
-                .is_some_and(|c| !c.protocol.is_ready());
-            if handshaking {
-                return self.connection_lost(Lost::HandshakeTimeout, ctx);
+    /// This session's `kind` timer fired.
+    pub(crate) fn on_timer(&mut self, kind: Kind, ctx: &mut IoCtx<'_>) -> Next {
+        self.timers.fired(kind);
+        match kind {
+            Kind::Linger => Next::Close,
+            Kind::Handshake => {
+                let handshaking = self
+                    .connection
+                    .as_ref()
+                    .is_some_and(|c| !c.engine.is_ready());
+                if handshaking {
+                    return self.connection_lost(Lost::HandshakeTimeout, ctx);
+                }
+                Next::Keep
             }
-        }
-        if self.connect_deadline.is_some_and(|t| t <= ctx.now) {
-            self.connect_deadline = None;
-            if self.connection.as_ref().is_some_and(|c| c.connecting) {
-                return self.connection_lost(Lost::ConnectFailed { refused: false }, ctx);
+            Kind::ConnectTimeout => {
+                if self.connection.as_ref().is_some_and(|c| c.connecting) {
+                    return self.connection_lost(Lost::ConnectFailed { refused: false }, ctx);
+                }
+                Next::Keep
             }
+            Kind::Reconnect => self.start(ctx),
+            Kind::Heartbeat => self.heartbeat(ctx),
         }
-        if self.reconnect_at.is_some_and(|t| t <= ctx.now) {
-            self.reconnect_at = None;
-            return self.start(ctx);
-        }
-        self.heartbeat(ctx)
     }
 
-    /// Sends a due PING, or drops a peer that stayed silent too long.
+    /// Lets the engine act on the time: a due PING goes out, a peer silent too long is
+    /// dropped; then the heartbeat slot is armed for the engine's next deadline.
     fn heartbeat(&mut self, ctx: &mut IoCtx<'_>) -> Next {
         let Some(c) = self.connection.as_mut() else {
             return Next::Keep;
         };
-        if !c.protocol.is_ready() || c.connecting {
-            return Next::Keep;
+        let result = c.engine.handle_timeout(ctx.now);
+        c.engine.take_output(c.output.tail());
+        if result.is_err() {
+            return self.connection_lost(Lost::HeartbeatTimeout, ctx);
         }
-        match c.heartbeat.poll(ctx.now) {
-            Beat::Idle => {}
-            Beat::Expired => return self.connection_lost(Lost::HeartbeatTimeout, ctx),
-            Beat::Ping { ttl } => {
-                c.protocol.encode_ping(ttl, &mut c.output);
-                if let Err(lost) = self.pump_output(ctx) {
-                    return self.connection_lost(lost, ctx);
-                }
-            }
+        if let Err(lost) = self.pump_output(ctx) {
+            return self.connection_lost(lost, ctx);
         }
-        if let Some(at) = self
+        self.arm_heartbeat(ctx);
+        Next::Keep
+    }
+
+    /// Arms the heartbeat slot for the engine's next deadline (no later than it: a deadline
+    /// that moved later since is found early, and re-armed then).
+    fn arm_heartbeat(&mut self, ctx: &mut IoCtx<'_>) {
+        let Some(at) = self
             .connection
             .as_ref()
-            .and_then(|c| c.heartbeat.next_wake())
-        {
-            ctx.schedule(at, self.id);
-        }
-        Next::Keep
+            .and_then(|c| c.engine.poll_timeout())
+        else {
+            return;
+        };
+        ctx.timers
+            .arm_by(&mut self.timers, self.id, Kind::Heartbeat, at);
     }
 
     /// Runs again after yielding its budget.
@@ -438,7 +421,7 @@ impl Session {
         let unsent = self
             .connection
             .as_ref()
-            .is_some_and(|c| !c.output.is_empty() && c.protocol.is_ready());
+            .is_some_and(|c| !c.output.is_empty() && c.engine.is_ready());
         if queued || unsent {
             Next::Keep
         } else {
@@ -454,13 +437,15 @@ impl Session {
             let Some(c) = self.connection.as_mut() else {
                 return Ok(());
             };
-            if std::mem::take(&mut received) && c.protocol.is_ready() {
+            if std::mem::take(&mut received) && c.engine.is_ready() {
                 // Any traffic proves the peer alive; a TTL in a PING just decoded re-arms
                 // its deadline.
-                if let Some(at) = c.heartbeat.on_input(ctx.now, c.protocol.peer_ping_ttl()) {
-                    ctx.schedule(at, self.id);
-                }
+                c.engine.note_traffic(ctx.now);
+                self.arm_heartbeat(ctx);
             }
+            let Some(c) = self.connection.as_mut() else {
+                return Ok(());
+            };
             // While the ZAP handler decides, the engine holds the peer's input: read no more.
             if self.stalled || !c.readable || self.zap.is_some() {
                 return Ok(());
@@ -496,8 +481,7 @@ impl Session {
             }
             let mut ready: Option<PeerInfo> = None;
             let mut zap_request: Option<ZapRequest> = None;
-            let takes_subscriptions =
-                matches!(self.socket.socket_type, SocketType::PUB | SocketType::XPUB);
+            let hook = &mut self.hook;
             let pipe = &mut self.pipe;
             let partial = &mut self.partial;
             let stalled = &mut self.stalled;
@@ -515,8 +499,8 @@ impl Session {
                 _ => true,
             };
             let result = c
-                .protocol
-                .decode(&mut c.input, &mut c.output, &mut |event| match event {
+                .engine
+                .handle_input(&mut c.input, &mut |event| match event {
                     Event::Ready(info) => {
                         ready = Some(info);
                         false
@@ -540,15 +524,20 @@ impl Session {
                         };
                         deliver(parcel, stalled)
                     }
-                    // Only publishers take subscriptions; from any other peer they are noise.
-                    Event::Subscribe(topic) if takes_subscriptions => {
-                        deliver(Parcel::Subscribe(topic), stalled)
-                    }
-                    Event::Cancel(topic) if takes_subscriptions => {
-                        deliver(Parcel::Cancel(topic), stalled)
-                    }
-                    Event::Subscribe(_) | Event::Cancel(_) => true,
+                    // The socket type decides what a peer's subscription means.
+                    Event::Subscribe(topic) => match hook.peer_subscription(true, topic) {
+                        Some(parcel) => deliver(parcel, stalled),
+                        None => true,
+                    },
+                    Event::Cancel(topic) => match hook.peer_subscription(false, topic) {
+                        Some(parcel) => deliver(parcel, stalled),
+                        None => true,
+                    },
                 });
+            if c.engine.has_output() {
+                // Protocol replies (greeting stages, READY, PONG …) go out with the batch.
+                c.engine.take_output(c.output.tail());
+            }
             if let Err(e) = result {
                 return Err(Lost::Protocol(e));
             }
@@ -610,24 +599,24 @@ impl Session {
         let Some(c) = self.connection.as_mut() else {
             return Ok(false);
         };
-        c.protocol
-            .zap_reply(status, &mut c.output)
-            .map(|()| true)
-            .map_err(Lost::Protocol)
+        let result = c.engine.zap_reply(status);
+        // A refusal's ERROR, or what a 200 lets the mechanism send next.
+        c.engine.take_output(c.output.tail());
+        result.map(|()| true).map_err(Lost::Protocol)
     }
 
     fn handshake_done(&mut self, peer: PeerInfo, ctx: &mut IoCtx<'_>) {
-        self.handshake_deadline = None;
+        ctx.timers
+            .cancel(&mut self.timers, self.id, Kind::Handshake);
         self.event(SocketEvent::HANDSHAKE_SUCCEEDED, 0);
         if let Some(c) = self.connection.as_mut() {
-            // ZMTP 1.0/2.0 have no PING/PONG: a heartbeat would only time out.
-            if !c.protocol.is_legacy() {
-                if let Some(at) = c.heartbeat.start(ctx.now) {
-                    ctx.schedule(at, self.id);
-                }
-            }
-            for topic in &self.subscriptions {
-                c.protocol.encode_subscription(true, topic, &mut c.output);
+            // Heartbeats start now (the engine skips ZMTP 1.0/2.0 peers, which have none).
+            c.engine.note_traffic(ctx.now);
+        }
+        self.arm_heartbeat(ctx);
+        if let Some(c) = self.connection.as_mut() {
+            for topic in self.hook.resubscriptions() {
+                c.engine.encode_subscribe(&topic, c.output.tail());
             }
         }
         let mut metadata = PeerMetadata::new(&peer, self.peer_address.clone());
@@ -693,22 +682,18 @@ impl Session {
         };
         let mut budget = FAIRNESS_BUDGET;
         loop {
-            if c.protocol.is_ready() {
+            if c.engine.is_ready() {
                 if let Some(pipe) = self.pipe.as_mut() {
                     while c.output.len() < OUT_BATCH {
                         let Some(parcel) = pipe.read() else {
                             break;
                         };
                         match &parcel {
-                            Parcel::Subscribe(topic) => {
-                                self.subscriptions.insert(topic.clone());
-                            }
-                            Parcel::Cancel(topic) => {
-                                self.subscriptions.remove(topic);
-                            }
+                            Parcel::Subscribe(topic) => self.hook.sent_subscription(true, topic),
+                            Parcel::Cancel(topic) => self.hook.sent_subscription(false, topic),
                             _ => {}
                         }
-                        c.protocol.encode(parcel, &mut c.output);
+                        encode_parcel(&mut c.engine, parcel, &mut c.output);
                     }
                 }
             }
@@ -736,7 +721,7 @@ impl Session {
     fn connection_lost(&mut self, lost: Lost, ctx: &mut IoCtx<'_>) -> Next {
         let mut retry = Retry::after_connect_failure(false);
         if let Some(mut c) = self.connection.take() {
-            if matches!(lost, Lost::Protocol(_)) && !c.protocol.is_ready() {
+            if matches!(lost, Lost::Protocol(_)) && !c.engine.is_ready() {
                 // What the handshake queued (the rest of our greeting, an ERROR for a ZAP
                 // refusal) goes out before the close, as far as the kernel takes it: the peer
                 // then learns why (e.g. the mechanism mismatch) instead of seeing a reset.
@@ -747,25 +732,28 @@ impl Session {
             let fd = c.stream.as_raw_fd() as u32;
             retry = match lost {
                 Lost::ConnectFailed { refused } => Retry::after_connect_failure(refused),
-                _ if c.protocol.is_ready() => Retry::AfterDisconnect,
+                _ if c.engine.is_ready() => Retry::AfterDisconnect,
                 _ => Retry::AfterHandshakeFailure,
             };
             if let Lost::ConnectFailed { .. } = lost {
                 self.event(SocketEvent::CLOSED, fd);
             } else {
-                if !c.protocol.is_ready() {
+                if !c.engine.is_ready() {
                     let (event, value) = handshake_failure(&lost);
                     self.event(event, value);
                 }
                 self.event(SocketEvent::DISCONNECTED, fd);
             }
-            if matches!(c.protocol, Protocol::Raw) {
+            if c.engine.is_raw() {
                 self.stream_notify();
             }
         }
         self.partial.clear();
         self.stalled = false;
-        self.handshake_deadline = None;
+        // The connection's timers go with it (the next attempt arms its own).
+        for kind in [Kind::ConnectTimeout, Kind::Handshake, Kind::Heartbeat] {
+            ctx.timers.cancel(&mut self.timers, self.id, kind);
+        }
         self.zap = None;
         self.zap_verdict = None;
         if let Some(pipe) = self.pipe.as_mut() {
@@ -802,46 +790,17 @@ impl Session {
                 Next::Keep
             };
         }
-        let at = ctx.now + self.reconnect_ivl;
+        let Origin::Connect(dialer) = &mut self.origin else {
+            return Next::Close;
+        };
+        let (delay, interval) = dialer.next_delay(options);
         self.event(
             SocketEvent::CONNECT_RETRIED,
-            self.reconnect_ivl.as_millis() as u32,
+            u32::try_from(interval.as_millis()).unwrap_or(u32::MAX),
         );
-        self.reconnect_at = Some(at);
-        ctx.schedule(at, self.id);
-        let max = Duration::from_millis(options.reconnect_ivl_max.max(0) as u64);
-        if max > self.reconnect_ivl {
-            self.reconnect_ivl = (self.reconnect_ivl * 2).min(max);
-        }
+        ctx.timers
+            .arm(&mut self.timers, self.id, Kind::Reconnect, ctx.now + delay);
         Next::Keep
-    }
-}
-
-/// Why a connect-side session is about to redial, for ZMQ_RECONNECT_STOP.
-enum Retry {
-    Refused,
-    ConnectFailed,
-    AfterHandshakeFailure,
-    AfterDisconnect,
-}
-
-impl Retry {
-    fn after_connect_failure(refused: bool) -> Retry {
-        if refused {
-            Retry::Refused
-        } else {
-            Retry::ConnectFailed
-        }
-    }
-
-    /// The RECONNECT_STOP flag that forbids redialling after this.
-    fn stop_flag(&self) -> i32 {
-        match self {
-            Retry::Refused => crate::options::RECONNECT_STOP_CONN_REFUSED,
-            Retry::AfterHandshakeFailure => crate::options::RECONNECT_STOP_HANDSHAKE_FAILED,
-            Retry::AfterDisconnect => crate::options::RECONNECT_STOP_AFTER_DISCONNECT,
-            Retry::ConnectFailed => 0,
-        }
     }
 }
 

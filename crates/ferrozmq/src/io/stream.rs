@@ -24,17 +24,6 @@ pub(crate) enum Listener {
     Unix(UnixListener),
 }
 
-/// Where a connect-side session dials.
-#[derive(Clone, Debug)]
-pub(crate) enum ConnectTarget {
-    /// A tcp peer, optionally dialled from a given local address (`tcp://src;dst`).
-    Tcp {
-        addr: SocketAddr,
-        source: Option<SocketAddr>,
-    },
-    Ipc(IpcAddress),
-}
-
 /// A connected byte stream (tcp or ipc).
 pub(crate) enum Stream {
     Tcp(TcpStream),
@@ -154,43 +143,41 @@ fn apply_buffer_sizes(socket: &Socket, options: &Options) -> Result<()> {
     Ok(())
 }
 
-/// Starts a non-blocking connect. For tcp the connect completes later (the stream becomes
-/// writable); ipc connects complete or fail at once.
-pub(crate) fn connect(target: &ConnectTarget, options: &Options) -> io::Result<Stream> {
-    match target {
-        ConnectTarget::Tcp { addr, source } => {
-            let socket = Socket::new(
-                Domain::for_address(*addr),
-                Type::STREAM,
-                Some(Protocol::TCP),
-            )?;
-            socket.set_nonblocking(true)?;
-            socket.set_nodelay(true)?;
-            apply_buffer_sizes(&socket, options).map_err(io::Error::from)?;
-            configure_tcp(&socket, *addr, options)?;
-            if let Some(source) = source {
-                socket.set_reuse_address(true)?;
-                socket.bind(&SockAddr::from(*source))?;
-            }
-            match socket.connect(&SockAddr::from(*addr)) {
-                Ok(()) => {}
-                Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => {}
-                Err(e) => return Err(e),
-            }
-            let std_stream: std::net::TcpStream = socket.into();
-            Ok(Stream::Tcp(TcpStream::from_std(std_stream)))
-        }
-        ConnectTarget::Ipc(address) => {
-            let addr = match address {
-                IpcAddress::Path(path) => UnixAddr::from_pathname(path)?,
-                IpcAddress::Abstract(name) => abstract_addr(name).map_err(io::Error::from)?,
-                IpcAddress::Wildcard => return Err(io::Error::from_raw_os_error(libc::EINVAL)),
-            };
-            let stream = std::os::unix::net::UnixStream::connect_addr(&addr)?;
-            stream.set_nonblocking(true)?;
-            Ok(Stream::Unix(UnixStream::from_std(stream)))
-        }
+/// Starts a non-blocking tcp connect to `addr` (from `source`, if given); it completes later
+/// (the stream becomes writable).
+pub(crate) fn connect_tcp(
+    addr: SocketAddr,
+    source: Option<SocketAddr>,
+    options: &Options,
+) -> io::Result<Stream> {
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+    socket.set_nonblocking(true)?;
+    socket.set_nodelay(true)?;
+    apply_buffer_sizes(&socket, options).map_err(io::Error::from)?;
+    configure_tcp(&socket, addr, options)?;
+    if let Some(source) = source {
+        socket.set_reuse_address(true)?;
+        socket.bind(&SockAddr::from(source))?;
     }
+    match socket.connect(&SockAddr::from(addr)) {
+        Ok(()) => {}
+        Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => {}
+        Err(e) => return Err(e),
+    }
+    let std_stream: std::net::TcpStream = socket.into();
+    Ok(Stream::Tcp(TcpStream::from_std(std_stream)))
+}
+
+/// Connects to an ipc endpoint; completes or fails at once.
+pub(crate) fn connect_ipc(address: &IpcAddress) -> io::Result<Stream> {
+    let addr = match address {
+        IpcAddress::Path(path) => UnixAddr::from_pathname(path)?,
+        IpcAddress::Abstract(name) => abstract_addr(name).map_err(io::Error::from)?,
+        IpcAddress::Wildcard => return Err(io::Error::from_raw_os_error(libc::EINVAL)),
+    };
+    let stream = std::os::unix::net::UnixStream::connect_addr(&addr)?;
+    stream.set_nonblocking(true)?;
+    Ok(Stream::Unix(UnixStream::from_std(stream)))
 }
 
 impl Listener {

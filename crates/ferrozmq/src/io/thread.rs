@@ -3,13 +3,13 @@
 
 use super::session::{IoCtx, Next, Session};
 use super::stream::Listener;
+use super::timer::Timers;
 use super::{IoCommand, IoShared, IoThread, SocketLink};
 use crate::monitor::SocketEvent;
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::HashMap;
 use std::io;
 use std::os::fd::AsRawFd;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -36,7 +36,7 @@ struct IoLoop {
     shared: Arc<IoShared>,
     sessions: HashMap<u64, Session>,
     listeners: HashMap<u64, ListenerEntry>,
-    timers: BinaryHeap<Reverse<(Instant, u64)>>,
+    timers: Timers,
     requeue: Vec<u64>,
     stopping: bool,
 }
@@ -50,13 +50,14 @@ pub(crate) fn spawn(index: usize, ids: Arc<AtomicU64>) -> io::Result<IoThread> {
         wake_pending: AtomicBool::new(false),
         waker,
         ids,
+        pending_timers: AtomicUsize::new(0),
     });
     let mut event_loop = IoLoop {
         poll,
         shared: shared.clone(),
         sessions: HashMap::new(),
         listeners: HashMap::new(),
-        timers: BinaryHeap::new(),
+        timers: Timers::default(),
         requeue: Vec::new(),
         stopping: false,
     };
@@ -92,8 +93,8 @@ impl IoLoop {
         loop {
             let timeout = if self.requeue.is_empty() {
                 self.timers
-                    .peek()
-                    .map(|Reverse((at, _))| at.saturating_duration_since(Instant::now()))
+                    .next_deadline()
+                    .map(|at| at.saturating_duration_since(Instant::now()))
             } else {
                 Some(std::time::Duration::ZERO)
             };
@@ -126,6 +127,9 @@ impl IoLoop {
                 self.with_session(id, |s, ctx| s.resume(ctx));
             }
             self.fire_timers();
+            self.shared
+                .pending_timers
+                .store(self.timers.len(), Ordering::Relaxed);
             if self.stopping && self.sessions.is_empty() && self.listeners.is_empty() {
                 return;
             }
@@ -145,6 +149,7 @@ impl IoLoop {
             now: Instant::now(),
         };
         if f(session, &mut ctx) == Next::Close {
+            session.cancel_timers(&mut self.timers);
             self.sessions.remove(&id);
         }
     }
@@ -184,8 +189,14 @@ impl IoLoop {
                 // Connections still in their handshake go with the listener. Attached ones end
                 // when the socket closes their pipes, after delivering what is queued for them
                 // within LINGER.
-                self.sessions
-                    .retain(|_, s| s.listener() != Some(id) || s.has_pipe());
+                let timers = &mut self.timers;
+                self.sessions.retain(|_, s| {
+                    let keep = s.listener() != Some(id) || s.has_pipe();
+                    if !keep {
+                        s.cancel_timers(timers);
+                    }
+                    keep
+                });
             }
             IoCommand::Stop => self.stopping = true,
         }
@@ -229,9 +240,10 @@ impl IoLoop {
             let accepted =
                 Session::accepted(id, stream, peer_address, listener_id, socket, &mut ctx);
             if let Ok(mut session) = accepted {
-                let next = session.resume(&mut ctx);
-                if next == Next::Keep {
+                if session.resume(&mut ctx) == Next::Keep {
                     self.sessions.insert(id, session);
+                } else {
+                    session.cancel_timers(&mut self.timers);
                 }
             }
         }
@@ -239,12 +251,44 @@ impl IoLoop {
 
     fn fire_timers(&mut self) {
         let now = Instant::now();
-        while let Some(Reverse((at, id))) = self.timers.peek().copied() {
-            if at > now {
-                break;
-            }
-            self.timers.pop();
-            self.with_session(id, |s, ctx| s.on_timer(ctx));
+        while let Some((id, kind)) = self.timers.pop_due(now) {
+            self.with_session(id, |s, ctx| s.on_timer(kind, ctx));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Context, REP, REQ};
+
+    /// A busy connection with heartbeats on keeps a bounded number of timer entries: each
+    /// session has one slot per timer kind, re-armed in place, however many reads it does.
+    #[test]
+    fn busy_heartbeating_connection_keeps_timer_entries_bounded() {
+        let ctx = Context::new();
+        let rep = ctx.socket(REP).unwrap();
+        let req = ctx.socket(REQ).unwrap();
+        for s in [&rep, &req] {
+            // Long enough that no PING is due during the test: only reads arm timers.
+            s.set_heartbeat_ivl(60_000).unwrap();
+            s.set_rcvtimeo(5000).unwrap();
+        }
+        rep.bind("tcp://127.0.0.1:*").unwrap();
+        let endpoint = rep.get_last_endpoint().unwrap().unwrap();
+        req.connect(&endpoint).unwrap();
+        // Every round trip is at least one read on each side.
+        for _ in 0..2000 {
+            req.send("ping", 0).unwrap();
+            assert_eq!(rep.recv_bytes(0).unwrap(), b"ping");
+            rep.send("pong", 0).unwrap();
+            assert_eq!(req.recv_bytes(0).unwrap(), b"pong");
+        }
+        let io = ctx.inner().choose_io_thread().unwrap();
+        // Two sessions (and the listener), a handful of kinds each.
+        assert!(
+            io.pending_timers() <= 16,
+            "{} timer entries pending after 2000 round trips",
+            io.pending_timers()
+        );
     }
 }

@@ -171,14 +171,9 @@ impl Core {
     pub(super) fn connect(&mut self, requested: &str) -> Result<()> {
         self.check_term()?;
         let target = match Endpoint::parse(requested)? {
+            // Names are resolved by the I/O thread on each attempt, as libzmq does.
             Endpoint::Tcp { host, port, source } => {
-                let ipv6 = self.options.ipv6;
-                let source = match source {
-                    Some((host, port)) => Some(endpoint::resolve_bind(&host, port, ipv6)?),
-                    None => None,
-                };
-                let addr = endpoint::resolve_connect(&host, port, ipv6)?;
-                ConnectTarget::Tcp { addr, source }
+                ConnectTarget::tcp(host, port, source, self.options.ipv6)?
             }
             Endpoint::Ipc(IpcAddress::Wildcard) => return Err(Error::EINVAL),
             Endpoint::Ipc(address) => ConnectTarget::Ipc(address),

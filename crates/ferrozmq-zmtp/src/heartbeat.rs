@@ -1,21 +1,37 @@
-//! `Heartbeat`: ZMTP heartbeat timing for one connection (libzmq's ZMQ_HEARTBEAT_IVL,
-//! ZMQ_HEARTBEAT_TIMEOUT and ZMQ_HEARTBEAT_TTL), kept free of clocks and sockets: the session
-//! passes the time in and acts on what it says.
+//! ZMTP heartbeat timing for one connection (libzmq's `ZMQ_HEARTBEAT_IVL`,
+//! `ZMQ_HEARTBEAT_TIMEOUT` and `ZMQ_HEARTBEAT_TTL`), without clocks: the
+//! [`Engine`](crate::Engine) is told the time and says when it next needs to be asked
+//! ([`Engine::poll_timeout`](crate::Engine::poll_timeout)).
 //!
-//! Every HEARTBEAT_IVL we send a PING carrying our TTL; if nothing at all arrives within
-//! HEARTBEAT_TIMEOUT of a PING, the peer is gone. A peer's PING may carry its own TTL: then
-//! anything may arrive until that long after it. Any inbound traffic resets the timeout.
+//! Every interval we send a PING carrying our TTL; if nothing at all arrives within the timeout
+//! of a PING, the peer is gone. A peer's PING may carry its own TTL: then anything may arrive
+//! until that long after it. Any inbound traffic resets the timeout.
 
-use crate::options::Options;
 use std::time::{Duration, Instant};
 
-/// What the session must do now.
+/// Heartbeat settings of a connection; the default has heartbeats off.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct HeartbeatConfig {
+    /// Time between our PINGs (`ZMQ_HEARTBEAT_IVL`); `None` sends none.
+    pub interval: Option<Duration>,
+    /// Silence after a PING that ends the connection (`ZMQ_HEARTBEAT_TIMEOUT`); `None` means
+    /// the interval, as libzmq's -1.
+    pub timeout: Option<Duration>,
+    /// The TTL our PINGs announce (`ZMQ_HEARTBEAT_TTL`), sent in tenths of a second (rounded
+    /// down, at most 6553.5 s).
+    pub ttl: Duration,
+}
+
+/// What is due now.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Beat {
     /// Nothing yet.
     Idle,
     /// Send a PING with this TTL (deciseconds).
-    Ping { ttl: u16 },
+    Ping {
+        /// The TTL to announce, in tenths of a second.
+        ttl: u16,
+    },
     /// The peer has been silent too long: drop the connection.
     Expired,
 }
@@ -32,37 +48,28 @@ pub(crate) struct Heartbeat {
 }
 
 impl Heartbeat {
-    /// The timing configured by a socket's options (heartbeats off when HEARTBEAT_IVL is 0).
-    pub(crate) fn new(options: &Options) -> Heartbeat {
-        let interval = (options.heartbeat_ivl > 0)
-            .then(|| Duration::from_millis(options.heartbeat_ivl as u64));
-        let timeout = if options.heartbeat_timeout >= 0 {
-            Duration::from_millis(options.heartbeat_timeout as u64)
-        } else {
-            interval.unwrap_or_default()
-        };
+    /// The timing `config` asks for; nothing is due until [`Heartbeat::start`].
+    pub(crate) fn new(config: &HeartbeatConfig) -> Heartbeat {
+        let interval = config.interval.filter(|ivl| !ivl.is_zero());
         Heartbeat {
             interval,
-            timeout,
-            ttl_deciseconds: (options.heartbeat_ttl.max(0) / 100).min(u16::MAX as i32) as u16,
+            timeout: config.timeout.or(interval).unwrap_or_default(),
+            ttl_deciseconds: u16::try_from(config.ttl.as_millis() / 100).unwrap_or(u16::MAX),
             next_ping: None,
             deadline: None,
         }
     }
 
-    /// The handshake is done: start pinging. Returns when to look again.
-    pub(crate) fn start(&mut self, now: Instant) -> Option<Instant> {
+    /// The handshake is done: start pinging.
+    pub(crate) fn start(&mut self, now: Instant) {
         self.next_ping = self.interval.map(|ivl| now + ivl);
-        self.next_wake()
     }
 
     /// Something arrived; `peer_ttl` is the TTL of the peer's last PING (deciseconds).
-    /// Returns when to look again.
-    pub(crate) fn on_input(&mut self, now: Instant, peer_ttl: Option<u16>) -> Option<Instant> {
+    pub(crate) fn on_input(&mut self, now: Instant, peer_ttl: Option<u16>) {
         self.deadline = peer_ttl
             .filter(|&ttl| ttl > 0)
             .map(|ttl| now + Duration::from_millis(u64::from(ttl) * 100));
-        self.next_wake()
     }
 
     /// What is due at `now`.
@@ -96,29 +103,30 @@ impl Heartbeat {
 mod tests {
     use super::*;
 
-    fn options(ivl: i32, timeout: i32, ttl: i32) -> Options {
-        Options {
-            heartbeat_ivl: ivl,
-            heartbeat_timeout: timeout,
-            heartbeat_ttl: ttl,
-            ..Options::default()
+    fn config(ivl: u64, timeout: Option<u64>, ttl: u64) -> HeartbeatConfig {
+        HeartbeatConfig {
+            interval: Some(Duration::from_millis(ivl)),
+            timeout: timeout.map(Duration::from_millis),
+            ttl: Duration::from_millis(ttl),
         }
     }
 
     #[test]
     fn off_by_default() {
-        let mut hb = Heartbeat::new(&Options::default());
+        let mut hb = Heartbeat::new(&HeartbeatConfig::default());
         let t0 = Instant::now();
-        assert_eq!(hb.start(t0), None);
+        hb.start(t0);
+        assert_eq!(hb.next_wake(), None);
         assert_eq!(hb.poll(t0 + Duration::from_secs(3600)), Beat::Idle);
     }
 
     #[test]
     fn pings_every_interval_and_expires_without_traffic() {
         let ms = Duration::from_millis;
-        let mut hb = Heartbeat::new(&options(100, 250, 1000));
+        let mut hb = Heartbeat::new(&config(100, Some(250), 1000));
         let t0 = Instant::now();
-        assert_eq!(hb.start(t0), Some(t0 + ms(100)));
+        hb.start(t0);
+        assert_eq!(hb.next_wake(), Some(t0 + ms(100)));
         assert_eq!(hb.poll(t0 + ms(50)), Beat::Idle);
         assert_eq!(hb.poll(t0 + ms(100)), Beat::Ping { ttl: 10 });
         // Traffic resets the timeout.
@@ -134,14 +142,14 @@ mod tests {
     #[test]
     fn timeout_defaults_to_the_interval_and_a_peer_ttl_is_honoured() {
         let ms = Duration::from_millis;
-        let mut hb = Heartbeat::new(&options(0, -1, 0));
+        let mut hb = Heartbeat::new(&HeartbeatConfig::default());
         let t0 = Instant::now();
         hb.start(t0);
         // The peer's PING said TTL 5 ds: silence for 500 ms ends the connection.
         hb.on_input(t0, Some(5));
         assert_eq!(hb.poll(t0 + ms(499)), Beat::Idle);
         assert_eq!(hb.poll(t0 + ms(500)), Beat::Expired);
-        let hb = Heartbeat::new(&options(300, -1, 0));
+        let hb = Heartbeat::new(&config(300, None, 0));
         assert_eq!(hb.timeout, ms(300));
     }
 }

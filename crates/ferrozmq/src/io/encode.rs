@@ -1,0 +1,31 @@
+//! Writing a parcel from the pipe into a connection's output through its engine: small
+//! frames are copied into the batch, large bodies queued by reference where the engine's
+//! codec writes headers apart from bodies (not under CURVE, whose boxes seal both).
+
+use super::outbuf::{OutBuffer, ZERO_COPY_MIN};
+use crate::message::Message;
+use crate::pipe::Parcel;
+use ferrozmq_zmtp::Engine;
+
+/// Appends one whole message, or a subscription, to `output`.
+pub(crate) fn encode_parcel(engine: &mut Engine, parcel: Parcel, output: &mut OutBuffer) {
+    let mut put = |frame: Message, more: bool| {
+        if frame.len() >= ZERO_COPY_MIN && !engine.encrypts() {
+            engine.encode_frame_header(more, frame.len(), output.tail());
+            output.push_shared(frame.into_bytes());
+        } else {
+            engine.encode_frame(more, &frame, output.tail());
+        }
+    };
+    match parcel {
+        Parcel::One(frame) => put(frame, false),
+        Parcel::Multi(frames) => {
+            let last = frames.len().saturating_sub(1);
+            for (i, frame) in frames.into_iter().enumerate() {
+                put(frame, i < last);
+            }
+        }
+        Parcel::Subscribe(topic) => engine.encode_subscribe(&topic, output.tail()),
+        Parcel::Cancel(topic) => engine.encode_cancel(&topic, output.tail()),
+    }
+}
