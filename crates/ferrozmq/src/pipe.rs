@@ -124,6 +124,21 @@ enum Side {
     Peer,
 }
 
+/// Wakes the socket that owns a pipe's socket end with an event for that pipe, even after the
+/// pipe is gone: a pattern that stops its work early, to bound the time one call takes, asks
+/// for another turn this way.
+pub(crate) struct SocketWaker {
+    notify: Arc<dyn Notify>,
+    id: u64,
+}
+
+impl SocketWaker {
+    /// Posts an event for the pipe to its socket (which then runs another turn).
+    pub(crate) fn wake(&self) {
+        self.notify.notify(self.id);
+    }
+}
+
 /// One end of a pipe, owned by one thread. Dropping it closes that end and tells the other.
 pub(crate) struct PipeEnd {
     shared: Arc<Shared>,
@@ -265,6 +280,14 @@ impl PipeEnd {
         match self.side {
             Side::Socket => self.shared.notify_peer.notify(self.shared.id),
             Side::Peer => self.shared.notify_socket.notify(self.shared.id),
+        }
+    }
+
+    /// A waker for the socket that owns this pipe's socket end.
+    pub(crate) fn socket_waker(&self) -> SocketWaker {
+        SocketWaker {
+            notify: self.shared.notify_socket.clone(),
+            id: self.shared.id,
         }
     }
 

@@ -641,6 +641,37 @@ impl Socket {
         Ok(self.core().options.conflate)
     }
 
+    /// PUB, XPUB: drop a subscriber that holds more than `value` subscriptions (-1 = no
+    /// limit, the default as in libzmq, which has no such option). ferrozmq's own option
+    /// (`XPUB_MAX_SUBSCRIPTIONS`, id 1000); the drop is reported as the monitor event
+    /// `SUBSCRIPTION_LIMIT`. Applies to subscriptions arriving from then on.
+    pub fn set_xpub_max_subscriptions(&self, value: i32) -> Result<()> {
+        let value = options::minus_one_or_more(value)?;
+        let types = [SocketType::PUB, SocketType::XPUB];
+        self.type_option(&types, |o| o.xpub_max_subscriptions = value)
+    }
+
+    /// The `XPUB_MAX_SUBSCRIPTIONS` limit (-1 = none).
+    pub fn get_xpub_max_subscriptions(&self) -> Result<i32> {
+        Ok(self.core().options.xpub_max_subscriptions)
+    }
+
+    /// PUB, XPUB: drop a subscriber whose topics add up to more than `value` bytes (-1 = no
+    /// limit, the default). ferrozmq's own option (`XPUB_MAX_SUBSCRIPTION_BYTES`, id 1001),
+    /// reported like `set_xpub_max_subscriptions`.
+    pub fn set_xpub_max_subscription_bytes(&self, value: i64) -> Result<()> {
+        if value < -1 {
+            return Err(Error::EINVAL);
+        }
+        let types = [SocketType::PUB, SocketType::XPUB];
+        self.type_option(&types, |o| o.xpub_max_subscription_bytes = value)
+    }
+
+    /// The `XPUB_MAX_SUBSCRIPTION_BYTES` limit (-1 = none).
+    pub fn get_xpub_max_subscription_bytes(&self) -> Result<i64> {
+        Ok(self.core().options.xpub_max_subscription_bytes)
+    }
+
     /// XSUB: forward every unsubscription upstream, not only a topic's last
     /// (`ZMQ_XSUB_VERBOSE_UNSUBSCRIBE`).
     pub fn set_xsub_verbose_unsubscribe(&self, value: bool) -> Result<()> {
@@ -1049,6 +1080,9 @@ impl Core {
     }
 
     fn reap_dead_pipes(&mut self) {
+        for (event, value, endpoint) in self.pipes.take_events() {
+            self.shared.event(event, value, &endpoint);
+        }
         for id in self.pipes.take_dead() {
             self.remove_pipe(id);
         }
