@@ -400,7 +400,11 @@ impl PipeEnd {
             }
             lock(&dir.latest).take().or(queued)
         };
-        let parcel = match take(dir) {
+        let parcel = take(dir);
+        // A writer that filled the queue before the pipe conflated waits for room: there is
+        // always room now.
+        self.release_writer();
+        let parcel = match parcel {
             Some(p) => p,
             None => {
                 dir.reader_waiting.store(true, Ordering::SeqCst);
@@ -564,6 +568,18 @@ mod tests {
             "a waiting reader is woken"
         );
         assert!(p.read().is_some());
+    }
+
+    #[test]
+    fn a_writer_stalled_before_conflating_is_released() {
+        let (sock_n, peer_n) = (Arc::new(Count::default()), Arc::new(Count::default()));
+        let (mut s, mut p) = pipe(1, 1, 1, sock_n.clone(), peer_n);
+        s.write(msg("1"));
+        assert!(!s.check_write(), "at the HWM: waits for the reader");
+        p.set_conflate();
+        assert!(p.read().is_some());
+        assert_eq!(sock_n.0.load(Ordering::SeqCst), 1, "the writer was woken");
+        assert!(s.check_write());
     }
 
     #[test]
