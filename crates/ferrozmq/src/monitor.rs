@@ -54,11 +54,17 @@ pub enum SocketEvent {
     HANDSHAKE_FAILED_PROTOCOL = 0x2000,
     /// A handshake failed on authentication (value: the ZAP status code).
     HANDSHAKE_FAILED_AUTH = 0x4000,
+    /// ferrozmq's own (libzmq has no such event; 0x8000 is the one bit of the 16-bit event
+    /// number libzmq leaves unused): a PUB/XPUB dropped a subscriber that passed
+    /// [`XPUB_MAX_SUBSCRIPTIONS`](crate::options::ids::XPUB_MAX_SUBSCRIPTIONS) or
+    /// [`XPUB_MAX_SUBSCRIPTION_BYTES`](crate::options::ids::XPUB_MAX_SUBSCRIPTION_BYTES)
+    /// (value: the id of the option it passed; endpoint: the peer's address, if known).
+    SUBSCRIPTION_LIMIT = 0x8000,
     /// Every event (as a mask).
     ALL = 0xFFFF,
 }
 
-const EVENTS: [SocketEvent; 15] = [
+const EVENTS: [SocketEvent; 16] = [
     SocketEvent::CONNECTED,
     SocketEvent::CONNECT_DELAYED,
     SocketEvent::CONNECT_RETRIED,
@@ -74,6 +80,7 @@ const EVENTS: [SocketEvent; 15] = [
     SocketEvent::HANDSHAKE_SUCCEEDED,
     SocketEvent::HANDSHAKE_FAILED_PROTOCOL,
     SocketEvent::HANDSHAKE_FAILED_AUTH,
+    SocketEvent::SUBSCRIPTION_LIMIT,
 ];
 
 impl SocketEvent {
@@ -161,7 +168,7 @@ mod tests {
         for e in EVENTS {
             assert_eq!(SocketEvent::from_raw(e.to_raw()), Some(e));
         }
-        assert_eq!(SocketEvent::from_raw(0x8000), None);
+        assert_eq!(SocketEvent::from_raw(0x0003), None);
         let mut head = 0x0020u16.to_ne_bytes().to_vec();
         head.extend_from_slice(&7u32.to_ne_bytes());
         let ok = MonitorEvent::decode(&[head.clone(), b"tcp://x:1".to_vec()]).unwrap();

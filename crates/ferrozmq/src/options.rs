@@ -71,6 +71,11 @@ pub mod ids {
     pub const CURVE_SERVERKEY: i32 = 50;
     pub const ZAP_DOMAIN: i32 = 55;
     pub const ZAP_ENFORCE_DOMAIN: i32 = 93;
+    /// ferrozmq's own options have ids from 1000 up, clear of libzmq's (1–124 in 4.3).
+    /// PUB/XPUB: most subscriptions one peer may hold (-1 = no limit, the default).
+    pub const XPUB_MAX_SUBSCRIPTIONS: i32 = 1000;
+    /// PUB/XPUB: most bytes of topics one peer may hold (-1 = no limit, the default).
+    pub const XPUB_MAX_SUBSCRIPTION_BYTES: i32 = 1001;
 }
 
 /// A socket's security mechanism (`ZMQ_MECHANISM`), set implicitly by the PLAIN and CURVE
@@ -171,6 +176,11 @@ pub(crate) struct Options {
     pub xpub_welcome_msg: Option<Vec<u8>>,
     pub invert_matching: bool,
     pub xsub_verbose_unsubscribe: bool,
+    /// XPUB_MAX_SUBSCRIPTIONS (-1 = no limit): a peer holding more is dropped.
+    pub xpub_max_subscriptions: i32,
+    /// XPUB_MAX_SUBSCRIPTION_BYTES (-1 = no limit): a peer whose topics add up to more is
+    /// dropped.
+    pub xpub_max_subscription_bytes: i64,
     pub conflate: bool,
     /// Routing id for the peer of the next `connect` (consumed by it).
     pub connect_routing_id: Option<Vec<u8>>,
@@ -223,6 +233,8 @@ impl Default for Options {
             xpub_welcome_msg: None,
             invert_matching: false,
             xsub_verbose_unsubscribe: false,
+            xpub_max_subscriptions: -1,
+            xpub_max_subscription_bytes: -1,
             conflate: false,
             connect_routing_id: None,
             security: Security::default(),

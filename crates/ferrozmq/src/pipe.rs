@@ -11,6 +11,10 @@
 //! stream of messages costs no wake-ups and no syscalls while both sides are busy. The SeqCst
 //! fences between "publish" and "check the other side's flag" make the two re-checks sound
 //! (either the re-check sees the data, or the other side sees the flag).
+//!
+//! ZMQ_CONFLATE (libzmq's `ypipe_conflate`): such a direction holds one message, in a slot
+//! the writer overwrites, so a fast writer and a slow reader cost one message of memory and
+//! the reader always gets the newest. The wake-up protocol is the same.
 
 use crate::message::Message;
 use crate::metadata::PeerMetadata;
@@ -84,8 +88,11 @@ struct Direction {
     /// each handshake, with a generation so the reader can cache it without locking.
     sender: Mutex<Option<Arc<PeerMetadata>>>,
     sender_generation: AtomicU64,
-    /// ZMQ_CONFLATE: the reader keeps only the newest message.
+    /// ZMQ_CONFLATE: the writer puts messages in `latest`, replacing what is there.
     conflate: AtomicBool,
+    /// ZMQ_CONFLATE: the newest message not read yet. Anything still in `queue` was written
+    /// before the pipe was made conflating, so it is older.
+    latest: Mutex<Option<Parcel>>,
 }
 
 impl Direction {
@@ -99,6 +106,7 @@ impl Direction {
             sender: Mutex::new(None),
             sender_generation: AtomicU64::new(0),
             conflate: AtomicBool::new(false),
+            latest: Mutex::new(None),
         }
     }
 }
@@ -122,6 +130,21 @@ struct Shared {
 enum Side {
     Socket,
     Peer,
+}
+
+/// Wakes the socket that owns a pipe's socket end with an event for that pipe, even after the
+/// pipe is gone: a pattern that stops its work early, to bound the time one call takes, asks
+/// for another turn this way.
+pub(crate) struct SocketWaker {
+    notify: Arc<dyn Notify>,
+    id: u64,
+}
+
+impl SocketWaker {
+    /// Posts an event for the pipe to its socket (which then runs another turn).
+    pub(crate) fn wake(&self) {
+        self.notify.notify(self.id);
+    }
 }
 
 /// One end of a pipe, owned by one thread. Dropping it closes that end and tells the other.
@@ -234,7 +257,8 @@ impl PipeEnd {
         self.peer_cache.as_ref()
     }
 
-    /// ZMQ_CONFLATE: both directions keep only the newest message (so no HWM applies).
+    /// ZMQ_CONFLATE: both directions keep only the newest message (so no HWM applies):
+    /// from now on a write replaces the message not read yet.
     pub(crate) fn set_conflate(&self) {
         for dir in [&self.shared.outbound, &self.shared.inbound] {
             dir.hwm.store(0, Ordering::Relaxed);
@@ -265,6 +289,14 @@ impl PipeEnd {
         match self.side {
             Side::Socket => self.shared.notify_peer.notify(self.shared.id),
             Side::Peer => self.shared.notify_socket.notify(self.shared.id),
+        }
+    }
+
+    /// A waker for the socket that owns this pipe's socket end.
+    pub(crate) fn socket_waker(&self) -> SocketWaker {
+        SocketWaker {
+            notify: self.shared.notify_socket.clone(),
+            id: self.shared.id,
         }
     }
 
@@ -302,9 +334,14 @@ impl PipeEnd {
     /// requires it) and wakes the reader if it was waiting.
     pub(crate) fn write(&mut self, parcel: Parcel) {
         let dir = writing(&self.shared, self.side);
-        // SAFETY: this end is the only writer of this direction, and `&mut self` keeps it to
-        // one thread at a time.
-        unsafe { dir.queue.push(parcel) };
+        if dir.conflate.load(Ordering::Relaxed) {
+            let replaced = lock(&dir.latest).replace(parcel);
+            drop(replaced);
+        } else {
+            // SAFETY: this end is the only writer of this direction, and `&mut self` keeps it
+            // to one thread at a time.
+            unsafe { dir.queue.push(parcel) };
+        }
         self.written += 1;
         fence(Ordering::SeqCst);
         if dir.reader_waiting.load(Ordering::Relaxed)
@@ -318,6 +355,9 @@ impl PipeEnd {
     /// notify us when it writes again.
     pub(crate) fn read(&mut self) -> Option<Parcel> {
         let dir = reading(&self.shared, self.side);
+        if dir.conflate.load(Ordering::Relaxed) {
+            return self.read_conflated();
+        }
         // SAFETY (both pops): this end is the only reader of this direction, and `&mut self`
         // keeps it to one thread at a time.
         let parcel = match unsafe { dir.queue.pop() } {
@@ -338,14 +378,6 @@ impl PipeEnd {
             }
         };
         self.read += 1;
-        let mut parcel = parcel;
-        if dir.conflate.load(Ordering::Relaxed) {
-            // SAFETY: as above, this end is the only reader.
-            while let Some(newer) = unsafe { dir.queue.pop() } {
-                parcel = newer;
-                self.read += 1;
-            }
-        }
         dir.read_count.store(self.read, Ordering::Release);
         // Credit is announced every half HWM (libzmq's low-water mark); with no HWM no writer
         // ever waits for it.
@@ -354,6 +386,46 @@ impl PipeEnd {
             self.release_writer();
         }
         Some(parcel)
+    }
+
+    /// `read` for a conflating direction: the newest message, from the slot or (written
+    /// before the pipe conflated) the queue.
+    fn read_conflated(&mut self) -> Option<Parcel> {
+        let dir = reading(&self.shared, self.side);
+        let take = |dir: &Direction| {
+            // SAFETY: this end is the only reader of this direction (see `read`).
+            let mut queued = None;
+            while let Some(older) = unsafe { dir.queue.pop() } {
+                queued = Some(older);
+            }
+            lock(&dir.latest).take().or(queued)
+        };
+        let parcel = take(dir);
+        // A writer that filled the queue before the pipe conflated waits for room: there is
+        // always room now.
+        self.release_writer();
+        let parcel = match parcel {
+            Some(p) => p,
+            None => {
+                dir.reader_waiting.store(true, Ordering::SeqCst);
+                fence(Ordering::SeqCst);
+                let parcel = take(dir)?;
+                dir.reader_waiting.store(false, Ordering::Relaxed);
+                parcel
+            }
+        };
+        self.read += 1;
+        dir.read_count.store(self.read, Ordering::Release);
+        Some(parcel)
+    }
+
+    /// True if the direction this end reads holds something (queue or conflate slot).
+    fn has_unread(&self) -> bool {
+        let dir = self.reading();
+        // SAFETY: this end is the only reader of this direction; `is_empty` only reads the
+        // reader's own state, so concurrent calls through `&self` do not race with each other.
+        !unsafe { dir.queue.is_empty() }
+            || (dir.conflate.load(Ordering::Relaxed) && lock(&dir.latest).is_some())
     }
 
     fn release_writer(&self) {
@@ -369,14 +441,13 @@ impl PipeEnd {
     /// True if a message is ready to be read; when none is, the writer is asked to notify us
     /// when it writes again (like a `read` that found nothing, without taking anything).
     pub(crate) fn check_read(&mut self) -> bool {
-        let dir = reading(&self.shared, self.side);
-        // SAFETY (all three): this end is the only reader of this direction (see `read`).
-        if !unsafe { dir.queue.is_empty() } {
+        if self.has_unread() {
             return true;
         }
+        let dir = self.reading();
         dir.reader_waiting.store(true, Ordering::SeqCst);
         fence(Ordering::SeqCst);
-        if !unsafe { dir.queue.is_empty() } {
+        if self.has_unread() {
             dir.reader_waiting.store(false, Ordering::Relaxed);
             return true;
         }
@@ -385,9 +456,7 @@ impl PipeEnd {
 
     /// True if nothing is queued for this end to read.
     pub(crate) fn is_read_empty(&self) -> bool {
-        // SAFETY: this end is the only reader of this direction; `is_empty` only reads the
-        // reader's own state, so concurrent calls through `&self` do not race with each other.
-        unsafe { self.reading().queue.is_empty() }
+        !self.has_unread()
     }
 
     /// True once the other end closed and everything it wrote has been read.
@@ -465,6 +534,89 @@ mod tests {
         assert!(p2.read().is_some());
         assert!(p2.is_finished());
         drop(s);
+    }
+
+    #[test]
+    fn conflate_keeps_one_message_at_the_writer() {
+        let (sock_n, peer_n) = (Arc::new(Count::default()), Arc::new(Count::default()));
+        let (mut s, mut p) = pipe(1, 0, 0, sock_n, peer_n.clone());
+        s.write(msg("before"));
+        s.set_conflate();
+        assert!(p.read().is_some(), "what was queued before is still read");
+        assert!(p.read().is_none());
+        s.write(msg("written before conflating"));
+        for i in 0..10_000 {
+            s.write(msg(&i.to_string()));
+            // SAFETY: this test is the queue's only reader.
+            assert!(
+                unsafe { s.shared.outbound.queue.is_empty() },
+                "nothing queued"
+            );
+        }
+        assert!(p.check_read());
+        assert!(
+            matches!(p.read(), Some(Parcel::One(m)) if m.as_str() == Some("9999")),
+            "the newest"
+        );
+        assert!(p.read().is_none());
+        assert!(p.is_read_empty());
+        let woken = peer_n.0.load(Ordering::SeqCst);
+        s.write(msg("next"));
+        assert_eq!(
+            peer_n.0.load(Ordering::SeqCst),
+            woken + 1,
+            "a waiting reader is woken"
+        );
+        assert!(p.read().is_some());
+    }
+
+    #[test]
+    fn a_writer_stalled_before_conflating_is_released() {
+        let (sock_n, peer_n) = (Arc::new(Count::default()), Arc::new(Count::default()));
+        let (mut s, mut p) = pipe(1, 1, 1, sock_n.clone(), peer_n);
+        s.write(msg("1"));
+        assert!(!s.check_write(), "at the HWM: waits for the reader");
+        p.set_conflate();
+        assert!(p.read().is_some());
+        assert_eq!(sock_n.0.load(Ordering::SeqCst), 1, "the writer was woken");
+        assert!(s.check_write());
+    }
+
+    #[test]
+    fn concurrent_conflated_stream_only_moves_forward() {
+        struct Wake(crate::signal::Signaler);
+        impl Notify for Wake {
+            fn notify(&self, _: u64) {
+                self.0.signal();
+            }
+        }
+        let reader_wake = Arc::new(Wake(crate::signal::Signaler::new().unwrap()));
+        let (mut s, mut p) = pipe(1, 0, 0, Arc::new(Count::default()), reader_wake.clone());
+        s.set_conflate();
+        const N: u64 = 50_000;
+        let reader = std::thread::spawn(move || {
+            let mut last = None;
+            loop {
+                match p.read() {
+                    Some(Parcel::One(m)) => {
+                        let i: u64 = m.as_str().unwrap().parse().unwrap();
+                        assert!(last.is_none_or(|l| i > l), "{i} after {last:?}");
+                        last = Some(i);
+                        if i == N - 1 {
+                            return;
+                        }
+                    }
+                    Some(other) => panic!("unexpected parcel {other:?}"),
+                    None => {
+                        reader_wake.0.wait(None).unwrap();
+                    }
+                }
+            }
+        });
+        for i in 0..N {
+            s.write(msg(&i.to_string()));
+        }
+        reader.join().unwrap();
     }
 
     #[test]

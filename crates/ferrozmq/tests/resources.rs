@@ -1,10 +1,16 @@
 //! Resource hygiene (its own test binary: it counts process-wide threads, fds and memory, so
 //! nothing else may run beside it): closing sockets and contexts leaves no thread and no fd
-//! behind, and a peer that never reads cannot make a publisher's memory grow without bound.
+//! behind, and a peer that never reads cannot make a publisher's memory grow without bound;
+//! a CONFLATE reader that reads rarely holds one message, whatever its peer sends. The tests
+//! take `SERIAL` so that they never run beside each other.
 
 use ferrozmq::*;
 use std::io::Write;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+/// Held by every test: each counts process-wide resources.
+static SERIAL: Mutex<()> = Mutex::new(());
 
 fn threads() -> usize {
     std::fs::read_dir("/proc/self/task").unwrap().count()
@@ -40,6 +46,7 @@ fn settles(what: &str, baseline: usize, count: impl Fn() -> usize) {
 
 #[test]
 fn closing_leaves_nothing_behind_and_a_non_reader_cannot_grow_memory() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     // Warm up process-wide lazies (std's stdout buffers, the test harness) first.
     drop(Context::new());
     let (thread_base, fd_base) = (threads(), fds());
@@ -115,4 +122,56 @@ fn closing_leaves_nothing_behind_and_a_non_reader_cannot_grow_memory() {
     }
     // 200 MB were published; the HWM (100 × 4 KiB) plus kernel buffers is what may stay.
     assert!(grown_mib < 64, "memory grew by {grown_mib} MiB");
+}
+
+/// A CONFLATE PULL that does not read while a libzmq PUSH sends 256 MiB as fast as it can,
+/// then reads slowly: the pipe holds one message (the writer replaces it), so memory stays
+/// flat, and every read yields a newer message than the last, ending with the final one.
+#[test]
+fn a_conflating_reader_holds_one_message_whatever_is_sent() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    const N: u32 = 65_536;
+    const SIZE: usize = 4096;
+    let ctx = Context::new();
+    let pull = ctx.socket(PULL).unwrap();
+    pull.set_conflate(true).unwrap();
+    pull.set_rcvtimeo(10_000).unwrap();
+    pull.bind("tcp://127.0.0.1:*").unwrap();
+    let endpoint = pull.get_last_endpoint().unwrap().unwrap();
+    let zctx = zmq::Context::new();
+    let push = zctx.socket(zmq::PUSH).unwrap();
+    push.set_linger(5000).unwrap();
+    push.connect(&endpoint).unwrap();
+    let numbered = |i: u32| {
+        let mut m = vec![0u8; SIZE];
+        m[..4].copy_from_slice(&i.to_be_bytes());
+        m
+    };
+    let number = |m: &[u8]| u32::from_be_bytes(m[..4].try_into().unwrap());
+    push.send(numbered(0), 0).unwrap();
+    assert_eq!(number(&pull.recv_bytes(0).unwrap()), 0);
+    let before = rss_kib();
+    let sender = std::thread::spawn(move || {
+        for i in 1..N {
+            push.send(numbered(i), 0).unwrap();
+        }
+    });
+    // All but libzmq's last SNDHWM (1000) of messages have left the PUSH once it returns.
+    sender.join().unwrap();
+    let mut peak_mib = rss_kib().saturating_sub(before) / 1024;
+    let mut last = 0;
+    while last != N - 1 {
+        let i = number(&pull.recv_bytes(0).unwrap());
+        assert!(i > last, "{i} after {last}: the newest each time");
+        last = i;
+        peak_mib = peak_mib.max(rss_kib().saturating_sub(before) / 1024);
+    }
+    pull.set_rcvtimeo(100).unwrap();
+    assert_eq!(
+        pull.recv_bytes(0),
+        Err(Error::EAGAIN),
+        "nothing after the newest"
+    );
+    // 256 MiB were sent; one message, read buffers and kernel buffers may stay.
+    assert!(peak_mib < 64, "memory grew by {peak_mib} MiB");
 }

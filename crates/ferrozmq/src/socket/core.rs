@@ -94,6 +94,9 @@ impl Core {
     }
 
     pub(super) fn reap_dead_pipes(&mut self) {
+        for (event, value, endpoint) in self.pipes.take_events() {
+            self.shared.event(event, value, &endpoint);
+        }
         for id in self.pipes.take_dead() {
             self.remove_pipe(id);
         }

@@ -357,6 +357,33 @@ static TABLE: &[Entry] = &[
         Pattern,
         No
     ),
+    Entry {
+        id: ids::XPUB_MAX_SUBSCRIPTIONS,
+        scope: Scope::Pattern,
+        set: Some(|core, v| {
+            core.options.xpub_max_subscriptions = options::minus_one_or_more(int(v)?)?;
+            Ok(())
+        }),
+        read: Read::Yes(|core| Ok(put_int(core.options.xpub_max_subscriptions))),
+    },
+    Entry {
+        id: ids::XPUB_MAX_SUBSCRIPTION_BYTES,
+        scope: Scope::Pattern,
+        set: Some(|core, v| {
+            match int64(v)? {
+                v if v < -1 => return Err(Error::EINVAL),
+                v => core.options.xpub_max_subscription_bytes = v,
+            }
+            Ok(())
+        }),
+        read: Read::Yes(|core| {
+            Ok(core
+                .options
+                .xpub_max_subscription_bytes
+                .to_ne_bytes()
+                .to_vec())
+        }),
+    },
     read_only!(RCVMORE, |core| Ok(put_bool(core.rcvmore))),
     read_only!(TYPE, |core| Ok(put_int(core.socket_type.to_raw()))),
     read_only!(EVENTS, |core| Ok(put_int(i32::from(core.events()?)))),
@@ -810,6 +837,31 @@ impl Socket {
         self.get_flag(ids::CONFLATE)
     }
 
+    /// PUB, XPUB: drop a subscriber that holds more than `value` subscriptions (-1 = no
+    /// limit, the default; libzmq has no such option). ferrozmq's own option
+    /// (`XPUB_MAX_SUBSCRIPTIONS`, id 1000); the drop is reported as the monitor event
+    /// `SUBSCRIPTION_LIMIT`. Applies to subscriptions arriving from then on.
+    pub fn set_xpub_max_subscriptions(&self, value: i32) -> Result<()> {
+        self.set_option(ids::XPUB_MAX_SUBSCRIPTIONS, &value.to_ne_bytes())
+    }
+
+    /// The `XPUB_MAX_SUBSCRIPTIONS` limit (-1 = none).
+    pub fn get_xpub_max_subscriptions(&self) -> Result<i32> {
+        int(&self.read_option(ids::XPUB_MAX_SUBSCRIPTIONS)?)
+    }
+
+    /// PUB, XPUB: drop a subscriber whose topics add up to more than `value` bytes (-1 = no
+    /// limit, the default). ferrozmq's own option (`XPUB_MAX_SUBSCRIPTION_BYTES`, id 1001),
+    /// reported like `set_xpub_max_subscriptions`.
+    pub fn set_xpub_max_subscription_bytes(&self, value: i64) -> Result<()> {
+        self.set_option(ids::XPUB_MAX_SUBSCRIPTION_BYTES, &value.to_ne_bytes())
+    }
+
+    /// The `XPUB_MAX_SUBSCRIPTION_BYTES` limit (-1 = none).
+    pub fn get_xpub_max_subscription_bytes(&self) -> Result<i64> {
+        int64(&self.read_option(ids::XPUB_MAX_SUBSCRIPTION_BYTES)?)
+    }
+
     /// XSUB: forward every unsubscription upstream, not only a topic's last
     /// (`ZMQ_XSUB_VERBOSE_UNSUBSCRIBE`).
     pub fn set_xsub_verbose_unsubscribe(&self, value: bool) -> Result<()> {
@@ -1036,6 +1088,25 @@ mod tests {
                 expected: Some((1i64 << 40).to_ne_bytes().to_vec()),
                 raw: Some((-1i64).to_ne_bytes().to_vec()),
                 typed_get: Some(|s| s.get_maxmsgsize().map(|v| v.to_ne_bytes().to_vec())),
+            },
+            Probe {
+                id: ids::XPUB_MAX_SUBSCRIPTIONS,
+                ty: SocketType::XPUB,
+                typed_set: Some(|s| s.set_xpub_max_subscriptions(10)),
+                expected: Some(i(10)),
+                raw: Some(i(-1)),
+                typed_get: Some(|s| s.get_xpub_max_subscriptions().map(i)),
+            },
+            Probe {
+                id: ids::XPUB_MAX_SUBSCRIPTION_BYTES,
+                ty: SocketType::PUB,
+                typed_set: Some(|s| s.set_xpub_max_subscription_bytes(1 << 20)),
+                expected: Some((1i64 << 20).to_ne_bytes().to_vec()),
+                raw: Some((-1i64).to_ne_bytes().to_vec()),
+                typed_get: Some(|s| {
+                    s.get_xpub_max_subscription_bytes()
+                        .map(|v| v.to_ne_bytes().to_vec())
+                }),
             },
             Probe {
                 id: ids::ROUTING_ID,
@@ -1279,7 +1350,7 @@ mod tests {
             assert_eq!(s.set_option(id, v), Err(Error::EINVAL), "{id} {v:?}");
         };
         // Unknown ids, both ways.
-        for id in [0, 1, 3, 1000, -1] {
+        for id in [0, 1, 3, 999, -1] {
             einval(&dealer, id, &i(1));
             assert_eq!(dealer.get_option(id), Err(Error::EINVAL));
         }

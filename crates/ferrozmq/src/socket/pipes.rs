@@ -1,6 +1,7 @@
 //! `Pipes`: a socket's pipe ends by id, plus the ids found dead during an operation so the
 //! socket can drop them afterwards (strategies only see ids, never own pipes).
 
+use crate::monitor::SocketEvent;
 use crate::pipe::PipeEnd;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -32,6 +33,8 @@ pub(crate) type IdMap<V> = HashMap<u64, V, BuildHasherDefault<IdHasher>>;
 pub(crate) struct Pipes {
     map: IdMap<PipeEnd>,
     dead: Vec<u64>,
+    /// Monitor events a pattern raised (patterns have no monitor), for the socket to emit.
+    events: Vec<(SocketEvent, u32, String)>,
 }
 
 impl Pipes {
@@ -58,6 +61,16 @@ impl Pipes {
     /// Takes the ids recorded by `mark_dead`.
     pub(crate) fn take_dead(&mut self) -> Vec<u64> {
         std::mem::take(&mut self.dead)
+    }
+
+    /// Records a monitor event for the socket to emit.
+    pub(crate) fn report(&mut self, event: SocketEvent, value: u32, endpoint: String) {
+        self.events.push((event, value, endpoint));
+    }
+
+    /// Takes the events recorded by `report`.
+    pub(crate) fn take_events(&mut self) -> Vec<(SocketEvent, u32, String)> {
+        std::mem::take(&mut self.events)
     }
 
     /// Removes every pipe (closing them).

@@ -18,7 +18,7 @@
 
 use crate::bounded;
 use crate::common::{last_ep, ours, payload};
-use ferrozmq::{Context, Error, Socket, DONTWAIT, PUB, SUB, XPUB, XSUB};
+use ferrozmq::{Context, Error, MonitorEvent, Socket, SocketEvent, DONTWAIT, PUB, SUB, XPUB, XSUB};
 use std::io::{ErrorKind, Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
@@ -517,5 +517,223 @@ fn mock_pub_sees_the_subscriptions_again_after_reconnect() {
             assert_eq!(sub.recv_bytes(0).unwrap(), b"A1");
             // `mock` drops: the SUB reconnects to the listener.
         }
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// (c) Hostile subscribers (issue 23): per-peer limits, and a flood that leaves.
+
+impl Mock {
+    /// Waits until ferrozmq closes the connection, calling `nudge` between short waits (the
+    /// publisher applies subscriptions when its application calls it). Data is discarded.
+    fn await_close(&mut self, mut nudge: impl FnMut()) {
+        let deadline = Instant::now() + SYNC_LIMIT;
+        self.stream
+            .set_read_timeout(Some(Duration::from_millis(20)))
+            .unwrap();
+        let mut buf = [0u8; 4096];
+        loop {
+            match self.stream.read(&mut buf) {
+                Ok(0) => return,
+                Ok(_) => {}
+                Err(e) if e.kind() == ErrorKind::ConnectionReset => return,
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        ErrorKind::WouldBlock | ErrorKind::TimedOut | ErrorKind::Interrupted
+                    ) => {}
+                Err(e) => panic!("raw read: {e}"),
+            }
+            assert!(
+                Instant::now() < deadline,
+                "ferrozmq kept the connection open for {SYNC_LIMIT:?}"
+            );
+            nudge();
+        }
+    }
+}
+
+/// A SUB of ours, subscribed to everything, that has received from `publisher`.
+fn legit_subscriber(ctx: &Context, publisher: &Socket, ep: &str) -> Socket {
+    let legit = ours(ctx, SUB);
+    legit.set_subscribe(b"").unwrap();
+    legit.connect(ep).unwrap();
+    await_delivery(publisher, &legit, b"hello");
+    legit
+}
+
+/// Publishes `body` until `legit` receives it (skipping what came before).
+fn await_delivery(publisher: &Socket, legit: &Socket, body: &[u8]) {
+    let deadline = Instant::now() + SYNC_LIMIT;
+    loop {
+        publisher.send(body, DONTWAIT).unwrap();
+        legit.set_rcvtimeo(10).unwrap();
+        while let Ok(got) = legit.recv_bytes(0) {
+            if got == body {
+                return;
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the legit subscriber got nothing"
+        );
+    }
+}
+
+/// XPUB_MAX_SUBSCRIPTIONS 2 or XPUB_MAX_SUBSCRIPTION_BYTES 4: a mock SUB subscribing to `ab`
+/// twice, `cd`, then `ef` is dropped at `ef`, with a SUBSCRIPTION_LIMIT event naming the
+/// option; an XPUB's application saw its two subscriptions and then their removal; the legit
+/// subscriber is served before and after.
+fn limit_drops_the_peer(ty: ferrozmq::SocketType, form: Form, by_bytes: bool) {
+    let ctx = Context::new();
+    let (publisher, ep) = bound(&ctx, ty);
+    let option = if by_bytes {
+        publisher.set_xpub_max_subscription_bytes(4).unwrap();
+        assert_eq!(publisher.get_xpub_max_subscription_bytes(), Ok(4));
+        ferrozmq::options::ids::XPUB_MAX_SUBSCRIPTION_BYTES
+    } else {
+        publisher.set_xpub_max_subscriptions(2).unwrap();
+        assert_eq!(publisher.get_xpub_max_subscriptions(), Ok(2));
+        ferrozmq::options::ids::XPUB_MAX_SUBSCRIPTIONS
+    };
+    let monitor_ep = format!("inproc://limit-{ty:?}-{form:?}-{by_bytes}");
+    let limit_event = SocketEvent::SUBSCRIPTION_LIMIT;
+    publisher
+        .monitor(&monitor_ep, i32::from(limit_event.to_raw()))
+        .unwrap();
+    let events = ctx.socket(ferrozmq::PAIR).unwrap();
+    events.set_rcvtimeo(5000).unwrap();
+    events.connect(&monitor_ep).unwrap();
+    let legit = legit_subscriber(&ctx, &publisher, &ep);
+    let mut seen = Vec::new();
+    if ty == XPUB {
+        seen.push(publisher.recv_bytes(0).unwrap());
+    }
+
+    let mut mock = Mock::connect(&ep);
+    mock.handshake(1, "SUB");
+    for topic in [&b"ab"[..], b"ab", b"cd", b"ef"] {
+        mock.send(&subscription(form, true, topic));
+    }
+    mock.await_close(|| {
+        publisher.send(&b"zz"[..], DONTWAIT).unwrap();
+        if ty == XPUB {
+            while let Ok(m) = publisher.recv_bytes(DONTWAIT) {
+                seen.push(m);
+            }
+        }
+    });
+    let event = MonitorEvent::recv(&events).unwrap();
+    assert_eq!(event.event, limit_event);
+    assert_eq!(event.value, option as u32);
+    assert!(event.endpoint.contains("127.0.0.1"), "{}", event.endpoint);
+    await_delivery(&publisher, &legit, b"after");
+    if ty == XPUB {
+        publisher.set_rcvtimeo(5000).unwrap();
+        while seen.len() < 5 {
+            seen.push(publisher.recv_bytes(0).unwrap());
+        }
+        let want: Vec<&[u8]> = vec![b"\x01", b"\x01ab", b"\x01cd", b"\x00ab", b"\x00cd"];
+        assert_eq!(seen, want, "{form:?}");
+    }
+    assert_eq!(
+        publisher.get_topics_count(),
+        Ok(1),
+        "the legit subscriber's"
+    );
+}
+
+#[test]
+fn subscription_count_limit_drops_a_pub_peer() {
+    bounded(|| {
+        limit_drops_the_peer(PUB, Form::Command, false);
+        limit_drops_the_peer(PUB, Form::Legacy, false);
+    });
+}
+
+#[test]
+fn subscription_bytes_limit_drops_a_pub_peer() {
+    bounded(|| {
+        limit_drops_the_peer(PUB, Form::Command, true);
+        limit_drops_the_peer(PUB, Form::Legacy, true);
+    });
+}
+
+#[test]
+fn subscription_limits_drop_an_xpub_peer() {
+    bounded(|| {
+        limit_drops_the_peer(XPUB, Form::Command, false);
+        limit_drops_the_peer(XPUB, Form::Legacy, true);
+    });
+}
+
+#[test]
+fn subscription_limits_are_off_by_default_and_checked() {
+    let ctx = Context::new();
+    let publisher = ours(&ctx, PUB);
+    assert_eq!(publisher.get_xpub_max_subscriptions(), Ok(-1));
+    assert_eq!(publisher.get_xpub_max_subscription_bytes(), Ok(-1));
+    assert_eq!(publisher.set_xpub_max_subscriptions(-2), Err(Error::EINVAL));
+    assert_eq!(
+        publisher.set_xpub_max_subscription_bytes(-2),
+        Err(Error::EINVAL)
+    );
+    let sub = ours(&ctx, SUB);
+    assert_eq!(sub.set_xpub_max_subscriptions(10), Err(Error::EINVAL));
+}
+
+/// 3,000 distinct 199-byte topics (many turns' worth) from one mock, which then leaves: the
+/// publisher holds all of them, then none (the memory returns), and an XPUB reports each
+/// subscription and each removal once.
+fn flood_then_leave(ty: ferrozmq::SocketType, form: Form) {
+    const N: usize = 3_000;
+    let ctx = Context::new();
+    let (publisher, ep) = bound(&ctx, ty);
+    let mut mock = Mock::connect(&ep);
+    mock.handshake(1, "SUB");
+    let topic = |i: usize| format!("{i:0>199}").into_bytes();
+    let flood: Vec<u8> = (0..N)
+        .flat_map(|i| subscription(form, true, &topic(i)))
+        .collect();
+    let mut writer = mock.stream.try_clone().unwrap();
+    let sender = std::thread::spawn(move || writer.write_all(&flood).unwrap());
+    let deadline = Instant::now() + SYNC_LIMIT;
+    let mut reported = std::collections::BTreeSet::new();
+    let mut drive = |want_topics: usize, subscribe: u8| {
+        publisher.set_rcvtimeo(10).unwrap();
+        while publisher.get_topics_count() != Ok(want_topics as i32)
+            || (ty == XPUB && reported.len() < N)
+        {
+            assert!(Instant::now() < deadline, "the publisher fell behind");
+            if ty == XPUB {
+                if let Ok(m) = publisher.recv_bytes(0) {
+                    assert_eq!(m[0], subscribe);
+                    assert!(reported.insert(m[1..].to_vec()), "reported once");
+                }
+            } else {
+                publisher.send(&b"-"[..], 0).unwrap();
+            }
+        }
+        reported.clear();
+    };
+    drive(N, 1);
+    sender.join().unwrap();
+    drop(mock);
+    drive(0, 0);
+}
+
+#[test]
+fn a_subscription_flood_is_applied_and_removed_in_turns_by_pub() {
+    bounded(|| {
+        flood_then_leave(PUB, Form::Legacy);
+        flood_then_leave(PUB, Form::Command);
+    });
+}
+
+#[test]
+fn a_subscription_flood_is_applied_and_removed_in_turns_by_xpub() {
+    bounded(|| {
+        flood_then_leave(XPUB, Form::Legacy);
+        flood_then_leave(XPUB, Form::Command);
     });
 }
