@@ -46,25 +46,31 @@
 
 #![deny(missing_docs)]
 
+pub mod actor;
 pub mod async_api;
 pub mod auth;
 mod context;
 mod curve;
+mod deadlines;
 mod endpoint;
 mod error;
 mod inproc;
+pub mod interrupt;
 mod io;
 mod message;
 mod metadata;
 mod monitor;
+mod multipart;
 pub mod options;
 mod pipe;
 mod poll;
 mod proxy;
 mod random;
+pub mod reactor;
 mod signal;
 mod socket;
 mod spsc;
+pub mod timers;
 mod z85;
 
 pub use async_api::{AsyncSocket, MonitorStream};
@@ -74,6 +80,7 @@ pub use error::{Error, Result};
 pub use ferrozmq_zmtp::SocketType;
 pub use message::Message;
 pub use monitor::{MonitorEvent, SocketEvent};
+pub use multipart::Multipart;
 pub use options::Mechanism;
 pub use poll::{poll, PollEvents, PollItem, Poller, POLLERR, POLLIN, POLLOUT, POLLPRI};
 pub use proxy::{
