@@ -2,6 +2,7 @@
 //! "multithreaded API" shape of the guide — the owner sends commands down the pipe and reads
 //! events from it, the actor owns its own sockets.
 //!
+//! * The pipe has libzmq's default HWM of 1000 messages each way (CZMQ's pipe HWM).
 //! * The actor's body gets its end of the pipe, and must call [`signal`] on it once it is
 //!   ready (`zsock_signal`); [`Actor::new`] waits for that (`zactor_new`).
 //! * Dropping the `Actor` sends `$TERM` and waits until the body has returned
@@ -105,13 +106,9 @@ impl Actor {
         );
         let pipe = ctx.socket(PAIR)?;
         pipe.set_linger(0)?;
-        pipe.set_sndhwm(0)?;
-        pipe.set_rcvhwm(0)?;
         pipe.bind(&endpoint)?;
         let child = ctx.socket(PAIR)?;
         child.set_linger(0)?;
-        child.set_sndhwm(0)?;
-        child.set_rcvhwm(0)?;
         child.connect(&endpoint)?;
         let outcome = Arc::new(Mutex::new(None));
         let thread_outcome = Arc::clone(&outcome);

@@ -49,6 +49,7 @@
 pub mod actor;
 pub mod async_api;
 pub mod auth;
+pub mod beacon;
 mod context;
 mod curve;
 mod deadlines;
