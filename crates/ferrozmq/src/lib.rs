@@ -91,3 +91,9 @@ pub use proxy::{
 pub use socket::{Socket, DONTWAIT, NOTIFY_CONNECT, NOTIFY_DISCONNECT, SNDMORE};
 pub use z85::{z85_decode, z85_encode, DecodeError, EncodeError};
 pub use SocketType::*;
+
+/// The libzmq API version ferrozmq implements and is tested against, as
+/// `(major, minor, patch)` (`zmq_version`).
+pub fn version() -> (i32, i32, i32) {
+    (4, 3, 4)
+}
