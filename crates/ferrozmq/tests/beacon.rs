@@ -158,7 +158,10 @@ fn hostile_datagrams_are_cut_or_ignored_and_the_beacon_goes_on() {
             let ctx = Context::new();
             let listener = beacon(&ctx, on("*"));
             listener.subscribe(b"").unwrap();
-            let sender = UdpSocket::bind("127.0.0.1:0").unwrap();
+            // Broadcast, as beacons travel: a unicast datagram would go to just one socket of
+            // the port's SO_REUSEPORT group, maybe the beacon's sending socket.
+            let sender = UdpSocket::bind("0.0.0.0:0").unwrap();
+            sender.set_broadcast(true).unwrap();
             let mut seed = 0x2545_f491_4f6c_dd1du64;
             let mut heard = 0;
             for round in 0..200 {
@@ -167,7 +170,9 @@ fn hostile_datagrams_are_cut_or_ignored_and_the_beacon_goes_on() {
                 seed ^= seed << 17;
                 let size = [0, 1, 254, 255, 256, 1500, 65507][round % 7];
                 let datagram: Vec<u8> = (0..size).map(|i| (seed >> (i % 56)) as u8).collect();
-                sender.send_to(&datagram, ("127.0.0.1", PORT)).unwrap();
+                sender
+                    .send_to(&datagram, ("255.255.255.255", PORT))
+                    .unwrap();
                 if let Some((_, payload)) = listener.recv_timeout(WAIT).unwrap() {
                     assert_eq!(payload[..], datagram[..size.min(MAX_PAYLOAD)]);
                     heard += 1;
