@@ -87,10 +87,22 @@ fn lbbroker3_reactor_forwards_replies_until_its_count() {
 
 #[test]
 fn peering1_brokers_see_each_others_state() {
+    // Both run until each has printed two states (one that exited first would leave the
+    // other with no one to hear), then are stopped.
     let dir = TempDir::new("peering1");
-    let dc1 = Proc::start_in("peering1", &["DC1", "DC2", "--count", "2"], Some(&dir.0));
-    let dc2 = Proc::start_in("peering1", &["DC2", "DC1", "--count", "2"], Some(&dir.0));
-    for (done, peer) in [(dc1.finish_ok(), "DC2"), (dc2.finish_ok(), "DC1")] {
+    let dc1 = Proc::start_in("peering1", &["DC1", "DC2"], Some(&dir.0));
+    let dc2 = Proc::start_in("peering1", &["DC2", "DC1"], Some(&dir.0));
+    let states = |out: &str| out.lines().skip(2).count();
+    while states(&dc1.stdout()) < 2 || states(&dc2.stdout()) < 2 {
+        assert!(
+            !dc1.timed_out(),
+            "too slow:\n{}\n{}",
+            dc1.stdout(),
+            dc2.stdout()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    for (done, peer) in [(dc1.kill(), "DC2"), (dc2.kill(), "DC1")] {
         let lines = done.lines();
         assert_eq!(
             lines[1],
@@ -103,7 +115,7 @@ fn peering1_brokers_see_each_others_state() {
                 .unwrap_or_else(|| panic!("bad state line {state:?}"));
             assert!(free.parse::<u32>().is_ok_and(|n| n < 10), "{state:?}");
         }
-        assert_eq!(lines.len(), 4, "{}", done.stdout);
+        assert!(lines.len() >= 4, "{}", done.stdout);
     }
 }
 
