@@ -21,6 +21,16 @@ if ! python3 -c "import zmq" >/dev/null 2>&1; then
     python3 -m pip install pyzmq==27.3.0
 fi
 
+# The beacon tests (crates/ferrozmq/tests/highlevel/beacon.rs, crates/ferrozmq-cli/tests/beacon.rs) run
+# inside network namespaces of their own (unshare -n, ip from iproute2) and interoperate with
+# CZMQ's zbeacon, compiled from a small C program against Debian's libczmq-dev.
+if ! command -v ip >/dev/null 2>&1 || [ ! -e /usr/include/czmq.h ]; then
+    echo "test.sh: installing iproute2 and libczmq-dev for the beacon tests" >&2
+    if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq iproute2 libczmq-dev >/dev/null
+fi
+
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"

@@ -11,6 +11,7 @@
 //!   arrives; run a proxy; watch a socket's connection events), with PLAIN
 //!   and CURVE security ([`security`]);
 //! - `keygen`: a CURVE key pair in Z85, or as certificate files;
+//! - `beacon`: UDP discovery beacons (CZMQ's zbeacon) sent and printed;
 //! - `curve-handshakes`: CURVE connections per second ([`handshake_bench`]);
 //! - `async-thr`, `async-lat`: one socket pair blocking vs async ([`async_bench`]).
 //!
@@ -19,6 +20,7 @@
 
 mod api;
 mod async_bench;
+mod beacon_cmd;
 mod bench;
 mod cat;
 mod child;
@@ -49,6 +51,8 @@ usage:
   ferrozmq proxy <FRONT_TYPE> <FRONT_EP> <BACK_TYPE> <BACK_EP> [options]
   ferrozmq monitor <TYPE> <EP> [-b] [options]
   ferrozmq keygen [--out DIR/NAME [--force]]
+  ferrozmq beacon --port P [--publish TEXT] [--interval MS] [--subscribe PREFIX]
+                  [--interface IF] [-n N] [--timeout MS]
   ferrozmq local-thr <bind-to> <message-size> <message-count> [<enable_curve>]
   ferrozmq remote-thr <connect-to> <message-size> <message-count> [<enable_curve>]
   ferrozmq local-lat <bind-to> <message-size> <roundtrip-count>
@@ -75,7 +79,8 @@ as a line (frames separated by TAB, binary frames as 0x… hex), e.g.
   echo hello | ferrozmq cat push -c tcp://127.0.0.1:5555
 proxy joins two sockets (e.g. xsub and xpub) until interrupted; monitor
 prints a socket's connection events; keygen makes a CURVE key pair for
-cat's and proxy's --curve-* options. `<subcommand> --help` tells more.
+cat's and proxy's --curve-* options; beacon sends and prints UDP discovery
+beacons (CZMQ's zbeacon). `<subcommand> --help` tells more.
 
 The perf tools take the arguments of libzmq's local_thr, remote_thr,
 local_lat, remote_lat, inproc_thr and inproc_lat and print the same lines,
@@ -135,6 +140,7 @@ fn main() -> ExitCode {
         "monitor" => return monitor_cmd::main(rest),
         "curve-handshakes" => return handshake_bench::main(rest),
         "keygen" => return keygen::main(rest),
+        "beacon" => return beacon_cmd::main(rest),
         _ => {}
     }
     if cmd == "bench" {

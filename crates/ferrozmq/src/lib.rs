@@ -46,13 +46,17 @@
 
 #![deny(missing_docs)]
 
+pub mod actor;
 pub mod async_api;
 pub mod auth;
+pub mod beacon;
 mod context;
 mod curve;
+mod deadlines;
 mod endpoint;
 mod error;
 mod inproc;
+pub mod interrupt;
 mod io;
 #[cfg(all(test, ferrozmq_loom))]
 mod loom_models;
@@ -60,16 +64,19 @@ mod mailbox;
 mod message;
 mod metadata;
 mod monitor;
+mod multipart;
 pub mod options;
 mod pipe;
 mod poll;
 mod proxy;
 mod random;
+pub mod reactor;
 mod signal;
 mod socket;
 mod spsc;
 mod sync;
 mod sys;
+pub mod timers;
 mod z85;
 
 pub use async_api::{AsyncSocket, MonitorStream};
@@ -79,6 +86,7 @@ pub use error::{Error, Result};
 pub use ferrozmq_zmtp::SocketType;
 pub use message::Message;
 pub use monitor::{MonitorEvent, SocketEvent};
+pub use multipart::Multipart;
 pub use options::Mechanism;
 pub use poll::{poll, PollEvents, PollItem, Poller, POLLERR, POLLIN, POLLOUT, POLLPRI};
 pub use proxy::{
@@ -88,3 +96,9 @@ pub use proxy::{
 pub use socket::{Socket, DONTWAIT, NOTIFY_CONNECT, NOTIFY_DISCONNECT, SNDMORE};
 pub use z85::{z85_decode, z85_encode, DecodeError, EncodeError};
 pub use SocketType::*;
+
+/// The libzmq API version ferrozmq implements and is tested against, as
+/// `(major, minor, patch)` (`zmq_version`).
+pub fn version() -> (i32, i32, i32) {
+    (4, 3, 4)
+}

@@ -1,20 +1,16 @@
-//! The ZAP handler thread, as CZMQ's `zauth` actor: a REP socket bound at
-//! `inproc://zeromq.zap.01` in the application's context answers every ZAP request by the
+//! The ZAP handler, as CZMQ's `zauth` actor: an [`Actor`] whose REP socket, bound at
+//! `inproc://zeromq.zap.01` in the application's context, answers every ZAP request by the
 //! [`Policy`](super::policy) the application configures, from any thread, while it runs.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::thread::JoinHandle;
 
 use super::policy::Policy;
-use crate::{poll, Context, Error, Result, Socket, DONTWAIT, PAIR, POLLIN, REP};
+use crate::actor::{self, Actor};
+use crate::{poll, Context, Error, Result, Socket, DONTWAIT, POLLIN, REP};
 
 /// Where libzmq sends ZAP requests (RFC 27), and so where the authenticator binds.
 pub const ZAP_ENDPOINT: &str = ferrozmq_zmtp::zap::ENDPOINT;
-
-/// Numbers the control endpoints of authenticators, so each has its own.
-static NEXT_CONTROL: AtomicU64 = AtomicU64::new(0);
 
 /// How CURVE clients are checked (`configure_curve`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -26,17 +22,18 @@ pub enum CurveAllow {
     Directory(PathBuf),
 }
 
-/// A running ZAP handler for one context. Configure it from any thread; each setting applies
-/// from the next request on. Dropping it (or [`stop`](Authenticator::stop)) stops the thread
-/// and unbinds the ZAP endpoint.
+/// A running ZAP handler for one context, an [`Actor`] as `zauth` is. Configure it from any
+/// thread; each setting applies from the next request on. Dropping it (or
+/// [`stop`](Authenticator::stop)) sends the actor `$TERM`, waits for it, and so unbinds the
+/// ZAP endpoint.
 ///
 /// The thread's sockets belong to the context, so the context terminates only after the
 /// authenticator is dropped.
 pub struct Authenticator {
     policy: Arc<Mutex<Policy>>,
-    /// Our end of the thread's control pipe: any message on it stops the thread.
-    control: Mutex<Socket>,
-    thread: Option<JoinHandle<()>>,
+    /// The actor (behind a mutex so the authenticator can be shared between threads);
+    /// dropping it stops the handler.
+    actor: Mutex<Actor>,
 }
 
 impl Authenticator {
@@ -48,23 +45,16 @@ impl Authenticator {
         let handler = ctx.socket(REP)?;
         handler.set_linger(0)?;
         handler.bind(ZAP_ENDPOINT)?;
-        let endpoint = format!(
-            "inproc://ferrozmq.auth.control.{}",
-            NEXT_CONTROL.fetch_add(1, Ordering::Relaxed)
-        );
-        let thread_end = ctx.socket(PAIR)?;
-        thread_end.bind(&endpoint)?;
-        let control = ctx.socket(PAIR)?;
-        control.connect(&endpoint)?;
         let policy = Arc::new(Mutex::new(Policy::default()));
-        let thread_policy = Arc::clone(&policy);
-        let thread = std::thread::Builder::new()
-            .name("ferrozmq-auth".into())
-            .spawn(move || serve(&handler, &thread_end, &thread_policy))?;
+        let actor_policy = Arc::clone(&policy);
+        let actor = Actor::new(ctx, move |pipe| {
+            actor::signal(pipe, 0)?;
+            serve(&handler, pipe, &actor_policy);
+            Ok(())
+        })?;
         Ok(Authenticator {
             policy,
-            control: Mutex::new(control),
-            thread: Some(thread),
+            actor: Mutex::new(actor),
         })
     }
 
@@ -97,31 +87,24 @@ impl Authenticator {
         self.policy().set_verbose(verbose);
     }
 
-    /// Stops the thread and unbinds the ZAP endpoint (the same as dropping).
+    /// Stops the actor and unbinds the ZAP endpoint (the same as dropping).
     pub fn stop(self) {}
+
+    /// How the actor ended, if it has (the context was terminated, or it panicked).
+    pub fn outcome(&self) -> Option<actor::Outcome> {
+        self.actor
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .outcome()
+    }
 
     fn policy(&self) -> MutexGuard<'_, Policy> {
         self.policy.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
-impl Drop for Authenticator {
-    /// Tells the thread to stop and waits for it. If the context is being terminated the
-    /// thread has already stopped (its sockets report ETERM).
-    fn drop(&mut self) {
-        let control = self
-            .control
-            .get_mut()
-            .unwrap_or_else(PoisonError::into_inner);
-        let _ = control.send("$TERM", DONTWAIT);
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-/// The thread: answers requests on `handler` until anything arrives on `control` or the
-/// context terminates. Dropping the sockets on return unbinds the ZAP endpoint.
+/// The actor's loop: answers requests on `handler` until anything (`$TERM`) arrives on
+/// `control` or the context terminates. Dropping the sockets on return unbinds the ZAP endpoint.
 fn serve(handler: &Socket, control: &Socket, policy: &Mutex<Policy>) {
     loop {
         let mut items = [handler.as_poll_item(POLLIN), control.as_poll_item(POLLIN)];

@@ -4,6 +4,7 @@
 mod harness;
 
 mod async_api;
+mod highlevel;
 mod pubsub;
 mod reqrep;
 mod security;

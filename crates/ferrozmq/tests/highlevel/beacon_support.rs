@@ -1,0 +1,79 @@
+//! Running beacon tests inside a network namespace of their own.
+//!
+//! **The network rule**: a beacon test never broadcasts or multicasts on the machine's own
+//! interfaces. Every test body runs in a namespace the test makes itself, holding loopback
+//! alone: [`in_namespace`] re-executes this test binary (just that test) under `unshare -n`,
+//! after `ip link set lo up`, `ip route add default dev lo src 127.0.0.1` (so the limited
+//! broadcast address 255.255.255.255 goes to loopback) and `ip route add 224.0.0.0/4 dev lo
+//! src 127.0.0.1` (multicast). The tests run as root, so `unshare -n` works; `ip` is
+//! iproute2 (scripts/test.sh installs it if missing). Ports are fixed: each namespace has its
+//! own.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::OnceLock;
+
+const INSIDE: &str = "FERROZMQ_BEACON_NETNS";
+
+/// Runs `body` in a fresh loopback-only namespace: called from test `name`, it re-executes
+/// the test binary for that test alone inside the namespace and checks that it passed there;
+/// inside, it runs `body`.
+pub fn in_namespace(name: &str, body: impl FnOnce()) {
+    if std::env::var_os(INSIDE).is_some() {
+        body();
+        return;
+    }
+    let exe = std::env::current_exe().expect("test binary path");
+    let output = Command::new("unshare")
+        .args(["-n", "sh", "-c"])
+        .arg(
+            "ip link set lo up && ip route add default dev lo src 127.0.0.1 \
+             && ip route add 224.0.0.0/4 dev lo src 127.0.0.1 && exec \"$0\" \"$@\"",
+        )
+        .arg(exe)
+        .args([
+            "--exact",
+            &format!("beacon::{name}"),
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(INSIDE, "1")
+        .output()
+        .expect("run unshare (util-linux) to make a network namespace");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success() && stdout.contains("1 passed"),
+        "{name} failed in its network namespace ({}):\n{stdout}\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// The CZMQ beacon program (`czmq_beacon.c`), compiled once per process with `cc -lczmq
+/// -lzmq` (Debian's libczmq-dev).
+pub fn czmq_beacon() -> PathBuf {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let source =
+                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/highlevel/czmq_beacon.c");
+            let out =
+                std::env::temp_dir().join(format!("ferrozmq-czmq-beacon-{}", std::process::id()));
+            let status = Command::new("cc")
+                .arg(&source)
+                .arg("-o")
+                .arg(&out)
+                .args(["-lczmq", "-lzmq"])
+                .status()
+                .expect("run cc");
+            assert!(
+                status.success(),
+                "compiling {} failed: install libczmq-dev (scripts/test.sh does)",
+                source.display()
+            );
+            out
+        })
+        .clone()
+}
