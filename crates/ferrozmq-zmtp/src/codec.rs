@@ -12,7 +12,7 @@ use std::fmt;
 use bytes::{Bytes, BytesMut};
 
 use crate::error::{EngineError, LegacyVersion};
-use crate::frame::{self, FrameHeader};
+use crate::frame::{self, FrameHeader, Framing, ZmtpFraming};
 use crate::legacy;
 
 /// A received traffic frame, as its codec reads it.
@@ -59,12 +59,17 @@ pub(crate) trait TrafficCodec: Send + fmt::Debug {
 pub(crate) struct PlainCodec {
     /// The old revision the peer speaks, which has its own headers and no commands.
     legacy: Option<LegacyVersion>,
+    /// The byte stream's framing for ZMTP 3.x frames.
+    framing: ZmtpFraming,
 }
 
 impl PlainCodec {
     /// Plain frames in `legacy`'s framing (`None`: ZMTP 3.x).
     pub(crate) fn new(legacy: Option<LegacyVersion>) -> PlainCodec {
-        PlainCodec { legacy }
+        PlainCodec {
+            legacy,
+            framing: ZmtpFraming,
+        }
     }
 }
 
@@ -80,7 +85,9 @@ impl TrafficCodec for PlainCodec {
     fn encode_data_header(&self, more: bool, len: usize, out: &mut Vec<u8>) {
         match self.legacy {
             Some(version) => legacy::encode_header(version, more, len, out),
-            None => frame::encode_header(if more { frame::FLAG_MORE } else { 0 }, len, out),
+            None => self
+                .framing
+                .encode_header(if more { frame::FLAG_MORE } else { 0 }, len, out),
         }
     }
 
@@ -95,7 +102,7 @@ impl TrafficCodec for PlainCodec {
             return;
         }
         let len = 1 + name.len() + head.len() + body.len();
-        frame::encode_header(frame::FLAG_COMMAND, len, out);
+        self.framing.encode_header(frame::FLAG_COMMAND, len, out);
         out.push(u8::try_from(name.len()).unwrap_or(u8::MAX));
         out.extend_from_slice(name);
         out.extend_from_slice(head);

@@ -1,9 +1,11 @@
 //! The per-connection ZMTP state machine (ZMTP 3.x with the NULL, PLAIN and CURVE
 //! mechanisms, plus 2.0 and 1.0 peers as libzmq 4.3 speaks to them), without I/O or clocks.
 //!
-//! The caller owns the socket and the buffers. It feeds received bytes to
-//! [`Engine::handle_input`], writes whatever [`Engine::take_output`] hands it, and encodes
-//! outgoing messages with [`Engine::encode_frame`]. Time is passed in: the caller reports when
+//! The caller owns the socket; the engine is pulled. The caller reads received bytes into
+//! [`Engine::input_buffer`] (or hands bytes it holds to [`Engine::handle_input`]), takes
+//! events with [`Engine::poll_event`] until it returns `None`, writes whatever
+//! [`Engine::take_output`] hands it, and encodes outgoing messages with
+//! [`Engine::encode_frame`]. Time is passed in: the caller reports when
 //! bytes arrived ([`Engine::note_traffic`]), asks when the engine next needs the time
 //! ([`Engine::poll_timeout`]) and hands it over then ([`Engine::handle_timeout`]) — heartbeats
 //! live here. Traffic frames go through the connection's codec (plain framing, or CURVE's
@@ -47,14 +49,16 @@
 //!     buf.clear();
 //!     pull.take_output(&mut buf);
 //!     to_push.extend_from_slice(&buf);
-//!     push.handle_input(&mut to_push, &mut |_| true).unwrap();
-//!     pull.handle_input(&mut to_pull, &mut |e| { events.push(e); true }).unwrap();
+//!     push.handle_input(&to_push.split());
+//!     while push.poll_event().unwrap().is_some() {}
+//!     pull.handle_input(&to_pull.split());
+//!     while let Some(e) = pull.poll_event().unwrap() { events.push(e); }
 //! }
 //! assert!(push.is_ready() && pull.is_ready());
 //! let mut wire = Vec::new();
 //! push.encode_frame(false, b"hello", &mut wire);
-//! to_pull.extend_from_slice(&wire);
-//! pull.handle_input(&mut to_pull, &mut |e| { events.push(e); true }).unwrap();
+//! pull.handle_input(&wire);
+//! events.push(pull.poll_event().unwrap().unwrap());
 //! assert!(matches!(&events[1], Event::Frame { more: false, body } if &body[..] == b"hello"));
 //! ```
 
@@ -65,7 +69,7 @@ use bytes::{Buf, Bytes, BytesMut};
 use crate::codec::{PlainCodec, RawCodec, Traffic, TrafficCodec};
 use crate::command::{self, Command};
 use crate::error::{peer_error, EngineError, LegacyVersion};
-use crate::frame::{self, FrameHeader};
+use crate::frame::{FrameHeader, Framing, ZmtpFraming};
 use crate::greeting::{self, SignatureCheck};
 use crate::heartbeat::{Beat, Heartbeat, HeartbeatConfig};
 use crate::legacy;
@@ -152,7 +156,7 @@ pub enum Event {
     Ready(PeerInfo),
     /// A server mechanism (or NULL with [`EngineConfig::null_zap`]) asks the caller's ZAP
     /// handler about the peer. Nothing more is read or emitted until the caller answers with
-    /// [`Engine::zap_reply`] and calls [`Engine::handle_input`] again.
+    /// [`Engine::zap_reply`] and calls [`Engine::poll_event`] again.
     ZapRequest(ZapRequest),
     /// One data frame. Multipart messages are consecutive frames, `more` set on all but the last.
     Frame {
@@ -221,6 +225,9 @@ pub struct Engine {
     /// Effective minor version, known once the peer's greeting is complete.
     peer_minor: Option<u8>,
     peer: Option<PeerInfo>,
+    /// The peer's bytes not yet decoded (the caller reads into it, see
+    /// [`Engine::input_buffer`]).
+    input: BytesMut,
     /// Protocol output waiting for the caller.
     out: Vec<u8>,
     /// The failure that ended this connection; returned again on further input.
@@ -243,6 +250,9 @@ pub struct Engine {
     handshake: Handshake,
     /// Our property list for READY/INITIATE, built once.
     our_metadata: Vec<u8>,
+    /// How frame headers sit in the byte stream (ZMTP 3.x; an old peer's framing is
+    /// [`legacy`]'s).
+    framing: ZmtpFraming,
     /// How traffic frames are written and read: plain framing (in the old peer's framing
     /// once one is detected), or CURVE's boxes once its handshake is done.
     codec: Box<dyn TrafficCodec>,
@@ -270,6 +280,7 @@ impl Engine {
             heartbeat_started: false,
             handshake,
             our_metadata,
+            framing: ZmtpFraming,
             codec: Box::new(PlainCodec::new(None)),
             zap: Zap::Idle,
             pending_ready: None,
@@ -279,6 +290,7 @@ impl Engine {
             peer_greeting_len: 0,
             peer_minor: None,
             peer: None,
+            input: BytesMut::new(),
             out,
             failed: None,
             peer_ping_ttl: None,
@@ -291,7 +303,7 @@ impl Engine {
     }
 
     /// An engine for a raw connection (libzmq's STREAM sockets, `raw_engine_t`): no greeting
-    /// and no handshake, ready at once; [`handle_input`](Engine::handle_input) hands over
+    /// and no handshake, ready at once; [`poll_event`](Engine::poll_event) hands over
     /// everything buffered as one frame, and each message is written as its bytes alone.
     pub fn raw(socket_type: SocketType) -> Engine {
         let mut engine = Engine::new(EngineConfig::new(socket_type));
@@ -306,36 +318,82 @@ impl Engine {
         self.phase == Phase::Raw
     }
 
-    /// Consumes whole units from the front of `input` (partial frames stay in `input` for the
-    /// next call), advancing the greeting/handshake and emitting events through `emit`.
-    /// If `emit` returns false, processing stops right after that event (back-pressure; the
-    /// caller only does this after a frame with more == false) and resumes on the next call.
-    /// Protocol replies (later greeting stages, READY or, for old peers, our identity message,
-    /// PONG for PING) are queued as output.
-    /// Data frames are handed out as `Bytes` split off `input` (no copy for large frames).
+    /// Lends the engine's input buffer, so the caller reads the peer's bytes straight into it
+    /// (its spare capacity) without a copy; [`poll_event`](Engine::poll_event) then decodes
+    /// what was appended. Only append: bytes already in it are the start of a partial frame.
+    pub fn input_buffer(&mut self) -> &mut BytesMut {
+        &mut self.input
+    }
+
+    /// Appends bytes the caller already holds (a deframer's output, a test's wire bytes) to
+    /// the engine's input; [`poll_event`](Engine::poll_event) decodes them.
+    pub fn handle_input(&mut self, bytes: &[u8]) {
+        self.input.extend_from_slice(bytes);
+    }
+
+    /// The next event from the input received so far, or `None` when more input is needed (or
+    /// while a ZAP request waits for [`zap_reply`](Engine::zap_reply)). Whole units are taken
+    /// from the front of the input as they complete (partial frames wait for more bytes);
+    /// protocol replies (later greeting stages, READY or, for old peers, our identity message,
+    /// PONG for PING) are queued as output on the way. Data frames are handed out as `Bytes`
+    /// split off the input buffer (no copy for large frames). A raw engine hands everything
+    /// buffered over as one frame.
     ///
     /// After an error the engine is dead: every later call returns the same error.
-    pub fn handle_input(
-        &mut self,
-        input: &mut BytesMut,
-        emit: &mut dyn FnMut(Event) -> bool,
-    ) -> Result<(), EngineError> {
+    pub fn poll_event(&mut self) -> Result<Option<Event>, EngineError> {
         if let Some(e) = &self.failed {
             return Err(e.clone());
         }
         if self.phase == Phase::Raw {
-            if !input.is_empty() {
-                emit(Event::Frame {
-                    more: false,
-                    body: input.split().freeze(),
-                });
+            return Ok((!self.input.is_empty()).then(|| Event::Frame {
+                more: false,
+                body: self.input.split().freeze(),
+            }));
+        }
+        let mut input = std::mem::take(&mut self.input);
+        let mut next = None;
+        let result = self.drive(&mut input, &mut |event| {
+            next = Some(event);
+            false
+        });
+        self.input = input;
+        match result {
+            Ok(()) => Ok(next),
+            Err(e) => {
+                self.failed = Some(e.clone());
+                Err(e)
             }
-            return Ok(());
         }
-        let result = self.drive(input, emit);
-        if let Err(e) = &result {
-            self.failed = Some(e.clone());
+    }
+
+    /// [`poll_event`](Engine::poll_event)'s loop for a caller that keeps its own buffer (a
+    /// test's wire bytes, a fuzz target): decodes from the front of `input`, handing each
+    /// event to `emit`, until more input is needed, `emit` returns false (back-pressure,
+    /// after a frame with more == false) or an error. Partial frames stay in `input` for the
+    /// next call.
+    pub fn feed(
+        &mut self,
+        input: &mut BytesMut,
+        emit: &mut dyn FnMut(Event) -> bool,
+    ) -> Result<(), EngineError> {
+        if self.input.is_empty() {
+            std::mem::swap(&mut self.input, input);
+        } else {
+            self.input.extend_from_slice(input);
+            input.clear();
         }
+        let result = loop {
+            match self.poll_event() {
+                Ok(Some(event)) => {
+                    if !emit(event) {
+                        break Ok(());
+                    }
+                }
+                Ok(None) => break Ok(()),
+                Err(e) => break Err(e),
+            }
+        };
+        std::mem::swap(&mut self.input, input);
         result
     }
 
@@ -371,8 +429,7 @@ impl Engine {
     ///
     /// Failures return [`EngineError::ZapDenied`], whose
     /// [`zap_status_code`](EngineError::zap_status_code) is the status. After a 200 the caller
-    /// calls [`handle_input`](Engine::handle_input) again (with an empty buffer if nothing new
-    /// arrived) to go on. Without an outstanding request the call does nothing.
+    /// calls [`poll_event`](Engine::poll_event) again to go on. Without an outstanding request the call does nothing.
     pub fn zap_reply(&mut self, status_code: u16) -> Result<(), EngineError> {
         if let Some(e) = &self.failed {
             return Err(e.clone());
@@ -422,7 +479,7 @@ impl Engine {
         self.peer_ping_ttl
     }
 
-    /// Tells the engine that the bytes just given to [`handle_input`](Engine::handle_input)
+    /// Tells the engine that the bytes just received
     /// arrived at `now` (call it as well right after [`Event::Ready`]): heartbeats start with
     /// the first call after the handshake, and any traffic resets the heartbeat timeout and
     /// re-arms the peer's PING TTL. Costs a few stores; the engine reads no clock.
@@ -727,7 +784,7 @@ impl Engine {
     fn next_header(&self, input: &[u8]) -> Result<Option<FrameHeader>, EngineError> {
         let header = match self.legacy {
             Some(LegacyVersion::Zmtp10) => self.v1_header(input)?,
-            _ => frame::decode_header(input),
+            _ => self.framing.decode_header(input),
         };
         let Some(header) = header else {
             return Ok(None);

@@ -42,6 +42,36 @@ impl FrameHeader {
     }
 }
 
+/// How frames sit in a byte stream: the header before each frame's body, read and written.
+/// The engine and the plain traffic codec reach the stream's framing only through this, so a
+/// transport with framing of its own (ZWS, ZMTP over WebSocket) can put its framer under the
+/// same engine. [`ZmtpFraming`] is the one implementation today; its methods are inlined, so
+/// the data path costs what direct calls cost.
+pub trait Framing {
+    /// Reads the next frame's header from the front of `input`; `None` while incomplete.
+    fn decode_header(&self, input: &[u8]) -> Option<FrameHeader>;
+
+    /// Appends the header of a frame with `flags` (MORE, COMMAND) and a `body_len`-byte body.
+    fn encode_header(&self, flags: u8, body_len: usize, out: &mut Vec<u8>);
+}
+
+/// ZMTP 3.x framing over a plain byte stream (tcp, ipc): [`decode_header`] and
+/// [`encode_header`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ZmtpFraming;
+
+impl Framing for ZmtpFraming {
+    #[inline]
+    fn decode_header(&self, input: &[u8]) -> Option<FrameHeader> {
+        decode_header(input)
+    }
+
+    #[inline]
+    fn encode_header(&self, flags: u8, body_len: usize, out: &mut Vec<u8>) {
+        encode_header(flags, body_len, out);
+    }
+}
+
 /// Reads a frame header from the front of `buf`; `None` while it is incomplete.
 pub fn decode_header(buf: &[u8]) -> Option<FrameHeader> {
     let (&flags, rest) = buf.split_first()?;
@@ -118,6 +148,17 @@ mod tests {
         assert_eq!((h.size, h.header_len), (5, 9));
         let h = decode_header(&[0x02, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]).unwrap();
         assert_eq!(h.size, u64::MAX);
+    }
+
+    #[test]
+    fn zmtp_framing_is_the_header_functions() {
+        let mut out = Vec::new();
+        ZmtpFraming.encode_header(FLAG_MORE, 300, &mut out);
+        let mut direct = Vec::new();
+        encode_header(FLAG_MORE, 300, &mut direct);
+        assert_eq!(out, direct);
+        assert_eq!(ZmtpFraming.decode_header(&out), decode_header(&out));
+        assert_eq!(ZmtpFraming.decode_header(&out[..5]), None);
     }
 
     #[test]

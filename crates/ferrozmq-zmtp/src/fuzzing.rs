@@ -174,8 +174,7 @@ fn curve(data: &[u8], server: bool) {
     } else {
         let mut input =
             BytesMut::from(&greeting::full(0, &target.config().mechanism.greeting_field())[..]);
-        let result =
-            target.handle_input(&mut input, &mut |e| panic!("event {e:?} from a greeting"));
+        let result = target.feed(&mut input, &mut |e| panic!("event {e:?} from a greeting"));
         assert!(result.is_ok());
     }
     let outcome = run(target, stream, *seed, zap);
@@ -209,7 +208,7 @@ fn shuttle(a: &mut Engine, b: &mut Engine) {
         for (engine, input) in [(&mut *a, &mut to_a), (&mut *b, &mut to_b)] {
             for _ in 0..2 {
                 let mut asked = false;
-                let r = engine.handle_input(input, &mut |e| {
+                let r = engine.feed(input, &mut |e| {
                     asked |= matches!(e, Event::ZapRequest(_));
                     true
                 });
@@ -325,7 +324,7 @@ fn run(mut engine: Engine, stream: &[u8], seed: u8, zap: u16) -> Outcome {
             pos = end;
         }
         let before = (input.len(), events.len());
-        let mut result = engine.handle_input(&mut input, &mut |e| {
+        let mut result = engine.feed(&mut input, &mut |e| {
             events.push(e);
             seed == 0 || rng.next() % 4 != 0
         });
@@ -334,7 +333,7 @@ fn run(mut engine: Engine, stream: &[u8], seed: u8, zap: u16) -> Outcome {
         }
         engine.take_output(&mut output);
         if let Err(e) = result {
-            let again = engine.handle_input(&mut BytesMut::from(&b"x"[..]), &mut |e| {
+            let again = engine.feed(&mut BytesMut::from(&b"x"[..]), &mut |e| {
                 panic!("event {e:?} after an error")
             });
             assert_eq!(again.err().as_ref(), Some(&e), "errors must be sticky");

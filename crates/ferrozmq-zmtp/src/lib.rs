@@ -46,6 +46,7 @@ pub mod zap;
 
 pub use engine::{Engine, EngineConfig, Event, PeerInfo, MAX_HANDSHAKE_COMMAND};
 pub use error::{EngineError, LegacyVersion};
+pub use frame::{Framing, ZmtpFraming};
 pub use heartbeat::HeartbeatConfig;
 pub use mechanism::{Mechanism, ZapRequest};
 pub use random::Randomness;

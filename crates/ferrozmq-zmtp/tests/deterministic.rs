@@ -33,7 +33,7 @@ fn handshake_wire(random: Randomness) -> Vec<u8> {
         for i in 0..2 {
             let mut asked = false;
             sides[i]
-                .handle_input(&mut inputs[i], &mut |e| {
+                .feed(&mut inputs[i], &mut |e| {
                     asked |= matches!(e, Event::ZapRequest(_));
                     true
                 })

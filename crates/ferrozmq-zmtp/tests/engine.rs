@@ -17,7 +17,7 @@ fn out_of(engine: &mut Engine) -> Vec<u8> {
 fn feed(engine: &mut Engine, bytes: &[u8]) -> (Result<(), EngineError>, Vec<Event>, BytesMut) {
     let mut input = BytesMut::from(bytes);
     let mut events = Vec::new();
-    let r = engine.handle_input(&mut input, &mut |e| {
+    let r = engine.feed(&mut input, &mut |e| {
         events.push(e);
         true
     });
@@ -285,7 +285,7 @@ fn back_pressure_pauses_and_resumes() {
     for round in 0..5 {
         assert_eq!(got.len(), round);
         b.engine
-            .handle_input(&mut b.input, &mut |e| {
+            .feed(&mut b.input, &mut |e| {
                 got.push(e);
                 false
             })
@@ -598,7 +598,7 @@ fn huge_frame_without_limit_does_not_allocate() {
     input.extend_from_slice(&HUGE_HEADER);
     let cap = input.capacity();
     let mut events = 0;
-    e.handle_input(&mut input, &mut |_| {
+    e.feed(&mut input, &mut |_| {
         events += 1;
         true
     })
@@ -609,7 +609,7 @@ fn huge_frame_without_limit_does_not_allocate() {
     // More body bytes arrive: still held by the caller only, nothing reserved.
     input.extend_from_slice(&[0u8; 40]);
     let cap = input.capacity();
-    e.handle_input(&mut input, &mut |_| true).unwrap();
+    e.feed(&mut input, &mut |_| true).unwrap();
     assert_eq!(input.len(), 49);
     assert_eq!(input.capacity(), cap);
     assert!(cap < 1 << 20);
@@ -635,7 +635,7 @@ fn partial_frames_stay_in_input() {
     let mut got = Vec::new();
     for chunk in wire.chunks(7) {
         input.extend_from_slice(chunk);
-        e.handle_input(&mut input, &mut |ev| {
+        e.feed(&mut input, &mut |ev| {
             got.push(ev);
             true
         })
@@ -644,4 +644,45 @@ fn partial_frames_stay_in_input() {
     assert!(input.is_empty());
     assert_eq!(frames(&got).len(), 2);
     assert_eq!(frames(&got)[0].1.len(), 300);
+}
+
+/// The pulled API: bytes read into the lent input buffer (or handed over in hand) come out
+/// one event per `poll_event`, and nothing comes out before a frame is whole.
+#[test]
+fn poll_event_hands_out_one_event_per_call() {
+    let mut push = Engine::new(EngineConfig::new(SocketType::PUSH));
+    let mut pull = Engine::new(EngineConfig::new(SocketType::PULL));
+    let mut ready = 0;
+    for _ in 0..4 {
+        let mut wire = Vec::new();
+        push.take_output(&mut wire);
+        pull.handle_input(&wire);
+        wire.clear();
+        pull.take_output(&mut wire);
+        push.handle_input(&wire);
+        while let Some(e) = push.poll_event().unwrap() {
+            ready += usize::from(matches!(e, Event::Ready(_)));
+        }
+        while let Some(e) = pull.poll_event().unwrap() {
+            ready += usize::from(matches!(e, Event::Ready(_)));
+        }
+    }
+    assert_eq!(ready, 2);
+    let mut wire = Vec::new();
+    push.encode_frame(true, b"ab", &mut wire);
+    push.encode_frame(false, b"c", &mut wire);
+    let (first, rest) = wire.split_at(4);
+    for &byte in first {
+        assert_eq!(pull.poll_event().unwrap(), None);
+        pull.input_buffer().extend_from_slice(&[byte]);
+    }
+    let frame = |more, body: &'static [u8]| Event::Frame {
+        more,
+        body: Bytes::from_static(body),
+    };
+    assert_eq!(pull.poll_event().unwrap(), Some(frame(true, b"ab")));
+    assert_eq!(pull.poll_event().unwrap(), None);
+    pull.handle_input(rest);
+    assert_eq!(pull.poll_event().unwrap(), Some(frame(false, b"c")));
+    assert_eq!(pull.poll_event().unwrap(), None);
 }

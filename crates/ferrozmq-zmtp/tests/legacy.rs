@@ -26,7 +26,7 @@ fn out_of(engine: &mut Engine) -> Vec<u8> {
 fn feed(engine: &mut Engine, bytes: &[u8]) -> (Result<(), EngineError>, Vec<Event>) {
     let mut input = BytesMut::from(bytes);
     let mut events = Vec::new();
-    let r = engine.handle_input(&mut input, &mut |e| {
+    let r = engine.feed(&mut input, &mut |e| {
         events.push(e);
         true
     });
@@ -191,7 +191,7 @@ fn v2_peer_exchanges_messages() {
     let mut events = Vec::new();
     for b in &wire {
         input.extend_from_slice(&[*b]);
-        pull.handle_input(&mut input, &mut |e| {
+        pull.feed(&mut input, &mut |e| {
             events.push(e);
             true
         })
@@ -329,7 +329,7 @@ fn pub_gets_phantom_subscription_from_unversioned_v1_peers() {
         let mut input = BytesMut::from(&wire[..]);
         let mut got = Vec::new();
         for _ in 0..3 {
-            e.handle_input(&mut input, &mut |ev| {
+            e.feed(&mut input, &mut |ev| {
                 got.push(ev);
                 false
             })
@@ -477,7 +477,7 @@ fn identity_and_frame_bounds() {
     let mut input = BytesMut::with_capacity(64);
     input.extend_from_slice(&[0xff, 0x40, 0, 0, 0, 0, 0, 0, 0, 0x00, 1, 2, 3]);
     let cap = input.capacity();
-    e.handle_input(&mut input, &mut |_| true).unwrap();
+    e.feed(&mut input, &mut |_| true).unwrap();
     assert_eq!((input.len(), input.capacity()), (13, cap));
     let mut e = engine(SocketType::PULL, b"");
     feed(&mut e, &v1_frame(false, b"")).0.unwrap();

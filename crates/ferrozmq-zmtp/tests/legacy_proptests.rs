@@ -179,7 +179,7 @@ proptest! {
         let mut discard = Vec::new();
         e.take_output(&mut discard);
         let mut input = bytes::BytesMut::from(&o.stream(7, b"")[..]);
-        e.handle_input(&mut input, &mut |_| true).unwrap();
+        e.feed(&mut input, &mut |_| true).unwrap();
         prop_assert!(e.is_ready());
         let mut wire = Vec::new();
         for (more, body) in &frames {

@@ -99,7 +99,7 @@ proptest! {
         }
         for _ in 0..4 {
             let mut asked = false;
-            let r = engine.handle_input(&mut input, &mut |e| {
+            let r = engine.feed(&mut input, &mut |e| {
                 asked |= matches!(e, Event::ZapRequest(_));
                 true
             });
@@ -131,9 +131,9 @@ proptest! {
             out.clear();
             server.take_output(&mut out);
             to_client.extend_from_slice(&out);
-            client.handle_input(&mut to_client, &mut |_| true).unwrap();
+            client.feed(&mut to_client, &mut |_| true).unwrap();
             let mut asked = false;
-            server.handle_input(&mut to_server, &mut |e| { asked |= matches!(e, Event::ZapRequest(_)); true }).unwrap();
+            server.feed(&mut to_server, &mut |e| { asked |= matches!(e, Event::ZapRequest(_)); true }).unwrap();
             if asked {
                 server.zap_reply(200).unwrap();
             }
@@ -145,7 +145,7 @@ proptest! {
         }
         let mut input = BytesMut::from(&wire[..]);
         let mut got = Vec::new();
-        server.handle_input(&mut input, &mut |e| {
+        server.feed(&mut input, &mut |e| {
             if let Event::Frame { more, body } = e {
                 got.push((more, body));
             }

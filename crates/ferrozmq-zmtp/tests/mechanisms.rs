@@ -40,7 +40,7 @@ impl Side {
             }
             let events = &mut self.events;
             let mut asked = false;
-            let r = self.engine.handle_input(&mut self.input, &mut |e| {
+            let r = self.engine.feed(&mut self.input, &mut |e| {
                 asked |= matches!(e, Event::ZapRequest(_));
                 events.push(e);
                 true
@@ -269,7 +269,7 @@ fn zap_waits_for_the_reply_with_input_buffered() {
         let events = &mut server.events;
         server
             .engine
-            .handle_input(&mut server.input, &mut |e| {
+            .feed(&mut server.input, &mut |e| {
                 asked += usize::from(matches!(e, Event::ZapRequest(_)));
                 events.push(e);
                 true
@@ -282,7 +282,7 @@ fn zap_waits_for_the_reply_with_input_buffered() {
     server.input.extend_from_slice(b"\x04\x01x");
     server
         .engine
-        .handle_input(&mut server.input, &mut |_| panic!("no event while waiting"))
+        .feed(&mut server.input, &mut |_| panic!("no event while waiting"))
         .unwrap();
     assert_eq!(server.input.len(), 3);
     server.input.clear();

@@ -172,7 +172,7 @@ impl Conn {
             let events = &mut self.events;
             let mut zap_request = None;
             self.engine
-                .handle_input(&mut self.input, &mut |e| {
+                .feed(&mut self.input, &mut |e| {
                     if let Event::ZapRequest(r) = &e {
                         zap_request = Some(r.clone());
                     }
@@ -183,7 +183,7 @@ impl Conn {
             if let Some(request) = zap_request {
                 self.engine.zap_reply(zap(&request)).unwrap();
                 self.engine
-                    .handle_input(&mut self.input, &mut |e| {
+                    .feed(&mut self.input, &mut |e| {
                         events.push(e);
                         true
                     })

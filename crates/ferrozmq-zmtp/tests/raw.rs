@@ -12,7 +12,7 @@ fn raw_bytes_pass_through_unframed() {
     let mut input = BytesMut::from(&b"GET / HTTP/1.0\r\n\r\n"[..]);
     let mut events = Vec::new();
     engine
-        .handle_input(&mut input, &mut |e| {
+        .feed(&mut input, &mut |e| {
             events.push(e);
             true
         })

@@ -25,7 +25,7 @@ use crypto_box::SalsaBox;
 use super::malformed;
 use crate::codec::{Traffic, TrafficCodec};
 use crate::error::EngineError;
-use crate::frame::{self, FrameHeader};
+use crate::frame::{FrameHeader, Framing, ZmtpFraming};
 
 /// MESSAGE command name with its length byte, as every box starts.
 pub const MESSAGE_PREFIX: &[u8; 8] = b"\x07MESSAGE";
@@ -133,7 +133,7 @@ impl CurveCipher {
         let short = self.next_nonce;
         self.next_nonce = self.next_nonce.saturating_add(1);
         let plain_len = 1 + prefix.len() + body.len();
-        frame::encode_header(0, MESSAGE_OVERHEAD - 1 + plain_len, out);
+        ZmtpFraming.encode_header(0, MESSAGE_OVERHEAD - 1 + plain_len, out);
         out.extend_from_slice(MESSAGE_PREFIX);
         out.extend_from_slice(&short.to_be_bytes());
         let mac_pos = out.len();

@@ -34,7 +34,7 @@ impl Side {
             return;
         }
         let events = &mut self.events;
-        if let Err(e) = self.engine.handle_input(&mut self.input, &mut |ev| {
+        if let Err(e) = self.engine.feed(&mut self.input, &mut |ev| {
             events.push(ev);
             true
         }) {
@@ -134,7 +134,7 @@ pub fn run_chunked(
         }
         let before = (input.len(), events.len());
         let mut k = i;
-        let r = engine.handle_input(&mut input, &mut |e| {
+        let r = engine.feed(&mut input, &mut |e| {
             events.push(e);
             k += 1;
             !pause.get(k % pause.len().max(1)).copied().unwrap_or(false)

@@ -8,8 +8,8 @@
 //!   larger, plus a random jitter below RECONNECT_IVL (libzmq 4.3's `get_new_reconnect_ivl`),
 //!   so that many clients losing one server do not come back in lock-step.
 
-use super::stream::{self, Stream};
-use crate::endpoint::{self, IpcAddress};
+use super::stream::Stream;
+use crate::endpoint::IpcAddress;
 use crate::error::{Error, Result};
 use crate::options::Options;
 use std::io;
@@ -96,30 +96,7 @@ impl Dialer {
     /// Starts one attempt: resolves the target (tcp names each time) and starts a
     /// non-blocking connect. Returns the stream and the peer's address for `Peer-Address`.
     pub(crate) fn dial(&self, options: &Options) -> io::Result<(Stream, String)> {
-        match &self.target {
-            ConnectTarget::Tcp {
-                host,
-                port,
-                source,
-                ipv6,
-            } => {
-                let unresolved = |_| io::Error::from(io::ErrorKind::NotFound);
-                let addr =
-                    endpoint::resolve_connect(host, Some(*port), *ipv6).map_err(unresolved)?;
-                let source = match source {
-                    Some((host, port)) => {
-                        Some(endpoint::resolve_bind(host, *port, *ipv6).map_err(unresolved)?)
-                    }
-                    None => None,
-                };
-                let stream = stream::connect_tcp(addr, source, options)?;
-                Ok((stream, addr.ip().to_string()))
-            }
-            ConnectTarget::Ipc(address) => Ok((
-                stream::connect_ipc(address)?,
-                stream::IPC_PEER_ADDRESS.to_string(),
-            )),
-        }
+        super::transport::dial(&self.target, options)
     }
 
     /// A connection was made: the next loss redials after RECONNECT_IVL again.

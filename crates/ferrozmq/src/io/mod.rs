@@ -13,11 +13,13 @@ mod session_hook;
 mod stream;
 mod thread;
 mod timer;
+mod transport;
 mod zap_client;
 
 pub(crate) use dialer::ConnectTarget;
-pub(crate) use stream::{bind_ipc, bind_tcp, Listener};
+pub(crate) use stream::Listener;
 pub(crate) use thread::spawn;
+pub(crate) use transport::listen;
 
 use crate::mailbox::SocketShared;
 use crate::options::Options;

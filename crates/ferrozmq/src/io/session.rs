@@ -21,7 +21,7 @@ use crate::message::Message;
 use crate::metadata::PeerMetadata;
 use crate::monitor::SocketEvent;
 use crate::pipe::{self, Notify, Parcel, PipeEnd};
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use ferrozmq_zmtp::mechanism::ZapRequest;
 use ferrozmq_zmtp::{Engine, EngineError, Event, PeerInfo};
 use mio::{Interest, Registry, Token};
@@ -68,7 +68,6 @@ struct Connection {
     connecting: bool,
     /// The connection's protocol state: ZMTP, or raw bytes for STREAM sockets.
     engine: Engine,
-    input: BytesMut,
     output: OutBuffer,
     /// The kernel may have bytes for us (cleared on a short read or EAGAIN).
     readable: bool,
@@ -238,7 +237,6 @@ impl Session {
             stream,
             connecting,
             engine,
-            input: BytesMut::with_capacity(READ_CHUNK),
             output,
             readable: !connecting,
             read_closed: false,
@@ -455,7 +453,7 @@ impl Session {
                 return Ok(());
             }
             budget -= 1;
-            let read = c.stream.read_into(&mut c.input, READ_CHUNK);
+            let read = c.stream.read_into(c.engine.input_buffer(), READ_CHUNK);
             received |= matches!(read, Ok(n) if n > 0);
             match read {
                 Ok(0) => return Err(Lost::Io),
@@ -481,59 +479,54 @@ impl Session {
             }
             let mut ready: Option<PeerInfo> = None;
             let mut zap_request: Option<ZapRequest> = None;
-            let hook = &mut self.hook;
-            let pipe = &mut self.pipe;
-            let partial = &mut self.partial;
-            let stalled = &mut self.stalled;
-            // Hands a whole message to the socket; false once its queue is full.
-            let mut deliver = |parcel: Parcel, stalled: &mut bool| match pipe.as_mut() {
-                Some(p) if !p.is_other_closed() => {
-                    p.write(parcel);
-                    if p.check_write() {
-                        true
-                    } else {
-                        *stalled = true;
-                        false
-                    }
-                }
-                _ => true,
-            };
-            let result = c
-                .engine
-                .handle_input(&mut c.input, &mut |event| match event {
+            let result = loop {
+                let event = match c.engine.poll_event() {
+                    Ok(Some(event)) => event,
+                    Ok(None) => break Ok(()),
+                    Err(e) => break Err(e),
+                };
+                let parcel = match event {
                     Event::Ready(info) => {
                         ready = Some(info);
-                        false
+                        break Ok(());
                     }
                     Event::ZapRequest(request) => {
                         zap_request = Some(request);
-                        false
+                        break Ok(());
                     }
                     Event::Frame { more, body } => {
                         let mut frame = Message::from_bytes(body);
                         frame.set_more(more);
                         if more {
-                            partial.push(frame);
-                            return true;
+                            self.partial.push(frame);
+                            continue;
                         }
-                        let parcel = if partial.is_empty() {
+                        if self.partial.is_empty() {
                             Parcel::One(frame)
                         } else {
-                            partial.push(frame);
-                            Parcel::from_frames(std::mem::take(partial))
-                        };
-                        deliver(parcel, stalled)
+                            self.partial.push(frame);
+                            Parcel::from_frames(std::mem::take(&mut self.partial))
+                        }
                     }
                     // The socket type decides what a peer's subscription means.
-                    Event::Subscribe(topic) => match hook.peer_subscription(true, topic) {
-                        Some(parcel) => deliver(parcel, stalled),
-                        None => true,
+                    Event::Subscribe(topic) => match self.hook.peer_subscription(true, topic) {
+                        Some(parcel) => parcel,
+                        None => continue,
                     },
-                    Event::Cancel(topic) => match hook.peer_subscription(false, topic) {
-                        Some(parcel) => deliver(parcel, stalled),
-                        None => true,
+                    Event::Cancel(topic) => match self.hook.peer_subscription(false, topic) {
+                        Some(parcel) => parcel,
+                        None => continue,
                     },
-                });
+                };
+                // Hands a whole message to the socket; stops once its queue is full.
+                if let Some(p) = self.pipe.as_mut().filter(|p| !p.is_other_closed()) {
+                    p.write(parcel);
+                    if !p.check_write() {
+                        self.stalled = true;
+                        break Ok(());
+                    }
+                }
+            };
             if c.engine.has_output() {
                 // Protocol replies (greeting stages, READY, PONG …) go out with the batch.
                 c.engine.take_output(c.output.tail());

@@ -5,7 +5,7 @@
 use super::core::Core;
 use super::pattern::Cx;
 use crate::context::Context;
-use crate::endpoint::{self, Endpoint, IpcAddress};
+use crate::endpoint::{Endpoint, IpcAddress};
 use crate::error::{Error, Result};
 use crate::inproc::InprocPeer;
 use crate::io::{self, ConnectTarget, IoCommand, IoShared, SocketLink};
@@ -72,7 +72,7 @@ impl Core {
         self.check_term()?;
         let (listener, resolved, ipc_path) = match Endpoint::parse(requested)? {
             Endpoint::Inproc(name) => return self.bind_inproc(requested, name),
-            endpoint => match self.listen(endpoint) {
+            endpoint => match io::listen(endpoint, &self.options) {
                 Ok(bound) => bound,
                 Err(e) => {
                     let errno = e.to_raw() as u32;
@@ -101,40 +101,6 @@ impl Core {
         });
         self.last_endpoint = resolved;
         Ok(())
-    }
-
-    /// Binds a tcp or ipc listener: the listener, its resolved endpoint, and the ipc file to
-    /// remove when it closes.
-    pub(super) fn listen(
-        &mut self,
-        endpoint: Endpoint,
-    ) -> Result<(io::Listener, String, Option<std::path::PathBuf>)> {
-        Ok(match endpoint {
-            Endpoint::Tcp {
-                source: Some(_), ..
-            } => return Err(Error::EINVAL),
-            Endpoint::Tcp { host, port, .. } => {
-                let addr = endpoint::resolve_bind(&host, port, self.options.ipv6)?;
-                let (listener, bound) = io::bind_tcp(addr, &self.options)?;
-                let resolved = match bound {
-                    std::net::SocketAddr::V4(a) => format!("tcp://{}:{}", a.ip(), a.port()),
-                    std::net::SocketAddr::V6(a) => format!("tcp://[{}]:{}", a.ip(), a.port()),
-                };
-                (listener, resolved, None)
-            }
-            Endpoint::Ipc(address) => {
-                let (listener, public, path) = io::bind_ipc(&address)?;
-                let resolved = match public {
-                    IpcAddress::Path(p) => format!("ipc://{}", p.display()),
-                    IpcAddress::Abstract(name) => {
-                        format!("ipc://@{}", String::from_utf8_lossy(&name))
-                    }
-                    IpcAddress::Wildcard => return Err(Error::EINVAL),
-                };
-                (listener, resolved, path)
-            }
-            Endpoint::Inproc(_) => return Err(Error::EINVAL),
-        })
     }
 
     /// This socket as an inproc peer sees it.

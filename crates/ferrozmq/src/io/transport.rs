@@ -1,0 +1,78 @@
+//! Transports behind one interface: every listener the I/O layer binds and every connection
+//! a dialer starts goes through [`listen`] and [`dial`], which pick the kernel socket for the
+//! endpoint's transport. Today's transports are byte streams (tcp, ipc: [`Stream`], framed by
+//! the ZMTP engine). A datagram transport (udp, for RADIO/DISH) joins here as a further arm
+//! of both, with a socket type of its own (one datagram per message) and an engine without
+//! stream framing; the session would then be given that socket instead of a [`Stream`].
+
+use super::dialer::ConnectTarget;
+use super::stream::{self, Listener, Stream};
+use crate::endpoint::{self, Endpoint, IpcAddress};
+use crate::error::{Error, Result};
+use crate::options::Options;
+use std::io;
+use std::path::PathBuf;
+
+/// Binds a listener for `endpoint` (tcp or ipc) with `options`: the listener, its resolved
+/// endpoint (`tcp://*:*` becomes the bound address), and the ipc file to remove when it
+/// closes. Other transports are EINVAL here (inproc is bound by the socket itself).
+pub(crate) fn listen(
+    endpoint: Endpoint,
+    options: &Options,
+) -> Result<(Listener, String, Option<PathBuf>)> {
+    Ok(match endpoint {
+        Endpoint::Tcp {
+            source: Some(_), ..
+        } => return Err(Error::EINVAL),
+        Endpoint::Tcp { host, port, .. } => {
+            let addr = endpoint::resolve_bind(&host, port, options.ipv6)?;
+            let (listener, bound) = stream::bind_tcp(addr, options)?;
+            let resolved = match bound {
+                std::net::SocketAddr::V4(a) => format!("tcp://{}:{}", a.ip(), a.port()),
+                std::net::SocketAddr::V6(a) => format!("tcp://[{}]:{}", a.ip(), a.port()),
+            };
+            (listener, resolved, None)
+        }
+        Endpoint::Ipc(address) => {
+            let (listener, public, path) = stream::bind_ipc(&address)?;
+            let resolved = match public {
+                IpcAddress::Path(p) => format!("ipc://{}", p.display()),
+                IpcAddress::Abstract(name) => {
+                    format!("ipc://@{}", String::from_utf8_lossy(&name))
+                }
+                IpcAddress::Wildcard => return Err(Error::EINVAL),
+            };
+            (listener, resolved, path)
+        }
+        Endpoint::Inproc(_) => return Err(Error::EINVAL),
+    })
+}
+
+/// Starts one connection attempt to `target`: resolves a tcp name (on each attempt, as
+/// libzmq does) and starts a non-blocking connect. Returns the stream and the peer's address
+/// for `Peer-Address`.
+pub(crate) fn dial(target: &ConnectTarget, options: &Options) -> io::Result<(Stream, String)> {
+    match target {
+        ConnectTarget::Tcp {
+            host,
+            port,
+            source,
+            ipv6,
+        } => {
+            let unresolved = |_| io::Error::from(io::ErrorKind::NotFound);
+            let addr = endpoint::resolve_connect(host, Some(*port), *ipv6).map_err(unresolved)?;
+            let source = match source {
+                Some((host, port)) => {
+                    Some(endpoint::resolve_bind(host, *port, *ipv6).map_err(unresolved)?)
+                }
+                None => None,
+            };
+            let stream = stream::connect_tcp(addr, source, options)?;
+            Ok((stream, addr.ip().to_string()))
+        }
+        ConnectTarget::Ipc(address) => Ok((
+            stream::connect_ipc(address)?,
+            stream::IPC_PEER_ADDRESS.to_string(),
+        )),
+    }
+}
