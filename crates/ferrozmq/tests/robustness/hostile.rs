@@ -566,6 +566,37 @@ fn b_maxmsgsize_is_enforced_per_frame() {
     });
 }
 
+#[test]
+fn b_maxmultipartsize_drops_a_peer_sending_more_forever() {
+    hostile(|| {
+        let mut t = Target::with(Kind::Pull, |s| s.set_maxmultipartsize(10_000).unwrap());
+        assert_eq!(t.sock.get_maxmultipartsize().unwrap(), 10_000);
+
+        // A whole message of exactly the bound is delivered.
+        let mut raw = t.raw();
+        raw.handshake("PUSH");
+        for i in 0..9 {
+            assert!(raw.send(&frame(true, &payload(1000, i))));
+        }
+        assert!(raw.send(&frame(false, &payload(1000, 9))));
+        let parts = recv_frames(&t.sock).unwrap();
+        assert_eq!(parts.len(), 10, "a 10,000-byte message is within the bound");
+        t.rounds(2);
+
+        // MORE frames past the bound: the peer is dropped, others keep being served.
+        let mut raw = t.raw();
+        raw.handshake("PUSH");
+        for i in 0..20 {
+            if !raw.send(&frame(true, &payload(1000, i))) {
+                break;
+            }
+        }
+        raw.expect_closed("MORE frames past MAXMULTIPARTSIZE");
+        t.rounds(2);
+        t.nothing_else_delivered();
+    });
+}
+
 // ---------------------------------------------------------------------------------------------
 // (c) Incompatible socket types.
 
