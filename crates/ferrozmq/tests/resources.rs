@@ -1,6 +1,7 @@
 //! Resource hygiene (its own test binary: it counts process-wide threads, fds and memory, so
 //! nothing else may run beside it): closing sockets and contexts leaves no thread and no fd
-//! behind, and a peer that never reads cannot make a publisher's memory grow without bound.
+//! behind, a peer that never reads cannot make a publisher's memory grow without bound, and
+//! an unfinished multipart message costs about its own size.
 
 use ferrozmq::*;
 use std::io::Write;
@@ -24,6 +25,15 @@ fn rss_kib() -> u64 {
         .unwrap()
 }
 
+/// Held by each test for its whole run: they measure the whole process, so none may run
+/// beside another.
+fn alone() -> std::sync::MutexGuard<'static, ()> {
+    static ALONE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    ALONE
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// Waits (bounded) for a count to come back to `baseline`; the I/O threads finish closing
 /// connections a moment after the sockets' owners move on.
 fn settles(what: &str, baseline: usize, count: impl Fn() -> usize) {
@@ -40,6 +50,7 @@ fn settles(what: &str, baseline: usize, count: impl Fn() -> usize) {
 
 #[test]
 fn closing_leaves_nothing_behind_and_a_non_reader_cannot_grow_memory() {
+    let _alone = alone();
     // Warm up process-wide lazies (std's stdout buffers, the test harness) first.
     drop(Context::new());
     let (thread_base, fd_base) = (threads(), fds());
@@ -115,4 +126,52 @@ fn closing_leaves_nothing_behind_and_a_non_reader_cannot_grow_memory() {
     }
     // 200 MB were published; the HWM (100 × 4 KiB) plus kernel buffers is what may stay.
     assert!(grown_mib < 64, "memory grew by {grown_mib} MiB");
+}
+
+#[test]
+fn an_unfinished_multipart_costs_about_one_byte_per_byte_received() {
+    // A raw ZMTP 3.1 PUSH sends 64 frames of 1 MiB with MORE, then a last one; the whole
+    // message reaches the socket at once, so while its first part is held every frame is in
+    // memory. Each must cost its own size, not the (doubled) read buffer it was read into.
+    const FRAMES: usize = 64;
+    let _alone = alone();
+    let ctx = Context::new();
+    let pull = ctx.socket(PULL).unwrap();
+    pull.set_rcvtimeo(20_000).unwrap();
+    pull.bind("tcp://127.0.0.1:*").unwrap();
+    let endpoint = pull.get_last_endpoint().unwrap().unwrap();
+    let mut raw = std::net::TcpStream::connect(endpoint.trim_start_matches("tcp://")).unwrap();
+    let mut greeting = vec![0xff, 0, 0, 0, 0, 0, 0, 0, 1, 0x7f, 3, 1];
+    greeting.extend_from_slice(b"NULL");
+    greeting.resize(64, 0);
+    raw.write_all(&greeting).unwrap();
+    let mut ready = vec![0x04, 0x1a, 0x05];
+    ready.extend_from_slice(b"READY\x0bSocket-Type\x00\x00\x00\x04PUSH");
+    raw.write_all(&ready).unwrap();
+    raw.write_all(&[0x00, 0x01, b'x']).unwrap();
+    assert_eq!(pull.recv_bytes(0).unwrap(), b"x");
+
+    let before = rss_kib();
+    let body = vec![5u8; 1 << 20];
+    for i in 0..=FRAMES {
+        let flags: u8 = if i < FRAMES { 0x03 } else { 0x02 }; // LONG, MORE unless last
+        raw.write_all(&[flags]).unwrap();
+        raw.write_all(&(body.len() as u64).to_be_bytes()).unwrap();
+        raw.write_all(&body).unwrap();
+    }
+    let first = pull.recv_msg(0).unwrap();
+    assert!(first.get_more());
+    let grown_mib = rss_kib().saturating_sub(before) / 1024;
+    // 65 MiB arrived; frames pinning their read buffers cost 89 MiB here, about 68 now.
+    assert!(
+        grown_mib < (FRAMES as u64 + 1) * 6 / 5,
+        "65 MiB of frames cost {grown_mib} MiB"
+    );
+    drop(first);
+    let mut parts = 1;
+    while pull.get_rcvmore().unwrap() {
+        pull.recv_msg(0).unwrap();
+        parts += 1;
+    }
+    assert_eq!(parts, FRAMES + 1);
 }
