@@ -86,6 +86,10 @@ mod old_peers;
 /// caller buffer an arbitrary amount.
 pub const MAX_HANDSHAKE_COMMAND: u64 = 64 * 1024;
 
+/// Frames at least this large keep the memory they were read into; smaller ones are copied
+/// out of the read buffer so that they do not pin it (the session reads 64 KiB at a time).
+const SHARED_FRAME_MIN: usize = 64 * 1024;
+
 /// Largest frame this machine could ever hold in one buffer; larger declared sizes fail at once.
 const MAX_ADDRESSABLE: u64 = isize::MAX as u64;
 
@@ -100,6 +104,11 @@ pub struct EngineConfig {
     /// Also bounds commands after the handshake (SUBSCRIBE topics are message-sized data) and
     /// the identity message of ZMTP/1.0 and 2.0 peers (libzmq's decoders check every frame).
     pub max_msg_size: Option<u64>,
+    /// Largest whole incoming multipart message (the sum of its data frames' bodies); None =
+    /// unlimited. A peer sending MORE frames past it => EngineError::MessageTooLarge. libzmq
+    /// has no such bound (its MAXMSGSIZE is per frame); this one stops a peer that never ends
+    /// a message from growing the receiver's memory without limit.
+    pub max_multipart_size: Option<u64>,
     /// Whether ZMTP/1.0 and 2.0 peers are spoken to (true, libzmq's behaviour with the NULL
     /// mechanism and no ZAP) or refused with [`EngineError::UnsupportedVersion`] (false: set it
     /// when a security mechanism or ZAP is on, as libzmq refuses old peers then). The engine
@@ -131,6 +140,7 @@ impl EngineConfig {
             socket_type,
             routing_id: Vec::new(),
             max_msg_size: None,
+            max_multipart_size: None,
             allow_legacy: true,
             mechanism: Mechanism::Null,
             null_zap: false,
@@ -239,6 +249,8 @@ pub struct Engine {
     /// Leading bytes of `peer_greeting` that are the start of an unversioned ZMTP/1.0 peer's
     /// identity frame header (at most its 10 bytes); consumed with that frame.
     identity_prefix: usize,
+    /// Body bytes of the incoming multipart message so far (its frames with MORE set).
+    multipart_received: u64,
     /// The type [`PeerInfo::socket_type`] reports for an old peer, fixed once it is detected.
     legacy_peer_type: Option<SocketType>,
     /// Whether a phantom subscribe-all follows Ready (libzmq PUB/XPUB facing an unversioned
@@ -296,6 +308,7 @@ impl Engine {
             peer_ping_ttl: None,
             legacy: None,
             identity_prefix: 0,
+            multipart_received: 0,
             legacy_peer_type: None,
             pending_subscribe_after_ready: false,
             pending_subscribe: false,
@@ -799,6 +812,11 @@ impl Engine {
 
     /// Splits the next complete frame off `input`; `None` while it is incomplete. Nothing is
     /// reserved or allocated for a frame that has not fully arrived.
+    ///
+    /// A frame costs its own size, not its read buffer's: a small one is copied out, so it
+    /// pins nothing; a large one keeps its bytes where they were read (no copy), and the few
+    /// bytes read past it move to a fresh buffer, so no later read writes into the tail of
+    /// the allocation the frame pins.
     fn next_frame(
         &mut self,
         input: &mut BytesMut,
@@ -819,8 +837,31 @@ impl Engine {
         }
         input.advance(header_in_input);
         self.identity_prefix = 0;
-        let body = input.split_to(size);
+        let body = if size < SHARED_FRAME_MIN {
+            let body = BytesMut::from(input.get(..size).unwrap_or_default());
+            input.advance(size);
+            body
+        } else {
+            let body = input.split_to(size);
+            *input = BytesMut::from(&input[..]);
+            body
+        };
         Ok(Some((header, body)))
+    }
+
+    /// Adds one incoming data frame to the multipart message it belongs to; the message ends
+    /// with a frame without MORE. Fails when the message passes `max_multipart_size`.
+    pub(super) fn count_multipart(&mut self, more: bool, len: usize) -> Result<(), EngineError> {
+        let size = self
+            .multipart_received
+            .saturating_add(u64::try_from(len).unwrap_or(u64::MAX));
+        if let Some(limit) = self.config.max_multipart_size {
+            if size > limit {
+                return Err(EngineError::MessageTooLarge { size, limit });
+            }
+        }
+        self.multipart_received = if more { size } else { 0 };
+        Ok(())
     }
 
     /// What the mechanism's handshake asked for: a ZAP request to emit, or the end of the
@@ -861,7 +902,10 @@ impl Engine {
             return Ok(true);
         }
         match self.codec.decode(&header, body)? {
-            Traffic::Data { more, body } => Ok(emit(Event::Frame { more, body })),
+            Traffic::Data { more, body } => {
+                self.count_multipart(more, body.len())?;
+                Ok(emit(Event::Frame { more, body }))
+            }
             Traffic::Command(body) => self.process_command(body, emit),
         }
     }

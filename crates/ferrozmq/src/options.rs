@@ -22,6 +22,8 @@ pub mod ids {
     pub const BACKLOG: i32 = 19;
     pub const RECONNECT_IVL_MAX: i32 = 21;
     pub const MAXMSGSIZE: i32 = 22;
+    /// ferrozmq's own (not in libzmq): bound on a whole incoming multipart message, `i64`.
+    pub const MAXMULTIPARTSIZE: i32 = 1002;
     pub const SNDHWM: i32 = 23;
     pub const RCVHWM: i32 = 24;
     pub const RCVTIMEO: i32 = 27;
@@ -141,6 +143,8 @@ pub(crate) struct Options {
     pub reconnect_ivl: i32,
     pub reconnect_ivl_max: i32,
     pub maxmsgsize: i64,
+    /// MAXMULTIPARTSIZE (ferrozmq's own): largest whole incoming multipart message, -1 = none.
+    pub maxmultipartsize: i64,
     pub routing_id: Vec<u8>,
     pub ipv6: bool,
     pub backlog: i32,
@@ -198,6 +202,7 @@ impl Default for Options {
             reconnect_ivl: 100,
             reconnect_ivl_max: 0,
             maxmsgsize: -1,
+            maxmultipartsize: -1,
             routing_id: Vec::new(),
             ipv6: false,
             backlog: 100,

@@ -144,6 +144,7 @@ impl Engine {
             // A 2.0 frame with the reserved COMMAND bit: libzmq's session drops it unread.
             return Ok(true);
         }
+        self.count_multipart(header.more(), body.len())?;
         Ok(emit(Event::Frame {
             more: header.more(),
             body,

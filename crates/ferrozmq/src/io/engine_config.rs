@@ -23,6 +23,7 @@ pub(crate) fn engine_for(socket: &SocketLink) -> Engine {
     let mut config = EngineConfig::new(socket.socket_type);
     config.routing_id = socket.options.routing_id.clone();
     config.max_msg_size = Some(socket.options.max_msg_size());
+    config.max_multipart_size = u64::try_from(socket.options.maxmultipartsize).ok();
     config.allow_legacy = !secured;
     config.mechanism = mechanism;
     config.null_zap = null_zap;

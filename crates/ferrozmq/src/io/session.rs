@@ -358,6 +358,8 @@ impl Session {
             }
             Kind::Reconnect => self.start(ctx),
             Kind::Heartbeat => self.heartbeat(ctx),
+            // Listeners' kind; a session never arms it.
+            Kind::Accept => Next::Keep,
         }
     }
 

@@ -181,21 +181,12 @@ pub(crate) fn connect_ipc(address: &IpcAddress) -> io::Result<Stream> {
 }
 
 impl Listener {
-    /// Accepts one pending connection, configured as libzmq configures accepted sockets, with
-    /// the peer's IP address for tcp.
-    pub(crate) fn accept(&self, options: &Options) -> io::Result<(Stream, Option<String>)> {
+    /// Accepts one pending connection, with the peer's IP address for tcp. It is not
+    /// configured yet: see [`Listener::configure`].
+    pub(crate) fn accept(&self) -> io::Result<(Stream, Option<String>)> {
         match self {
             Listener::Tcp(l) => {
                 let (stream, peer) = l.accept()?;
-                stream.set_nodelay(true)?;
-                let socket = socket2::SockRef::from(&stream);
-                configure_liveness(&socket, options)?;
-                if options.sndbuf >= 0 {
-                    socket.set_send_buffer_size(options.sndbuf as usize)?;
-                }
-                if options.rcvbuf >= 0 {
-                    socket.set_recv_buffer_size(options.rcvbuf as usize)?;
-                }
                 Ok((Stream::Tcp(stream), Some(peer.ip().to_string())))
             }
             Listener::Unix(l) => {
@@ -204,6 +195,24 @@ impl Listener {
                 Ok((Stream::Unix(stream), Some(IPC_PEER_ADDRESS.to_string())))
             }
         }
+    }
+
+    /// Configures an accepted connection as libzmq configures accepted sockets (NODELAY,
+    /// keepalives, TCP_MAXRT, buffer sizes); a failure concerns that connection only.
+    pub(crate) fn configure(stream: &Stream, options: &Options) -> io::Result<()> {
+        let Stream::Tcp(stream) = stream else {
+            return Ok(());
+        };
+        stream.set_nodelay(true)?;
+        let socket = socket2::SockRef::from(stream);
+        configure_liveness(&socket, options)?;
+        if options.sndbuf >= 0 {
+            socket.set_send_buffer_size(options.sndbuf as usize)?;
+        }
+        if options.rcvbuf >= 0 {
+            socket.set_recv_buffer_size(options.rcvbuf as usize)?;
+        }
+        Ok(())
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::session::{IoCtx, Next, Session};
 use super::stream::Listener;
-use super::timer::Timers;
+use super::timer::{Kind, Slots, Timers};
 use super::{IoCommand, IoShared, IoThread, SocketLink};
 use crate::monitor::SocketEvent;
 use std::collections::HashMap;
@@ -11,7 +11,7 @@ use std::io;
 use std::os::fd::AsRawFd;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use mio::{Events, Interest, Poll, Token, Waker};
 
@@ -20,7 +20,20 @@ const WAKER: Token = Token(0);
 struct ListenerEntry {
     listener: Listener,
     socket: SocketLink,
+    /// Its [`Kind::Accept`] slot.
+    timers: Slots,
+    /// The wait before accepting again after the next EMFILE/ENFILE.
+    backoff: Duration,
 }
+
+/// Connections one listener accepts in one loop turn; more wait for the next turn, so a
+/// connection storm does not keep the loop from serving established sessions.
+const ACCEPTS_PER_TURN: usize = 64;
+
+/// The first and the longest wait before accepting again when the process or system is out
+/// of descriptors (the pending connection stays in the backlog; mio's edge is not replayed).
+const ACCEPT_BACKOFF_MIN: Duration = Duration::from_millis(10);
+const ACCEPT_BACKOFF_MAX: Duration = Duration::from_secs(1);
 
 impl Drop for ListenerEntry {
     fn drop(&mut self) {
@@ -166,7 +179,12 @@ impl IoLoop {
                     Token(id as usize),
                     Interest::READABLE,
                 );
-                let entry = ListenerEntry { listener, socket };
+                let entry = ListenerEntry {
+                    listener,
+                    socket,
+                    timers: Slots::default(),
+                    backoff: ACCEPT_BACKOFF_MIN,
+                };
                 if registered.is_ok() {
                     self.listeners.insert(id, entry);
                     // Connections may have queued before registration; edges are not replayed.
@@ -185,7 +203,9 @@ impl IoLoop {
             }
             IoCommand::Activate(id) => self.with_session(id, |s, ctx| s.on_activate(ctx)),
             IoCommand::Unbind(id) => {
-                self.listeners.remove(&id);
+                if let Some(mut entry) = self.listeners.remove(&id) {
+                    self.timers.cancel_all(&mut entry.timers, id);
+                }
                 // Connections still in their handshake go with the listener. Attached ones end
                 // when the socket closes their pipes, after delivering what is queued for them
                 // within LINGER.
@@ -202,26 +222,49 @@ impl IoLoop {
         }
     }
 
+    /// Accepts what is pending on a listener, at most [`ACCEPTS_PER_TURN`]; when out of
+    /// descriptors it tries again after a back-off, as the pending connection stays queued.
     fn accept_all(&mut self, listener_id: u64) {
-        loop {
-            let Some(entry) = self.listeners.get(&listener_id) else {
+        for _ in 0..ACCEPTS_PER_TURN {
+            let Some(entry) = self.listeners.get_mut(&listener_id) else {
                 return;
             };
-            let (stream, peer_address) = match entry.listener.accept(&entry.socket.options) {
+            let (stream, peer_address) = match entry.listener.accept() {
                 Ok(accepted) => accepted,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
-                // Other errors (EMFILE…) drop this connection; the listener goes on.
                 Err(e) => {
-                    let errno = e.raw_os_error().unwrap_or(0) as u32;
-                    let endpoint = &entry.socket.endpoint;
-                    entry
-                        .socket
-                        .shared
-                        .event(SocketEvent::ACCEPT_FAILED, errno, endpoint);
-                    return;
+                    let errno = e.raw_os_error().unwrap_or(0);
+                    entry.socket.shared.event(
+                        SocketEvent::ACCEPT_FAILED,
+                        errno as u32,
+                        &entry.socket.endpoint,
+                    );
+                    if matches!(
+                        errno,
+                        libc::EMFILE | libc::ENFILE | libc::ENOBUFS | libc::ENOMEM
+                    ) {
+                        let at = Instant::now() + entry.backoff;
+                        entry.backoff = (entry.backoff * 2).min(ACCEPT_BACKOFF_MAX);
+                        self.timers
+                            .arm(&mut entry.timers, listener_id, Kind::Accept, at);
+                        return;
+                    }
+                    // The connection failed before it was taken (ECONNABORTED…): go on.
+                    continue;
                 }
             };
+            entry.backoff = ACCEPT_BACKOFF_MIN;
+            if let Err(e) = Listener::configure(&stream, &entry.socket.options) {
+                // Only this connection is dropped; the listener goes on.
+                let errno = e.raw_os_error().unwrap_or(0) as u32;
+                let endpoint = &entry.socket.endpoint;
+                entry
+                    .socket
+                    .shared
+                    .event(SocketEvent::ACCEPT_FAILED, errno, endpoint);
+                continue;
+            }
             let fd = stream.as_raw_fd() as u32;
             let endpoint = &entry.socket.endpoint;
             entry
@@ -247,11 +290,21 @@ impl IoLoop {
                 }
             }
         }
+        // The bound was reached: the rest waits for the next turn (mio will not signal again).
+        if let Some(entry) = self.listeners.get_mut(&listener_id) {
+            self.timers
+                .arm(&mut entry.timers, listener_id, Kind::Accept, Instant::now());
+        }
     }
 
     fn fire_timers(&mut self) {
         let now = Instant::now();
         while let Some((id, kind)) = self.timers.pop_due(now) {
+            if let Some(entry) = self.listeners.get_mut(&id) {
+                entry.timers.fired(kind);
+                self.accept_all(id);
+                continue;
+            }
             self.with_session(id, |s, ctx| s.on_timer(kind, ctx));
         }
     }

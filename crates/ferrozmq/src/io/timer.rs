@@ -23,11 +23,14 @@ pub(crate) enum Kind {
     /// The engine's heartbeat timing (next PING, HEARTBEAT_TIMEOUT, the peer's TTL), as
     /// `Engine::poll_timeout` reports it.
     Heartbeat,
+    /// Accept again on a listener: after EMFILE/ENFILE (with back-off), or on the next turn
+    /// when one turn's bound of accepted connections was reached.
+    Accept,
 }
 
 impl Kind {
     /// How many kinds there are (the most entries one session can hold).
-    pub(crate) const COUNT: usize = 5;
+    pub(crate) const COUNT: usize = 6;
     /// Every kind.
     const ALL: [Kind; Kind::COUNT] = [
         Kind::Reconnect,
@@ -35,6 +38,7 @@ impl Kind {
         Kind::Handshake,
         Kind::Linger,
         Kind::Heartbeat,
+        Kind::Accept,
     ];
 
     fn index(self) -> usize {

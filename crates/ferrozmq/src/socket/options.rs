@@ -235,6 +235,18 @@ static TABLE: &[Entry] = &[
         read: Read::Yes(|core| Ok(core.options.maxmsgsize.to_ne_bytes().to_vec())),
     },
     Entry {
+        id: ids::MAXMULTIPARTSIZE,
+        scope: Scope::Any,
+        set: Some(|core, v| {
+            match int64(v)? {
+                v if v < -1 => return Err(Error::EINVAL),
+                v => core.options.maxmultipartsize = v,
+            }
+            Ok(())
+        }),
+        read: Read::Yes(|core| Ok(core.options.maxmultipartsize.to_ne_bytes().to_vec())),
+    },
+    Entry {
         id: ids::ROUTING_ID,
         scope: Scope::Any,
         set: Some(|core, v| {
@@ -680,6 +692,20 @@ impl Socket {
         self.set_option(ids::MAXMSGSIZE, &value.to_ne_bytes())
     }
 
+    /// Largest whole incoming multipart message in bytes (ferrozmq's own option 1002,
+    /// `MAXMULTIPARTSIZE`; -1 = no limit, the default). libzmq has no such option: its
+    /// MAXMSGSIZE bounds each frame, so a peer sending MORE frames forever grows memory there.
+    /// A peer passing this bound is disconnected as one passing MAXMSGSIZE is.
+    pub fn get_maxmultipartsize(&self) -> Result<i64> {
+        int64(&self.read_option(ids::MAXMULTIPARTSIZE)?)
+    }
+
+    /// Largest whole incoming multipart message in bytes (option 1002, -1 = no limit); see
+    /// [`get_maxmultipartsize`](Socket::get_maxmultipartsize).
+    pub fn set_maxmultipartsize(&self, value: i64) -> Result<()> {
+        self.set_option(ids::MAXMULTIPARTSIZE, &value.to_ne_bytes())
+    }
+
     /// The routing id sent to peers (`ZMQ_ROUTING_ID`, alias IDENTITY).
     pub fn get_identity(&self) -> Result<Vec<u8>> {
         self.read_option(ids::ROUTING_ID)
@@ -1109,6 +1135,14 @@ mod tests {
                 }),
             },
             Probe {
+                id: ids::MAXMULTIPARTSIZE,
+                ty: SocketType::DEALER,
+                typed_set: Some(|s| s.set_maxmultipartsize(1 << 30)),
+                expected: Some((1i64 << 30).to_ne_bytes().to_vec()),
+                raw: Some((-1i64).to_ne_bytes().to_vec()),
+                typed_get: Some(|s| s.get_maxmultipartsize().map(|v| v.to_ne_bytes().to_vec())),
+            },
+            Probe {
                 id: ids::ROUTING_ID,
                 ty: SocketType::DEALER,
                 typed_set: Some(|s| s.set_identity(b"me")),
@@ -1367,6 +1401,7 @@ mod tests {
         einval(&dealer, ids::HEARTBEAT_TTL, &i(6_553_600));
         einval(&dealer, ids::RECONNECT_STOP, &i(8));
         einval(&dealer, ids::MAXMSGSIZE, &(-2i64).to_ne_bytes());
+        einval(&dealer, ids::MAXMULTIPARTSIZE, &(-2i64).to_ne_bytes());
         einval(&dealer, ids::ROUTING_ID, b"");
         einval(&dealer, ids::ROUTING_ID, &[1; 256]);
         einval(&dealer, ids::BINDTODEVICE, &[b'x'; 16]);

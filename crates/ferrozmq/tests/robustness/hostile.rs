@@ -566,6 +566,37 @@ fn b_maxmsgsize_is_enforced_per_frame() {
     });
 }
 
+#[test]
+fn b_maxmultipartsize_drops_a_peer_sending_more_forever() {
+    hostile(|| {
+        let mut t = Target::with(Kind::Pull, |s| s.set_maxmultipartsize(10_000).unwrap());
+        assert_eq!(t.sock.get_maxmultipartsize().unwrap(), 10_000);
+
+        // A whole message of exactly the bound is delivered.
+        let mut raw = t.raw();
+        raw.handshake("PUSH");
+        for i in 0..9 {
+            assert!(raw.send(&frame(true, &payload(1000, i))));
+        }
+        assert!(raw.send(&frame(false, &payload(1000, 9))));
+        let parts = recv_frames(&t.sock).unwrap();
+        assert_eq!(parts.len(), 10, "a 10,000-byte message is within the bound");
+        t.rounds(2);
+
+        // MORE frames past the bound: the peer is dropped, others keep being served.
+        let mut raw = t.raw();
+        raw.handshake("PUSH");
+        for i in 0..20 {
+            if !raw.send(&frame(true, &payload(1000, i))) {
+                break;
+            }
+        }
+        raw.expect_closed("MORE frames past MAXMULTIPARTSIZE");
+        t.rounds(2);
+        t.nothing_else_delivered();
+    });
+}
+
 // ---------------------------------------------------------------------------------------------
 // (c) Incompatible socket types.
 
@@ -838,6 +869,72 @@ fn f_peer_closing_right_after_its_data_is_noticed() {
             raw.stream.shutdown(std::net::Shutdown::Write).unwrap();
             assert_eq!(t.sock.recv_bytes(0).unwrap(), body.as_bytes());
             raw.expect_closed(&format!("connection {i}: peer sent its message and FIN"));
+        }
+        t.rounds(2);
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// (g) Descriptor exhaustion.
+
+/// Lowers this process's soft RLIMIT_NOFILE to what is open now plus `spare`, and restores
+/// the old limit when dropped.
+struct FdLimit(libc::rlimit);
+
+impl FdLimit {
+    fn lower_to_open_plus(spare: usize) -> FdLimit {
+        // SAFETY: getrlimit/setrlimit read and write the rlimit struct given, nothing else.
+        unsafe {
+            let mut old: libc::rlimit = std::mem::zeroed();
+            assert_eq!(libc::getrlimit(libc::RLIMIT_NOFILE, &mut old), 0);
+            let mut low = old;
+            low.rlim_cur = (open_fds() + spare) as libc::rlim_t;
+            assert_eq!(libc::setrlimit(libc::RLIMIT_NOFILE, &low), 0);
+            FdLimit(old)
+        }
+    }
+}
+
+impl Drop for FdLimit {
+    fn drop(&mut self) {
+        // SAFETY: as above.
+        unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &self.0) };
+    }
+}
+
+#[test]
+fn g_a_peer_connecting_while_fds_are_exhausted_is_served_once_they_free() {
+    hostile(|| {
+        let mut t = Target::new(Kind::Pull);
+        let monitor_ep = "inproc://hostile-accept-monitor";
+        t.sock
+            .monitor(monitor_ep, ferrozmq::SocketEvent::ACCEPT_FAILED as i32)
+            .unwrap();
+        let monitor = ours(&t._ctx, ferrozmq::PAIR);
+        monitor.connect(monitor_ep).unwrap();
+
+        let limit = FdLimit::lower_to_open_plus(16);
+        let mut fillers = Vec::new();
+        while let Ok(file) = std::fs::File::open("/dev/null") {
+            fillers.push(file);
+        }
+        // One descriptor for the client; then none is left for the listener's accept.
+        fillers.pop();
+        let mut raw = t.raw();
+        let failed = ferrozmq::MonitorEvent::recv(&monitor).expect("ACCEPT_FAILED event");
+        assert_eq!(failed.event, ferrozmq::SocketEvent::ACCEPT_FAILED);
+        assert_eq!(failed.value, libc::EMFILE as u32);
+        // Established peers are still served.
+        t.rounds(2);
+
+        drop(fillers);
+        drop(limit);
+        raw.handshake("PUSH");
+        for i in 0..10u8 {
+            assert!(raw.send(&frame(false, &[i; 8])));
+        }
+        for i in 0..10u8 {
+            assert_eq!(t.sock.recv_bytes(0).unwrap(), vec![i; 8], "message {i}");
         }
         t.rounds(2);
     });
