@@ -11,6 +11,15 @@
 //! stream of messages costs no wake-ups and no syscalls while both sides are busy. The SeqCst
 //! fences between "publish" and "check the other side's flag" make the two re-checks sound
 //! (either the re-check sees the data, or the other side sees the flag).
+//!
+//! The flags are raised with a `swap(true)`, not a `store(true)`: the same cost (x86 compiles
+//! a SeqCst store to `xchg` anyway) and only on the slow path (empty pipe, full pipe), but
+//! it makes the raise read the other side's last `swap(false)`, which loom needs: loom keeps
+//! a modification order per atomic only as a partial order, so a plain store that had not
+//! observed the other thread's clearing swap could be taken as older than it, and a load
+//! after the SeqCst fences could then return the stale `false` (a deadlock loom reported in
+//! `a_full_pipe_wakes_its_sleeping_writer_with_the_writer_open`; under the C++/Rust memory
+//! model and in production that outcome is impossible, so it was no lost wake-up).
 
 use crate::message::Message;
 use crate::metadata::PeerMetadata;
@@ -287,7 +296,7 @@ impl PipeEnd {
         if self.written - fresh < hwm {
             return true;
         }
-        dir.writer_waiting.store(true, Ordering::SeqCst);
+        dir.writer_waiting.swap(true, Ordering::SeqCst);
         fence(Ordering::SeqCst);
         let fresh = dir.read_count.load(Ordering::SeqCst);
         self.known_read = fresh;
@@ -323,7 +332,7 @@ impl PipeEnd {
         let parcel = match unsafe { dir.queue.pop() } {
             Some(p) => p,
             None => {
-                dir.reader_waiting.store(true, Ordering::SeqCst);
+                dir.reader_waiting.swap(true, Ordering::SeqCst);
                 fence(Ordering::SeqCst);
                 match unsafe { dir.queue.pop() } {
                     Some(p) => {
@@ -374,7 +383,7 @@ impl PipeEnd {
         if !unsafe { dir.queue.is_empty() } {
             return true;
         }
-        dir.reader_waiting.store(true, Ordering::SeqCst);
+        dir.reader_waiting.swap(true, Ordering::SeqCst);
         fence(Ordering::SeqCst);
         if !unsafe { dir.queue.is_empty() } {
             dir.reader_waiting.store(false, Ordering::Relaxed);
