@@ -15,6 +15,15 @@
 //! ZMQ_CONFLATE (libzmq's `ypipe_conflate`): such a direction holds one message, in a slot
 //! the writer overwrites, so a fast writer and a slow reader cost one message of memory and
 //! the reader always gets the newest. The wake-up protocol is the same.
+//!
+//! The flags are raised with a `swap(true)`, not a `store(true)`: the same cost (x86 compiles
+//! a SeqCst store to `xchg` anyway) and only on the slow path (empty pipe, full pipe), but
+//! it makes the raise read the other side's last `swap(false)`, which loom needs: loom keeps
+//! a modification order per atomic only as a partial order, so a plain store that had not
+//! observed the other thread's clearing swap could be taken as older than it, and a load
+//! after the SeqCst fences could then return the stale `false` (a deadlock loom reported in
+//! `a_full_pipe_wakes_its_sleeping_writer_with_the_writer_open`; under the C++/Rust memory
+//! model and in production that outcome is impossible, so it was no lost wake-up).
 
 use crate::message::Message;
 use crate::metadata::PeerMetadata;
@@ -319,7 +328,7 @@ impl PipeEnd {
         if self.written - fresh < hwm {
             return true;
         }
-        dir.writer_waiting.store(true, Ordering::SeqCst);
+        dir.writer_waiting.swap(true, Ordering::SeqCst);
         fence(Ordering::SeqCst);
         let fresh = dir.read_count.load(Ordering::SeqCst);
         self.known_read = fresh;
@@ -363,7 +372,7 @@ impl PipeEnd {
         let parcel = match unsafe { dir.queue.pop() } {
             Some(p) => p,
             None => {
-                dir.reader_waiting.store(true, Ordering::SeqCst);
+                dir.reader_waiting.swap(true, Ordering::SeqCst);
                 fence(Ordering::SeqCst);
                 match unsafe { dir.queue.pop() } {
                     Some(p) => {
@@ -407,7 +416,7 @@ impl PipeEnd {
         let parcel = match parcel {
             Some(p) => p,
             None => {
-                dir.reader_waiting.store(true, Ordering::SeqCst);
+                dir.reader_waiting.swap(true, Ordering::SeqCst);
                 fence(Ordering::SeqCst);
                 let parcel = take(dir)?;
                 dir.reader_waiting.store(false, Ordering::Relaxed);
@@ -445,7 +454,7 @@ impl PipeEnd {
             return true;
         }
         let dir = self.reading();
-        dir.reader_waiting.store(true, Ordering::SeqCst);
+        dir.reader_waiting.swap(true, Ordering::SeqCst);
         fence(Ordering::SeqCst);
         if self.has_unread() {
             dir.reader_waiting.store(false, Ordering::Relaxed);

@@ -103,13 +103,13 @@ fn a_full_pipe_wakes_its_sleeping_writer() {
 }
 
 /// As above with the writer's end kept open until the reader is done, so no close can wake
-/// the reader. loom reports a deadlock here at 2 preemptions: in the failing run the reader
-/// sleeps after a `read` found nothing, and the writer's last `write` then sees
-/// `reader_waiting` false and notifies nobody. A litmus of the same fences alone passes under
-/// loom, so a real lost wake-up in the HWM path is not ruled out; cause not yet found. Run
-/// with `--ignored`.
+/// the reader. With plain `store(true)`s raising the flags loom reported a deadlock here at 2
+/// preemptions that no real execution has: the reader's last raise of `reader_waiting` had
+/// not observed the writer's earlier clearing `swap(false)`, loom left the two unordered in
+/// its (partial) modification order, and let the writer's load after both SeqCst fences
+/// read its own stale `false`. pipe.rs raises the flags with `swap(true)` since (see its
+/// module docs).
 #[test]
-#[ignore = "open: loom deadlock not yet classified (loom false alarm or a lost wake-up)"]
 fn a_full_pipe_wakes_its_sleeping_writer_with_the_writer_open() {
     model(|| {
         let (mut writer, mut reader, writer_owner, reader_owner) = pipe(3);
