@@ -1,7 +1,7 @@
 //! # ferrozmq — ZeroMQ in pure Rust
 //!
-//! ferrozmq speaks ZMTP 3.1 on the wire, so its sockets talk to libzmq, pyzmq, JeroMQ and
-//! NetMQ peers as equals. Its API mirrors the `zmq` crate (rust-zmq): porting is mostly an
+//! ferrozmq speaks ZMTP 3.1 on the wire, so its sockets talk to libzmq and pyzmq peers (the
+//! ones its tests run) as equals. Its API mirrors the `zmq` crate (rust-zmq): porting is mostly an
 //! import change. Socket types, option ids, flags and error numbers equal libzmq's.
 //!
 //! ```
@@ -19,8 +19,8 @@
 //! # Ok::<(), ferrozmq::Error>(())
 //! ```
 //!
-//! Every socket also has an async form, [`AsyncSocket`], that runs under any executor (tokio,
-//! smol, async-std, `futures::executor`): the library has no runtime of its own, wake-ups go
+//! Every socket also has an async form, [`AsyncSocket`], that runs under any executor (tested
+//! under tokio, smol and `futures::executor`): the library has no runtime of its own, wake-ups go
 //! through the task's `Waker`. It is a `Stream` of incoming messages and a `Sink` of outgoing
 //! ones, and dropping one of its futures never loses or splits a message.
 //!
