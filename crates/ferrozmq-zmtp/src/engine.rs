@@ -86,8 +86,9 @@ mod old_peers;
 /// caller buffer an arbitrary amount.
 pub const MAX_HANDSHAKE_COMMAND: u64 = 64 * 1024;
 
-/// Frames at least this large keep the memory they were read into; smaller ones are copied
-/// out of the read buffer so that they do not pin it (the session reads 64 KiB at a time).
+/// Frames at least this large keep the memory they were read into; smaller ones share the
+/// session's 64 KiB read chunk, or are copied out when the buffer has grown past two such
+/// chunks (so that they do not pin it).
 const SHARED_FRAME_MIN: usize = 64 * 1024;
 
 /// Largest frame this machine could ever hold in one buffer; larger declared sizes fail at once.
@@ -837,13 +838,20 @@ impl Engine {
         }
         input.advance(header_in_input);
         self.identity_prefix = 0;
-        let body = if size < SHARED_FRAME_MIN {
-            let body = BytesMut::from(input.get(..size).unwrap_or_default());
-            input.advance(size);
-            body
-        } else {
+        let body = if size >= SHARED_FRAME_MIN {
+            // A large frame keeps the allocation it was read into; what was read past it
+            // moves to a fresh buffer, so later frames do not pin this one's memory.
             let body = input.split_to(size);
             *input = BytesMut::from(&input[..]);
+            body
+        } else if input.capacity() <= 2 * SHARED_FRAME_MIN {
+            // The usual case: a small frame shares the read chunk with its neighbours (no
+            // allocation, no copy); together they pin about what was read.
+            input.split_to(size)
+        } else {
+            // A small frame in a grown buffer would pin all of it: copy it out.
+            let body = BytesMut::from(input.get(..size).unwrap_or_default());
+            input.advance(size);
             body
         };
         Ok(Some((header, body)))
