@@ -79,6 +79,7 @@ mod sys;
 pub mod timers;
 mod unique_id;
 mod z85;
+pub mod zconfig;
 
 pub use async_api::{AsyncSocket, MonitorStream};
 pub use context::Context;
