@@ -1,7 +1,7 @@
 //! Smoke tests of the guide's examples built on the high-level layer and of the chapter 1
 //! basics they lean on: hwserver/hwclient, version, msgqueue, eagain, lbbroker2 (message
-//! helpers), lbbroker3 (reactor and actors), peering1 and peering3 (cluster state and task
-//! flow). Each runs the built example binaries as processes, bounded in time, and checks the
+//! helpers), lbbroker3 (reactor and actors), peering1, peering2 and peering3 (cluster state and
+//! task flow). Each runs the built example binaries as processes, bounded in time, and checks the
 //! lines they print.
 
 use crate::harness::*;
@@ -114,6 +114,52 @@ fn peering1_brokers_see_each_others_state() {
             assert!(free.parse::<u32>().is_ok_and(|n| n < 10), "{state:?}");
         }
         assert!(lines.len() >= 4, "{}", done.stdout);
+    }
+}
+
+#[test]
+fn peering2_brokers_share_their_clients_tasks() {
+    // Both brokers wait for Enter (the guide's "all brokers are started") before starting
+    // their clients and workers; they run until each has printed 5 answers and 3 requests,
+    // then are stopped.
+    const PROMPT: &str = "Press Enter when all brokers are started: ";
+    let dir = TempDir::new("peering2");
+    let mut dc1 = Proc::start_in("peering2", &["DC1", "DC2"], Some(&dir.0));
+    let mut dc2 = Proc::start_in("peering2", &["DC2", "DC1"], Some(&dir.0));
+    let wait_for = |procs: [&Proc; 2], done: &dyn Fn(&str) -> bool| {
+        while !procs.iter().all(|p| done(&p.stdout())) {
+            assert!(
+                !procs[0].timed_out(),
+                "too slow:\n{}\n{}",
+                procs[0].stdout(),
+                procs[1].stdout()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    };
+    wait_for([&dc1, &dc2], &|out| out.contains(PROMPT));
+    dc1.type_line("");
+    dc2.type_line("");
+    let busy = |out: &str| {
+        out.matches("Client: OK\n").count() >= 5
+            && out.matches("Worker: [005] HELLO\n").count() >= 3
+    };
+    wait_for([&dc1, &dc2], &busy);
+    for (done, me, peer) in [(dc1.kill(), "DC1", "DC2"), (dc2.kill(), "DC2", "DC1")] {
+        let header = format!(
+            "I: preparing broker at {me}...\nI: connecting to cloud frontend at '{peer}'\n{PROMPT}"
+        );
+        let traffic = done
+            .stdout
+            .strip_prefix(&header)
+            .unwrap_or_else(|| done.fail("not the guide's first lines"));
+        for line in traffic.lines() {
+            assert!(
+                ["Client: OK", "Worker: [005] HELLO"].contains(&line),
+                "bad line {line:?} in\n{}",
+                done.stdout
+            );
+        }
     }
 }
 
