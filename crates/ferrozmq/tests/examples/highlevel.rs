@@ -1,7 +1,7 @@
 //! Smoke tests of the guide's examples built on the high-level layer and of the chapter 1
 //! basics they lean on: hwserver/hwclient, version, msgqueue, eagain, lbbroker2 (message
 //! helpers), lbbroker3 (reactor and actors), peering1, peering2 and peering3 (cluster state and
-//! task flow). Each runs the built example binaries as processes, bounded in time, and checks the
+//! task flow), udpping1 (UDP broadcast discovery). Each runs the built example binaries as processes, bounded in time, and checks the
 //! lines they print.
 
 use crate::harness::*;
@@ -199,4 +199,21 @@ fn peering3_cluster_prints_its_task_traffic() {
             );
         }
     }
+}
+
+#[test]
+fn udpping1_finds_itself_by_broadcast() {
+    // The network rule: udpping1 broadcasts, so it runs only in a network namespace of its
+    // own holding loopback alone, where its ping to 255.255.255.255 comes back to itself.
+    let pinger = Proc::start_in_namespace("udpping1", &[]);
+    while !pinger.stdout().contains("Found peer") {
+        assert!(!pinger.timed_out(), "no peer found:\n{}", pinger.stdout());
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let done = pinger.kill();
+    let lines = done.lines();
+    assert_eq!(
+        lines[..2],
+        ["Pinging peers...", "Found peer 127.0.0.1:9999"]
+    );
 }
