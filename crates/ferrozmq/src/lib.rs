@@ -77,7 +77,9 @@ mod spsc;
 mod sync;
 mod sys;
 pub mod timers;
+mod unique_id;
 mod z85;
+pub mod zconfig;
 
 pub use async_api::{AsyncSocket, MonitorStream};
 pub use context::Context;
@@ -94,6 +96,7 @@ pub use proxy::{
     SocketStats,
 };
 pub use socket::{Socket, DONTWAIT, NOTIFY_CONNECT, NOTIFY_DISCONNECT, SNDMORE};
+pub use unique_id::Uuid;
 pub use z85::{z85_decode, z85_encode, DecodeError, EncodeError};
 pub use SocketType::*;
 

@@ -9,8 +9,8 @@ use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use super::zpl::{self, Document, Item};
 use crate::curve::key_txt;
+use crate::zconfig::{self, Config, Node};
 use crate::{z85_decode, CurveKeyPair, Error, Result};
 
 /// The largest certificate file read (certificates are a few hundred bytes; this bounds the
@@ -76,7 +76,7 @@ impl Certificate {
     /// digits and `$-_@.&+/`, not starting or ending with `/`) or `value` cannot be stored in
     /// a file (a line break, a NUL, or both kinds of quote).
     pub fn set_meta(&mut self, name: &str, value: &str) -> Result<()> {
-        if !zpl::is_valid_name(name) || !zpl::is_writable_value(value) {
+        if !zconfig::is_valid_name(name) || !zconfig::is_writable_value(value) {
             return Err(Error::EINVAL);
         }
         match self.metadata.iter_mut().find(|(n, _)| n == name) {
@@ -161,11 +161,11 @@ impl Certificate {
         }
         let mut text = Vec::new();
         std::io::Read::read_to_end(&mut std::io::Read::take(file, MAX_FILE_SIZE), &mut text)?;
-        Certificate::from_zpl(&zpl::parse(&text)?)
+        Certificate::from_zpl(&Config::parse(&text)?)
     }
 
     /// The certificate a parsed file describes.
-    fn from_zpl(doc: &Document) -> Result<Certificate> {
+    fn from_zpl(doc: &Config) -> Result<Certificate> {
         let public = doc.get("curve/public-key").ok_or(Error::EINVAL)?;
         let public_key = decode_key(public)?;
         // As CZMQ: a secret key of the wrong length is ignored (left zero).
@@ -176,8 +176,7 @@ impl Certificate {
         let mut cert = Certificate::from_keys(&public_key, &secret_key);
         if let Some(section) = doc.locate("metadata") {
             for item in &section.children {
-                let value = item.value.as_deref().unwrap_or_default();
-                cert.set_meta(&item.name, value)?;
+                cert.set_meta(&item.name, &item.value)?;
             }
         }
         Ok(cert)
@@ -206,19 +205,20 @@ impl Certificate {
         let metadata = self
             .metadata
             .iter()
-            .map(|(n, v)| Item::leaf(n, v))
+            .map(|(n, v)| Node::leaf(n, v))
             .collect();
-        let mut curve = vec![Item::leaf("public-key", &self.public_txt())];
+        let mut curve = vec![Node::leaf("public-key", &self.public_txt())];
         if secret {
-            curve.push(Item::leaf("secret-key", &self.secret_txt()));
+            curve.push(Node::leaf("secret-key", &self.secret_txt()));
         }
-        zpl::write(&Document {
+        Config {
             comments,
-            items: vec![
-                Item::section("metadata", metadata),
-                Item::section("curve", curve),
+            nodes: vec![
+                Node::section("metadata", metadata),
+                Node::section("curve", curve),
             ],
-        })
+        }
+        .to_zpl()
     }
 }
 
@@ -322,7 +322,7 @@ mod tests {
             "    public-key = \"rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7\"\n",
             "    secret-key = \"JTKVSB%%)wK0E.X)V>+}o?pNmC{O&4W4b!Ni{Lh6\"\n",
         );
-        let cert = Certificate::from_zpl(&zpl::parse(text.as_bytes()).unwrap()).unwrap();
+        let cert = Certificate::from_zpl(&Config::parse(text.as_bytes()).unwrap()).unwrap();
         assert_eq!(
             cert.public_txt(),
             "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7"
@@ -344,7 +344,7 @@ mod tests {
             "curve\n    public-key = \"rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf\"\"\n",
             "curve\n    public-key = \"rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]y~7\"\n",
         ] {
-            let parsed = zpl::parse(text.as_bytes()).and_then(|d| Certificate::from_zpl(&d));
+            let parsed = Config::parse(text.as_bytes()).and_then(|d| Certificate::from_zpl(&d));
             assert_eq!(parsed, Err(Error::EINVAL), "{text:?}");
         }
     }
@@ -354,7 +354,7 @@ mod tests {
         fn any_file_is_a_certificate_or_an_error(
             text in proptest::collection::vec(any::<u8>(), 0..200)
         ) {
-            if let Ok(doc) = zpl::parse(&text) {
+            if let Ok(doc) = Config::parse(&text) {
                 let _ = Certificate::from_zpl(&doc);
             }
         }
@@ -365,10 +365,10 @@ mod tests {
             meta in "[a-z/ ]{0,6}( = ['\"]?[a-z ]{0,5}['\"]?)?",
         ) {
             let text = format!("metadata\n    {meta}\ncurve\n    public-key = \"{key}\"\n    secret-key = {key}\n");
-            if let Ok(doc) = zpl::parse(text.as_bytes()) {
+            if let Ok(doc) = Config::parse(text.as_bytes()) {
                 if let Ok(cert) = Certificate::from_zpl(&doc) {
                     prop_assert_eq!(cert.public_txt().len(), 40);
-                    let again = zpl::parse(cert.to_zpl(true).unwrap().as_bytes()).unwrap();
+                    let again = Config::parse(cert.to_zpl(true).unwrap().as_bytes()).unwrap();
                     prop_assert_eq!(Certificate::from_zpl(&again).unwrap(), cert);
                 }
             }
@@ -385,7 +385,7 @@ mod tests {
                 cert.set_meta(name, value).unwrap();
             }
             let text = cert.to_zpl(true).unwrap();
-            let back = Certificate::from_zpl(&zpl::parse(text.as_bytes()).unwrap()).unwrap();
+            let back = Certificate::from_zpl(&Config::parse(text.as_bytes()).unwrap()).unwrap();
             prop_assert_eq!(back, cert);
         }
     }

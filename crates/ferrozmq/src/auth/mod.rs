@@ -17,7 +17,6 @@ mod cert_store;
 mod passwords;
 mod policy;
 mod zap;
-mod zpl;
 
 pub use authenticator::{Authenticator, CurveAllow, ZAP_ENDPOINT};
 pub use cert::Certificate;

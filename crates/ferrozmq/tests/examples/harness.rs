@@ -146,16 +146,39 @@ impl Proc {
     /// paths relative to it).
     pub fn start_in(name: &str, args: &[&str], cwd: Option<&Path>) -> Proc {
         let mut command = Command::new(example_path(name));
+        command.args(args);
+        if let Some(dir) = cwd {
+            command.current_dir(dir);
+        }
+        Proc::spawn(name, args, command)
+    }
+
+    /// Like [`start`](Proc::start), inside a network namespace of its own holding loopback
+    /// alone (`unshare -n`, `ip link set lo up`, and a default route to `lo` so that the
+    /// limited broadcast address 255.255.255.255 goes to loopback): for examples that
+    /// broadcast, which must never do so on the machine's own interfaces.
+    pub fn start_in_namespace(name: &str, args: &[&str]) -> Proc {
+        let mut command = Command::new("unshare");
         command
-            .args(args)
+            .args(["-n", "sh", "-c"])
+            .arg(
+                "ip link set lo up && ip route add default dev lo src 127.0.0.1 \
+                 && exec \"$0\" \"$@\"",
+            )
+            .arg(example_path(name))
+            .args(args);
+        Proc::spawn(name, args, command)
+    }
+
+    /// Starts `command` (example `name` run with `args`) with piped stdio, collecting its
+    /// output.
+    fn spawn(name: &str, args: &[&str], mut command: Command) -> Proc {
+        command
             .env_remove("FERROZMQ_EXAMPLE_ROUNDS")
             .env_remove("FERROZMQ_EXAMPLE_SECONDS")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        if let Some(dir) = cwd {
-            command.current_dir(dir);
-        }
         let mut child = command
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start example {name}: {e}"));

@@ -1,7 +1,7 @@
 //! Smoke tests of the guide's examples built on the high-level layer and of the chapter 1
 //! basics they lean on: hwserver/hwclient, version, msgqueue, eagain, lbbroker2 (message
-//! helpers), lbbroker3 (reactor and actors), peering1 and peering3 (cluster state and task
-//! flow). Each runs the built example binaries as processes, bounded in time, and checks the
+//! helpers), lbbroker3 (reactor and actors), peering1, peering2 and peering3 (cluster state and
+//! task flow), udpping1 (UDP broadcast discovery). Each runs the built example binaries as processes, bounded in time, and checks the
 //! lines they print.
 
 use crate::harness::*;
@@ -118,6 +118,52 @@ fn peering1_brokers_see_each_others_state() {
 }
 
 #[test]
+fn peering2_brokers_share_their_clients_tasks() {
+    // Both brokers wait for Enter (the guide's "all brokers are started") before starting
+    // their clients and workers; they run until each has printed 5 answers and 3 requests,
+    // then are stopped.
+    const PROMPT: &str = "Press Enter when all brokers are started: ";
+    let dir = TempDir::new("peering2");
+    let mut dc1 = Proc::start_in("peering2", &["DC1", "DC2"], Some(&dir.0));
+    let mut dc2 = Proc::start_in("peering2", &["DC2", "DC1"], Some(&dir.0));
+    let wait_for = |procs: [&Proc; 2], done: &dyn Fn(&str) -> bool| {
+        while !procs.iter().all(|p| done(&p.stdout())) {
+            assert!(
+                !procs[0].timed_out(),
+                "too slow:\n{}\n{}",
+                procs[0].stdout(),
+                procs[1].stdout()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    };
+    wait_for([&dc1, &dc2], &|out| out.contains(PROMPT));
+    dc1.type_line("");
+    dc2.type_line("");
+    let busy = |out: &str| {
+        out.matches("Client: OK\n").count() >= 5
+            && out.matches("Worker: [005] HELLO\n").count() >= 3
+    };
+    wait_for([&dc1, &dc2], &busy);
+    for (done, me, peer) in [(dc1.kill(), "DC1", "DC2"), (dc2.kill(), "DC2", "DC1")] {
+        let header = format!(
+            "I: preparing broker at {me}...\nI: connecting to cloud frontend at '{peer}'\n{PROMPT}"
+        );
+        let traffic = done
+            .stdout
+            .strip_prefix(&header)
+            .unwrap_or_else(|| done.fail("not the guide's first lines"));
+        for line in traffic.lines() {
+            assert!(
+                ["Client: OK", "Worker: [005] HELLO"].contains(&line),
+                "bad line {line:?} in\n{}",
+                done.stdout
+            );
+        }
+    }
+}
+
+#[test]
 fn peering3_cluster_prints_its_task_traffic() {
     // Both brokers run until each has printed 10 completed tasks (a broker that exited
     // early would strand the tasks routed to it), then are stopped.
@@ -153,4 +199,21 @@ fn peering3_cluster_prints_its_task_traffic() {
             );
         }
     }
+}
+
+#[test]
+fn udpping1_finds_itself_by_broadcast() {
+    // The network rule: udpping1 broadcasts, so it runs only in a network namespace of its
+    // own holding loopback alone, where its ping to 255.255.255.255 comes back to itself.
+    let pinger = Proc::start_in_namespace("udpping1", &[]);
+    while !pinger.stdout().contains("Found peer") {
+        assert!(!pinger.timed_out(), "no peer found:\n{}", pinger.stdout());
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let done = pinger.kill();
+    let lines = done.lines();
+    assert_eq!(
+        lines[..2],
+        ["Pinging peers...", "Found peer 127.0.0.1:9999"]
+    );
 }
