@@ -92,8 +92,14 @@ impl TrafficCodec for PlainCodec {
     }
 
     fn encode_data(&mut self, more: bool, prefix: &[u8], body: &[u8], out: &mut Vec<u8>) {
-        self.encode_data_header(more, prefix.len().saturating_add(body.len()), out);
-        out.extend_from_slice(prefix);
+        let len = prefix.len().saturating_add(body.len());
+        // One capacity check for the whole frame (the longest header is 9 bytes): this runs
+        // once per small message sent.
+        out.reserve(len.saturating_add(frame::MAX_HEADER_LEN));
+        self.encode_data_header(more, len, out);
+        if !prefix.is_empty() {
+            out.extend_from_slice(prefix);
+        }
         out.extend_from_slice(body);
     }
 
@@ -110,14 +116,20 @@ impl TrafficCodec for PlainCodec {
     }
 
     fn decode(&mut self, header: &FrameHeader, body: BytesMut) -> Result<Traffic, EngineError> {
-        Ok(if header.is_command() {
-            Traffic::Command(body.freeze())
-        } else {
-            Traffic::Data {
-                more: header.more(),
-                body: body.freeze(),
-            }
-        })
+        Ok(plain_traffic(header, body))
+    }
+}
+
+/// A plain frame as traffic: a command, or data with its MORE flag.
+#[inline]
+pub(crate) fn plain_traffic(header: &FrameHeader, body: BytesMut) -> Traffic {
+    if header.is_command() {
+        Traffic::Command(body.freeze())
+    } else {
+        Traffic::Data {
+            more: header.more(),
+            body: body.freeze(),
+        }
     }
 }
 

@@ -66,10 +66,10 @@ use std::time::Instant;
 
 use bytes::{Buf, Bytes, BytesMut};
 
-use crate::codec::{PlainCodec, RawCodec, Traffic, TrafficCodec};
+use crate::codec::{self, PlainCodec, RawCodec, Traffic, TrafficCodec};
 use crate::command::{self, Command};
 use crate::error::{peer_error, EngineError, LegacyVersion};
-use crate::frame::{FrameHeader, Framing, ZmtpFraming};
+use crate::frame::{self, FrameHeader, Framing, ZmtpFraming};
 use crate::greeting::{self, SignatureCheck};
 use crate::heartbeat::{Beat, Heartbeat, HeartbeatConfig};
 use crate::legacy;
@@ -269,6 +269,10 @@ pub struct Engine {
     /// How traffic frames are written and read: plain framing (in the old peer's framing
     /// once one is detected), or CURVE's boxes once its handshake is done.
     codec: Box<dyn TrafficCodec>,
+    /// `codec` is still the plain ZMTP 3.x one: a data frame is `framing`'s header and the
+    /// body, which [`encode_frame`](Engine::encode_frame) then writes without the dynamic
+    /// call (it runs once per small message sent).
+    plain_traffic: bool,
     /// The ZAP exchange.
     zap: Zap,
     /// The handshake finished; [`Event::Ready`] is owed to the caller.
@@ -295,6 +299,7 @@ impl Engine {
             our_metadata,
             framing: ZmtpFraming,
             codec: Box::new(PlainCodec::new(None)),
+            plain_traffic: true,
             zap: Zap::Idle,
             pending_ready: None,
             config,
@@ -323,6 +328,7 @@ impl Engine {
         let mut engine = Engine::new(EngineConfig::new(socket_type));
         engine.out.clear();
         engine.codec = Box::new(RawCodec);
+        engine.plain_traffic = false;
         engine.phase = Phase::Raw;
         engine
     }
@@ -364,15 +370,8 @@ impl Engine {
                 body: self.input.split().freeze(),
             }));
         }
-        let mut input = std::mem::take(&mut self.input);
-        let mut next = None;
-        let result = self.drive(&mut input, &mut |event| {
-            next = Some(event);
-            false
-        });
-        self.input = input;
-        match result {
-            Ok(()) => Ok(next),
+        match self.next_event() {
+            Ok(next) => Ok(next),
             Err(e) => {
                 self.failed = Some(e.clone());
                 Err(e)
@@ -555,7 +554,14 @@ impl Engine {
     /// revision is known, 3.x framing. Once CURVE traffic flows ([`encrypts`](Engine::encrypts))
     /// the frame is sealed in a MESSAGE box instead.
     pub fn encode_frame(&mut self, more: bool, body: &[u8], out: &mut Vec<u8>) {
-        self.codec.encode_data(more, &[], body, out);
+        if self.plain_traffic {
+            out.reserve(body.len().saturating_add(frame::MAX_HEADER_LEN));
+            let flags = if more { frame::FLAG_MORE } else { 0 };
+            self.framing.encode_header(flags, body.len(), out);
+            out.extend_from_slice(body);
+        } else {
+            self.codec.encode_data(more, &[], body, out);
+        }
     }
 
     /// Encodes only a data frame's header (negotiated framing, as
@@ -610,50 +616,54 @@ impl Engine {
         }
     }
 
-    /// Runs the state machine until input runs out, `emit` asks to pause, or an error.
-    fn drive(
-        &mut self,
-        input: &mut BytesMut,
-        emit: &mut dyn FnMut(Event) -> bool,
-    ) -> Result<(), EngineError> {
+    /// Runs the state machine until it has an event, needs more input, or fails. Called
+    /// once per event, so the data path is a straight loop over `self.input`: the rare states
+    /// (ZAP, a Ready or subscription owed, the greeting) are tested by one flag each first.
+    #[inline(always)]
+    fn next_event(&mut self) -> Result<Option<Event>, EngineError> {
         loop {
-            match std::mem::replace(&mut self.zap, Zap::Idle) {
-                Zap::ToEmit(request) => {
-                    self.zap = Zap::Waiting;
-                    emit(Event::ZapRequest(request));
-                    return Ok(());
-                }
-                Zap::Waiting => {
-                    self.zap = Zap::Waiting;
-                    return Ok(());
-                }
-                Zap::Idle => {}
+            if !matches!(self.zap, Zap::Idle) {
+                return Ok(self.owed_zap_request());
             }
-            if let Some(info) = self.pending_ready.take() {
-                self.phase = Phase::Ready;
-                if !emit(Event::Ready(info)) {
-                    return Ok(());
-                }
-            }
-            if self.pending_subscribe {
-                self.pending_subscribe = false;
-                if !emit(Event::Subscribe(Bytes::new())) {
-                    return Ok(());
-                }
+            if self.pending_ready.is_some() || self.pending_subscribe {
+                return Ok(Some(self.owed_event()));
             }
             if self.phase.in_greeting() {
-                if !self.step_greeting(input)? {
-                    return Ok(());
+                let mut input = std::mem::take(&mut self.input);
+                let more = self.step_greeting(&mut input);
+                self.input = input;
+                if !more? {
+                    return Ok(None);
                 }
-            } else {
-                let Some((header, body)) = self.next_frame(input)? else {
-                    return Ok(());
-                };
-                if !self.process_frame(header, body, emit)? {
-                    return Ok(());
-                }
+                continue;
+            }
+            let Some((header, body)) = self.next_frame()? else {
+                return Ok(None);
+            };
+            if let Some(event) = self.process_frame(header, body)? {
+                return Ok(Some(event));
             }
         }
+    }
+
+    /// The ZAP request owed to the caller (once), or nothing while its reply is awaited.
+    #[cold]
+    fn owed_zap_request(&mut self) -> Option<Event> {
+        match std::mem::replace(&mut self.zap, Zap::Waiting) {
+            Zap::ToEmit(request) => Some(Event::ZapRequest(request)),
+            _ => None,
+        }
+    }
+
+    /// Ready once the handshake is done, then the subscribe-all owed to a ZMTP/1.0 peer.
+    #[cold]
+    fn owed_event(&mut self) -> Event {
+        if let Some(info) = self.pending_ready.take() {
+            self.phase = Phase::Ready;
+            return Event::Ready(info);
+        }
+        self.pending_subscribe = false;
+        Event::Subscribe(Bytes::new())
     }
 
     /// Copies greeting bytes up to the current stage's end and acts on a complete stage.
@@ -752,6 +762,7 @@ impl Engine {
     }
 
     /// Checks what a frame header may cost before waiting for its body.
+    #[inline(always)]
     fn check_header(&self, header: &FrameHeader) -> Result<(), EngineError> {
         let ready = self.phase == Phase::Ready;
         let limit = self.config.max_msg_size;
@@ -795,6 +806,7 @@ impl Engine {
     }
 
     /// Reads the next frame header in the negotiated framing; `None` while it is incomplete.
+    #[inline(always)]
     fn next_header(&self, input: &[u8]) -> Result<Option<FrameHeader>, EngineError> {
         let header = match self.legacy {
             Some(LegacyVersion::Zmtp10) => self.v1_header(input)?,
@@ -818,11 +830,9 @@ impl Engine {
     /// pins nothing; a large one keeps its bytes where they were read (no copy), and the few
     /// bytes read past it move to a fresh buffer, so no later read writes into the tail of
     /// the allocation the frame pins.
-    fn next_frame(
-        &mut self,
-        input: &mut BytesMut,
-    ) -> Result<Option<(FrameHeader, BytesMut)>, EngineError> {
-        let Some(header) = self.next_header(input)? else {
+    #[inline(always)]
+    fn next_frame(&mut self) -> Result<Option<(FrameHeader, BytesMut)>, EngineError> {
+        let Some(header) = self.next_header(&self.input)? else {
             return Ok(None);
         };
         let too_large = || EngineError::MessageTooLarge {
@@ -833,11 +843,11 @@ impl Engine {
         // The prefix is always the front of this header, never more than all of it.
         let header_in_input = header.header_len.saturating_sub(self.identity_prefix);
         let total = header_in_input.checked_add(size).ok_or_else(too_large)?;
+        let input = &mut self.input;
         if input.len() < total {
             return Ok(None);
         }
         input.advance(header_in_input);
-        self.identity_prefix = 0;
         let body = if size >= SHARED_FRAME_MIN {
             // A large frame keeps the allocation it was read into; what was read past it
             // moves to a fresh buffer, so later frames do not pin this one's memory.
@@ -854,11 +864,13 @@ impl Engine {
             input.advance(size);
             body
         };
+        self.identity_prefix = 0;
         Ok(Some((header, body)))
     }
 
     /// Adds one incoming data frame to the multipart message it belongs to; the message ends
     /// with a frame without MORE. Fails when the message passes `max_multipart_size`.
+    #[inline(always)]
     pub(super) fn count_multipart(&mut self, more: bool, len: usize) -> Result<(), EngineError> {
         let size = self
             .multipart_received
@@ -881,6 +893,7 @@ impl Engine {
             Step::Done(info, cipher) => {
                 if let Some(cipher) = cipher {
                     self.codec = Box::new(cipher);
+                    self.plain_traffic = false;
                 }
                 self.peer = Some((*info).clone());
                 self.pending_ready = Some(*info);
@@ -888,15 +901,15 @@ impl Engine {
         }
     }
 
-    /// Acts on one complete frame. Returns false if `emit` asked to pause.
+    /// Acts on one complete frame: the event it makes, if any.
+    #[inline(always)]
     fn process_frame(
         &mut self,
         header: FrameHeader,
         body: BytesMut,
-        emit: &mut dyn FnMut(Event) -> bool,
-    ) -> Result<bool, EngineError> {
+    ) -> Result<Option<Event>, EngineError> {
         if self.legacy.is_some() {
-            return self.process_legacy_frame(header, body.freeze(), emit);
+            return self.process_legacy_frame(header, body.freeze());
         }
         if self.phase != Phase::Ready {
             // check_header refused data before Ready.
@@ -907,23 +920,25 @@ impl Engine {
             };
             let step = self.handshake.process(body, &ctx, &mut self.out)?;
             self.apply(step);
-            return Ok(true);
+            return Ok(None);
         }
-        match self.codec.decode(&header, body)? {
+        let traffic = if self.plain_traffic {
+            // PlainCodec's decode without the dynamic call: this runs for every frame.
+            codec::plain_traffic(&header, body)
+        } else {
+            self.codec.decode(&header, body)?
+        };
+        match traffic {
             Traffic::Data { more, body } => {
                 self.count_multipart(more, body.len())?;
-                Ok(emit(Event::Frame { more, body }))
+                Ok(Some(Event::Frame { more, body }))
             }
-            Traffic::Command(body) => self.process_command(body, emit),
+            Traffic::Command(body) => self.process_command(body),
         }
     }
 
     /// Acts on one command after the handshake (boxed ones already opened).
-    fn process_command(
-        &mut self,
-        body: Bytes,
-        emit: &mut dyn FnMut(Event) -> bool,
-    ) -> Result<bool, EngineError> {
+    fn process_command(&mut self, body: Bytes) -> Result<Option<Event>, EngineError> {
         match command::parse(body)? {
             Command::Ready(_) => Err(EngineError::UnexpectedCommand {
                 name: "READY".to_string(),
@@ -934,11 +949,11 @@ impl Engine {
                 let context = context.get(..command::MAX_PING_CONTEXT).unwrap_or(&context);
                 self.codec
                     .encode_command(command::PONG, &[], context, &mut self.out);
-                Ok(true)
+                Ok(None)
             }
-            Command::Subscribe(topic) => Ok(emit(Event::Subscribe(topic))),
-            Command::Cancel(topic) => Ok(emit(Event::Cancel(topic))),
-            Command::Pong(_) | Command::Unknown { .. } => Ok(true),
+            Command::Subscribe(topic) => Ok(Some(Event::Subscribe(topic))),
+            Command::Cancel(topic) => Ok(Some(Event::Cancel(topic))),
+            Command::Pong(_) | Command::Unknown { .. } => Ok(None),
         }
     }
 }

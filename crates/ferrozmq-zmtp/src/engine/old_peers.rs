@@ -29,6 +29,7 @@ impl Engine {
         }
         self.legacy = Some(version);
         self.codec = Box::new(PlainCodec::new(Some(version)));
+        self.plain_traffic = false;
         Ok(())
     }
 
@@ -122,8 +123,7 @@ impl Engine {
         &mut self,
         header: FrameHeader,
         body: Bytes,
-        emit: &mut dyn FnMut(Event) -> bool,
-    ) -> Result<bool, EngineError> {
+    ) -> Result<Option<Event>, EngineError> {
         if self.phase == Phase::LegacyIdentity {
             let Some(socket_type) = self.legacy_peer_type else {
                 return Err(EngineError::NotZmtp);
@@ -138,14 +138,14 @@ impl Engine {
             self.peer = Some(info.clone());
             self.phase = Phase::Ready;
             self.pending_subscribe = self.pending_subscribe_after_ready;
-            return Ok(emit(Event::Ready(info)));
+            return Ok(Some(Event::Ready(info)));
         }
         if header.is_command() {
             // A 2.0 frame with the reserved COMMAND bit: libzmq's session drops it unread.
-            return Ok(true);
+            return Ok(None);
         }
         self.count_multipart(header.more(), body.len())?;
-        Ok(emit(Event::Frame {
+        Ok(Some(Event::Frame {
             more: header.more(),
             body,
         }))
