@@ -28,7 +28,7 @@
 use crate::message::Message;
 use crate::metadata::PeerMetadata;
 use crate::signal::lock;
-use crate::spsc::Queue;
+use crate::spsc::{Padded, Queue};
 use crate::sync::atomic::{fence, AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -89,8 +89,11 @@ struct Direction {
     /// High-water mark in messages; 0 = unlimited. Adjustable (inproc connect-before-bind
     /// learns the binder's share only at bind time).
     hwm: AtomicU64,
-    /// Messages the reader has taken so far (its credit to the writer).
-    read_count: AtomicU64,
+    /// Messages the reader has taken so far (its credit to the writer). The reader stores
+    /// it after every read and the writer loads it only near the HWM, so it sits on a cache
+    /// line of its own: sharing one with the flags the writer loads on every write made each
+    /// write miss the cache while the reader kept pace.
+    read_count: Padded<AtomicU64>,
     reader_waiting: AtomicBool,
     writer_waiting: AtomicBool,
     /// Who writes into this direction (the reader's peer): handshake metadata, replaced at
@@ -109,7 +112,7 @@ impl Direction {
         Direction {
             queue: Queue::new(),
             hwm: AtomicU64::new(hwm),
-            read_count: AtomicU64::new(0),
+            read_count: Padded(AtomicU64::new(0)),
             reader_waiting: AtomicBool::new(false),
             writer_waiting: AtomicBool::new(false),
             sender: Mutex::new(None),
@@ -167,6 +170,8 @@ pub(crate) struct PipeEnd {
     /// This end's copy of its peer's metadata, and the generation it was read at.
     peer_cache: Option<Arc<PeerMetadata>>,
     peer_seen: u64,
+    /// Written messages the reader cannot see yet (see `write_unflushed`).
+    unflushed: bool,
 }
 
 /// Creates a pipe with id `id`: `out_hwm` bounds socket → peer, `in_hwm` bounds peer → socket.
@@ -195,6 +200,7 @@ pub(crate) fn pipe(
         known_read: 0,
         peer_cache: None,
         peer_seen: 0,
+        unflushed: false,
     };
     (end(Side::Socket), end(Side::Peer))
 }
@@ -342,6 +348,16 @@ impl PipeEnd {
     /// Queues one whole message (the caller checked the high-water mark where the pattern
     /// requires it) and wakes the reader if it was waiting.
     pub(crate) fn write(&mut self, parcel: Parcel) {
+        self.write_unflushed(parcel);
+        self.flush();
+    }
+
+    /// Queues one whole message like [`write`](PipeEnd::write), but the reader sees it only
+    /// at the next [`flush`](PipeEnd::flush) (or when this end is dropped): a session that
+    /// decodes a batch of messages from one read publishes and checks for a sleeping reader
+    /// once per batch, as libzmq's pipes do, not once per message.
+    #[inline]
+    pub(crate) fn write_unflushed(&mut self, parcel: Parcel) {
         let dir = writing(&self.shared, self.side);
         if dir.conflate.load(Ordering::Relaxed) {
             let replaced = lock(&dir.latest).replace(parcel);
@@ -349,9 +365,21 @@ impl PipeEnd {
         } else {
             // SAFETY: this end is the only writer of this direction, and `&mut self` keeps it
             // to one thread at a time.
-            unsafe { dir.queue.push(parcel) };
+            unsafe { dir.queue.push_unpublished(parcel) };
         }
         self.written += 1;
+        self.unflushed = true;
+    }
+
+    /// Makes what [`write_unflushed`](PipeEnd::write_unflushed) queued visible to the reader,
+    /// and wakes the reader if it was waiting.
+    pub(crate) fn flush(&mut self) {
+        if !std::mem::take(&mut self.unflushed) {
+            return;
+        }
+        let dir = writing(&self.shared, self.side);
+        // SAFETY: this end is the only writer of this direction (see `write_unflushed`).
+        unsafe { dir.queue.publish() };
         fence(Ordering::SeqCst);
         if dir.reader_waiting.load(Ordering::Relaxed)
             && dir.reader_waiting.swap(false, Ordering::AcqRel)
@@ -395,6 +423,20 @@ impl PipeEnd {
             self.release_writer();
         }
         Some(parcel)
+    }
+
+    /// Takes the next whole message like [`read`](PipeEnd::read), but an empty pipe does not
+    /// ask the writer for a wake-up: for a reader that drains in batches and will look again
+    /// anyway (a session between two socket writes), which then asks with
+    /// [`check_read`](PipeEnd::check_read) only when it is about to go idle. The writer
+    /// therefore does not signal a reader that is awake.
+    #[inline]
+    pub(crate) fn read_unarmed(&mut self) -> Option<Parcel> {
+        if self.has_unread() {
+            self.read()
+        } else {
+            None
+        }
     }
 
     /// `read` for a conflating direction: the newest message, from the slot or (written
@@ -476,6 +518,7 @@ impl PipeEnd {
 
 impl Drop for PipeEnd {
     fn drop(&mut self) {
+        self.flush();
         self.my_closed_flag().store(true, Ordering::SeqCst);
         self.notify_other();
     }
@@ -543,6 +586,67 @@ mod tests {
         assert!(p2.read().is_some());
         assert!(p2.is_finished());
         drop(s);
+    }
+
+    #[test]
+    fn unflushed_writes_are_seen_at_the_flush_with_one_wake_up() {
+        let peer_n = Arc::new(Count::default());
+        let (mut s, mut p) = pipe(1, 0, 0, Arc::new(Count::default()), peer_n.clone());
+        assert!(!p.check_read(), "empty: the reader now waits for a wake-up");
+        for i in 0..3 {
+            s.write_unflushed(msg(&i.to_string()));
+        }
+        assert!(p.is_read_empty(), "nothing visible before the flush");
+        assert_eq!(peer_n.0.load(Ordering::SeqCst), 0, "nor any wake-up");
+        s.flush();
+        assert_eq!(
+            peer_n.0.load(Ordering::SeqCst),
+            1,
+            "one wake-up for the batch"
+        );
+        for i in 0..3 {
+            assert!(
+                matches!(p.read(), Some(Parcel::One(m)) if m.as_str() == Some(&*i.to_string()))
+            );
+        }
+        s.flush();
+        assert_eq!(
+            peer_n.0.load(Ordering::SeqCst),
+            1,
+            "a flush with nothing new wakes no one"
+        );
+    }
+
+    #[test]
+    fn dropping_a_writer_publishes_what_it_left_unflushed() {
+        let (mut s, mut p) = pipe(
+            1,
+            0,
+            0,
+            Arc::new(Count::default()),
+            Arc::new(Count::default()),
+        );
+        s.write_unflushed(msg("last words"));
+        drop(s);
+        assert!(matches!(p.read(), Some(Parcel::One(m)) if m.as_str() == Some("last words")));
+        assert!(p.is_finished());
+    }
+
+    #[test]
+    fn an_unarmed_read_asks_for_no_wake_up() {
+        let peer_n = Arc::new(Count::default());
+        let (mut s, mut p) = pipe(1, 0, 0, Arc::new(Count::default()), peer_n.clone());
+        assert!(p.read_unarmed().is_none());
+        s.write(msg("1"));
+        assert_eq!(
+            peer_n.0.load(Ordering::SeqCst),
+            0,
+            "an awake reader is not signalled"
+        );
+        assert!(p.read_unarmed().is_some());
+        assert!(!p.check_read(), "going idle arms the wake-up");
+        s.write(msg("2"));
+        assert_eq!(peer_n.0.load(Ordering::SeqCst), 1);
     }
 
     #[test]

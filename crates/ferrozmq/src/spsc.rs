@@ -49,9 +49,18 @@ struct Consumer<T> {
     seen_written: usize,
 }
 
-/// Keeps the producer's and consumer's hot fields on different cache lines.
+/// Keeps a hot field on cache lines of its own (128 bytes: adjacent-line prefetch pairs
+/// 64-byte lines), here the producer's and the consumer's state.
 #[repr(align(128))]
-struct Padded<T>(T);
+pub(crate) struct Padded<T>(pub(crate) T);
+
+impl<T> std::ops::Deref for Padded<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
 
 /// An unbounded SPSC queue (see the module docs for the contract).
 pub(crate) struct Queue<T> {
@@ -89,11 +98,26 @@ impl<T> Queue<T> {
         }
     }
 
-    /// Appends an item.
+    /// Appends an item and makes it visible to the consumer (the tests' and models' one-step
+    /// form of `push_unpublished` + `publish`).
     ///
     /// # Safety
     /// Only one thread at a time may call `push` (the producer).
+    #[cfg(test)]
     pub(crate) unsafe fn push(&self, item: T) {
+        // SAFETY: the caller's contract, passed on.
+        unsafe {
+            self.push_unpublished(item);
+            self.publish();
+        }
+    }
+
+    /// Appends an item that the consumer sees only after the next [`publish`](Queue::publish):
+    /// a producer with many items at once publishes them with one store instead of one each.
+    ///
+    /// # Safety
+    /// Only one thread at a time may call `push_unpublished` or `publish` (the producer).
+    pub(crate) unsafe fn push_unpublished(&self, item: T) {
         let producer = self.producer.0.get_mut();
         // SAFETY: only the producer touches `producer` (caller contract).
         let p = unsafe { producer.deref() };
@@ -115,7 +139,17 @@ impl<T> Queue<T> {
             p.pos = 0;
         }
         p.written += 1;
-        self.written.0.store(p.written, Ordering::Release);
+    }
+
+    /// Makes every item pushed so far visible to the consumer.
+    ///
+    /// # Safety
+    /// Producer side only, like `push`.
+    pub(crate) unsafe fn publish(&self) {
+        let producer = self.producer.0.get();
+        // SAFETY: only the producer touches `producer` (caller contract).
+        let written = unsafe { producer.deref() }.written;
+        self.written.0.store(written, Ordering::Release);
     }
 
     /// Takes the oldest item, if any.

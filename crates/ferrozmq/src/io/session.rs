@@ -522,13 +522,18 @@ impl Session {
                 };
                 // Hands a whole message to the socket; stops once its queue is full.
                 if let Some(p) = self.pipe.as_mut().filter(|p| !p.is_other_closed()) {
-                    p.write(parcel);
+                    p.write_unflushed(parcel);
                     if !p.check_write() {
                         self.stalled = true;
                         break Ok(());
                     }
                 }
             };
+            // What this pass decoded reaches the socket at once: one publish and one check
+            // for a sleeping reader per batch.
+            if let Some(p) = self.pipe.as_mut() {
+                p.flush();
+            }
             if c.engine.has_output() {
                 // Protocol replies (greeting stages, READY, PONG …) go out with the batch.
                 c.engine.take_output(c.output.tail());
@@ -680,7 +685,7 @@ impl Session {
             if c.engine.is_ready() {
                 if let Some(pipe) = self.pipe.as_mut() {
                     while c.output.len() < OUT_BATCH {
-                        let Some(parcel) = pipe.read() else {
+                        let Some(parcel) = pipe.read_unarmed() else {
                             break;
                         };
                         match &parcel {
@@ -689,6 +694,11 @@ impl Session {
                             _ => {}
                         }
                         encode_parcel(&mut c.engine, parcel, &mut c.output);
+                    }
+                    // Going idle: only now ask the socket to wake us when it writes again
+                    // (a write that came meanwhile is taken at once).
+                    if c.output.is_empty() && pipe.check_read() {
+                        continue;
                     }
                 }
             }
