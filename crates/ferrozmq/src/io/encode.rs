@@ -8,24 +8,29 @@ use crate::pipe::Parcel;
 use ferrozmq_zmtp::Engine;
 
 /// Appends one whole message, or a subscription, to `output`.
+#[inline]
 pub(crate) fn encode_parcel(engine: &mut Engine, parcel: Parcel, output: &mut OutBuffer) {
-    let mut put = |frame: Message, more: bool| {
-        if frame.len() >= ZERO_COPY_MIN && !engine.encrypts() {
-            engine.encode_frame_header(more, frame.len(), output.tail());
-            output.push_shared(frame.into_bytes());
-        } else {
-            engine.encode_frame(more, &frame, output.tail());
-        }
-    };
     match parcel {
-        Parcel::One(frame) => put(frame, false),
+        Parcel::One(frame) => encode_data_frame(engine, frame, false, output),
         Parcel::Multi(frames) => {
             let last = frames.len().saturating_sub(1);
             for (i, frame) in frames.into_iter().enumerate() {
-                put(frame, i < last);
+                encode_data_frame(engine, frame, i < last, output);
             }
         }
         Parcel::Subscribe(topic) => engine.encode_subscribe(&topic, output.tail()),
         Parcel::Cancel(topic) => engine.encode_cancel(&topic, output.tail()),
+    }
+}
+
+/// One data frame: copied into the batch, or (large and in clear) its header copied and its
+/// body queued by reference.
+#[inline(always)]
+fn encode_data_frame(engine: &mut Engine, frame: Message, more: bool, output: &mut OutBuffer) {
+    if frame.len() >= ZERO_COPY_MIN && !engine.encrypts() {
+        engine.encode_frame_header(more, frame.len(), output.tail());
+        output.push_shared(frame.into_bytes());
+    } else {
+        engine.encode_frame(more, &frame, output.tail());
     }
 }

@@ -67,6 +67,11 @@ impl Core {
     /// Applies news from pipes and I/O threads.
     pub(super) fn process_commands(&mut self) {
         self.shared.take_commands(&mut self.commands);
+        if self.commands.is_empty() {
+            // The usual case, once per send and receive.
+            self.reap_dead_pipes();
+            return;
+        }
         let mut commands = std::mem::take(&mut self.commands);
         for command in commands.drain(..) {
             match command {
@@ -93,7 +98,16 @@ impl Core {
         self.reap_dead_pipes();
     }
 
+    /// Emits the monitor events and removes the pipes that an operation found dead.
+    #[inline]
     pub(super) fn reap_dead_pipes(&mut self) {
+        if self.pipes.has_news() {
+            self.reap_news();
+        }
+    }
+
+    #[cold]
+    fn reap_news(&mut self) {
         for (event, value, endpoint) in self.pipes.take_events() {
             self.shared.event(event, value, &endpoint);
         }

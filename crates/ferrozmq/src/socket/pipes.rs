@@ -58,6 +58,13 @@ impl Pipes {
         self.dead.push(id);
     }
 
+    /// True if `mark_dead` or `report` left something to act on: the common answer is no, and
+    /// the socket asks after every operation.
+    #[inline]
+    pub(crate) fn has_news(&self) -> bool {
+        !self.dead.is_empty() || !self.events.is_empty()
+    }
+
     /// Takes the ids recorded by `mark_dead`.
     pub(crate) fn take_dead(&mut self) -> Vec<u64> {
         std::mem::take(&mut self.dead)
