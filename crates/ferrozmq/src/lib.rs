@@ -46,6 +46,11 @@
 
 #![deny(missing_docs)]
 
+/// The README's Rust examples, compiled and run as doctests so that they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeExamples;
+
 pub mod actor;
 pub mod async_api;
 pub mod auth;
