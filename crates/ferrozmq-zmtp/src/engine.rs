@@ -360,6 +360,7 @@ impl Engine {
     /// buffered over as one frame.
     ///
     /// After an error the engine is dead: every later call returns the same error.
+    #[inline]
     pub fn poll_event(&mut self) -> Result<Option<Event>, EngineError> {
         if let Some(e) = &self.failed {
             return Err(e.clone());
