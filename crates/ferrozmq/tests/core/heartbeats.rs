@@ -93,28 +93,84 @@ fn a_peer_ping_ttl_is_honoured() {
     assert!(start.elapsed() >= Duration::from_millis(150));
 }
 
+/// A TCP relay between a client and `upstream` that reports, on the returned channel, each
+/// PING command that passes (the direction: true = client to upstream). A PING is a command
+/// frame whose body starts with the name: `0x04 size 0x04 "PING"`.
+fn ping_counting_relay(upstream: &str) -> (String, std::sync::mpsc::Receiver<bool>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = format!("tcp://{}", listener.local_addr().unwrap());
+    let upstream = upstream.trim_start_matches("tcp://").to_string();
+    let (pings, seen) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let Ok((client, _)) = listener.accept() else {
+            return;
+        };
+        let Ok(server) = TcpStream::connect(&upstream) else {
+            return;
+        };
+        let pump = |mut from: TcpStream, mut to: TcpStream, outbound: bool| {
+            let pings = pings.clone();
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                // The last bytes of the previous read, so a PING split across reads counts.
+                let mut tail: Vec<u8> = Vec::new();
+                while let Ok(n) = from.read(&mut buf) {
+                    if n == 0 || to.write_all(&buf[..n]).is_err() {
+                        break;
+                    }
+                    tail.extend_from_slice(&buf[..n]);
+                    let found = tail
+                        .windows(7)
+                        .filter(|w| w[0] == 0x04 && &w[2..] == b"\x04PING")
+                        .count();
+                    for _ in 0..found {
+                        let _ = pings.send(outbound);
+                    }
+                    let keep = tail.len().min(6);
+                    tail.drain(..tail.len() - keep);
+                }
+            });
+        };
+        pump(
+            client.try_clone().unwrap(),
+            server.try_clone().unwrap(),
+            true,
+        );
+        pump(server, client, false);
+    });
+    (address, seen)
+}
+
 #[test]
 fn heartbeats_with_libzmq_keep_a_live_connection_up() {
     let ctx = Context::new();
     let z = zmq::Context::new();
     let zrouter = z.socket(zmq::ROUTER).unwrap();
+    // Pings every 50 ms both ways; the timeouts are generous, so that only a connection that
+    // really stopped heartbeating (not a slow machine) is dropped.
     zrouter.set_heartbeat_ivl(50).unwrap();
-    zrouter.set_heartbeat_timeout(300).unwrap();
+    zrouter.set_heartbeat_timeout(3000).unwrap();
     zrouter.set_rcvtimeo(TIMEOUT).unwrap();
     zrouter.bind("tcp://127.0.0.1:*").unwrap();
+    let (relay, pings) = ping_counting_relay(&zrouter.get_last_endpoint().unwrap().unwrap());
     let dealer = ctx.socket(DEALER).unwrap();
     dealer.set_heartbeat_ivl(50).unwrap();
-    dealer.set_heartbeat_timeout(300).unwrap();
-    dealer.set_heartbeat_ttl(500).unwrap();
+    dealer.set_heartbeat_timeout(3000).unwrap();
+    dealer.set_heartbeat_ttl(5000).unwrap();
     dealer.set_rcvtimeo(TIMEOUT).unwrap();
     let events = monitored(&ctx, &dealer, "libzmq");
-    dealer
-        .connect(&zrouter.get_last_endpoint().unwrap().unwrap())
-        .unwrap();
+    dealer.connect(&relay).unwrap();
     wait_for(&events, SocketEvent::HANDSHAKE_SUCCEEDED);
-    // Twenty heartbeat intervals of nothing but heartbeats (there is no event to wait for:
-    // the point is that nothing happens).
-    std::thread::sleep(Duration::from_millis(1000));
+    // Five PINGs each way prove both sides heartbeat (and that the other answered: a peer
+    // that got no traffic for the timeout would have closed the connection).
+    let (mut ours, mut theirs) = (0, 0);
+    while ours < 5 || theirs < 5 {
+        match pings.recv_timeout(Duration::from_secs(5)) {
+            Ok(true) => ours += 1,
+            Ok(false) => theirs += 1,
+            Err(_) => panic!("PINGs seen: {ours} from ferrozmq, {theirs} from libzmq"),
+        }
+    }
     dealer.send("still here", 0).unwrap();
     let frames = zrouter.recv_multipart(0).unwrap();
     assert_eq!(frames[1], b"still here");

@@ -107,8 +107,14 @@ fn tcp_ipv6_needs_the_option_and_works_with_it() {
         .unwrap()
         .connect("tcp://[::1]:5555")
         .is_err());
-    if std::net::TcpListener::bind("[::1]:0").is_err() {
-        eprintln!("this machine has no IPv6 loopback; skipping the IPv6 round trips");
+    // The round trips are required wherever the kernel has an IPv6 loopback address (CI's
+    // machines do); only a kernel without one is excused.
+    let inet6 = std::fs::read_to_string("/proc/net/if_inet6").unwrap_or_default();
+    if !inet6
+        .lines()
+        .any(|l| l.starts_with("00000000000000000000000000000001 "))
+    {
+        eprintln!("this kernel has no ::1 (no line for it in /proc/net/if_inet6)");
         return;
     }
     let resolved = libzmq_pushes_to("tcp://[::1]:*", None, true);
