@@ -31,6 +31,15 @@ if ! command -v ip >/dev/null 2>&1 || [ ! -e /usr/include/czmq.h ]; then
     $SUDO apt-get install -y -qq iproute2 libczmq-dev >/dev/null
 fi
 
+# The JeroMQ interop tests (crates/ferrozmq/tests/interop/jeromq) compile a small Java peer
+# against Debian's JeroMQ 0.3.6, a pure-Java ZeroMQ that speaks ZMTP/2.0.
+if ! command -v javac >/dev/null 2>&1 || [ ! -e /usr/share/java/jeromq.jar ]; then
+    echo "test.sh: installing a JDK and libjeromq-java for the JeroMQ interop tests" >&2
+    if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq default-jdk-headless libjeromq-java >/dev/null
+fi
+
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"

@@ -15,8 +15,16 @@ impl PeerMetadata {
     /// Metadata from a completed handshake; `peer_address` is the peer's IP for tcp (and
     /// `localhost` for ipc, as libzmq reports it).
     pub(crate) fn new(info: &PeerInfo, peer_address: Option<String>) -> PeerMetadata {
+        let mut properties = info.properties.clone();
+        // A ZMTP/1.0 or 2.0 peer sends no properties: its routing id came as its identity
+        // message, which a ROUTER uses as libzmq's does.
+        if info.legacy.is_some() {
+            if let Some(id) = info.routing_id.clone() {
+                properties.push(("Identity".to_string(), id));
+            }
+        }
         PeerMetadata {
-            properties: info.properties.clone(),
+            properties,
             peer_address,
         }
     }

@@ -1,5 +1,6 @@
 //! Interop: ferrozmq against real libzmq — libzmq 4.3.4 linked through the `zmq` crate in
-//! this process, and pyzmq's libzmq 4.3.5 (with CURVE) in a child process for PLAIN/CURVE.
+//! this process, and pyzmq's libzmq 4.3.5 (with CURVE) in a child process for PLAIN/CURVE —
+//! and against JeroMQ 0.3.6 (Java, ZMTP/2.0) in a child process for the classic types.
 //! Every socket-type pair both ways, pub-sub, the request-reply family, security, Z85 and
 //! the async API.
 
@@ -7,6 +8,7 @@
 mod async_support;
 #[path = "../common/mod.rs"]
 mod common;
+mod jeromq;
 mod pyzmq;
 #[path = "../security_support/mod.rs"]
 mod security_support;
