@@ -8,3 +8,4 @@ mod highlevel;
 mod pubsub;
 mod reqrep;
 mod security;
+mod tools;
