@@ -249,5 +249,91 @@ mod tests {
         fn tcp_forms_never_panic(host in "[a-z0-9:.*\\[\\]]{0,40}", port in "[0-9*]{0,7}") {
             let _ = Endpoint::parse(&format!("tcp://{host}:{port}"));
         }
+
+        /// Every valid form (tcp with and without a source, IPv6, wildcards; ipc paths,
+        /// abstract names and `*`; inproc) parses back to what it was written from.
+        #[test]
+        fn valid_endpoints_parse_to_what_they_say((text, want) in valid_endpoint()) {
+            prop_assert_eq!(Endpoint::parse(&text), Ok(want), "{}", text);
+        }
+
+        /// A valid endpoint with one byte changed parses or is refused, never panics.
+        #[test]
+        fn mutated_valid_endpoints_never_panic(
+            (text, _) in valid_endpoint(),
+            at in any::<prop::sample::Index>(),
+            byte in any::<u8>(),
+        ) {
+            let mut bytes = text.into_bytes();
+            let i = at.index(bytes.len());
+            bytes[i] = byte;
+            if let Ok(text) = String::from_utf8(bytes) {
+                let _ = Endpoint::parse(&text);
+            }
+        }
+    }
+
+    /// A host as written in an endpoint and as parsed: a name, an IPv4 address, a bracketed
+    /// IPv6 address, or `*`.
+    fn host() -> impl Strategy<Value = (String, String)> {
+        prop_oneof![
+            "[a-z][a-z0-9-]{0,20}(\\.[a-z][a-z0-9-]{0,10}){0,2}".prop_map(|h| (h.clone(), h)),
+            any::<std::net::Ipv4Addr>().prop_map(|a| (a.to_string(), a.to_string())),
+            any::<std::net::Ipv6Addr>().prop_map(|a| (format!("[{a}]"), a.to_string())),
+            Just(("*".to_string(), "*".to_string())),
+        ]
+    }
+
+    /// A port as written and as parsed (`*` is None).
+    fn port() -> impl Strategy<Value = (String, Option<u16>)> {
+        prop_oneof![
+            (1u16..).prop_map(|p| (p.to_string(), Some(p))),
+            Just(("*".to_string(), None)),
+        ]
+    }
+
+    /// An endpoint's text and the value it must parse to.
+    fn valid_endpoint() -> impl Strategy<Value = (String, Endpoint)> {
+        let tcp = (host(), port(), proptest::option::of((host(), port()))).prop_map(
+            |((host, parsed_host), (port, parsed_port), source)| match source {
+                None => (
+                    format!("tcp://{host}:{port}"),
+                    Endpoint::Tcp {
+                        host: parsed_host,
+                        port: parsed_port,
+                        source: None,
+                    },
+                ),
+                Some(((src, parsed_src), (src_port, parsed_src_port))) => (
+                    format!("tcp://{src}:{src_port};{host}:{port}"),
+                    Endpoint::Tcp {
+                        host: parsed_host,
+                        port: parsed_port,
+                        source: Some((parsed_src, parsed_src_port)),
+                    },
+                ),
+            },
+        );
+        let ipc_path = "(/[a-zA-Z0-9._-]{1,20}){1,4}".prop_map(|p| {
+            (
+                format!("ipc://{p}"),
+                Endpoint::Ipc(IpcAddress::Path(p.into())),
+            )
+        });
+        let ipc_abstract = "[a-zA-Z0-9._-]{1,40}".prop_map(|n| {
+            (
+                format!("ipc://@{n}"),
+                Endpoint::Ipc(IpcAddress::Abstract(n.into_bytes())),
+            )
+        });
+        let inproc =
+            "[a-zA-Z0-9._/-]{1,60}".prop_map(|n| (format!("inproc://{n}"), Endpoint::Inproc(n)));
+        prop_oneof![
+            4 => tcp,
+            2 => ipc_path,
+            1 => ipc_abstract,
+            1 => Just(("ipc://*".to_string(), Endpoint::Ipc(IpcAddress::Wildcard))),
+            2 => inproc,
+        ]
     }
 }

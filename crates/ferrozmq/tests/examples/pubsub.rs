@@ -285,7 +285,9 @@ fn tasksink2_kills_the_workers_after_the_batch() {
     // reconnect interval's slack, as above).
     let elapsed = sink.number_in("Total elapsed time: ", " msec");
     if elapsed < expected / 2 - 250 {
-        sink.fail(&format!("elapsed {elapsed} < half the expected {expected} msec"));
+        sink.fail(&format!(
+            "elapsed {elapsed} < half the expected {expected} msec"
+        ));
     }
     // Both workers exit on KILL, whoever did the work.
     let mut done = 0;

@@ -8,7 +8,11 @@ use crate::harness::Proc;
 fn fd_event_loop_receives_through_mio() {
     let done = Proc::start("fd_event_loop", &["3"]).finish_ok();
     for n in 0..3 {
-        assert_eq!(done.count(&format!("received message {n}")), 1, "message {n}");
+        assert_eq!(
+            done.count(&format!("received message {n}")),
+            1,
+            "message {n}"
+        );
     }
     assert_eq!(done.lines().last(), Some(&"done: 3 messages through mio"));
 }
