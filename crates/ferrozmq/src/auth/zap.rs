@@ -167,5 +167,66 @@ mod tests {
         ) {
             let _ = parse(&parts);
         }
+
+        /// A well-formed request parses to its fields and credentials.
+        #[test]
+        fn valid_requests_parse_to_their_fields((parts, creds) in valid_request()) {
+            let request = parse(&parts).expect("a valid request");
+            prop_assert_eq!(&request.request_id, &parts[1]);
+            prop_assert_eq!(request.domain.as_bytes(), &parts[2][..]);
+            prop_assert_eq!(request.address.as_bytes(), &parts[3][..]);
+            prop_assert_eq!(&request.routing_id, &parts[4]);
+            prop_assert_eq!(request.credentials, creds);
+        }
+
+        /// A valid request cut short, or with a wrong version, is refused (with the request
+        /// id when it is still there), never a panic.
+        #[test]
+        fn damaged_requests_are_refused(
+            (parts, _) in valid_request(),
+            cut_at in any::<prop::sample::Index>(),
+            version in "[0-9.]{0,4}",
+        ) {
+            // Every frame is needed: the head, the mechanism, and each of its credentials.
+            let mut cut = parts.clone();
+            cut.truncate(cut_at.index(parts.len()));
+            prop_assert!(parse(&cut).is_err(), "{:?}", cut);
+            if version != "1.0" {
+                let mut versioned = parts;
+                versioned[0] = version.into_bytes();
+                let refused = parse(&versioned).expect_err("a wrong version");
+                prop_assert_eq!(&refused.request_id, &versioned[1]);
+            }
+        }
+    }
+
+    /// A well-formed ZAP request (RFC 27) and the credentials it carries.
+    fn valid_request() -> impl Strategy<Value = (Vec<Vec<u8>>, Credentials)> {
+        let bytes = |max: usize| proptest::collection::vec(any::<u8>(), 0..max);
+        let creds = prop_oneof![
+            Just((vec![b"NULL".to_vec()], Credentials::Null)),
+            (bytes(20), bytes(20)).prop_map(|(u, p)| (
+                vec![b"PLAIN".to_vec(), u.clone(), p.clone()],
+                Credentials::Plain {
+                    username: u,
+                    password: p
+                }
+            )),
+            any::<[u8; 32]>()
+                .prop_map(|k| (vec![b"CURVE".to_vec(), k.to_vec()], Credentials::Curve(k))),
+        ];
+        (bytes(12), "[a-z]{0,10}", "[0-9.]{0,15}", bytes(12), creds).prop_map(
+            |(id, domain, address, routing_id, (mechanism, creds))| {
+                let mut parts = vec![
+                    b"1.0".to_vec(),
+                    id,
+                    domain.into_bytes(),
+                    address.into_bytes(),
+                    routing_id,
+                ];
+                parts.extend(mechanism);
+                (parts, creds)
+            },
+        )
     }
 }
