@@ -374,6 +374,39 @@ mod tests {
             }
         }
 
+        /// A certificate file written by hand the way CZMQ writes one (random keys in Z85,
+        /// either quoting, optional secret key) reads back to those keys; the same file with
+        /// one byte changed reads or is refused, never panics.
+        #[test]
+        fn written_certificates_read_back(
+            public in any::<[u8; 32]>(),
+            secret in proptest::option::of(any::<[u8; 32]>()),
+            quote in prop_oneof![Just("\""), Just("'")],
+            at in any::<prop::sample::Index>(),
+            byte in any::<u8>(),
+        ) {
+            let public_txt = crate::z85_encode(&public).unwrap();
+            let mut text = format!(
+                "#   ZeroMQ CURVE certificate\nmetadata\n    name = {quote}test{quote}\ncurve\n    public-key = {quote}{public_txt}{quote}\n"
+            );
+            if let Some(secret) = secret {
+                let secret_txt = crate::z85_encode(&secret).unwrap();
+                text.push_str(&format!("    secret-key = {quote}{secret_txt}{quote}\n"));
+            }
+            let cert = Certificate::from_zpl(&Config::parse(text.as_bytes()).unwrap()).unwrap();
+            prop_assert_eq!(cert.public_key(), &public);
+            if let Some(secret) = secret {
+                prop_assert_eq!(cert.secret_key(), &secret);
+            }
+            prop_assert_eq!(cert.meta("name"), Some("test"));
+            let mut damaged = text.into_bytes();
+            let i = at.index(damaged.len());
+            damaged[i] = byte;
+            if let Ok(doc) = Config::parse(&damaged) {
+                let _ = Certificate::from_zpl(&doc);
+            }
+        }
+
         #[test]
         fn metadata_round_trips_through_a_file(
             entries in proptest::collection::vec(
