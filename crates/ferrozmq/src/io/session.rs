@@ -36,6 +36,8 @@ const READ_CHUNK: usize = 64 * 1024;
 const OUT_BATCH: usize = 64 * 1024;
 /// Reads or writes one session may do before yielding to the others.
 const FAIRNESS_BUDGET: usize = 16;
+/// How often a closing session looks whether its peer has taken the kernel's last bytes.
+const DRAIN_POLL: Duration = Duration::from_millis(2);
 
 /// Services of the I/O thread that a session uses while it runs.
 pub(crate) struct IoCtx<'a> {
@@ -360,6 +362,7 @@ impl Session {
             Kind::Heartbeat => self.heartbeat(ctx),
             // Listeners' kind; a session never arms it.
             Kind::Accept => Next::Keep,
+            Kind::Drain => self.closing_outcome(ctx),
         }
     }
 
@@ -410,19 +413,32 @@ impl Session {
                 return self.connection_lost(lost, ctx);
             }
         }
-        self.closing_outcome()
+        self.closing_outcome(ctx)
     }
 
-    fn closing_outcome(&self) -> Next {
+    /// Whether a closing session (its socket closed, LINGER running) is done: once the pipe
+    /// and the output are empty and, over ipc, the peer has read what the kernel still held.
+    /// Closing earlier loses that tail: closing a Unix socket hangs the connection up, and a
+    /// libzmq peer whose input is stopped by its full queue drops the connection, and the
+    /// unread bytes, when it sees the hang-up. LINGER (when not -1) still bounds the wait.
+    fn closing_outcome(&mut self, ctx: &mut IoCtx<'_>) -> Next {
         if !self.closing {
             return Next::Keep;
         }
         let queued = self.pipe.as_ref().is_some_and(|p| !p.is_read_empty());
-        let unsent = self
-            .connection
-            .as_ref()
-            .is_some_and(|c| !c.output.is_empty() && c.engine.is_ready());
+        let (unsent, in_kernel) = match self.connection.as_ref() {
+            Some(c) if c.engine.is_ready() => (
+                !c.output.is_empty(),
+                !c.connecting && c.stream.unread_by_peer() > 0,
+            ),
+            _ => (false, false),
+        };
         if queued || unsent {
+            Next::Keep
+        } else if in_kernel {
+            // No event says when the peer has read: look again shortly.
+            let at = ctx.now + DRAIN_POLL;
+            ctx.timers.arm(&mut self.timers, self.id, Kind::Drain, at);
             Next::Keep
         } else {
             Next::Close

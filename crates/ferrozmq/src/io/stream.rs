@@ -217,6 +217,25 @@ impl Listener {
 }
 
 impl Stream {
+    /// For ipc, the bytes written that the peer has not read yet (`SIOCOUTQ` on a Unix
+    /// socket: what sits in the peer's receive queue), which closing now would put at risk
+    /// (see `Session::closing_outcome`). 0 for tcp, whose close keeps them (a FIN, not a
+    /// hang-up), and when the kernel cannot tell.
+    pub(crate) fn unread_by_peer(&self) -> usize {
+        if matches!(self, Stream::Tcp(_)) {
+            return 0;
+        }
+        let mut queued: libc::c_int = 0;
+        // SAFETY: TIOCOUTQ (= SIOCOUTQ) writes one int through the pointer, which points at a
+        // live c_int; the descriptor is ours.
+        let rc = unsafe { libc::ioctl(self.as_raw_fd(), libc::TIOCOUTQ, &mut queued) };
+        if rc < 0 {
+            0
+        } else {
+            usize::try_from(queued).unwrap_or(0)
+        }
+    }
+
     /// For a tcp connect in progress: Ok(true) once connected, Ok(false) while pending,
     /// Err if it failed.
     pub(crate) fn finish_connect(&self) -> io::Result<bool> {

@@ -26,11 +26,13 @@ pub(crate) enum Kind {
     /// Accept again on a listener: after EMFILE/ENFILE (with back-off), or on the next turn
     /// when one turn's bound of accepted connections was reached.
     Accept,
+    /// Look again whether the peer has taken what a closing session left in the kernel.
+    Drain,
 }
 
 impl Kind {
     /// How many kinds there are (the most entries one session can hold).
-    pub(crate) const COUNT: usize = 6;
+    pub(crate) const COUNT: usize = 7;
     /// Every kind.
     const ALL: [Kind; Kind::COUNT] = [
         Kind::Reconnect,
@@ -39,6 +41,7 @@ impl Kind {
         Kind::Linger,
         Kind::Heartbeat,
         Kind::Accept,
+        Kind::Drain,
     ];
 
     fn index(self) -> usize {

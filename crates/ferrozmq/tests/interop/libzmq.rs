@@ -702,3 +702,54 @@ fn libzmq_pull_over_ipc_gets_everything_before_our_push_closes() {
         drop(ctx);
     });
 }
+
+/// A ferrozmq PUSH that queues a burst and exits (socket and context dropped, LINGER -1 as
+/// libzmq's default) delivers all of it to a libzmq PULL that only starts reading then — over
+/// ipc as over tcp. Closing a Unix socket while the peer has not read everything hangs the
+/// connection up, and libzmq, its input stopped by its full queue, then drops the connection
+/// with the unread bytes (`remote-thr` to libzmq's `local_thr` over ipc lost a third).
+#[test]
+fn a_burst_queued_before_exit_reaches_libzmq_entirely() {
+    for endpoint in [
+        "tcp://127.0.0.1:*".to_string(),
+        crate::common::ipc_endpoint(),
+    ] {
+        bounded(move || {
+            let z = zmq::Context::new();
+            let pull = theirs(&z, zmq::PULL);
+            // A small queue, so that libzmq stops reading early and the rest waits in the
+            // kernel when the sender closes.
+            pull.set_rcvhwm(100).unwrap();
+            pull.bind(&endpoint).unwrap();
+            let bound = zlast_ep(&pull);
+            let (queued, all_queued) = std::sync::mpsc::channel();
+            let sender = std::thread::spawn(move || {
+                let ctx = ferrozmq::Context::new();
+                let push = ctx.socket(ferrozmq::PUSH).unwrap();
+                push.connect(&bound).unwrap();
+                // As much as the queues take without waiting (nothing is read yet).
+                let mut sent = 0;
+                while sent < 5_000 {
+                    match push.send(ferrozmq::Message::with_size(16), ferrozmq::DONTWAIT) {
+                        Ok(()) => sent += 1,
+                        Err(ferrozmq::Error::EAGAIN) => break,
+                        Err(e) => panic!("send: {e}"),
+                    }
+                }
+                queued.send(sent).unwrap();
+                // Dropping the socket and then the context waits for delivery (LINGER -1).
+            });
+            let sent = all_queued.recv().unwrap();
+            assert!(
+                sent > 100,
+                "only {sent} queued: the test needs more than libzmq's queue"
+            );
+            for received in 0..sent {
+                if let Err(e) = pull.recv_bytes(0) {
+                    panic!("{endpoint}: {received} of {sent} arrived ({e})");
+                }
+            }
+            sender.join().unwrap();
+        });
+    }
+}
