@@ -6,7 +6,7 @@
 # 4.3.4 through the zmq crate) in release mode; both have the same
 # subcommands with the same arguments and output lines. Then it runs:
 #
-# over tcp loopback, in the four pairings
+# over tcp loopback (and the PUSH/PULL and REQ/REP rows again over ipc), in the four pairings
 #   libzmq -> libzmq, ferrozmq -> ferrozmq, libzmq -> ferrozmq, ferrozmq -> libzmq
 # (sender/requester side -> receiver/echo side):
 #   PUSH/PULL throughput at 16 B, 64 B, 256 B, 64 KiB  (remote-thr -> local-thr)
@@ -209,14 +209,20 @@ check_report() {
 }
 
 # pair thr|lat <remote impl> <remote tool> <local impl> <local tool> <size> <count>
-# Runs the local tool (binds) and the remote one (connects) over tcp; sets
+# Runs the local tool (binds) and the remote one (connects) over $TRANSPORT (tcp or ipc); sets
 # RESULT to msg/s (thr, from the local tool) or one-way µs (lat, from the
 # remote one).
 pair() {
     local kind=$1 rimpl=$2 rtool=$3 limpl=$4 ltool=$5 size=$6 count=$7
-    local what="$kind $size B x $count, $rimpl $rtool -> $limpl $ltool"
-    free_port
-    local ep="tcp://127.0.0.1:$PORT"
+    local what="$kind $size B x $count over $TRANSPORT, $rimpl $rtool -> $limpl $ltool"
+    local ep
+    if [[ $TRANSPORT == ipc ]]; then
+        IPC_N=$((IPC_N + 1))
+        ep="ipc://$WORK/pair-$IPC_N.ipc"
+    else
+        free_port
+        ep="tcp://127.0.0.1:$PORT"
+    fi
     launch l "$limpl" "$ltool" "$ep" "$size" "$count"
     launch r "$rimpl" "$rtool" "$ep" "$size" "$count"
     await "$what"
@@ -314,6 +320,19 @@ row4() {
     fi
 }
 
+TRANSPORT=tcp
+IPC_N=0
+# Rows where ferrozmq → ferrozmq beats libzmq → libzmq, of all rows (for the summary line).
+WINS=0
+ROWS=0
+# tally thr|lat <ferrozmq> <libzmq>: counts one row for the summary.
+tally() {
+    ROWS=$((ROWS + 1))
+    if awk -v kind="$1" -v f="$2" -v l="$3" 'BEGIN { exit !(kind == "thr" ? f > l : f < l) }'; then
+        WINS=$((WINS + 1))
+    fi
+}
+
 THR_ROWS=""
 for size in "${SIZES[@]}"; do
     var="COUNT_$size"
@@ -324,6 +343,7 @@ for size in "${SIZES[@]}"; do
         measure msg/s run_pair thr $pairing "$size" "$count"
         cells+=("$RESULT")
     done
+    tally thr "${cells[1]}" "${cells[0]}"
     THR_ROWS+="$(row4 "$(size_label "$size") | $(group "$count")" group "${cells[@]}")"$'\n'
 done
 
@@ -333,7 +353,32 @@ for pairing in "${PAIRS[@]}"; do
     measure us run_pair lat $pairing "$LAT_SIZE" "$LAT_COUNT"
     cells+=("$RESULT")
 done
+tally lat "${cells[1]}" "${cells[0]}"
 LAT_ROW="$(row4 "$(size_label "$LAT_SIZE") | $(group "$LAT_COUNT")" plain "${cells[@]}")"
+
+TRANSPORT=ipc
+IPC_THR_ROWS=""
+for size in "${SIZES[@]}"; do
+    var="COUNT_$size"
+    count="${!var}"
+    log "ipc throughput $size B x $count"
+    cells=()
+    for pairing in "${PAIRS[@]}"; do
+        measure msg/s run_pair thr $pairing "$size" "$count"
+        cells+=("$RESULT")
+    done
+    tally thr "${cells[1]}" "${cells[0]}"
+    IPC_THR_ROWS+="$(row4 "$(size_label "$size") | $(group "$count")" group "${cells[@]}")"$'\n'
+done
+log "ipc latency $LAT_SIZE B x $LAT_COUNT roundtrips"
+cells=()
+for pairing in "${PAIRS[@]}"; do
+    measure us run_pair lat $pairing "$LAT_SIZE" "$LAT_COUNT"
+    cells+=("$RESULT")
+done
+tally lat "${cells[1]}" "${cells[0]}"
+IPC_LAT_ROW="$(row4 "$(size_label "$LAT_SIZE") | $(group "$LAT_COUNT")" plain "${cells[@]}")"
+TRANSPORT=tcp
 
 log "ROUTER/DEALER throughput $ROUTER_SIZE B x $ROUTER_COUNT"
 ROUTER_ROWS=""
@@ -345,6 +390,7 @@ for case in "DEALER → ROUTER|remote-dealer-thr|local-router-thr" "ROUTER → D
         measure msg/s pair thr "$rimpl" "$rtool" "$limpl" "$ltool" "$ROUTER_SIZE" "$ROUTER_COUNT"
         cells+=("$RESULT")
     done
+    tally thr "${cells[1]}" "${cells[0]}"
     ROUTER_ROWS+="$(row4 "$label | $(size_label "$ROUTER_SIZE") | $(group "$ROUTER_COUNT")" group "${cells[@]}")"$'\n'
 done
 
@@ -358,6 +404,7 @@ for case in "REQ → ROUTER|remote-lat|local-router-lat" "DEALER → REP|remote-
         measure us pair lat "$rimpl" "$rtool" "$limpl" "$ltool" "$LAT_SIZE" "$LAT_COUNT"
         cells+=("$RESULT")
     done
+    tally lat "${cells[1]}" "${cells[0]}"
     ROUTER_LAT_ROWS+="$(row4 "$label | $(size_label "$LAT_SIZE") | $(group "$LAT_COUNT")" plain "${cells[@]}")"$'\n'
 done
 
@@ -373,6 +420,7 @@ for subs in "${SUBSCRIBERS[@]}"; do
         cells+=("$RESULT")
         per+=("$RESULT2")
     done
+    tally thr "${cells[1]}" "${cells[0]}"
     line="| $subs | $(group "$count")"
     for i in 0 1 2 3; do line+=" | $(group "${cells[i]}") ($(group "${per[i]}"))"; done
     FANOUT_ROWS+="$line | $(ratio "${cells[1]}" "${cells[0]}") |"$'\n'
@@ -388,6 +436,7 @@ for case in "match|one topic matches, msg/s at the SUB" "miss|no topic matches, 
         measure msg/s topics "$pimpl" "$simpl" "$TOPICS_SIZE" "$TOPICS_COUNT" "$mode"
         cells+=("$RESULT")
     done
+    tally thr "${cells[1]}" "${cells[0]}"
     TOPICS_ROWS+="$(row4 "$label | $(size_label "$TOPICS_SIZE") | $(group "$TOPICS_COUNT")" group "${cells[@]}")"$'\n'
 done
 
@@ -402,6 +451,7 @@ for case in "PUSH/PULL inproc throughput, msg/s;thr;inproc-thr;$INPROC_SIZE;$INP
         measure "$([[ $kind == thr ]] && echo msg/s || echo us)" solo "$kind" "$impl" "$tool" "$size" "$count"
         cells+=("$RESULT")
     done
+    tally "$kind" "${cells[1]}" "${cells[0]}"
     if [[ $kind == thr ]]; then
         SOLO_ROWS+="| $label | \`$tool\` | $(size_label "$size") | $(group "$count") | $(group "${cells[0]}") | $(group "${cells[1]}") | $(ratio "${cells[1]}" "${cells[0]}") |"$'\n'
     else
@@ -417,9 +467,12 @@ if ! git -C "$ROOT" diff-index --quiet HEAD -- 2>/dev/null ||
 fi
 cat <<MD
 Measured $(date -u '+%Y-%m-%d %H:%M UTC') on: ${MODEL:-unknown CPU} ($(nproc) cores), $(uname -sr).
-ferrozmq ${REV} vs libzmq 4.3.4 (built by the \`zmq\` crate), release builds, tcp over 127.0.0.1,
+ferrozmq ${REV} vs libzmq 4.3.4 (built by the \`zmq\` crate), release builds, tcp over 127.0.0.1 (ipc where marked),
 $( ((REPEAT > 1)) && echo "median of $REPEAT runs per cell" || echo "one run per cell"), produced by \`bench/compare.sh\`.
 Pairs read sender → receiver (\`remote-*\` → \`local-*\`); the last column compares ferrozmq → ferrozmq with libzmq → libzmq.
+
+**Summary: ferrozmq → ferrozmq beats libzmq → libzmq on $WINS of $ROWS rows** (higher msg/s, or lower µs,
+in this run).
 
 **Throughput**, PUSH/PULL, msg/s measured at the receiver (higher is better; Mb/s = msg/s × size × 8 / 10⁶):
 
@@ -431,6 +484,17 @@ ${THR_ROWS}
 | size | roundtrips $HEADER
 |---:|---:$RULE
 ${LAT_ROW}
+
+**Over ipc** (a Unix socket under a temporary directory), the same PUSH/PULL throughput, msg/s:
+
+| size | messages $HEADER
+|---:|---:$RULE
+${IPC_THR_ROWS}
+and REQ/REP latency over ipc, one-way µs:
+
+| size | roundtrips $HEADER
+|---:|---:$RULE
+${IPC_LAT_ROW}
 
 **ROUTER/DEALER throughput**, msg/s at the receiver (\`local-router-thr\` ← \`remote-dealer-thr\`;
 \`local-dealer-thr\` ← \`remote-router-thr\`, which sends to the DEALER's routing id with ROUTER_MANDATORY):
