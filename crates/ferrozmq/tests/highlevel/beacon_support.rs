@@ -16,7 +16,6 @@
 
 use std::path::PathBuf;
 use std::process::Command;
-use std::sync::OnceLock;
 
 const INSIDE: &str = "FERROZMQ_BEACON_NETNS";
 
@@ -56,29 +55,7 @@ pub fn in_namespace(name: &str, body: impl FnOnce()) {
     );
 }
 
-/// The CZMQ beacon program (`czmq_beacon.c`), compiled once per process with `cc -lczmq
-/// -lzmq` (Debian's libczmq-dev).
+/// The CZMQ beacon program (`czmq_beacon.c`).
 pub fn czmq_beacon() -> PathBuf {
-    static BUILT: OnceLock<PathBuf> = OnceLock::new();
-    BUILT
-        .get_or_init(|| {
-            let source =
-                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/highlevel/czmq_beacon.c");
-            let out =
-                std::env::temp_dir().join(format!("ferrozmq-czmq-beacon-{}", std::process::id()));
-            let status = Command::new("cc")
-                .arg(&source)
-                .arg("-o")
-                .arg(&out)
-                .args(["-lczmq", "-lzmq"])
-                .status()
-                .expect("run cc");
-            assert!(
-                status.success(),
-                "compiling {} failed: install libczmq-dev (scripts/test.sh does)",
-                source.display()
-            );
-            out
-        })
-        .clone()
+    crate::czmq_support::czmq_program("czmq_beacon")
 }
