@@ -134,11 +134,24 @@ fn from_sys(revents: i16) -> PollEvents {
 /// look), and returns how many items are ready; each item's `get_revents` says what it found.
 /// Errors: ETERM if a socket's context was terminated, EINTR if a signal interrupted the wait.
 pub fn poll(items: &mut [PollItem<'_>], timeout_ms: i64) -> Result<i32> {
+    poll_until(items, deadline_after(timeout_ms)).map(|n| n as i32)
+}
+
+/// [`poll`] until `deadline` (None: forever), to the nanosecond rather than the millisecond:
+/// the reactor's wait for its next timer.
+pub(crate) fn poll_until(items: &mut [PollItem<'_>], deadline: Option<Instant>) -> Result<usize> {
     let mut fds = Vec::with_capacity(items.len());
     for item in items.iter() {
         fds.push(pollfd_for(item)?);
     }
-    wait(items, &mut fds, timeout_ms).map(|n| n as i32)
+    wait(items, &mut fds, deadline)
+}
+
+/// The deadline of a `zmq_poll` timeout in milliseconds (negative: none).
+fn deadline_after(timeout_ms: i64) -> Option<Instant> {
+    u64::try_from(timeout_ms)
+        .ok()
+        .map(|ms| Instant::now() + Duration::from_millis(ms))
 }
 
 /// The descriptor and events that wake a wait for `item`.
@@ -150,12 +163,13 @@ fn pollfd_for(item: &PollItem<'_>) -> Result<PollFd> {
 }
 
 /// The poll loop shared by `poll` and `Poller`: `fds[i]` wakes the wait for `items[i]`.
-fn wait(items: &mut [PollItem<'_>], fds: &mut [PollFd], timeout_ms: i64) -> Result<usize> {
-    let deadline = u64::try_from(timeout_ms)
-        .ok()
-        .map(|ms| Instant::now() + Duration::from_millis(ms));
+fn wait(
+    items: &mut [PollItem<'_>],
+    fds: &mut [PollFd],
+    deadline: Option<Instant>,
+) -> Result<usize> {
     loop {
-        sys::poll(fds, 0)?;
+        sys::ppoll(fds, Some(Duration::ZERO))?;
         let mut ready = 0;
         for (item, fd) in items.iter_mut().zip(fds.iter()) {
             item.revents = match item.socket {
@@ -169,10 +183,11 @@ fn wait(items: &mut [PollItem<'_>], fds: &mut [PollFd], timeout_ms: i64) -> Resu
         if ready > 0 {
             return Ok(ready);
         }
-        let Some(timeout) = sys::poll_timeout(deadline) else {
+        let timeout = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+        if timeout.is_some_and(|t| t.is_zero()) {
             return Ok(0);
-        };
-        sys::poll(fds, timeout)?;
+        }
+        sys::ppoll(fds, timeout)?;
     }
 }
 
@@ -251,7 +266,7 @@ impl<'a> Poller<'a> {
 
     /// Waits as [`poll`] does; returns how many entries are ready.
     pub fn wait(&mut self, timeout_ms: i64) -> Result<usize> {
-        wait(&mut self.items, &mut self.fds, timeout_ms)
+        wait(&mut self.items, &mut self.fds, deadline_after(timeout_ms))
     }
 
     /// The entries found ready by the last `wait`, with what was found.

@@ -1,5 +1,5 @@
-//! Platform calls (Linux): the eventfd behind each socket's signaler, `poll(2)`, and the
-//! machine's physical memory. Outside the I/O threads (`io/`, whose sockets go through mio and
+//! Platform calls (Linux): the eventfd behind each socket's signaler, `poll(2)` and
+//! `ppoll(2)`, and the machine's physical memory. Outside the I/O threads (`io/`, whose sockets go through mio and
 //! socket2) this is the only module that calls the OS directly, so every `unsafe` block of
 //! that kind is here, with a safe API around it.
 //!
@@ -9,7 +9,7 @@
 
 use crate::error::{Error, Result};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// A non-blocking eventfd: a counter that is readable while non-zero.
 pub(crate) struct EventFd(OwnedFd);
@@ -103,6 +103,41 @@ pub(crate) fn poll(fds: &mut [PollFd], timeout_ms: i32) -> Result<usize> {
     Ok(rc as usize)
 }
 
+/// `ppoll(2)` over `fds` for up to `timeout` (None = forever); the number of ready entries.
+/// Unlike `poll(2)`'s whole milliseconds, the timeout has nanosecond resolution, so a
+/// sleep until a deadline neither ends early (a rounded-down timeout) nor up to a millisecond
+/// late (a rounded-up one): what lets reactor timers fire on time. EINTR when a signal
+/// handler interrupted it.
+pub(crate) fn ppoll(fds: &mut [PollFd], timeout: Option<Duration>) -> Result<usize> {
+    let timespec = timeout.map(|t| libc::timespec {
+        tv_sec: libc::time_t::try_from(t.as_secs()).unwrap_or(libc::time_t::MAX),
+        tv_nsec: t.subsec_nanos().into(),
+    });
+    let timespec_ptr = timespec
+        .as_ref()
+        .map_or(std::ptr::null(), |t| t as *const libc::timespec);
+    // SAFETY: `PollFd` is a transparent `pollfd`, so `fds` is a live, exclusively borrowed
+    // array of `fds.len()` pollfd structs; `timespec_ptr` is null or points to a live
+    // timespec; a null signal mask leaves the thread's mask as it is.
+    let rc = unsafe {
+        libc::ppoll(
+            fds.as_mut_ptr().cast(),
+            fds.len() as libc::nfds_t,
+            timespec_ptr,
+            std::ptr::null(),
+        )
+    };
+    if rc < 0 {
+        let e = std::io::Error::last_os_error();
+        return Err(if e.raw_os_error() == Some(libc::EINTR) {
+            Error::EINTR
+        } else {
+            e.into()
+        });
+    }
+    Ok(rc as usize)
+}
+
 /// The `poll(2)` timeout left until `deadline`: -1 for none, None once it has passed. Rounded
 /// up to whole milliseconds so that a short wait does not spin.
 pub(crate) fn poll_timeout(deadline: Option<Instant>) -> Option<i32> {
@@ -161,5 +196,24 @@ mod tests {
         assert_eq!(poll_timeout(Some(Instant::now())), None);
         let soon = Instant::now() + std::time::Duration::from_micros(10);
         assert!(matches!(poll_timeout(Some(soon)), Some(1) | None));
+    }
+
+    #[test]
+    fn ppoll_waits_for_its_timeout_and_wakes_on_readiness() {
+        let fd = EventFd::new().unwrap();
+        let mut set = [PollFd::new(fd.raw(), READABLE)];
+        let timeout = std::time::Duration::from_micros(300);
+        let before = Instant::now();
+        assert_eq!(ppoll(&mut set, Some(timeout)).unwrap(), 0);
+        // Never early (a late return is the machine's scheduling, not asserted).
+        assert!(before.elapsed() >= timeout);
+        fd.post();
+        assert_eq!(ppoll(&mut set, None).unwrap(), 1);
+        assert_ne!(set[0].revents() & READABLE, 0);
+        let mut skipped = [PollFd::new(-1, READABLE)];
+        assert_eq!(
+            ppoll(&mut skipped, Some(std::time::Duration::ZERO)).unwrap(),
+            0
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! ZPL configuration trees (ZeroMQ RFC 4, `rfc.zeromq.org/spec:4/ZPL`) as CZMQ's `zconfig`
 //! reads and writes them: named nodes with values and children, written one per line as
-//! `name = "value"` indented four spaces per level, with `#` comments at the top. Certificate
+//! `name = "value"` indented four spaces per level, with `#` comment lines at the top (the
+//! tree's) and above any node (that node's). Certificate
 //! files ([`crate::auth::Certificate`]) are ZPL; so are the guide's FileMQ and Zyre configs.
 //!
 //! ```
@@ -16,9 +17,17 @@
 //! ```
 //!
 //! Reading never panics and never trusts the text: any syntax error refuses the whole of it
-//! (EINVAL), as `zconfig_load` does, and nesting is limited to [`MAX_DEPTH`] levels. Unlike
-//! CZMQ, comments belong to the whole tree only (CZMQ keeps them on the root node too when it
-//! loads a file).
+//! (EINVAL), as `zconfig_load` does, and nesting is limited to [`MAX_DEPTH`] levels.
+//!
+//! Comments are kept per node, as `zconfig_set_comment` keeps them, and written as
+//! `zconfig_save` writes them: each comment as a `#comment` line at the start of the line,
+//! then a blank line, then the node. Reading gives the first block of comment lines at the top
+//! of the text to the tree ([`Config::comments`]) and every later block to the node under it
+//! ([`Node::comments`]); comments after the last node go to the tree. (CZMQ's reader gives
+//! every comment line to the root.) So a tree reads back as it was written, except that the
+//! comments of the first node of a tree that has none of its own read back as the tree's: the
+//! text is the same either way. Only `#` in the first column starts a comment line, as in
+//! CZMQ; an indented one is skipped.
 
 use std::path::Path;
 
@@ -40,6 +49,10 @@ pub struct Node {
     pub value: String,
     /// The nodes indented under this one (CZMQ `zconfig_child` and its `zconfig_next`s).
     pub children: Vec<Node>,
+    /// Comment lines written above this node, without their `#` (CZMQ `zconfig_comments`;
+    /// push onto it for `zconfig_set_comment`, clear it for `zconfig_set_comment (self,
+    /// NULL)`).
+    pub comments: Vec<String>,
 }
 
 impl Node {
@@ -49,6 +62,7 @@ impl Node {
             name: name.to_string(),
             value: String::new(),
             children,
+            comments: Vec::new(),
         }
     }
 
@@ -58,6 +72,7 @@ impl Node {
             name: name.to_string(),
             value: value.to_string(),
             children: Vec::new(),
+            comments: Vec::new(),
         }
     }
 }
@@ -65,7 +80,8 @@ impl Node {
 /// A whole ZPL tree (CZMQ's root `zconfig_t`): its comment lines and its top-level nodes.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Config {
-    /// Comment lines, without their `#` (CZMQ `zconfig_comments`, `zconfig_set_comment`).
+    /// The tree's comment lines, written at the top, without their `#` (CZMQ
+    /// `zconfig_comments`, `zconfig_set_comment` on the root).
     pub comments: Vec<String>,
     /// Top-level nodes.
     pub nodes: Vec<Node>,
@@ -89,8 +105,9 @@ impl Config {
         parse(&std::fs::read(path)?)
     }
 
-    /// The tree in ZPL (CZMQ `zconfig_str_save`): each comment as `#comment`, a blank line
-    /// after the comments, then every node indented four spaces per level, its value in
+    /// The tree in ZPL (CZMQ `zconfig_str_save`): each comment of the tree as `#comment`, a
+    /// blank line after the comments, then every node indented four spaces per level (its
+    /// comments likewise above it, unindented), its value in
     /// double quotes (single quotes if it holds a `"`), a section as its bare name. EINVAL if a
     /// name is not a ZPL name, a value holds a line break, a NUL or both kinds of quote, a
     /// comment holds a line break, or the tree is deeper than [`MAX_DEPTH`]: what could not
@@ -188,6 +205,10 @@ pub(crate) fn is_writable_value(value: &str) -> bool {
 /// [`Config::parse`].
 fn parse(text: &[u8]) -> Result<Config> {
     let mut doc = Config::default();
+    // Comment lines read since the last node, for the next one.
+    let mut pending: Vec<String> = Vec::new();
+    // Whether a blank line ended the top block of comments (the tree's) before any node.
+    let mut top_block_ended = false;
     for raw_line in text.split(|&b| b == b'\n') {
         let end = raw_line
             .iter()
@@ -195,7 +216,16 @@ fn parse(text: &[u8]) -> Result<Config> {
             .map_or(0, |at| at + 1);
         let line = &raw_line[..end];
         if let Some(comment) = line.strip_prefix(b"#") {
-            doc.comments.push(utf8(comment)?.to_string());
+            let comment = utf8(comment)?.to_string();
+            if doc.nodes.is_empty() && !top_block_ended {
+                doc.comments.push(comment);
+            } else {
+                pending.push(comment);
+            }
+            continue;
+        }
+        if line.is_empty() {
+            top_block_ended |= !doc.comments.is_empty();
             continue;
         }
         let indent = line.iter().take_while(|&&b| b == b' ').count();
@@ -220,8 +250,10 @@ fn parse(text: &[u8]) -> Result<Config> {
             name: name.to_string(),
             value,
             children: Vec::new(),
+            comments: std::mem::take(&mut pending),
         });
     }
+    doc.comments.append(&mut pending);
     Ok(doc)
 }
 
@@ -285,7 +317,15 @@ fn utf8(bytes: &[u8]) -> Result<&str> {
 /// [`Config::to_zpl`].
 fn write(doc: &Config) -> Result<String> {
     let mut out = String::new();
-    for comment in &doc.comments {
+    write_comments(&doc.comments, &mut out)?;
+    write_items(&doc.nodes, 0, &mut out)?;
+    Ok(out)
+}
+
+/// `comments` as `#comment` lines and a blank line after them (nothing if there are none),
+/// as `zconfig_save` writes a node's comments. EINVAL if one holds a line break.
+fn write_comments(comments: &[String], out: &mut String) -> Result<()> {
+    for comment in comments {
         if comment.contains(['\n', '\r']) {
             return Err(Error::EINVAL);
         }
@@ -293,11 +333,10 @@ fn write(doc: &Config) -> Result<String> {
         out.push_str(comment);
         out.push('\n');
     }
-    if !doc.comments.is_empty() {
+    if !comments.is_empty() {
         out.push('\n');
     }
-    write_items(&doc.nodes, 0, &mut out)?;
-    Ok(out)
+    Ok(())
 }
 
 fn write_items(items: &[Node], level: usize, out: &mut String) -> Result<()> {
@@ -308,6 +347,7 @@ fn write_items(items: &[Node], level: usize, out: &mut String) -> Result<()> {
         if !is_valid_name(&item.name) {
             return Err(Error::EINVAL);
         }
+        write_comments(&item.comments, out)?;
         out.extend(std::iter::repeat_n(' ', level * 4));
         out.push_str(&item.name);
         let value = &item.value;
@@ -419,6 +459,42 @@ mod tests {
     }
 
     #[test]
+    fn comments_belong_to_the_node_under_them() {
+        let text = concat!(
+            "#   Title\n",
+            "#   second line\n",
+            "\n",
+            "#  about the server\n",
+            "\n",
+            "server\n",
+            "#  the timeout, in ms\n",
+            "\n",
+            "    timeout = \"1000\"\n",
+            "    verbose = \"1\"\n",
+            "#trailing\n",
+        );
+        let config = parse(text.as_bytes()).unwrap();
+        assert_eq!(config.comments, ["   Title", "   second line", "trailing"]);
+        let server = config.locate("server").unwrap();
+        assert_eq!(server.comments, ["  about the server"]);
+        assert_eq!(server.children[0].comments, ["  the timeout, in ms"]);
+        assert!(server.children[1].comments.is_empty());
+        // Written as zconfig_save writes comments: unindented, a blank line after them.
+        let mut written = config.clone();
+        written.comments.pop();
+        assert_eq!(written.to_zpl().unwrap(), text.replace("#trailing\n", ""));
+        let bad_comment = Node {
+            comments: vec!["two\nlines".into()],
+            ..Node::leaf("a", "b")
+        };
+        let bad = Config {
+            comments: vec![],
+            nodes: vec![bad_comment],
+        };
+        assert_eq!(write(&bad), Err(Error::EINVAL));
+    }
+
+    #[test]
     fn set_creates_paths_and_replaces_values() {
         let mut config = Config::new();
         config.set("/server/timeout", "1000").unwrap();
@@ -467,24 +543,45 @@ mod tests {
         ]
     }
 
-    /// Random trees up to four levels deep, with comments whose ends are not spaces (a line's
-    /// trailing spaces are not part of it, in CZMQ as here).
+    /// Random trees up to four levels deep, with comments on the tree and on any node, whose
+    /// ends are not spaces (a line's trailing spaces are not part of it, in CZMQ as here).
     fn tree() -> impl Strategy<Value = Config> {
-        let leaf = (name(), value()).prop_map(|(n, v)| Node::leaf(&n, &v));
+        let leaf = (name(), value(), comments()).prop_map(|(n, v, comments)| Node {
+            comments,
+            ..Node::leaf(&n, &v)
+        });
         let node = leaf.prop_recursive(3, 24, 4, |inner| {
-            (name(), value(), proptest::collection::vec(inner, 0..4)).prop_map(
-                |(name, value, children)| Node {
+            (
+                name(),
+                value(),
+                proptest::collection::vec(inner, 0..4),
+                comments(),
+            )
+                .prop_map(|(name, value, children, comments)| Node {
                     name,
                     value,
                     children,
-                },
-            )
+                    comments,
+                })
         });
-        (
-            proptest::collection::vec("([ -~]{0,20}[!-~])?", 0..3),
-            proptest::collection::vec(node, 0..4),
-        )
+        (comments(), proptest::collection::vec(node, 0..4))
             .prop_map(|(comments, nodes)| Config { comments, nodes })
+    }
+
+    /// Comment lines whose ends are not spaces.
+    fn comments() -> impl Strategy<Value = Vec<String>> {
+        proptest::collection::vec("([ -~]{0,20}[!-~])?", 0..3)
+    }
+
+    /// `config` as it reads back: the comments of the first node of a tree without comments
+    /// of its own are the tree's (the text cannot tell them apart).
+    fn as_read_back(mut config: Config) -> Config {
+        if config.comments.is_empty() {
+            if let Some(first) = config.nodes.first_mut() {
+                config.comments = std::mem::take(&mut first.comments);
+            }
+        }
+        config
     }
 
     proptest! {
@@ -503,7 +600,7 @@ mod tests {
         #[test]
         fn written_trees_read_back_the_same(config in tree()) {
             let text = config.to_zpl().unwrap();
-            prop_assert_eq!(Config::parse(text.as_bytes()).unwrap(), config);
+            prop_assert_eq!(Config::parse(text.as_bytes()).unwrap(), as_read_back(config));
         }
     }
 }

@@ -80,6 +80,8 @@ pub fn build_examples(profile_dir: &Path) -> Result<(), String> {
 /// kills the process, so a failing test leaves nothing behind.
 pub struct Proc {
     name: String,
+    /// The example's binary.
+    program: PathBuf,
     child: Child,
     stdin: Option<ChildStdin>,
     started: Instant,
@@ -170,6 +172,32 @@ impl Proc {
         Proc::spawn(name, args, command)
     }
 
+    /// Like [`start_in_namespace`](Proc::start_in_namespace), in the network namespace of
+    /// `host` (a process started that way), so examples that discover each other by
+    /// broadcast can meet: waits until `host` runs its example (its namespace is set up),
+    /// checks that namespace is not the machine's, and enters it with `nsenter`.
+    pub fn start_in_namespace_of(host: &Proc, name: &str, args: &[&str]) -> Proc {
+        let pid = host.pid();
+        let host_exe = PathBuf::from(format!("/proc/{pid}/exe"));
+        while std::fs::read_link(&host_exe).ok().as_ref() != Some(&host.program) {
+            assert!(!host.timed_out(), "{} never started", host.name);
+            thread::sleep(Duration::from_millis(10));
+        }
+        let host_net = format!("/proc/{pid}/ns/net");
+        assert_ne!(
+            std::fs::read_link(&host_net).expect("host's network namespace"),
+            std::fs::read_link("/proc/self/ns/net").expect("our network namespace"),
+            "{} is not in a network namespace of its own",
+            host.name
+        );
+        let mut command = Command::new("nsenter");
+        command
+            .arg(format!("--net={host_net}"))
+            .arg(example_path(name))
+            .args(args);
+        Proc::spawn(name, args, command)
+    }
+
     /// Starts `command` (example `name` run with `args`) with piped stdio, collecting its
     /// output.
     fn spawn(name: &str, args: &[&str], mut command: Command) -> Proc {
@@ -190,6 +218,7 @@ impl Proc {
         ];
         Proc {
             name: format!("{name} {}", args.join(" ")),
+            program: example_path(name),
             stdin: child.stdin.take(),
             child,
             started: Instant::now(),
@@ -212,6 +241,20 @@ impl Proc {
         let stdin = self.stdin.as_mut().expect("stdin still open");
         writeln!(stdin, "{line}").expect("write to the example's stdin");
         stdin.flush().expect("flush the example's stdin");
+    }
+
+    /// Waits until the example has printed `text` (bounded by [`TIMEOUT`]), panicking with
+    /// its output if it does not.
+    pub fn wait_for_output(&self, text: &str) {
+        while !self.stdout().contains(text) {
+            assert!(
+                !self.timed_out(),
+                "{}: no {text:?} in:\n{}",
+                self.name,
+                self.stdout()
+            );
+            thread::sleep(Duration::from_millis(20));
+        }
     }
 
     /// True once the process has exited.

@@ -1,8 +1,8 @@
 //! Smoke tests of the guide's examples built on the high-level layer and of the chapter 1
 //! basics they lean on: hwserver/hwclient, version, msgqueue, eagain, lbbroker2 (message
 //! helpers), lbbroker3 (reactor and actors), peering1, peering2 and peering3 (cluster state and
-//! task flow), udpping1 (UDP broadcast discovery). Each runs the built example binaries as processes, bounded in time, and checks the
-//! lines they print.
+//! task flow), udpping1, udpping2 and udpping3 (UDP broadcast discovery). Each runs the built
+//! example binaries as processes, bounded in time, and checks the lines they print.
 
 use crate::harness::*;
 
@@ -216,4 +216,71 @@ fn udpping1_finds_itself_by_broadcast() {
         lines[..2],
         ["Pinging peers...", "Found peer 127.0.0.1:9999"]
     );
+}
+
+#[test]
+fn udpping2_instances_share_the_ping_port() {
+    // The network rule: both run only in a loopback-only network namespace of their own.
+    // udpping2 binds port 9999 with SO_REUSEADDR, so a second instance beside the first
+    // starts and keeps pinging instead of failing with "Address already in use".
+    let first = Proc::start_in_namespace("udpping2", &[]);
+    first.wait_for_output("Pinging peers...");
+    let second = Proc::start_in_namespace_of(&first, "udpping2", &[]);
+    second.wait_for_output("Pinging peers...\nPinging peers...\n");
+    first.wait_for_output("Pinging peers...\nPinging peers...\nPinging peers...\n");
+    for done in [second.kill(), first.kill()] {
+        if !done.stderr.is_empty() || done.lines().iter().any(|l| *l != "Pinging peers...") {
+            done.fail("printed something besides its pings");
+        }
+    }
+}
+
+/// The two lines `zmsg_dump` prints for an interface event: the event and a node's UUID.
+fn interface_event(out: &str, event: &str) -> Vec<String> {
+    let prefix = format!("[{:03}] {event}\n[032] ", event.len());
+    out.match_indices(&prefix)
+        .map(|(at, _)| {
+            out[at + prefix.len()..]
+                .lines()
+                .next()
+                .unwrap_or("")
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn udpping3_nodes_join_and_leave() {
+    // The network rule: both nodes run only in a loopback-only network namespace of their
+    // own, where each hears the other's beacon.
+    let first = Proc::start_in_namespace("udpping3", &[]);
+    let second = Proc::start_in_namespace_of(&first, "udpping3", &[]);
+    first.wait_for_output("[006] JOINED\n[032] ");
+    second.wait_for_output("[006] JOINED\n[032] ");
+    let second = second.kill();
+    // The first reports the second gone after five silent seconds.
+    first.wait_for_output("[004] LEFT\n[032] ");
+    let first = first.kill();
+    let joined = interface_event(&first.stdout, "JOINED");
+    let left = interface_event(&first.stdout, "LEFT");
+    let heard_by_second = interface_event(&second.stdout, "JOINED");
+    assert_eq!(joined.len(), 1, "{}", first.stdout);
+    assert_eq!(left, joined, "the node that left is the one that joined");
+    assert_eq!(heard_by_second.len(), 1, "{}", second.stdout);
+    assert_ne!(
+        joined[0], heard_by_second[0],
+        "a node reports the other, not itself"
+    );
+    for uuid in [&joined[0], &heard_by_second[0]] {
+        assert!(
+            uuid.len() == 32
+                && uuid
+                    .chars()
+                    .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_lowercase()),
+            "not a CZMQ UUID string: {uuid}"
+        );
+    }
+    assert!(first
+        .stdout
+        .starts_with(&format!("{}\n[006] JOINED", "-".repeat(40))));
 }

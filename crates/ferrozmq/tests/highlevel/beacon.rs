@@ -1,13 +1,14 @@
 //! Beacons (`ferrozmq::beacon`, CZMQ's zbeacon): ferrozmq to ferrozmq by limited broadcast,
-//! on an explicitly named loopback interface and by IPv4 multicast; subscription prefixes,
-//! silence, our own beacon not echoed; payload limits; hostile datagrams; and interop with a
-//! real CZMQ zbeacon in both directions.
+//! on an explicitly named loopback interface, by IPv4 multicast and by IPv6 multicast (the
+//! API option and `ZSYS_IPV6`); subscription prefixes, silence, our own beacon not echoed;
+//! payload limits; hostile datagrams; and interop with a real CZMQ zbeacon in both
+//! directions, over IPv4 and IPv6.
 //!
 //! **Network rule**: every test here runs inside a network namespace that it makes itself
 //! and that holds only loopback (`beacon_support::in_namespace`: `unshare -n`, `ip link set
 //! lo up`, `ip route add default dev lo src 127.0.0.1` for the limited broadcast address,
-//! `ip route add 224.0.0.0/4 dev lo src 127.0.0.1` for multicast; CZMQ there with
-//! `ZSYS_INTERFACE=*`). No test broadcasts or multicasts on the machine's own interfaces.
+//! `ip route add 224.0.0.0/4 dev lo src 127.0.0.1` for multicast, `ip -6 route add local
+//! ff00::/8 dev lo table local` for IPv6 multicast; CZMQ there with `ZSYS_INTERFACE=*`). No test broadcasts or multicasts on the machine's own interfaces.
 
 use crate::beacon_support::{czmq_beacon, in_namespace};
 use ferrozmq::beacon::{Beacon, BeaconOptions, MAX_PAYLOAD};
@@ -216,5 +217,94 @@ fn czmq_hears_ferrozmq_and_ferrozmq_hears_czmq() {
         let heard = listener.recv_timeout(WAIT).unwrap();
         let _ = czmq.wait_with_output();
         assert_eq!(heard, Some(("127.0.0.1".into(), b"CZMQ 4.2".to_vec())));
+    });
+}
+
+#[test]
+fn ipv6_multicast_by_option_and_by_zsys_ipv6() {
+    in_namespace("ipv6_multicast_by_option_and_by_zsys_ipv6", || {
+        let ctx = Context::new();
+        // The API option, on the loopback interface named explicitly.
+        let v6 = BeaconOptions {
+            ipv6: true,
+            ..on("lo")
+        };
+        let speaker = Beacon::with_options(&ctx, v6.clone()).unwrap();
+        assert_eq!(speaker.configure(PORT).unwrap(), "::1");
+        let listener = beacon(&ctx, v6);
+        listener.subscribe(b"").unwrap();
+        speaker.publish(b"V6", Duration::from_millis(20)).unwrap();
+        assert_eq!(
+            listener.recv_timeout(WAIT).unwrap(),
+            Some(("::1".into(), b"V6".to_vec()))
+        );
+        // CZMQ's environment: ZSYS_IPV6=1 and `*` (in6addr_any, the group ff02::1). This
+        // test runs alone in its process (in_namespace), so setting the variables is safe.
+        std::env::set_var("ZSYS_IPV6", "1");
+        std::env::set_var("ZSYS_INTERFACE", "*");
+        let from_env = Beacon::new(&ctx).unwrap();
+        assert_eq!(from_env.configure(PORT).unwrap(), "*");
+        from_env.subscribe(b"V6").unwrap();
+        let (address, payload) = from_env.recv_timeout(WAIT).unwrap().expect("a beacon");
+        assert_eq!((address.as_str(), &payload[..]), ("::1", &b"V6"[..]));
+        // And the other way: the wildcard beacon is heard on lo.
+        speaker.silence().unwrap();
+        from_env
+            .publish(b"ANY6", Duration::from_millis(20))
+            .unwrap();
+        loop {
+            let (_, payload) = listener.recv_timeout(WAIT).unwrap().expect("a beacon");
+            if payload == b"ANY6" {
+                break;
+            }
+        }
+        // An IPv4-only name is no IPv6 interface.
+        let v4_address = BeaconOptions {
+            ipv6: true,
+            ..on("127.0.0.1")
+        };
+        let nowhere = Beacon::with_options(&ctx, v4_address).unwrap();
+        assert_eq!(nowhere.configure(PORT), Err(Error::ENODEV));
+    });
+}
+
+#[test]
+fn czmq_and_ferrozmq_hear_each_other_over_ipv6() {
+    in_namespace("czmq_and_ferrozmq_hear_each_other_over_ipv6", || {
+        let program = czmq_beacon();
+        let ctx = Context::new();
+        let v6 = BeaconOptions {
+            ipv6: true,
+            ..on("*")
+        };
+        // CZMQ listens with a prefix; ferrozmq publishes.
+        let czmq = Command::new(&program)
+            .args(["listen", &PORT.to_string(), "FERRO", "5000"])
+            .env("ZSYS_INTERFACE", "*")
+            .env("ZSYS_IPV6", "1")
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let speaker = beacon(&ctx, v6.clone());
+        speaker
+            .publish(b"FERROZMQ 6", Duration::from_millis(50))
+            .unwrap();
+        let out = czmq.wait_with_output().unwrap();
+        assert!(out.status.success(), "CZMQ heard nothing: {out:?}");
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "::1\tFERROZMQ 6\n");
+        speaker.silence().unwrap();
+
+        // CZMQ publishes; ferrozmq listens.
+        let listener = beacon(&ctx, v6);
+        listener.subscribe(b"CZ").unwrap();
+        let czmq = Command::new(&program)
+            .args(["publish", &PORT.to_string(), "CZMQ 6", "50", "3000"])
+            .env("ZSYS_INTERFACE", "*")
+            .env("ZSYS_IPV6", "1")
+            .spawn()
+            .unwrap();
+        let heard = listener.recv_timeout(WAIT).unwrap();
+        let _ = czmq.wait_with_output();
+        assert_eq!(heard, Some(("::1".into(), b"CZMQ 6".to_vec())));
     });
 }

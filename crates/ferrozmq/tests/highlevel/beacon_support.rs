@@ -4,8 +4,11 @@
 //! interfaces. Every test body runs in a namespace the test makes itself, holding loopback
 //! alone: [`in_namespace`] re-executes this test binary (just that test) under `unshare -n`,
 //! after `ip link set lo up`, `ip route add default dev lo src 127.0.0.1` (so the limited
-//! broadcast address 255.255.255.255 goes to loopback) and `ip route add 224.0.0.0/4 dev lo
-//! src 127.0.0.1` (multicast). The tests run as root, so `unshare -n` works; `ip` is
+//! broadcast address 255.255.255.255 goes to loopback), `ip route add 224.0.0.0/4 dev lo
+//! src 127.0.0.1` (IPv4 multicast) and `ip -6 route add local ff00::/8 dev lo table local`
+//! (IPv6 multicast: Linux turns an ordinary IPv6 route via `lo` into a reject route, so
+//! `ff02::1` would be unreachable; a `local` route delivers it to the sockets that joined
+//! the group). The tests run as root, so `unshare -n` works; `ip` is
 //! iproute2 (scripts/test.sh installs it if missing). Ports are fixed: each namespace has its
 //! own.
 
@@ -13,7 +16,6 @@
 
 use std::path::PathBuf;
 use std::process::Command;
-use std::sync::OnceLock;
 
 const INSIDE: &str = "FERROZMQ_BEACON_NETNS";
 
@@ -30,7 +32,9 @@ pub fn in_namespace(name: &str, body: impl FnOnce()) {
         .args(["-n", "sh", "-c"])
         .arg(
             "ip link set lo up && ip route add default dev lo src 127.0.0.1 \
-             && ip route add 224.0.0.0/4 dev lo src 127.0.0.1 && exec \"$0\" \"$@\"",
+             && ip route add 224.0.0.0/4 dev lo src 127.0.0.1 \
+             && ip -6 route add local ff00::/8 dev lo table local \
+             && exec \"$0\" \"$@\"",
         )
         .arg(exe)
         .args([
@@ -51,29 +55,7 @@ pub fn in_namespace(name: &str, body: impl FnOnce()) {
     );
 }
 
-/// The CZMQ beacon program (`czmq_beacon.c`), compiled once per process with `cc -lczmq
-/// -lzmq` (Debian's libczmq-dev).
+/// The CZMQ beacon program (`czmq_beacon.c`).
 pub fn czmq_beacon() -> PathBuf {
-    static BUILT: OnceLock<PathBuf> = OnceLock::new();
-    BUILT
-        .get_or_init(|| {
-            let source =
-                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/highlevel/czmq_beacon.c");
-            let out =
-                std::env::temp_dir().join(format!("ferrozmq-czmq-beacon-{}", std::process::id()));
-            let status = Command::new("cc")
-                .arg(&source)
-                .arg("-o")
-                .arg(&out)
-                .args(["-lczmq", "-lzmq"])
-                .status()
-                .expect("run cc");
-            assert!(
-                status.success(),
-                "compiling {} failed: install libczmq-dev (scripts/test.sh does)",
-                source.display()
-            );
-            out
-        })
-        .clone()
+    crate::czmq_support::czmq_program("czmq_beacon")
 }

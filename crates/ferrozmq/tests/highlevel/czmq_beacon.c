@@ -4,7 +4,8 @@
 //                                               ADDRESS<TAB>PAYLOAD, exit 1 on timeout
 //   czmq_beacon publish PORT TEXT INTERVAL_MS DURATION_MS
 //
-// The interface comes from CZMQ's own environment (ZSYS_INTERFACE, ZSYS_IPV4_MCAST_ADDRESS).
+// The interface comes from CZMQ's own environment (ZSYS_INTERFACE, ZSYS_IPV4_MCAST_ADDRESS,
+// ZSYS_IPV6).
 #include <czmq.h>
 
 int main (int argc, char *argv []) {
