@@ -34,7 +34,6 @@ struct Bound {
 struct Pending {
     end: PipeEnd,
     notify: Arc<DeferredNotify>,
-    connecter: InprocPeer,
 }
 
 /// Forwards pipe notifications to a binder that may not exist yet.
@@ -56,14 +55,6 @@ pub(crate) struct Registry {
     pending: HashMap<String, Vec<Pending>>,
 }
 
-fn sum_hwm(sender: u64, receiver: u64) -> u64 {
-    if sender == 0 || receiver == 0 {
-        0
-    } else {
-        sender + receiver
-    }
-}
-
 impl Registry {
     /// Binds `name` for `binder`; EADDRINUSE if taken. Returns the binder's ends of the
     /// connections that were waiting for this bind, ready to attach.
@@ -81,10 +72,7 @@ impl Registry {
         for pending in waiting {
             let target: Arc<dyn Notify> = binder.shared.clone();
             let _ = pending.notify.0.set(target);
-            pending.end.set_hwms(
-                sum_hwm(binder.sndhwm, pending.connecter.rcvhwm),
-                sum_hwm(pending.connecter.sndhwm, binder.rcvhwm),
-            );
+            pending.end.set_hwms(binder.sndhwm, binder.rcvhwm);
             pending.end.set_peer(binder.metadata.clone());
             pending.end.notify_other();
             ends.push(pending.end);
@@ -132,11 +120,12 @@ impl Registry {
                 let notify_binder: Arc<dyn Notify> = binder.shared.clone();
                 let (mine, theirs) = pipe::pipe(
                     id,
-                    sum_hwm(connecter.sndhwm, binder.rcvhwm),
-                    sum_hwm(binder.sndhwm, connecter.rcvhwm),
+                    connecter.sndhwm,
+                    connecter.rcvhwm,
                     notify_connecter,
                     notify_binder,
                 );
+                theirs.set_hwms(binder.sndhwm, binder.rcvhwm);
                 mine.set_peer(connecter.metadata.clone());
                 theirs.set_peer(binder.metadata.clone());
                 binder.shared.attach(theirs, bound.listener);
@@ -159,22 +148,9 @@ impl Registry {
                     .push(Pending {
                         end: theirs,
                         notify,
-                        connecter,
                     });
                 mine
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hwms_add_up_unless_one_is_unlimited() {
-        assert_eq!(sum_hwm(10, 20), 30);
-        assert_eq!(sum_hwm(0, 20), 0);
-        assert_eq!(sum_hwm(10, 0), 0);
     }
 }

@@ -64,6 +64,17 @@ impl Core {
         self.pipe_listener.remove(&id);
     }
 
+    /// Gives every pipe the socket's SNDHWM and RCVHWM, and lets the pattern try each again:
+    /// a full pipe it had passed over may have room under a raised mark (libzmq leaves it
+    /// passed over until its reader frees room).
+    pub(super) fn apply_hwms(&mut self) {
+        let (snd, rcv) = (self.options.sndhwm as u64, self.options.rcvhwm as u64);
+        for id in self.pipes.set_hwms(snd, rcv) {
+            self.pattern
+                .activate(id, &mut Self::cx(&mut self.pipes, &self.options));
+        }
+    }
+
     /// Applies news from pipes and I/O threads.
     pub(super) fn process_commands(&mut self) {
         self.shared.take_commands(&mut self.commands);

@@ -140,6 +140,23 @@ macro_rules! int_field {
     };
 }
 
+/// SNDHWM or RCVHWM: stored in `Options::$field` for later binds and connects, and given to
+/// every pipe the socket has already (libzmq's `update_pipe_options`).
+macro_rules! hwm_field {
+    ($id:ident, $field:ident) => {
+        Entry {
+            id: ids::$id,
+            scope: Scope::Any,
+            set: Some(|core, v| {
+                core.options.$field = options::non_negative(int(v)?)?;
+                core.apply_hwms();
+                Ok(())
+            }),
+            read: Read::Yes(|core| Ok(put_int(core.options.$field))),
+        }
+    };
+}
+
 /// A boolean option stored in `Options::$field`, decoded by `$decode`.
 macro_rules! flag_field {
     ($id:ident, $field:ident, $decode:ident, $scope:ident, $read:ident) => {
@@ -173,8 +190,8 @@ macro_rules! read_only {
 
 /// Every option a socket has.
 static TABLE: &[Entry] = &[
-    int_field!(SNDHWM, sndhwm, options::non_negative),
-    int_field!(RCVHWM, rcvhwm, options::non_negative),
+    hwm_field!(SNDHWM, sndhwm),
+    hwm_field!(RCVHWM, rcvhwm),
     int_field!(SNDTIMEO, sndtimeo, options::minus_one_or_more),
     int_field!(RCVTIMEO, rcvtimeo, options::minus_one_or_more),
     int_field!(RECONNECT_IVL, reconnect_ivl, options::minus_one_or_more),

@@ -16,6 +16,7 @@ mod proxy;
 mod pubsub;
 mod reqrep_family;
 mod signals;
+mod sockopt_hwm;
 mod stream;
 mod transports;
 mod xpub_manual;
