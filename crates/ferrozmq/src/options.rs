@@ -73,6 +73,7 @@ pub mod ids {
     pub const CURVE_SERVERKEY: i32 = 50;
     pub const ZAP_DOMAIN: i32 = 55;
     pub const ZAP_ENFORCE_DOMAIN: i32 = 93;
+    pub const METADATA: i32 = 95;
     /// ferrozmq's own options have ids from 1000 up, clear of libzmq's (1–124 in 4.3).
     /// PUB/XPUB: most subscriptions one peer may hold (-1 = no limit, the default).
     pub const XPUB_MAX_SUBSCRIPTIONS: i32 = 1000;
@@ -188,6 +189,8 @@ pub(crate) struct Options {
     pub conflate: bool,
     /// Routing id for the peer of the next `connect` (consumed by it).
     pub connect_routing_id: Option<Vec<u8>>,
+    /// METADATA: application properties (`X-` names) sent in READY, in name order.
+    pub metadata: std::collections::BTreeMap<String, Vec<u8>>,
     pub security: Security,
 }
 
@@ -242,6 +245,7 @@ impl Default for Options {
             xpub_max_subscription_bytes: -1,
             conflate: false,
             connect_routing_id: None,
+            metadata: Default::default(),
             security: Security::default(),
         }
     }
@@ -254,6 +258,28 @@ impl Options {
     pub(crate) fn max_msg_size(&self) -> u64 {
         u64::try_from(self.maxmsgsize).unwrap_or_else(|_| crate::sys::physical_memory())
     }
+}
+
+/// Parses a ZMQ_METADATA value as libzmq does: `X-name:value`, with a name of at most 255
+/// bytes before the first `:` and a value that is not empty; a 4-byte value is refused (libzmq
+/// takes it for an int). The name must also be made of ZMTP property-name characters
+/// (letters, digits, `-_.+`), which libzmq does not check but every receiver's parser does.
+pub(crate) fn metadata_property(value: &[u8]) -> Result<(String, Vec<u8>)> {
+    if value.len() == 4 {
+        return Err(Error::EINVAL);
+    }
+    let colon = value.iter().position(|&b| b == b':').ok_or(Error::EINVAL)?;
+    let (name, rest) = (&value[..colon], &value[colon + 1..]);
+    let name_ok = name.starts_with(b"X-")
+        && name.len() <= 255
+        && name
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'+'));
+    if !name_ok || rest.is_empty() {
+        return Err(Error::EINVAL);
+    }
+    let name = String::from_utf8(name.to_vec()).map_err(|_| Error::EINVAL)?;
+    Ok((name, rest.to_vec()))
 }
 
 /// Validates a non-negative integer option (HWMs, BACKLOG).
@@ -334,6 +360,21 @@ mod tests {
     #[test]
     fn validation() {
         assert_eq!(non_negative(-1), Err(Error::EINVAL));
+        assert_eq!(
+            metadata_property(b"X-key:a:b"),
+            Ok(("X-key".to_string(), b"a:b".to_vec()))
+        );
+        for bad in [
+            &b"X-k:"[..],
+            b"X-:v",
+            b":v",
+            b"Y-key:v",
+            b"X-key",
+            b"X-a b:v",
+            b"X-:a",
+        ] {
+            assert_eq!(metadata_property(bad), Err(Error::EINVAL), "{bad:?}");
+        }
         assert_eq!(minus_one_or_more(-1), Ok(-1));
         assert_eq!(minus_one_or_more(-2), Err(Error::EINVAL));
         assert_eq!(routing_id(b""), Err(Error::EINVAL));

@@ -27,6 +27,12 @@ pub(crate) fn engine_for(socket: &SocketLink) -> Engine {
     config.allow_legacy = !secured;
     config.mechanism = mechanism;
     config.null_zap = null_zap;
+    config.metadata = socket
+        .options
+        .metadata
+        .iter()
+        .map(|(name, value)| (name.clone(), value.clone()))
+        .collect();
     config.heartbeat = heartbeat_config(&socket.options);
     Engine::new(config)
 }

@@ -413,6 +413,17 @@ static TABLE: &[Entry] = &[
                 .to_vec())
         }),
     },
+    Entry {
+        id: ids::METADATA,
+        scope: Scope::Any,
+        // libzmq keeps the first value set for a name (a map insert); set-only there too.
+        set: Some(|core, v| {
+            let (name, value) = options::metadata_property(v)?;
+            core.options.metadata.entry(name).or_insert(value);
+            Ok(())
+        }),
+        read: Read::No,
+    },
     read_only!(RCVMORE, |core| Ok(put_bool(core.rcvmore))),
     read_only!(TYPE, |core| Ok(put_int(core.socket_type.to_raw()))),
     read_only!(EVENTS, |core| Ok(put_int(i32::from(core.events()?)))),
@@ -795,6 +806,15 @@ impl Socket {
     /// or close it.
     pub fn get_fd(&self) -> Result<std::os::fd::RawFd> {
         self.get_int(ids::FD)
+    }
+
+    /// Adds an application property sent to peers in the handshake (`ZMQ_METADATA`,
+    /// `"X-name:value"`), which they read as `Message::gets("X-name")` on every message from
+    /// this socket. A name already set keeps its first value, as in libzmq. Applies to
+    /// later binds and connects. EINVAL unless the name starts with `X-`, is at most 255
+    /// property-name characters (letters, digits, `-_.+`) and the value is not empty.
+    pub fn set_metadata(&self, property: &str) -> Result<()> {
+        self.set_option(ids::METADATA, property.as_bytes())
     }
 
     /// The endpoint last bound or connected, with wildcards resolved (`ZMQ_LAST_ENDPOINT`).
@@ -1274,6 +1294,14 @@ mod tests {
                 expected: Some(text("global")),
                 raw: Some(Vec::new()),
                 typed_get: Some(|s| txt(s.get_zap_domain())),
+            },
+            Probe {
+                id: ids::METADATA,
+                ty: SocketType::DEALER,
+                typed_set: Some(|s| s.set_metadata("X-a:b")),
+                expected: None,
+                raw: Some(b"X-c:d".to_vec()),
+                typed_get: None,
             },
             flag_probe!(
                 ZAP_ENFORCE_DOMAIN,

@@ -14,6 +14,7 @@ mod monitor;
 mod poll;
 mod proxy;
 mod pubsub;
+mod rep_router_options;
 mod reqrep_family;
 mod signals;
 mod sockopt_hwm;

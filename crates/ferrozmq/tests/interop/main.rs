@@ -13,8 +13,10 @@ mod security_support;
 
 mod async_api;
 mod libzmq;
+mod metadata;
 mod options;
 mod pubsub;
+mod rep_options;
 mod reqrep;
 mod security;
 mod z85;

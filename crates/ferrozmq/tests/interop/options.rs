@@ -29,7 +29,7 @@ const TYPES: [(SocketType, zmq::SocketType); 12] = [
 ];
 
 /// Every option id ferrozmq's table has.
-const IDS: [i32; 63] = [
+const IDS: [i32; 64] = [
     ids::ROUTING_ID,
     ids::SUBSCRIBE,
     ids::UNSUBSCRIBE,
@@ -93,6 +93,7 @@ const IDS: [i32; 63] = [
     ids::XSUB_VERBOSE_UNSUBSCRIBE,
     ids::TOPICS_COUNT,
     ids::FD,
+    ids::METADATA,
 ];
 
 /// The values tried on every option: ints around the edges, wrong sizes, an int64, strings.
@@ -106,6 +107,9 @@ fn values() -> Vec<Vec<u8>> {
         (1i64 << 40).to_ne_bytes().to_vec(),
         b"abc".to_vec(),
         b"lo".to_vec(),
+        b"X-key:value".to_vec(),
+        b"X-k:".to_vec(),
+        b"X-a b:v".to_vec(),
         vec![7; 32],
         vec![b'x'; 255],
         vec![b'x'; 256],
@@ -148,6 +152,8 @@ fn known_difference(ty: SocketType, id: i32, value: Option<&[u8]>) -> bool {
         // Draft in 4.3.4 (not in this build), or new in 4.3.5.
         ids::ROUTER_NOTIFY | ids::XSUB_VERBOSE_UNSUBSCRIBE => true,
         ids::TOPICS_COUNT => value.is_none(),
+        // Property names must be ZMTP name characters for ferrozmq (every parser checks).
+        ids::METADATA => value.is_some_and(|v| v == b"X-a b:v"),
         // A descriptor number of each library's own.
         ids::FD => value.is_none(),
         _ => false,
