@@ -8,8 +8,9 @@
 
 use crate::error::{Error, Result};
 use crate::mailbox::SocketShared;
+use crate::message::Message;
 use crate::metadata::PeerMetadata;
-use crate::pipe::{self, Notify, PipeEnd};
+use crate::pipe::{self, Notify, Parcel, PipeEnd};
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
@@ -22,6 +23,10 @@ pub(crate) struct InprocPeer {
     pub metadata: Arc<PeerMetadata>,
     pub sndhwm: u64,
     pub rcvhwm: u64,
+    /// HELLO_MSG: written to every new pipe for the other side, if its type sends one.
+    pub hello: Option<Message>,
+    /// DISCONNECT_MSG: what a binder hears when a connecter's end closes.
+    pub disconnect: Option<Message>,
 }
 
 struct Bound {
@@ -69,7 +74,8 @@ impl Registry {
         }
         let waiting = self.pending.remove(name).unwrap_or_default();
         let mut ends = Vec::with_capacity(waiting.len());
-        for pending in waiting {
+        for mut pending in waiting {
+            greet(&mut pending.end, &binder, true);
             let target: Arc<dyn Notify> = binder.shared.clone();
             let _ = pending.notify.0.set(target);
             pending.end.set_hwms(binder.sndhwm, binder.rcvhwm);
@@ -118,7 +124,7 @@ impl Registry {
             Some(bound) => {
                 let binder = &bound.binder;
                 let notify_binder: Arc<dyn Notify> = binder.shared.clone();
-                let (mine, theirs) = pipe::pipe(
+                let (mut mine, mut theirs) = pipe::pipe(
                     id,
                     connecter.sndhwm,
                     connecter.rcvhwm,
@@ -126,6 +132,8 @@ impl Registry {
                     notify_binder,
                 );
                 theirs.set_hwms(binder.sndhwm, binder.rcvhwm);
+                greet(&mut mine, &connecter, false);
+                greet(&mut theirs, binder, true);
                 mine.set_peer(connecter.metadata.clone());
                 theirs.set_peer(binder.metadata.clone());
                 binder.shared.attach(theirs, bound.listener);
@@ -134,13 +142,14 @@ impl Registry {
             None => {
                 let notify = Arc::new(DeferredNotify::default());
                 let notify_binder: Arc<dyn Notify> = notify.clone();
-                let (mine, theirs) = pipe::pipe(
+                let (mut mine, theirs) = pipe::pipe(
                     id,
                     connecter.sndhwm,
                     connecter.rcvhwm,
                     notify_connecter,
                     notify_binder,
                 );
+                greet(&mut mine, &connecter, false);
                 mine.set_peer(connecter.metadata.clone());
                 self.pending
                     .entry(name.to_string())
@@ -152,5 +161,16 @@ impl Registry {
                 mine
             }
         }
+    }
+}
+
+/// What `peer`'s end of a new pipe says first (HELLO_MSG), and, for the binder, what it
+/// hears when the connecter's end closes (DISCONNECT_MSG, libzmq's inproc rule).
+fn greet(end: &mut PipeEnd, peer: &InprocPeer, binder: bool) {
+    if let Some(hello) = &peer.hello {
+        end.write(Parcel::One(hello.clone()));
+    }
+    if let Some(disconnect) = peer.disconnect.as_ref().filter(|_| binder) {
+        end.set_farewell(Parcel::One(disconnect.clone()));
     }
 }

@@ -66,6 +66,7 @@ mod metadata;
 mod monitor;
 mod multipart;
 pub mod options;
+mod peer_messages;
 mod pipe;
 mod poll;
 mod proxy;

@@ -74,6 +74,9 @@ pub mod ids {
     pub const ZAP_DOMAIN: i32 = 55;
     pub const ZAP_ENFORCE_DOMAIN: i32 = 93;
     pub const METADATA: i32 = 95;
+    pub const HELLO_MSG: i32 = 110;
+    pub const DISCONNECT_MSG: i32 = 111;
+    pub const HICCUP_MSG: i32 = 114;
     /// ferrozmq's own options have ids from 1000 up, clear of libzmq's (1–124 in 4.3).
     /// PUB/XPUB: most subscriptions one peer may hold (-1 = no limit, the default).
     pub const XPUB_MAX_SUBSCRIPTIONS: i32 = 1000;
@@ -191,6 +194,10 @@ pub(crate) struct Options {
     pub connect_routing_id: Option<Vec<u8>>,
     /// METADATA: application properties (`X-` names) sent in READY, in name order.
     pub metadata: std::collections::BTreeMap<String, Vec<u8>>,
+    /// HELLO_MSG, DISCONNECT_MSG, HICCUP_MSG (empty = none): see `peer_messages`.
+    pub hello_msg: Vec<u8>,
+    pub disconnect_msg: Vec<u8>,
+    pub hiccup_msg: Vec<u8>,
     pub security: Security,
 }
 
@@ -246,6 +253,9 @@ impl Default for Options {
             conflate: false,
             connect_routing_id: None,
             metadata: Default::default(),
+            hello_msg: Vec::new(),
+            disconnect_msg: Vec::new(),
+            hiccup_msg: Vec::new(),
             security: Security::default(),
         }
     }

@@ -128,6 +128,8 @@ struct Direction {
     /// ZMQ_CONFLATE: the newest message not read yet. Anything still in `queue` was written
     /// before the pipe was made conflating, so it is older.
     latest: Mutex<Option<Parcel>>,
+    /// What the writer's end writes last, as it closes (an inproc DISCONNECT_MSG).
+    farewell: Mutex<Option<Parcel>>,
 }
 
 impl Direction {
@@ -143,6 +145,7 @@ impl Direction {
             sender_generation: AtomicU64::new(0),
             conflate: AtomicBool::new(false),
             latest: Mutex::new(None),
+            farewell: Mutex::new(None),
         }
     }
 }
@@ -330,6 +333,12 @@ impl PipeEnd {
             s.reader = Some(read)
         });
         self.release_writer();
+    }
+
+    /// Makes the other end, when it closes, write `parcel` as its last message to this end
+    /// (libzmq's inproc DISCONNECT_MSG: the binder hears of the connecter leaving).
+    pub(crate) fn set_farewell(&self, parcel: Parcel) {
+        *lock(&reading(&self.shared, self.side).farewell) = Some(parcel);
     }
 
     /// ZMQ_IMMEDIATE: marks whether the pipe has a completed connection behind it.
@@ -525,6 +534,10 @@ impl PipeEnd {
 
 impl Drop for PipeEnd {
     fn drop(&mut self) {
+        let farewell = lock(&writing(&self.shared, self.side).farewell).take();
+        if let Some(parcel) = farewell {
+            self.write(parcel);
+        }
         self.my_closed_flag().store(true, Ordering::SeqCst);
         self.notify_other();
     }

@@ -20,6 +20,7 @@ use super::{IoShared, SocketLink};
 use crate::message::Message;
 use crate::metadata::PeerMetadata;
 use crate::monitor::SocketEvent;
+use crate::peer_messages;
 use crate::pipe::{self, Notify, Parcel, PipeEnd};
 use bytes::Bytes;
 use ferrozmq_zmtp::mechanism::ZapRequest;
@@ -613,6 +614,10 @@ impl Session {
             for topic in self.hook.resubscriptions() {
                 c.engine.encode_subscribe(&topic, c.output.tail());
             }
+            if let Some(hello) = peer_messages::hello(&self.socket.options, self.socket.socket_type)
+            {
+                encode_parcel(&mut c.engine, Parcel::One(hello), &mut c.output);
+            }
         }
         let mut metadata = PeerMetadata::new(&peer, self.peer_address.clone());
         if let Some((user_id, properties)) = self.zap_verdict.take() {
@@ -715,7 +720,9 @@ impl Session {
 
     fn connection_lost(&mut self, lost: Lost, ctx: &mut IoCtx<'_>) -> Next {
         let mut retry = Retry::after_connect_failure(false);
+        let mut handshaken = false;
         if let Some(mut c) = self.connection.take() {
+            handshaken = c.engine.is_ready() && !c.engine.is_raw();
             if matches!(lost, Lost::Protocol(_)) && !c.engine.is_ready() {
                 // What the handshake queued (the rest of our greeting, an ERROR for a ZAP
                 // refusal) goes out before the close, as far as the kernel takes it: the peer
@@ -752,6 +759,15 @@ impl Session {
         self.zap = None;
         self.zap_verdict = None;
         if let Some(pipe) = self.pipe.as_mut() {
+            // DISCONNECT_MSG / HICCUP_MSG: the socket hears of a handshaken connection's end.
+            let (options, ty) = (&self.socket.options, self.socket.socket_type);
+            let notice = match self.origin {
+                Origin::Accept { .. } => peer_messages::disconnect(options, ty),
+                Origin::Connect(_) => peer_messages::hiccup(options, ty),
+            };
+            if let Some(notice) = notice.filter(|_| handshaken) {
+                pipe.write(Parcel::One(notice));
+            }
             if matches!(self.origin, Origin::Connect(_)) {
                 // The socket learns that nobody is behind the pipe until the next handshake
                 // (ROUTER_NOTIFY reports each connection).

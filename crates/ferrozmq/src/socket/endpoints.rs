@@ -11,6 +11,7 @@ use crate::inproc::InprocPeer;
 use crate::io::{self, ConnectTarget, IoCommand, IoShared, SocketLink};
 use crate::metadata::PeerMetadata;
 use crate::monitor::SocketEvent;
+use crate::peer_messages;
 use crate::pipe::{self, Notify, PipeEnd};
 use ferrozmq_zmtp::SocketType;
 use std::sync::Arc;
@@ -113,6 +114,8 @@ impl Core {
             )),
             sndhwm: self.options.sndhwm as u64,
             rcvhwm: self.options.rcvhwm as u64,
+            hello: peer_messages::hello(&self.options, self.socket_type),
+            disconnect: peer_messages::disconnect(&self.options, self.socket_type),
         }
     }
 

@@ -176,6 +176,22 @@ macro_rules! flag_field {
     };
 }
 
+/// A set-only message option stored in `Options::$field` (any bytes; empty = none), taken
+/// by every type as in libzmq.
+macro_rules! bytes_field {
+    ($id:ident, $field:ident) => {
+        Entry {
+            id: ids::$id,
+            scope: Scope::Any,
+            set: Some(|core, v| {
+                core.options.$field = v.to_vec();
+                Ok(())
+            }),
+            read: Read::No,
+        }
+    };
+}
+
 /// A read-only option.
 macro_rules! read_only {
     ($id:ident, $get:expr) => {
@@ -424,6 +440,9 @@ static TABLE: &[Entry] = &[
         }),
         read: Read::No,
     },
+    bytes_field!(HELLO_MSG, hello_msg),
+    bytes_field!(DISCONNECT_MSG, disconnect_msg),
+    bytes_field!(HICCUP_MSG, hiccup_msg),
     read_only!(RCVMORE, |core| Ok(put_bool(core.rcvmore))),
     read_only!(TYPE, |core| Ok(put_int(core.socket_type.to_raw()))),
     read_only!(EVENTS, |core| Ok(put_int(i32::from(core.events()?)))),
@@ -815,6 +834,26 @@ impl Socket {
     /// property-name characters (letters, digits, `-_.+`) and the value is not empty.
     pub fn set_metadata(&self, property: &str) -> Result<()> {
         self.set_option(ids::METADATA, property.as_bytes())
+    }
+
+    /// ROUTER, DEALER: a message sent to every new peer as the first message of each new
+    /// connection (`ZMQ_HELLO_MSG`, libzmq 4.3.5 draft); empty: none. Other types take it
+    /// and do nothing, as in libzmq. Applies to later binds and connects.
+    pub fn set_hello_msg(&self, message: &[u8]) -> Result<()> {
+        self.set_option(ids::HELLO_MSG, message)
+    }
+
+    /// ROUTER: a message received on behalf of an accepted peer whose connection ends after
+    /// its handshake, as if that peer had sent it (`ZMQ_DISCONNECT_MSG`, libzmq 4.3.5
+    /// draft); over inproc, when the connecting socket closes or disconnects. Empty: none.
+    pub fn set_disconnect_msg(&self, message: &[u8]) -> Result<()> {
+        self.set_option(ids::DISCONNECT_MSG, message)
+    }
+
+    /// DEALER: a message received when a connection this socket made ends after its
+    /// handshake (`ZMQ_HICCUP_MSG`, libzmq 4.3.5 draft), before it reconnects. Empty: none.
+    pub fn set_hiccup_msg(&self, message: &[u8]) -> Result<()> {
+        self.set_option(ids::HICCUP_MSG, message)
     }
 
     /// The endpoint last bound or connected, with wildcards resolved (`ZMQ_LAST_ENDPOINT`).
@@ -1294,6 +1333,30 @@ mod tests {
                 expected: Some(text("global")),
                 raw: Some(Vec::new()),
                 typed_get: Some(|s| txt(s.get_zap_domain())),
+            },
+            Probe {
+                id: ids::HELLO_MSG,
+                ty: SocketType::ROUTER,
+                typed_set: Some(|s| s.set_hello_msg(b"H")),
+                expected: None,
+                raw: Some(b"hello".to_vec()),
+                typed_get: None,
+            },
+            Probe {
+                id: ids::DISCONNECT_MSG,
+                ty: SocketType::ROUTER,
+                typed_set: Some(|s| s.set_disconnect_msg(b"D")),
+                expected: None,
+                raw: Some(Vec::new()),
+                typed_get: None,
+            },
+            Probe {
+                id: ids::HICCUP_MSG,
+                ty: SocketType::DEALER,
+                typed_set: Some(|s| s.set_hiccup_msg(b"X")),
+                expected: None,
+                raw: Some(b"hiccup".to_vec()),
+                typed_get: None,
             },
             Probe {
                 id: ids::METADATA,

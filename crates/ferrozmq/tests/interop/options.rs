@@ -29,7 +29,7 @@ const TYPES: [(SocketType, zmq::SocketType); 12] = [
 ];
 
 /// Every option id ferrozmq's table has.
-const IDS: [i32; 64] = [
+const IDS: [i32; 67] = [
     ids::ROUTING_ID,
     ids::SUBSCRIBE,
     ids::UNSUBSCRIBE,
@@ -94,6 +94,9 @@ const IDS: [i32; 64] = [
     ids::TOPICS_COUNT,
     ids::FD,
     ids::METADATA,
+    ids::HELLO_MSG,
+    ids::DISCONNECT_MSG,
+    ids::HICCUP_MSG,
 ];
 
 /// The values tried on every option: ints around the edges, wrong sizes, an int64, strings.
@@ -151,6 +154,7 @@ fn known_difference(ty: SocketType, id: i32, value: Option<&[u8]>) -> bool {
         ids::LINGER => value.is_none() && matches!(ty, SUB | XSUB),
         // Draft in 4.3.4 (not in this build), or new in 4.3.5.
         ids::ROUTER_NOTIFY | ids::XSUB_VERBOSE_UNSUBSCRIBE => true,
+        ids::HELLO_MSG | ids::DISCONNECT_MSG | ids::HICCUP_MSG => true,
         ids::TOPICS_COUNT => value.is_none(),
         // Property names must be ZMTP name characters for ferrozmq (every parser checks).
         ids::METADATA => value.is_some_and(|v| v == b"X-a b:v"),
