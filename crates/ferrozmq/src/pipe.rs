@@ -367,6 +367,23 @@ impl PipeEnd {
         }
     }
 
+    /// Messages this end wrote that the other end has not read yet (PIPES_STATS).
+    pub(crate) fn queued_out(&self) -> u64 {
+        let dir = writing(&self.shared, self.side);
+        self.written
+            .saturating_sub(dir.read_count.load(Ordering::Acquire))
+    }
+
+    /// Messages waiting for this end to read them (PIPES_STATS).
+    pub(crate) fn queued_in(&self) -> u64 {
+        let dir = self.reading();
+        // SAFETY: this end is the only reader of this direction; `len` reads the reader's
+        // own state and the writer's published count.
+        let queued = unsafe { dir.queue.len() } as u64;
+        let latest = dir.conflate.load(Ordering::Relaxed) && lock(&dir.latest).is_some();
+        queued + u64::from(latest)
+    }
+
     /// True if the other end has been closed (it will neither read nor write any more, but
     /// what it wrote before closing can still be read).
     pub(crate) fn is_other_closed(&self) -> bool {

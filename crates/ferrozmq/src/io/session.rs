@@ -19,7 +19,7 @@ use super::zap_client::{ZapClient, ZapFailure};
 use super::{IoShared, SocketLink};
 use crate::message::Message;
 use crate::metadata::PeerMetadata;
-use crate::monitor::SocketEvent;
+use crate::monitor::{Endpoints, SocketEvent};
 use crate::peer_messages;
 use crate::pipe::{self, Notify, Parcel, PipeEnd};
 use bytes::Bytes;
@@ -114,6 +114,8 @@ pub(crate) struct Session {
     closing: bool,
     /// The peer's IP address (tcp), for the `Peer-Address` message property.
     peer_address: Option<String>,
+    /// The local and remote endpoints of the last connection, for monitor events.
+    endpoints: (String, String),
     /// The socket type's own logic (subscriptions and their replay after a reconnect).
     hook: Box<dyn SessionHook>,
     /// The ZAP request in flight for the connection's peer.
@@ -146,6 +148,7 @@ impl Session {
         let origin = Origin::Accept { listener };
         let mut session = Session::new(id, origin, None, socket);
         session.peer_address = peer_address;
+        session.endpoints = stream.endpoints();
         session.attach_stream(stream, false, ctx)?;
         Ok(session)
     }
@@ -163,6 +166,7 @@ impl Session {
             timers: Slots::default(),
             closing: false,
             peer_address: None,
+            endpoints: Default::default(),
             zap: None,
             zap_verdict: None,
         }
@@ -259,10 +263,26 @@ impl Session {
     }
 
     /// Reports a connection event about this session's endpoint to the socket's monitor.
+    /// Reports an event of this session's connection: for a version 2 monitor with its
+    /// local and remote endpoints, the socket's own (bound, or connected to) standing in for
+    /// what the connection does not name (ipc, or before a connection is made).
     fn event(&self, event: SocketEvent, value: u32) {
-        self.socket
-            .shared
-            .event(event, value, &self.socket.endpoint);
+        let endpoint: &str = &self.socket.endpoint;
+        let (local, remote) = &self.endpoints;
+        let at = match self.origin {
+            Origin::Accept { .. } => Endpoints {
+                local: if local.is_empty() { endpoint } else { local },
+                remote,
+                bound: true,
+            },
+            Origin::Connect(_) => Endpoints {
+                local,
+                remote: endpoint,
+                bound: false,
+            },
+        };
+        let event = u64::from(event.to_raw());
+        self.socket.shared.event_at(event, &[u64::from(value)], at);
     }
 
     fn connected(&mut self, ctx: &mut IoCtx<'_>) -> Next {
@@ -275,6 +295,7 @@ impl Session {
             c.readable = true;
             raw = c.engine.is_raw();
             let fd = c.stream.as_raw_fd() as u32;
+            self.endpoints = c.stream.endpoints();
             self.event(SocketEvent::CONNECTED, fd);
         }
         if raw {

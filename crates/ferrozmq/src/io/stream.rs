@@ -217,6 +217,19 @@ impl Listener {
 }
 
 impl Stream {
+    /// The connection's local and remote endpoints as libzmq's version 2 monitor events
+    /// name them (`tcp://127.0.0.1:5555`); ipc connections have none of their own (empty).
+    pub(crate) fn endpoints(&self) -> (String, String) {
+        match self {
+            Stream::Tcp(s) => {
+                let uri =
+                    |a: io::Result<SocketAddr>| a.map_or(String::new(), |a| format!("tcp://{a}"));
+                (uri(s.local_addr()), uri(s.peer_addr()))
+            }
+            Stream::Unix(_) => (String::new(), String::new()),
+        }
+    }
+
     /// For a tcp connect in progress: Ok(true) once connected, Ok(false) while pending,
     /// Err if it failed.
     pub(crate) fn finish_connect(&self) -> io::Result<bool> {

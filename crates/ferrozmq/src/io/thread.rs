@@ -5,7 +5,7 @@ use super::session::{IoCtx, Next, Session};
 use super::stream::Listener;
 use super::timer::{Kind, Slots, Timers};
 use super::{IoCommand, IoShared, IoThread, SocketLink};
-use crate::monitor::SocketEvent;
+use crate::monitor::{Endpoints, SocketEvent};
 use std::collections::HashMap;
 use std::io;
 use std::os::fd::AsRawFd;
@@ -274,11 +274,18 @@ impl IoLoop {
                 continue;
             }
             let fd = stream.as_raw_fd() as u32;
-            let endpoint = &entry.socket.endpoint;
-            entry
-                .socket
-                .shared
-                .event(SocketEvent::ACCEPTED, fd, endpoint);
+            let (local, remote) = stream.endpoints();
+            let at = Endpoints {
+                local: if local.is_empty() {
+                    &entry.socket.endpoint
+                } else {
+                    &local
+                },
+                remote: &remote,
+                bound: true,
+            };
+            let accepted = u64::from(SocketEvent::ACCEPTED.to_raw());
+            entry.socket.shared.event_at(accepted, &[u64::from(fd)], at);
             let socket = entry.socket.clone();
             let id = self.shared.ids.fetch_add(1, Ordering::Relaxed);
             let mut ctx = IoCtx {

@@ -86,6 +86,11 @@ impl Pipes {
             .collect()
     }
 
+    /// Every pipe.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &PipeEnd> {
+        self.map.values()
+    }
+
     /// Removes every pipe (closing them).
     pub(crate) fn clear(&mut self) {
         self.map.clear();

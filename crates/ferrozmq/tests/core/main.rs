@@ -11,6 +11,7 @@ mod connection_control;
 mod heartbeats;
 mod inproc;
 mod monitor;
+mod monitor_v2;
 mod peer_messages;
 mod poll;
 mod proxy;
