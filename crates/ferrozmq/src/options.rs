@@ -74,6 +74,7 @@ pub mod ids {
     pub const ZAP_DOMAIN: i32 = 55;
     pub const ZAP_ENFORCE_DOMAIN: i32 = 93;
     pub const METADATA: i32 = 95;
+    pub const ROUTER_RAW: i32 = 41;
     pub const HELLO_MSG: i32 = 110;
     pub const DISCONNECT_MSG: i32 = 111;
     pub const HICCUP_MSG: i32 = 114;
@@ -196,6 +197,8 @@ pub(crate) struct Options {
     pub metadata: std::collections::BTreeMap<String, Vec<u8>>,
     /// HELLO_MSG, DISCONNECT_MSG, HICCUP_MSG (empty = none): see `peer_messages`.
     pub hello_msg: Vec<u8>,
+    /// ROUTER_RAW (deprecated in libzmq): this ROUTER speaks raw TCP, as a STREAM does.
+    pub router_raw: bool,
     pub disconnect_msg: Vec<u8>,
     pub hiccup_msg: Vec<u8>,
     pub security: Security,
@@ -254,6 +257,7 @@ impl Default for Options {
             connect_routing_id: None,
             metadata: Default::default(),
             hello_msg: Vec::new(),
+            router_raw: false,
             disconnect_msg: Vec::new(),
             hiccup_msg: Vec::new(),
             security: Security::default(),

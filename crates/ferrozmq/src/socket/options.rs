@@ -338,6 +338,18 @@ static TABLE: &[Entry] = &[
     ),
     flag_field!(PROBE_ROUTER, probe_router, relaxed_bool, Pattern, Typed),
     Entry {
+        id: ids::ROUTER_RAW,
+        scope: Scope::Pattern,
+        // Once raw, a ROUTER stays raw (libzmq keeps its `raw_socket` option); set-only.
+        set: Some(|core, v| {
+            if relaxed_bool(v)? && !core.options.router_raw {
+                core.make_raw_router();
+            }
+            Ok(())
+        }),
+        read: Read::No,
+    },
+    Entry {
         id: ids::ROUTER_NOTIFY,
         scope: Scope::Pattern,
         set: Some(|core, v| {
@@ -991,6 +1003,14 @@ impl Socket {
         self.set_flag(ids::ROUTER_HANDOVER, value)
     }
 
+    /// ROUTER: speak raw TCP to peers, as a STREAM socket does (`ZMQ_ROUTER_RAW`, deprecated
+    /// in libzmq in favour of STREAM): no ZMTP, data arrives as `[routing-id, bytes]`, a
+    /// connection and a disconnection as `[routing-id, ""]`, and sending `[routing-id, ""]`
+    /// closes that connection. Applies to later binds and connects; cannot be undone.
+    pub fn set_router_raw(&self, value: bool) -> Result<()> {
+        self.set_flag(ids::ROUTER_RAW, value)
+    }
+
     /// Whether `ZMQ_ROUTER_HANDOVER` is set.
     pub fn is_router_handover(&self) -> Result<bool> {
         self.get_flag(ids::ROUTER_HANDOVER)
@@ -1274,6 +1294,7 @@ mod tests {
                 is_router_handover
             ),
             flag_probe!(PROBE_ROUTER, DEALER, set_probe_router, is_probe_router),
+            flag_probe!(ROUTER_RAW, ROUTER, set_router_raw),
             Probe {
                 id: ids::ROUTER_NOTIFY,
                 ty: SocketType::ROUTER,

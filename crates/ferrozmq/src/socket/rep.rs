@@ -10,7 +10,7 @@
 //! requester wait (EAGAIN), where it is dropped otherwise. libzmq checks ROUTER_MANDATORY on
 //! REP when the request is read, asserting if the requester cannot take the reply then; the
 //! reply's send is where a caller can act on it. ROUTER_NOTIFY is refused: its notices are
-//! no requests.
+//! no requests; so is ROUTER_RAW (libzmq takes it), as raw peers send no envelopes.
 
 use super::pattern::{Cx, Pattern};
 use super::router::Router;
@@ -29,7 +29,9 @@ pub(crate) struct Rep {
 
 impl Pattern for Rep {
     fn takes_option(&self, id: i32) -> bool {
-        id != ids::ROUTER_NOTIFY && self.router.takes_option(id)
+        // Not ROUTER_RAW (libzmq takes it, for a REP raw peers could never send a request
+        // to), nor ROUTER_NOTIFY.
+        !matches!(id, ids::ROUTER_NOTIFY | ids::ROUTER_RAW) && self.router.takes_option(id)
     }
 
     fn attach(&mut self, id: u64, cx: &mut Cx<'_>) -> bool {

@@ -180,20 +180,26 @@ impl Router {
     }
 }
 
+/// The options a ROUTER takes (libzmq's `router_t::xsetsockopt`), raw or not.
+pub(crate) fn takes_router_option(id: i32) -> bool {
+    matches!(
+        id,
+        ids::ROUTER_MANDATORY
+            | ids::ROUTER_HANDOVER
+            | ids::ROUTER_NOTIFY
+            | ids::ROUTER_RAW
+            | ids::PROBE_ROUTER
+            | ids::CONNECT_ROUTING_ID
+    )
+}
+
 fn notification(routing_id: Vec<u8>) -> Parcel {
     Parcel::Multi(vec![Message::from(routing_id), Message::new()])
 }
 
 impl Pattern for Router {
     fn takes_option(&self, id: i32) -> bool {
-        matches!(
-            id,
-            ids::ROUTER_MANDATORY
-                | ids::ROUTER_HANDOVER
-                | ids::ROUTER_NOTIFY
-                | ids::PROBE_ROUTER
-                | ids::CONNECT_ROUTING_ID
-        )
+        takes_router_option(id)
     }
 
     fn attach(&mut self, id: u64, cx: &mut Cx<'_>) -> bool {

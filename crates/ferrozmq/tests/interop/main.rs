@@ -18,5 +18,6 @@ mod options;
 mod pubsub;
 mod rep_options;
 mod reqrep;
+mod router_raw;
 mod security;
 mod z85;

@@ -29,7 +29,7 @@ const TYPES: [(SocketType, zmq::SocketType); 12] = [
 ];
 
 /// Every option id ferrozmq's table has.
-const IDS: [i32; 67] = [
+const IDS: [i32; 68] = [
     ids::ROUTING_ID,
     ids::SUBSCRIBE,
     ids::UNSUBSCRIBE,
@@ -97,6 +97,7 @@ const IDS: [i32; 67] = [
     ids::HELLO_MSG,
     ids::DISCONNECT_MSG,
     ids::HICCUP_MSG,
+    ids::ROUTER_RAW,
 ];
 
 /// The values tried on every option: ints around the edges, wrong sizes, an int64, strings.
@@ -144,6 +145,8 @@ fn known_difference(ty: SocketType, id: i32, value: Option<&[u8]>) -> bool {
         ids::HEARTBEAT_TTL => int.is_some_and(|v| (-99..0).contains(&v)),
         // libzmq takes any int; ferrozmq only the flags it knows.
         ids::RECONNECT_STOP => int.is_some_and(|v| !(0..=7).contains(&v)),
+        // libzmq's REP takes it (its rep_t is a router_t); raw peers send no envelopes.
+        ids::ROUTER_RAW => ty == REP,
         // A device name must be text for ferrozmq.
         ids::BINDTODEVICE => value.is_some_and(|v| std::str::from_utf8(v).is_err()),
         // Routing ids are 1 to 255 bytes, for this option too.
