@@ -75,6 +75,7 @@ pub mod ids {
     pub const ZAP_ENFORCE_DOMAIN: i32 = 93;
     pub const METADATA: i32 = 95;
     pub const ROUTER_RAW: i32 = 41;
+    pub const USE_FD: i32 = 89;
     pub const HELLO_MSG: i32 = 110;
     pub const DISCONNECT_MSG: i32 = 111;
     pub const HICCUP_MSG: i32 = 114;
@@ -197,6 +198,8 @@ pub(crate) struct Options {
     pub metadata: std::collections::BTreeMap<String, Vec<u8>>,
     /// HELLO_MSG, DISCONNECT_MSG, HICCUP_MSG (empty = none): see `peer_messages`.
     pub hello_msg: Vec<u8>,
+    /// USE_FD (-1 = none): binds take over this listening socket instead of making one.
+    pub use_fd: i32,
     /// ROUTER_RAW (deprecated in libzmq): this ROUTER speaks raw TCP, as a STREAM does.
     pub router_raw: bool,
     pub disconnect_msg: Vec<u8>,
@@ -258,6 +261,7 @@ impl Default for Options {
             metadata: Default::default(),
             hello_msg: Vec::new(),
             router_raw: false,
+            use_fd: -1,
             disconnect_msg: Vec::new(),
             hiccup_msg: Vec::new(),
             security: Security::default(),

@@ -49,6 +49,46 @@ pub(crate) fn bind_tcp(addr: SocketAddr, options: &Options) -> Result<(Listener,
     Ok((Listener::Tcp(TcpListener::from_std(std_listener)), bound))
 }
 
+/// ZMQ_USE_FD for tcp: a listener on a copy of the application's listening socket `fd`,
+/// and the address it is bound to. EINVAL unless `fd` is an open, listening tcp socket.
+///
+/// libzmq takes the descriptor itself and closes it when it unbinds; a copy (`dup`) keeps
+/// ferrozmq from closing what it does not own (a descriptor given to two binds would be
+/// closed twice otherwise), so the application closes its own.
+pub(crate) fn adopt_tcp(fd: RawFd) -> Result<(Listener, SocketAddr)> {
+    let socket = adopt(fd, |d| matches!(d, Domain::IPV4 | Domain::IPV6))?;
+    let std_listener: std::net::TcpListener = socket.into();
+    let bound = std_listener.local_addr().map_err(|_| Error::EINVAL)?;
+    Ok((Listener::Tcp(TcpListener::from_std(std_listener)), bound))
+}
+
+/// ZMQ_USE_FD for ipc: as [`adopt_tcp`], for a listening unix socket.
+pub(crate) fn adopt_ipc(fd: RawFd) -> Result<Listener> {
+    let socket = adopt(fd, |d| d == Domain::UNIX)?;
+    let std_listener: std::os::unix::net::UnixListener = socket.into();
+    Ok(Listener::Unix(UnixListener::from_std(std_listener)))
+}
+
+/// A non-blocking copy of `fd` if it is an open, listening stream socket of a `domain`.
+fn adopt(fd: RawFd, domain: impl Fn(Domain) -> bool) -> Result<Socket> {
+    use std::os::fd::FromRawFd;
+    // SAFETY: fcntl on any number is sound; it fails with EBADF for one that is not open.
+    let copy = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 0) };
+    if copy < 0 {
+        return Err(Error::EINVAL);
+    }
+    // SAFETY: `copy` is a descriptor just made for us alone.
+    let socket = unsafe { Socket::from_raw_fd(copy) };
+    let fits = socket.domain().is_ok_and(domain)
+        && socket.r#type().is_ok_and(|t| t == Type::STREAM)
+        && socket.is_listener().unwrap_or(false);
+    if !fits {
+        return Err(Error::EINVAL);
+    }
+    socket.set_nonblocking(true).map_err(|_| Error::EINVAL)?;
+    Ok(socket)
+}
+
 /// Binds an ipc listener. A stale socket file at the path is removed first, as libzmq does.
 /// Returns the listener and the path to remove when it closes (None for abstract names).
 pub(crate) fn bind_ipc(address: &IpcAddress) -> Result<(Listener, IpcAddress, Option<PathBuf>)> {

@@ -15,18 +15,25 @@ use std::path::PathBuf;
 
 /// Binds a listener for `endpoint` (tcp or ipc) with `options`: the listener, its resolved
 /// endpoint (`tcp://*:*` becomes the bound address), and the ipc file to remove when it
-/// closes. Other transports are EINVAL here (inproc is bound by the socket itself).
+/// closes. Under ZMQ_USE_FD the application's listening socket is taken over instead. Other transports are EINVAL here (inproc is bound by the socket itself).
 pub(crate) fn listen(
     endpoint: Endpoint,
     options: &Options,
 ) -> Result<(Listener, String, Option<PathBuf>)> {
+    let adopted = (options.use_fd >= 0).then_some(options.use_fd);
     Ok(match endpoint {
         Endpoint::Tcp {
             source: Some(_), ..
         } => return Err(Error::EINVAL),
         Endpoint::Tcp { host, port, .. } => {
-            let addr = endpoint::resolve_bind(&host, port, options.ipv6)?;
-            let (listener, bound) = stream::bind_tcp(addr, options)?;
+            let (listener, bound) = match adopted {
+                // libzmq ignores the address then: the socket is bound already.
+                Some(fd) => stream::adopt_tcp(fd)?,
+                None => {
+                    let addr = endpoint::resolve_bind(&host, port, options.ipv6)?;
+                    stream::bind_tcp(addr, options)?
+                }
+            };
             let resolved = match bound {
                 std::net::SocketAddr::V4(a) => format!("tcp://{}:{}", a.ip(), a.port()),
                 std::net::SocketAddr::V6(a) => format!("tcp://[{}]:{}", a.ip(), a.port()),
@@ -34,7 +41,11 @@ pub(crate) fn listen(
             (listener, resolved, None)
         }
         Endpoint::Ipc(address) => {
-            let (listener, public, path) = stream::bind_ipc(&address)?;
+            let (listener, public, path) = match adopted {
+                // Named by the address given; its file is the application's to remove.
+                Some(fd) => (stream::adopt_ipc(fd)?, address, None),
+                None => stream::bind_ipc(&address)?,
+            };
             let resolved = match public {
                 IpcAddress::Path(p) => format!("ipc://{}", p.display()),
                 IpcAddress::Abstract(name) => {

@@ -243,6 +243,7 @@ static TABLE: &[Entry] = &[
     int_field!(CONNECT_TIMEOUT, connect_timeout, options::non_negative),
     int_field!(RECONNECT_STOP, reconnect_stop, options::reconnect_stop),
     int_field!(HANDSHAKE_IVL, handshake_ivl, options::non_negative),
+    int_field!(USE_FD, use_fd, options::minus_one_or_more),
     Entry {
         id: ids::LINGER,
         scope: Scope::Any,
@@ -734,6 +735,14 @@ int_option!(
     get_handshake_ivl, set_handshake_ivl, HANDSHAKE_IVL
 );
 int_option!(
+    /// A listening socket (bound by the application) that later tcp or ipc binds take over
+    /// instead of making their own (`ZMQ_USE_FD`, -1 = none): a tcp bind's address is then
+    /// ignored (the endpoint is the socket's own), an ipc bind's names it. ferrozmq uses a
+    /// copy of the descriptor, so the application still closes its own (libzmq closes the
+    /// one it was given).
+    get_use_fd, set_use_fd, USE_FD
+);
+int_option!(
     /// How long queued messages are kept after close, in ms (`ZMQ_LINGER`, -1 = until sent).
     get_linger, set_linger, LINGER
 );
@@ -1203,6 +1212,7 @@ mod tests {
             int_probe!(RECONNECT_STOP, set_reconnect_stop, get_reconnect_stop, 7, 1),
             int_probe!(HANDSHAKE_IVL, set_handshake_ivl, get_handshake_ivl, 0, 5000),
             int_probe!(LINGER, set_linger, get_linger, 0, -1),
+            int_probe!(USE_FD, set_use_fd, get_use_fd, 3, -1),
             Probe {
                 id: ids::MAXMSGSIZE,
                 ty: SocketType::DEALER,

@@ -20,4 +20,5 @@ mod rep_options;
 mod reqrep;
 mod router_raw;
 mod security;
+mod use_fd;
 mod z85;

@@ -29,7 +29,7 @@ const TYPES: [(SocketType, zmq::SocketType); 12] = [
 ];
 
 /// Every option id ferrozmq's table has.
-const IDS: [i32; 68] = [
+const IDS: [i32; 69] = [
     ids::ROUTING_ID,
     ids::SUBSCRIBE,
     ids::UNSUBSCRIBE,
@@ -98,6 +98,7 @@ const IDS: [i32; 68] = [
     ids::DISCONNECT_MSG,
     ids::HICCUP_MSG,
     ids::ROUTER_RAW,
+    ids::USE_FD,
 ];
 
 /// The values tried on every option: ints around the edges, wrong sizes, an int64, strings.
