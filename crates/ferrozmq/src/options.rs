@@ -76,6 +76,9 @@ pub mod ids {
     pub const METADATA: i32 = 95;
     pub const ROUTER_RAW: i32 = 41;
     pub const USE_FD: i32 = 89;
+    pub const SOCKS_PROXY: i32 = 68;
+    pub const SOCKS_USERNAME: i32 = 99;
+    pub const SOCKS_PASSWORD: i32 = 100;
     pub const HELLO_MSG: i32 = 110;
     pub const DISCONNECT_MSG: i32 = 111;
     pub const HICCUP_MSG: i32 = 114;
@@ -198,6 +201,11 @@ pub(crate) struct Options {
     pub metadata: std::collections::BTreeMap<String, Vec<u8>>,
     /// HELLO_MSG, DISCONNECT_MSG, HICCUP_MSG (empty = none): see `peer_messages`.
     pub hello_msg: Vec<u8>,
+    /// SOCKS_PROXY (`host:port`, empty = none) and its SOCKS_USERNAME/PASSWORD (username
+    /// empty = no authentication): tcp connects go through this SOCKS5 proxy.
+    pub socks_proxy: Vec<u8>,
+    pub socks_username: Vec<u8>,
+    pub socks_password: Vec<u8>,
     /// USE_FD (-1 = none): binds take over this listening socket instead of making one.
     pub use_fd: i32,
     /// ROUTER_RAW (deprecated in libzmq): this ROUTER speaks raw TCP, as a STREAM does.
@@ -262,6 +270,9 @@ impl Default for Options {
             hello_msg: Vec::new(),
             router_raw: false,
             use_fd: -1,
+            socks_proxy: Vec::new(),
+            socks_username: Vec::new(),
+            socks_password: Vec::new(),
             disconnect_msg: Vec::new(),
             hiccup_msg: Vec::new(),
             security: Security::default(),

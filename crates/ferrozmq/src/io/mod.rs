@@ -10,6 +10,7 @@ mod engine_config;
 mod outbuf;
 mod session;
 mod session_hook;
+mod socks;
 mod stream;
 mod thread;
 mod timer;

@@ -199,7 +199,7 @@ impl Session {
         match dialer.dial(&self.socket.options) {
             Ok((stream, peer_address)) => {
                 self.peer_address = Some(peer_address);
-                let connecting = matches!(stream, Stream::Tcp(_));
+                let connecting = matches!(stream, Stream::Tcp(_) | Stream::Socks(..));
                 if self.attach_stream(stream, connecting, ctx).is_err() {
                     return self.connection_lost(Lost::ConnectFailed { refused: false }, ctx);
                 }

@@ -6,6 +6,7 @@
 //! stream framing; the session would then be given that socket instead of a [`Stream`].
 
 use super::dialer::ConnectTarget;
+use super::socks::Handshake;
 use super::stream::{self, Listener, Stream};
 use crate::endpoint::{self, Endpoint, IpcAddress};
 use crate::error::{Error, Result};
@@ -69,7 +70,7 @@ pub(crate) fn dial(target: &ConnectTarget, options: &Options) -> io::Result<(Str
             port,
             source,
             ipv6,
-        } => {
+        } if options.socks_proxy.is_empty() => {
             let unresolved = |_| io::Error::from(io::ErrorKind::NotFound);
             let addr = endpoint::resolve_connect(host, Some(*port), *ipv6).map_err(unresolved)?;
             let source = match source {
@@ -81,9 +82,35 @@ pub(crate) fn dial(target: &ConnectTarget, options: &Options) -> io::Result<(Str
             let stream = stream::connect_tcp(addr, source, options)?;
             Ok((stream, addr.ip().to_string()))
         }
+        ConnectTarget::Tcp {
+            host, port, ipv6, ..
+        } => {
+            // Through the proxy, which is resolved on each attempt; the target is named to it
+            // as given, a name unresolved (libzmq's socks_connecter).
+            let proxy = std::str::from_utf8(&options.socks_proxy).map_err(|_| invalid_proxy())?;
+            let (proxy_host, proxy_port) = proxy.rsplit_once(':').ok_or_else(invalid_proxy)?;
+            let proxy_host = proxy_host.trim_start_matches('[').trim_end_matches(']');
+            let proxy_port = proxy_port.parse().map_err(|_| invalid_proxy())?;
+            let addr = endpoint::resolve_connect(proxy_host, Some(proxy_port), *ipv6)
+                .map_err(|_| io::Error::from(io::ErrorKind::NotFound))?;
+            let credentials = (!options.socks_username.is_empty()).then(|| {
+                (
+                    options.socks_username.clone(),
+                    options.socks_password.clone(),
+                )
+            });
+            let handshake = Box::new(Handshake::new(host, *port, credentials));
+            let stream = stream::connect_socks(addr, handshake, options)?;
+            Ok((stream, addr.ip().to_string()))
+        }
         ConnectTarget::Ipc(address) => Ok((
             stream::connect_ipc(address)?,
             stream::IPC_PEER_ADDRESS.to_string(),
         )),
     }
+}
+
+/// A SOCKS_PROXY that is not `host:port`: the attempt fails (and is retried), as in libzmq.
+fn invalid_proxy() -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidInput, "SOCKS_PROXY is not host:port")
 }

@@ -192,6 +192,24 @@ macro_rules! bytes_field {
     };
 }
 
+/// SOCKS_USERNAME or SOCKS_PASSWORD: at most 255 bytes (RFC 1929), empty clearing it.
+macro_rules! socks_credential {
+    ($id:ident, $field:ident) => {
+        Entry {
+            id: ids::$id,
+            scope: Scope::Any,
+            set: Some(|core, v| {
+                if v.len() > 255 {
+                    return Err(Error::EINVAL);
+                }
+                core.options.$field = v.to_vec();
+                Ok(())
+            }),
+            read: Read::Yes(|core| Ok(put_text(&core.options.$field))),
+        }
+    };
+}
+
 /// A read-only option.
 macro_rules! read_only {
     ($id:ident, $get:expr) => {
@@ -244,6 +262,17 @@ static TABLE: &[Entry] = &[
     int_field!(RECONNECT_STOP, reconnect_stop, options::reconnect_stop),
     int_field!(HANDSHAKE_IVL, handshake_ivl, options::non_negative),
     int_field!(USE_FD, use_fd, options::minus_one_or_more),
+    Entry {
+        id: ids::SOCKS_PROXY,
+        scope: Scope::Any,
+        set: Some(|core, v| {
+            core.options.socks_proxy = v.to_vec();
+            Ok(())
+        }),
+        read: Read::Yes(|core| Ok(put_text(&core.options.socks_proxy))),
+    },
+    socks_credential!(SOCKS_USERNAME, socks_username),
+    socks_credential!(SOCKS_PASSWORD, socks_password),
     Entry {
         id: ids::LINGER,
         scope: Scope::Any,
@@ -782,6 +811,40 @@ impl Socket {
     /// The routing id sent to peers: 1 to 255 bytes (`ZMQ_ROUTING_ID`).
     pub fn set_identity(&self, value: &[u8]) -> Result<()> {
         self.set_option(ids::ROUTING_ID, value)
+    }
+
+    /// The SOCKS5 proxy later tcp connects go through (`ZMQ_SOCKS_PROXY`), if any.
+    pub fn get_socks_proxy(&self) -> Result<std::result::Result<String, Vec<u8>>> {
+        self.get_text(ids::SOCKS_PROXY)
+    }
+
+    /// Makes later tcp connects go through the SOCKS5 proxy at `"host:port"`
+    /// (`ZMQ_SOCKS_PROXY`, RFC 1928): the proxy is dialled (and resolved) on each attempt
+    /// and asked to CONNECT to the endpoint as given, a name unresolved. None or "" dials
+    /// directly again.
+    pub fn set_socks_proxy(&self, proxy: Option<&str>) -> Result<()> {
+        self.set_option(ids::SOCKS_PROXY, proxy.unwrap_or("").as_bytes())
+    }
+
+    /// The username given to the SOCKS5 proxy (`ZMQ_SOCKS_USERNAME`).
+    pub fn get_socks_username(&self) -> Result<std::result::Result<String, Vec<u8>>> {
+        self.get_text(ids::SOCKS_USERNAME)
+    }
+
+    /// Authenticates to the SOCKS5 proxy with this username and SOCKS_PASSWORD (RFC 1929;
+    /// `ZMQ_SOCKS_USERNAME`, at most 255 bytes); "" offers no authentication, as libzmq.
+    pub fn set_socks_username(&self, username: &str) -> Result<()> {
+        self.set_option(ids::SOCKS_USERNAME, username.as_bytes())
+    }
+
+    /// The password given to the SOCKS5 proxy (`ZMQ_SOCKS_PASSWORD`).
+    pub fn get_socks_password(&self) -> Result<std::result::Result<String, Vec<u8>>> {
+        self.get_text(ids::SOCKS_PASSWORD)
+    }
+
+    /// The password sent with SOCKS_USERNAME (`ZMQ_SOCKS_PASSWORD`, at most 255 bytes).
+    pub fn set_socks_password(&self, password: &str) -> Result<()> {
+        self.set_option(ids::SOCKS_PASSWORD, password.as_bytes())
     }
 
     /// The network interface tcp sockets are bound to (`ZMQ_BINDTODEVICE`), if any.
@@ -1364,6 +1427,30 @@ mod tests {
                 expected: Some(text("global")),
                 raw: Some(Vec::new()),
                 typed_get: Some(|s| txt(s.get_zap_domain())),
+            },
+            Probe {
+                id: ids::SOCKS_PROXY,
+                ty: SocketType::DEALER,
+                typed_set: Some(|s| s.set_socks_proxy(Some("127.0.0.1:1080"))),
+                expected: Some(text("127.0.0.1:1080")),
+                raw: Some(b"localhost:9050".to_vec()),
+                typed_get: Some(|s| txt(s.get_socks_proxy())),
+            },
+            Probe {
+                id: ids::SOCKS_USERNAME,
+                ty: SocketType::DEALER,
+                typed_set: Some(|s| s.set_socks_username("me")),
+                expected: Some(text("me")),
+                raw: Some(Vec::new()),
+                typed_get: Some(|s| txt(s.get_socks_username())),
+            },
+            Probe {
+                id: ids::SOCKS_PASSWORD,
+                ty: SocketType::DEALER,
+                typed_set: Some(|s| s.set_socks_password("secret")),
+                expected: Some(text("secret")),
+                raw: Some(b"pw".to_vec()),
+                typed_get: Some(|s| txt(s.get_socks_password())),
             },
             Probe {
                 id: ids::HELLO_MSG,

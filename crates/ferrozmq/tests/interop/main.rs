@@ -20,5 +20,6 @@ mod rep_options;
 mod reqrep;
 mod router_raw;
 mod security;
+mod socks;
 mod use_fd;
 mod z85;

@@ -29,7 +29,7 @@ const TYPES: [(SocketType, zmq::SocketType); 12] = [
 ];
 
 /// Every option id ferrozmq's table has.
-const IDS: [i32; 69] = [
+const IDS: [i32; 72] = [
     ids::ROUTING_ID,
     ids::SUBSCRIBE,
     ids::UNSUBSCRIBE,
@@ -99,6 +99,9 @@ const IDS: [i32; 69] = [
     ids::HICCUP_MSG,
     ids::ROUTER_RAW,
     ids::USE_FD,
+    ids::SOCKS_PROXY,
+    ids::SOCKS_USERNAME,
+    ids::SOCKS_PASSWORD,
 ];
 
 /// The values tried on every option: ints around the edges, wrong sizes, an int64, strings.
