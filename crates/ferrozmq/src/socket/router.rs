@@ -11,6 +11,7 @@
 
 use super::fq::FairQueue;
 use super::pattern::{prepend, probe, Cx, Pattern};
+use super::pipes::IdMap;
 use crate::error::{Error, Result};
 use crate::message::Message;
 use crate::options::ids;
@@ -32,7 +33,8 @@ enum Target {
 pub(crate) struct Router {
     fq: FairQueue,
     routes: HashMap<Vec<u8>, u64>,
-    ids: HashMap<u64, Vec<u8>>,
+    /// Looked up for every message received: keyed by pipe id without SipHash.
+    ids: IdMap<Vec<u8>>,
     /// Attached pipes whose peer has not finished its handshake yet.
     anonymous: HashSet<u64>,
     /// Pipes with a live connection, as ROUTER_NOTIFY last reported them (a connect-side pipe
@@ -48,7 +50,7 @@ impl Default for Router {
         Router {
             fq: FairQueue::default(),
             routes: HashMap::new(),
-            ids: HashMap::new(),
+            ids: IdMap::default(),
             anonymous: HashSet::new(),
             connected: HashSet::new(),
             next_generated: crate::random::u32(),
