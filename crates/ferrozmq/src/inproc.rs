@@ -8,8 +8,9 @@
 
 use crate::error::{Error, Result};
 use crate::mailbox::SocketShared;
+use crate::message::Message;
 use crate::metadata::PeerMetadata;
-use crate::pipe::{self, Notify, PipeEnd};
+use crate::pipe::{self, Notify, Parcel, PipeEnd};
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
@@ -22,6 +23,10 @@ pub(crate) struct InprocPeer {
     pub metadata: Arc<PeerMetadata>,
     pub sndhwm: u64,
     pub rcvhwm: u64,
+    /// HELLO_MSG: written to every new pipe for the other side, if its type sends one.
+    pub hello: Option<Message>,
+    /// DISCONNECT_MSG: what a binder hears when a connecter's end closes.
+    pub disconnect: Option<Message>,
 }
 
 struct Bound {
@@ -34,7 +39,6 @@ struct Bound {
 struct Pending {
     end: PipeEnd,
     notify: Arc<DeferredNotify>,
-    connecter: InprocPeer,
 }
 
 /// Forwards pipe notifications to a binder that may not exist yet.
@@ -56,14 +60,6 @@ pub(crate) struct Registry {
     pending: HashMap<String, Vec<Pending>>,
 }
 
-fn sum_hwm(sender: u64, receiver: u64) -> u64 {
-    if sender == 0 || receiver == 0 {
-        0
-    } else {
-        sender + receiver
-    }
-}
-
 impl Registry {
     /// Binds `name` for `binder`; EADDRINUSE if taken. Returns the binder's ends of the
     /// connections that were waiting for this bind, ready to attach.
@@ -78,13 +74,11 @@ impl Registry {
         }
         let waiting = self.pending.remove(name).unwrap_or_default();
         let mut ends = Vec::with_capacity(waiting.len());
-        for pending in waiting {
+        for mut pending in waiting {
+            greet(&mut pending.end, &binder, true);
             let target: Arc<dyn Notify> = binder.shared.clone();
             let _ = pending.notify.0.set(target);
-            pending.end.set_hwms(
-                sum_hwm(binder.sndhwm, pending.connecter.rcvhwm),
-                sum_hwm(pending.connecter.sndhwm, binder.rcvhwm),
-            );
+            pending.end.set_hwms(binder.sndhwm, binder.rcvhwm);
             pending.end.set_peer(binder.metadata.clone());
             pending.end.notify_other();
             ends.push(pending.end);
@@ -130,13 +124,16 @@ impl Registry {
             Some(bound) => {
                 let binder = &bound.binder;
                 let notify_binder: Arc<dyn Notify> = binder.shared.clone();
-                let (mine, theirs) = pipe::pipe(
+                let (mut mine, mut theirs) = pipe::pipe(
                     id,
-                    sum_hwm(connecter.sndhwm, binder.rcvhwm),
-                    sum_hwm(binder.sndhwm, connecter.rcvhwm),
+                    connecter.sndhwm,
+                    connecter.rcvhwm,
                     notify_connecter,
                     notify_binder,
                 );
+                theirs.set_hwms(binder.sndhwm, binder.rcvhwm);
+                greet(&mut mine, &connecter, false);
+                greet(&mut theirs, binder, true);
                 mine.set_peer(connecter.metadata.clone());
                 theirs.set_peer(binder.metadata.clone());
                 binder.shared.attach(theirs, bound.listener);
@@ -145,13 +142,14 @@ impl Registry {
             None => {
                 let notify = Arc::new(DeferredNotify::default());
                 let notify_binder: Arc<dyn Notify> = notify.clone();
-                let (mine, theirs) = pipe::pipe(
+                let (mut mine, theirs) = pipe::pipe(
                     id,
                     connecter.sndhwm,
                     connecter.rcvhwm,
                     notify_connecter,
                     notify_binder,
                 );
+                greet(&mut mine, &connecter, false);
                 mine.set_peer(connecter.metadata.clone());
                 self.pending
                     .entry(name.to_string())
@@ -159,7 +157,6 @@ impl Registry {
                     .push(Pending {
                         end: theirs,
                         notify,
-                        connecter,
                     });
                 mine
             }
@@ -167,14 +164,13 @@ impl Registry {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hwms_add_up_unless_one_is_unlimited() {
-        assert_eq!(sum_hwm(10, 20), 30);
-        assert_eq!(sum_hwm(0, 20), 0);
-        assert_eq!(sum_hwm(10, 0), 0);
+/// What `peer`'s end of a new pipe says first (HELLO_MSG), and, for the binder, what it
+/// hears when the connecter's end closes (DISCONNECT_MSG, libzmq's inproc rule).
+fn greet(end: &mut PipeEnd, peer: &InprocPeer, binder: bool) {
+    if let Some(hello) = &peer.hello {
+        end.write(Parcel::One(hello.clone()));
+    }
+    if let Some(disconnect) = peer.disconnect.as_ref().filter(|_| binder) {
+        end.set_farewell(Parcel::One(disconnect.clone()));
     }
 }

@@ -5,7 +5,7 @@
 //! the inproc registry post into it, the socket drains it, and none of them needs the others
 //! to do so.
 
-use crate::monitor::{Monitor, SocketEvent};
+use crate::monitor::{Endpoints, Monitor, SocketEvent};
 use crate::pipe::{Notify, PipeEnd};
 use crate::signal::{lock, Signaler};
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
@@ -90,11 +90,23 @@ impl SocketShared {
         std::mem::replace(&mut *lock(&self.monitor), monitor)
     }
 
-    /// Reports a connection event to the monitor, if any.
+    /// Reports a connection event to the monitor, if any (`endpoint`: see `Monitor::emit`).
     pub(crate) fn event(&self, event: SocketEvent, value: u32, endpoint: &str) {
         if let Some(monitor) = lock(&self.monitor).as_ref() {
             monitor.emit(event, value, endpoint);
         }
+    }
+
+    /// Reports an event with its values and both endpoints to the monitor, if any.
+    pub(crate) fn event_at(&self, event: u64, values: &[u64], at: Endpoints<'_>) {
+        if let Some(monitor) = lock(&self.monitor).as_ref() {
+            monitor.emit_at(event, values, at);
+        }
+    }
+
+    /// Whether a monitor is there and wants `event`.
+    pub(crate) fn monitor_wants(&self, event: u64) -> bool {
+        lock(&self.monitor).as_ref().is_some_and(|m| m.wants(event))
     }
 
     /// LINGER in milliseconds, as set now (-1 = forever).

@@ -126,36 +126,122 @@ impl MonitorEvent {
     }
 }
 
-/// Where a monitor's events go: the PAIR socket bound at the monitor endpoint. A trait, so
-/// that the mailbox holding the monitor does not depend on `socket/` (which implements it).
-pub(crate) trait EventSink: Send {
-    /// Sends one event message, `head` then `endpoint`, without blocking; drops it if it
-    /// cannot be queued.
-    fn publish(&self, head: &[u8; 6], endpoint: &str);
+/// ZMQ_EVENT_PIPES_STATS: the queue lengths of one pipe, two values (messages queued
+/// outbound, inbound), raised by [`Socket::monitor_pipes_stats`](crate::Socket::monitor_pipes_stats);
+/// only a version 2 monitor can ask for it (libzmq's draft event 0x10000).
+pub const EVENT_PIPES_STATS: u64 = 0x1_0000;
+/// ZMQ_EVENT_ALL_V2: every event of a version 2 monitor.
+pub const EVENT_ALL_V2: u64 = SocketEvent::ALL as u64 | EVENT_PIPES_STATS;
+
+/// Where an event happened, as libzmq's `endpoint_uri_pair_t`: the local and the remote
+/// endpoint (either may be empty) and which of them names the event for a version 1 monitor
+/// (the local one for what a bind made, the remote one for what a connect made).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Endpoints<'a> {
+    pub local: &'a str,
+    pub remote: &'a str,
+    pub bound: bool,
 }
 
-/// The monitoring state of one socket: the internal PAIR that publishes its events and the
-/// mask of events wanted.
+impl<'a> Endpoints<'a> {
+    /// A bind's event: the bound endpoint is local.
+    pub(crate) fn bound(endpoint: &'a str) -> Endpoints<'a> {
+        Endpoints {
+            local: endpoint,
+            remote: "",
+            bound: true,
+        }
+    }
+
+    /// A connect's event: the endpoint connected to is remote.
+    pub(crate) fn connecting(endpoint: &'a str) -> Endpoints<'a> {
+        Endpoints {
+            local: "",
+            remote: endpoint,
+            bound: false,
+        }
+    }
+
+    /// The endpoint a version 1 event carries.
+    fn identifier(&self) -> &'a str {
+        if self.bound {
+            self.local
+        } else {
+            self.remote
+        }
+    }
+}
+
+/// Where a monitor's events go: the socket bound at the monitor endpoint. A trait, so that
+/// the mailbox holding the monitor does not depend on `socket/` (which implements it).
+pub(crate) trait EventSink: Send {
+    /// Sends one event message of `frames` without blocking; drops it if it cannot be queued.
+    fn publish(&self, frames: &[&[u8]]);
+}
+
+/// The monitoring state of one socket: the internal socket that publishes its events, the
+/// mask of events wanted and the format (libzmq's event version 1 or 2).
 pub(crate) struct Monitor {
     sink: Box<dyn EventSink>,
-    mask: u16,
+    mask: u64,
+    version: u8,
 }
 
 impl Monitor {
-    pub(crate) fn new(sink: Box<dyn EventSink>, mask: u16) -> Monitor {
-        Monitor { sink, mask }
+    /// A monitor publishing the `mask` events on `sink` in `version` 1 (`u16` event and `u32`
+    /// value, then the endpoint) or 2 (`u64` event, value count, `u64` values, then the local
+    /// and remote endpoints) format.
+    pub(crate) fn new(sink: Box<dyn EventSink>, mask: u64, version: u8) -> Monitor {
+        Monitor {
+            sink,
+            mask,
+            version,
+        }
     }
 
-    /// Publishes an event if it is in the mask. Never blocks: the monitor pipe has no HWM,
-    /// and with no monitor peer connected yet the event is dropped.
+    /// Whether `event` is in the mask.
+    pub(crate) fn wants(&self, event: u64) -> bool {
+        self.mask & event != 0
+    }
+
+    /// Publishes a one-value event about `endpoint`, which is local for what binds make and
+    /// remote for what connects make (CONNECT_DELAYED, CONNECT_RETRIED, CONNECTED).
     pub(crate) fn emit(&self, event: SocketEvent, value: u32, endpoint: &str) {
-        if self.mask & event.to_raw() == 0 {
+        let at = match event {
+            SocketEvent::CONNECT_DELAYED
+            | SocketEvent::CONNECT_RETRIED
+            | SocketEvent::CONNECTED => Endpoints::connecting(endpoint),
+            _ => Endpoints::bound(endpoint),
+        };
+        self.emit_at(u64::from(event.to_raw()), &[u64::from(value)], at);
+    }
+
+    /// Publishes an event if it is in the mask. Never blocks: the monitor socket has no HWM,
+    /// and with no monitor peer connected yet the event is dropped. A version 1 monitor only
+    /// asks for 16-bit events of one 32-bit value.
+    pub(crate) fn emit_at(&self, event: u64, values: &[u64], at: Endpoints<'_>) {
+        if !self.wants(event) {
             return;
         }
-        let mut head = [0u8; 6];
-        head[..2].copy_from_slice(&event.to_raw().to_ne_bytes());
-        head[2..].copy_from_slice(&value.to_ne_bytes());
-        self.sink.publish(&head, endpoint);
+        if self.version == 1 {
+            let (Ok(event), [value]) = (u16::try_from(event), values) else {
+                return;
+            };
+            let mut head = [0u8; 6];
+            head[..2].copy_from_slice(&event.to_ne_bytes());
+            head[2..].copy_from_slice(&(*value as u32).to_ne_bytes());
+            self.sink.publish(&[&head, at.identifier().as_bytes()]);
+            return;
+        }
+        let numbers: Vec<[u8; 8]> = [event, values.len() as u64]
+            .iter()
+            .chain(values)
+            .map(|v| v.to_ne_bytes())
+            .collect();
+        let mut frames: Vec<&[u8]> = numbers.iter().map(|n| &n[..]).collect();
+        frames.push(at.local.as_bytes());
+        frames.push(at.remote.as_bytes());
+        self.sink.publish(&frames);
     }
 }
 

@@ -73,6 +73,15 @@ pub mod ids {
     pub const CURVE_SERVERKEY: i32 = 50;
     pub const ZAP_DOMAIN: i32 = 55;
     pub const ZAP_ENFORCE_DOMAIN: i32 = 93;
+    pub const METADATA: i32 = 95;
+    pub const ROUTER_RAW: i32 = 41;
+    pub const USE_FD: i32 = 89;
+    pub const SOCKS_PROXY: i32 = 68;
+    pub const SOCKS_USERNAME: i32 = 99;
+    pub const SOCKS_PASSWORD: i32 = 100;
+    pub const HELLO_MSG: i32 = 110;
+    pub const DISCONNECT_MSG: i32 = 111;
+    pub const HICCUP_MSG: i32 = 114;
     /// ferrozmq's own options have ids from 1000 up, clear of libzmq's (1–124 in 4.3).
     /// PUB/XPUB: most subscriptions one peer may hold (-1 = no limit, the default).
     pub const XPUB_MAX_SUBSCRIPTIONS: i32 = 1000;
@@ -188,6 +197,21 @@ pub(crate) struct Options {
     pub conflate: bool,
     /// Routing id for the peer of the next `connect` (consumed by it).
     pub connect_routing_id: Option<Vec<u8>>,
+    /// METADATA: application properties (`X-` names) sent in READY, in name order.
+    pub metadata: std::collections::BTreeMap<String, Vec<u8>>,
+    /// HELLO_MSG, DISCONNECT_MSG, HICCUP_MSG (empty = none): see `peer_messages`.
+    pub hello_msg: Vec<u8>,
+    /// SOCKS_PROXY (`host:port`, empty = none) and its SOCKS_USERNAME/PASSWORD (username
+    /// empty = no authentication): tcp connects go through this SOCKS5 proxy.
+    pub socks_proxy: Vec<u8>,
+    pub socks_username: Vec<u8>,
+    pub socks_password: Vec<u8>,
+    /// USE_FD (-1 = none): binds take over this listening socket instead of making one.
+    pub use_fd: i32,
+    /// ROUTER_RAW (deprecated in libzmq): this ROUTER speaks raw TCP, as a STREAM does.
+    pub router_raw: bool,
+    pub disconnect_msg: Vec<u8>,
+    pub hiccup_msg: Vec<u8>,
     pub security: Security,
 }
 
@@ -242,6 +266,15 @@ impl Default for Options {
             xpub_max_subscription_bytes: -1,
             conflate: false,
             connect_routing_id: None,
+            metadata: Default::default(),
+            hello_msg: Vec::new(),
+            router_raw: false,
+            use_fd: -1,
+            socks_proxy: Vec::new(),
+            socks_username: Vec::new(),
+            socks_password: Vec::new(),
+            disconnect_msg: Vec::new(),
+            hiccup_msg: Vec::new(),
             security: Security::default(),
         }
     }
@@ -254,6 +287,28 @@ impl Options {
     pub(crate) fn max_msg_size(&self) -> u64 {
         u64::try_from(self.maxmsgsize).unwrap_or_else(|_| crate::sys::physical_memory())
     }
+}
+
+/// Parses a ZMQ_METADATA value as libzmq does: `X-name:value`, with a name of at most 255
+/// bytes before the first `:` and a value that is not empty; a 4-byte value is refused (libzmq
+/// takes it for an int). The name must also be made of ZMTP property-name characters
+/// (letters, digits, `-_.+`), which libzmq does not check but every receiver's parser does.
+pub(crate) fn metadata_property(value: &[u8]) -> Result<(String, Vec<u8>)> {
+    if value.len() == 4 {
+        return Err(Error::EINVAL);
+    }
+    let colon = value.iter().position(|&b| b == b':').ok_or(Error::EINVAL)?;
+    let (name, rest) = (&value[..colon], &value[colon + 1..]);
+    let name_ok = name.starts_with(b"X-")
+        && name.len() <= 255
+        && name
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'+'));
+    if !name_ok || rest.is_empty() {
+        return Err(Error::EINVAL);
+    }
+    let name = String::from_utf8(name.to_vec()).map_err(|_| Error::EINVAL)?;
+    Ok((name, rest.to_vec()))
 }
 
 /// Validates a non-negative integer option (HWMs, BACKLOG).
@@ -334,6 +389,21 @@ mod tests {
     #[test]
     fn validation() {
         assert_eq!(non_negative(-1), Err(Error::EINVAL));
+        assert_eq!(
+            metadata_property(b"X-key:a:b"),
+            Ok(("X-key".to_string(), b"a:b".to_vec()))
+        );
+        for bad in [
+            &b"X-k:"[..],
+            b"X-:v",
+            b":v",
+            b"Y-key:v",
+            b"X-key",
+            b"X-a b:v",
+            b"X-:a",
+        ] {
+            assert_eq!(metadata_property(bad), Err(Error::EINVAL), "{bad:?}");
+        }
         assert_eq!(minus_one_or_more(-1), Ok(-1));
         assert_eq!(minus_one_or_more(-2), Err(Error::EINVAL));
         assert_eq!(routing_id(b""), Err(Error::EINVAL));

@@ -84,11 +84,37 @@ pub(crate) trait Notify: Send + Sync {
     fn notify(&self, pipe_id: u64);
 }
 
+/// Who sets a direction's high-water mark: the socket at either end of it. A tcp or ipc
+/// pipe has one socket (its session's end has no say); an inproc pipe has two, and its HWM is
+/// the writer's SNDHWM plus the reader's RCVHWM, unlimited if either is 0 (libzmq's rule).
+#[derive(Clone, Copy, Default)]
+struct Shares {
+    writer: Option<u64>,
+    reader: Option<u64>,
+}
+
+impl Shares {
+    /// The high-water mark these shares give (0 = unlimited).
+    fn hwm(self) -> u64 {
+        let mut total = 0;
+        for share in [self.writer, self.reader].into_iter().flatten() {
+            if share == 0 {
+                return 0;
+            }
+            total += share;
+        }
+        total
+    }
+}
+
 struct Direction {
     queue: Queue<Parcel>,
-    /// High-water mark in messages; 0 = unlimited. Adjustable (inproc connect-before-bind
-    /// learns the binder's share only at bind time).
+    /// High-water mark in messages; 0 = unlimited: `shares` summed, kept apart so the writer
+    /// reads one atomic. Adjustable: ZMQ_SNDHWM/RCVHWM set on a socket reach the pipes it
+    /// has, and inproc connect-before-bind learns the binder's share only at bind time.
     hwm: AtomicU64,
+    /// What each end's socket asked for; changed only by `set_hwms`, rarely.
+    shares: Mutex<Shares>,
     /// Messages the reader has taken so far (its credit to the writer). The reader stores
     /// it after every read and the writer loads it only near the HWM, so it sits on a cache
     /// line of its own: sharing one with the flags the writer loads on every write made each
@@ -105,13 +131,16 @@ struct Direction {
     /// ZMQ_CONFLATE: the newest message not read yet. Anything still in `queue` was written
     /// before the pipe was made conflating, so it is older.
     latest: Mutex<Option<Parcel>>,
+    /// What the writer's end writes last, as it closes (an inproc DISCONNECT_MSG).
+    farewell: Mutex<Option<Parcel>>,
 }
 
 impl Direction {
-    fn new(hwm: u64) -> Direction {
+    fn new(shares: Shares) -> Direction {
         Direction {
             queue: Queue::new(),
-            hwm: AtomicU64::new(hwm),
+            hwm: AtomicU64::new(shares.hwm()),
+            shares: Mutex::new(shares),
             read_count: Padded(AtomicU64::new(0)),
             reader_waiting: AtomicBool::new(false),
             writer_waiting: AtomicBool::new(false),
@@ -119,6 +148,7 @@ impl Direction {
             sender_generation: AtomicU64::new(0),
             conflate: AtomicBool::new(false),
             latest: Mutex::new(None),
+            farewell: Mutex::new(None),
         }
     }
 }
@@ -174,7 +204,9 @@ pub(crate) struct PipeEnd {
     unflushed: bool,
 }
 
-/// Creates a pipe with id `id`: `out_hwm` bounds socket → peer, `in_hwm` bounds peer → socket.
+/// Creates a pipe with id `id` for the socket behind its first end: `out_hwm` (its SNDHWM)
+/// bounds socket → peer, `in_hwm` (its RCVHWM) bounds peer → socket. A socket behind the
+/// other end (inproc) adds its own with `set_hwms`.
 pub(crate) fn pipe(
     id: u64,
     out_hwm: u64,
@@ -184,8 +216,14 @@ pub(crate) fn pipe(
 ) -> (PipeEnd, PipeEnd) {
     let shared = Arc::new(Shared {
         id,
-        outbound: Direction::new(out_hwm),
-        inbound: Direction::new(in_hwm),
+        outbound: Direction::new(Shares {
+            writer: Some(out_hwm),
+            reader: None,
+        }),
+        inbound: Direction::new(Shares {
+            writer: None,
+            reader: Some(in_hwm),
+        }),
         socket_closed: AtomicBool::new(false),
         peer_closed: AtomicBool::new(false),
         connected: AtomicBool::new(true),
@@ -281,12 +319,32 @@ impl PipeEnd {
         }
     }
 
-    /// Changes the high-water marks of the direction this end writes to and the one it
-    /// reads from (0 = unlimited).
+    /// Sets the share of the socket behind this end: `write` (its SNDHWM) in the direction
+    /// this end writes to, `read` (its RCVHWM) in the one it reads from; each direction's
+    /// HWM becomes the sum of its shares (0 = unlimited). A conflating direction keeps no
+    /// HWM. A writer stalled in the direction this end reads is woken to look again, as its
+    /// limit may have risen.
     pub(crate) fn set_hwms(&self, write: u64, read: u64) {
-        let relaxed = Ordering::Relaxed;
-        writing(&self.shared, self.side).hwm.store(write, relaxed);
-        reading(&self.shared, self.side).hwm.store(read, relaxed);
+        let set = |dir: &Direction, share: &mut dyn FnMut(&mut Shares)| {
+            let mut shares = lock(&dir.shares);
+            share(&mut shares);
+            if !dir.conflate.load(Ordering::Relaxed) {
+                dir.hwm.store(shares.hwm(), Ordering::Relaxed);
+            }
+        };
+        set(writing(&self.shared, self.side), &mut |s| {
+            s.writer = Some(write)
+        });
+        set(reading(&self.shared, self.side), &mut |s| {
+            s.reader = Some(read)
+        });
+        self.release_writer();
+    }
+
+    /// Makes the other end, when it closes, write `parcel` as its last message to this end
+    /// (libzmq's inproc DISCONNECT_MSG: the binder hears of the connecter leaving).
+    pub(crate) fn set_farewell(&self, parcel: Parcel) {
+        *lock(&reading(&self.shared, self.side).farewell) = Some(parcel);
     }
 
     /// ZMQ_IMMEDIATE: marks whether the pipe has a completed connection behind it.
@@ -313,6 +371,23 @@ impl PipeEnd {
             notify: self.shared.notify_socket.clone(),
             id: self.shared.id,
         }
+    }
+
+    /// Messages this end wrote that the other end has not read yet (PIPES_STATS).
+    pub(crate) fn queued_out(&self) -> u64 {
+        let dir = writing(&self.shared, self.side);
+        self.written
+            .saturating_sub(dir.read_count.load(Ordering::Acquire))
+    }
+
+    /// Messages waiting for this end to read them (PIPES_STATS).
+    pub(crate) fn queued_in(&self) -> u64 {
+        let dir = self.reading();
+        // SAFETY: this end is the only reader of this direction; `len` reads the reader's
+        // own state and the writer's published count.
+        let queued = unsafe { dir.queue.len() } as u64;
+        let latest = dir.conflate.load(Ordering::Relaxed) && lock(&dir.latest).is_some();
+        queued + u64::from(latest)
     }
 
     /// True if the other end has been closed (it will neither read nor write any more, but
@@ -518,6 +593,10 @@ impl PipeEnd {
 
 impl Drop for PipeEnd {
     fn drop(&mut self) {
+        let farewell = lock(&writing(&self.shared, self.side).farewell).take();
+        if let Some(parcel) = farewell {
+            self.write_unflushed(parcel);
+        }
         self.flush();
         self.my_closed_flag().store(true, Ordering::SeqCst);
         self.notify_other();
@@ -556,6 +635,47 @@ mod tests {
             1,
             "the waiting writer was woken"
         );
+        assert!(s.check_write());
+    }
+
+    #[test]
+    fn hwm_shares_add_up_unless_one_is_unlimited() {
+        let shares = |writer, reader| Shares { writer, reader }.hwm();
+        assert_eq!(shares(Some(10), Some(20)), 30);
+        assert_eq!(shares(Some(0), Some(20)), 0);
+        assert_eq!(shares(Some(10), Some(0)), 0);
+        assert_eq!(shares(Some(10), None), 10);
+        assert_eq!(shares(None, Some(7)), 7);
+    }
+
+    #[test]
+    fn set_hwms_reaches_a_live_pipe_and_wakes_a_stalled_writer() {
+        let (sock_n, peer_n) = (Arc::new(Count::default()), Arc::new(Count::default()));
+        let (mut s, mut p) = pipe(1, 1, 1, sock_n.clone(), peer_n.clone());
+        s.write(msg("1"));
+        assert!(!s.check_write(), "SNDHWM 1 is full");
+        s.set_hwms(3, 1);
+        assert!(s.check_write(), "a raised SNDHWM makes room at once");
+        s.write(msg("2"));
+        s.write(msg("3"));
+        assert!(!s.check_write(), "three queued at SNDHWM 3");
+        // The peer writes towards the socket and stalls at RCVHWM 1.
+        p.write(msg("a"));
+        assert!(!p.check_write());
+        let woken = peer_n.0.load(Ordering::SeqCst);
+        s.set_hwms(3, 2);
+        assert_eq!(
+            peer_n.0.load(Ordering::SeqCst),
+            woken + 1,
+            "the stalled writer is woken"
+        );
+        assert!(p.check_write(), "RCVHWM 2 has room for one more");
+        // Lowered below what is queued: no room until the reader drains it.
+        s.set_hwms(1, 2);
+        assert!(!s.check_write());
+        for _ in 0..3 {
+            assert!(p.read().is_some());
+        }
         assert!(s.check_write());
     }
 

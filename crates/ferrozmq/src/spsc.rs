@@ -186,6 +186,17 @@ impl<T> Queue<T> {
         Some(item)
     }
 
+    /// How many items there are to pop.
+    ///
+    /// # Safety
+    /// Consumer side only, like `pop`.
+    pub(crate) unsafe fn len(&self) -> usize {
+        let consumer = self.consumer.0.get();
+        // SAFETY: only the consumer touches `consumer` (caller contract).
+        let c = unsafe { consumer.deref() };
+        self.written.0.load(Ordering::Acquire) - c.read
+    }
+
     /// True if there is nothing to pop.
     ///
     /// # Safety

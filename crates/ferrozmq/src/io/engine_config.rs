@@ -1,5 +1,5 @@
 //! The engine a new connection gets, from the socket's options snapshotted at bind/connect:
-//! a raw engine for STREAM sockets, else ZMTP with the mechanism, limits and heartbeat timing
+//! a raw engine for STREAM sockets (and ROUTER_RAW), else ZMTP with the mechanism, limits and heartbeat timing
 //! the options pick.
 
 use super::SocketLink;
@@ -11,7 +11,7 @@ use std::time::Duration;
 /// The engine for a new connection of `socket`; its first output (the greeting) is waiting
 /// in it.
 pub(crate) fn engine_for(socket: &SocketLink) -> Engine {
-    if socket.socket_type == SocketType::STREAM {
+    if socket.socket_type == SocketType::STREAM || socket.options.router_raw {
         return Engine::raw(socket.socket_type);
     }
     let security = &socket.options.security;
@@ -27,6 +27,12 @@ pub(crate) fn engine_for(socket: &SocketLink) -> Engine {
     config.allow_legacy = !secured;
     config.mechanism = mechanism;
     config.null_zap = null_zap;
+    config.metadata = socket
+        .options
+        .metadata
+        .iter()
+        .map(|(name, value)| (name.clone(), value.clone()))
+        .collect();
     config.heartbeat = heartbeat_config(&socket.options);
     Engine::new(config)
 }

@@ -10,6 +10,7 @@ mod engine_config;
 mod outbuf;
 mod session;
 mod session_hook;
+mod socks;
 mod stream;
 mod thread;
 mod timer;
@@ -61,8 +62,9 @@ pub(crate) enum IoCommand {
     },
     /// Pipe `id` has news for its session (data, room, or the socket closed it).
     Activate(u64),
-    /// Close listener `id` and every connection accepted through it.
-    Unbind(u64),
+    /// Close listener `id` and every connection accepted through it; the errno of a failed
+    /// removal of its ipc file, if any, makes the close CLOSE_FAILED.
+    Unbind(u64, Option<u32>),
     /// The context is terminating: exit once every session has finished lingering.
     Stop,
 }

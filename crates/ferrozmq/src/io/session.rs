@@ -19,7 +19,8 @@ use super::zap_client::{ZapClient, ZapFailure};
 use super::{IoShared, SocketLink};
 use crate::message::Message;
 use crate::metadata::PeerMetadata;
-use crate::monitor::SocketEvent;
+use crate::monitor::{Endpoints, SocketEvent};
+use crate::peer_messages;
 use crate::pipe::{self, Notify, Parcel, PipeEnd};
 use bytes::Bytes;
 use ferrozmq_zmtp::mechanism::ZapRequest;
@@ -115,6 +116,8 @@ pub(crate) struct Session {
     closing: bool,
     /// The peer's IP address (tcp), for the `Peer-Address` message property.
     peer_address: Option<String>,
+    /// The local and remote endpoints of the last connection, for monitor events.
+    endpoints: (String, String),
     /// The socket type's own logic (subscriptions and their replay after a reconnect).
     hook: Box<dyn SessionHook>,
     /// The ZAP request in flight for the connection's peer.
@@ -147,6 +150,7 @@ impl Session {
         let origin = Origin::Accept { listener };
         let mut session = Session::new(id, origin, None, socket);
         session.peer_address = peer_address;
+        session.endpoints = stream.endpoints();
         session.attach_stream(stream, false, ctx)?;
         Ok(session)
     }
@@ -164,6 +168,7 @@ impl Session {
             timers: Slots::default(),
             closing: false,
             peer_address: None,
+            endpoints: Default::default(),
             zap: None,
             zap_verdict: None,
         }
@@ -196,7 +201,7 @@ impl Session {
         match dialer.dial(&self.socket.options) {
             Ok((stream, peer_address)) => {
                 self.peer_address = Some(peer_address);
-                let connecting = matches!(stream, Stream::Tcp(_));
+                let connecting = matches!(stream, Stream::Tcp(_) | Stream::Socks(..));
                 if self.attach_stream(stream, connecting, ctx).is_err() {
                     return self.connection_lost(Lost::ConnectFailed { refused: false }, ctx);
                 }
@@ -260,10 +265,26 @@ impl Session {
     }
 
     /// Reports a connection event about this session's endpoint to the socket's monitor.
+    /// Reports an event of this session's connection: for a version 2 monitor with its
+    /// local and remote endpoints, the socket's own (bound, or connected to) standing in for
+    /// what the connection does not name (ipc, or before a connection is made).
     fn event(&self, event: SocketEvent, value: u32) {
-        self.socket
-            .shared
-            .event(event, value, &self.socket.endpoint);
+        let endpoint: &str = &self.socket.endpoint;
+        let (local, remote) = &self.endpoints;
+        let at = match self.origin {
+            Origin::Accept { .. } => Endpoints {
+                local: if local.is_empty() { endpoint } else { local },
+                remote,
+                bound: true,
+            },
+            Origin::Connect(_) => Endpoints {
+                local,
+                remote: endpoint,
+                bound: false,
+            },
+        };
+        let event = u64::from(event.to_raw());
+        self.socket.shared.event_at(event, &[u64::from(value)], at);
     }
 
     fn connected(&mut self, ctx: &mut IoCtx<'_>) -> Next {
@@ -276,6 +297,7 @@ impl Session {
             c.readable = true;
             raw = c.engine.is_raw();
             let fd = c.stream.as_raw_fd() as u32;
+            self.endpoints = c.stream.endpoints();
             self.event(SocketEvent::CONNECTED, fd);
         }
         if raw {
@@ -634,6 +656,10 @@ impl Session {
             for topic in self.hook.resubscriptions() {
                 c.engine.encode_subscribe(&topic, c.output.tail());
             }
+            if let Some(hello) = peer_messages::hello(&self.socket.options, self.socket.socket_type)
+            {
+                encode_parcel(&mut c.engine, Parcel::One(hello), &mut c.output);
+            }
         }
         let mut metadata = PeerMetadata::new(&peer, self.peer_address.clone());
         if let Some((user_id, properties)) = self.zap_verdict.take() {
@@ -741,7 +767,9 @@ impl Session {
 
     fn connection_lost(&mut self, lost: Lost, ctx: &mut IoCtx<'_>) -> Next {
         let mut retry = Retry::after_connect_failure(false);
+        let mut handshaken = false;
         if let Some(mut c) = self.connection.take() {
+            handshaken = c.engine.is_ready() && !c.engine.is_raw();
             if matches!(lost, Lost::Protocol(_)) && !c.engine.is_ready() {
                 // What the handshake queued (the rest of our greeting, an ERROR for a ZAP
                 // refusal) goes out before the close, as far as the kernel takes it: the peer
@@ -778,6 +806,15 @@ impl Session {
         self.zap = None;
         self.zap_verdict = None;
         if let Some(pipe) = self.pipe.as_mut() {
+            // DISCONNECT_MSG / HICCUP_MSG: the socket hears of a handshaken connection's end.
+            let (options, ty) = (&self.socket.options, self.socket.socket_type);
+            let notice = match self.origin {
+                Origin::Accept { .. } => peer_messages::disconnect(options, ty),
+                Origin::Connect(_) => peer_messages::hiccup(options, ty),
+            };
+            if let Some(notice) = notice.filter(|_| handshaken) {
+                pipe.write(Parcel::One(notice));
+            }
             if matches!(self.origin, Origin::Connect(_)) {
                 // The socket learns that nobody is behind the pipe until the next handshake
                 // (ROUTER_NOTIFY reports each connection).

@@ -1,6 +1,7 @@
 //! Kernel sockets for the tcp and ipc transports: listeners, connects, and one `Stream` type
 //! over both so sessions need not care which they carry.
 
+use super::socks::Handshake;
 use crate::endpoint::IpcAddress;
 use crate::error::{Error, Result};
 use crate::options::Options;
@@ -28,6 +29,9 @@ pub(crate) enum Listener {
 pub(crate) enum Stream {
     Tcp(TcpStream),
     Unix(UnixStream),
+    /// A tcp connection through a SOCKS5 proxy: `finish_connect` runs the handshake, and
+    /// once the tunnel is up it carries bytes as `Tcp` does.
+    Socks(TcpStream, Box<Handshake>),
 }
 
 /// Binds a tcp listener as libzmq does (SO_REUSEADDR, the socket's BACKLOG and buffer sizes).
@@ -47,6 +51,46 @@ pub(crate) fn bind_tcp(addr: SocketAddr, options: &Options) -> Result<(Listener,
     let std_listener: std::net::TcpListener = socket.into();
     let bound = std_listener.local_addr()?;
     Ok((Listener::Tcp(TcpListener::from_std(std_listener)), bound))
+}
+
+/// ZMQ_USE_FD for tcp: a listener on a copy of the application's listening socket `fd`,
+/// and the address it is bound to. EINVAL unless `fd` is an open, listening tcp socket.
+///
+/// libzmq takes the descriptor itself and closes it when it unbinds; a copy (`dup`) keeps
+/// ferrozmq from closing what it does not own (a descriptor given to two binds would be
+/// closed twice otherwise), so the application closes its own.
+pub(crate) fn adopt_tcp(fd: RawFd) -> Result<(Listener, SocketAddr)> {
+    let socket = adopt(fd, |d| matches!(d, Domain::IPV4 | Domain::IPV6))?;
+    let std_listener: std::net::TcpListener = socket.into();
+    let bound = std_listener.local_addr().map_err(|_| Error::EINVAL)?;
+    Ok((Listener::Tcp(TcpListener::from_std(std_listener)), bound))
+}
+
+/// ZMQ_USE_FD for ipc: as [`adopt_tcp`], for a listening unix socket.
+pub(crate) fn adopt_ipc(fd: RawFd) -> Result<Listener> {
+    let socket = adopt(fd, |d| d == Domain::UNIX)?;
+    let std_listener: std::os::unix::net::UnixListener = socket.into();
+    Ok(Listener::Unix(UnixListener::from_std(std_listener)))
+}
+
+/// A non-blocking copy of `fd` if it is an open, listening stream socket of a `domain`.
+fn adopt(fd: RawFd, domain: impl Fn(Domain) -> bool) -> Result<Socket> {
+    use std::os::fd::FromRawFd;
+    // SAFETY: fcntl on any number is sound; it fails with EBADF for one that is not open.
+    let copy = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 0) };
+    if copy < 0 {
+        return Err(Error::EINVAL);
+    }
+    // SAFETY: `copy` is a descriptor just made for us alone.
+    let socket = unsafe { Socket::from_raw_fd(copy) };
+    let fits = socket.domain().is_ok_and(domain)
+        && socket.r#type().is_ok_and(|t| t == Type::STREAM)
+        && socket.is_listener().unwrap_or(false);
+    if !fits {
+        return Err(Error::EINVAL);
+    }
+    socket.set_nonblocking(true).map_err(|_| Error::EINVAL)?;
+    Ok(socket)
 }
 
 /// Binds an ipc listener. A stale socket file at the path is removed first, as libzmq does.
@@ -150,6 +194,14 @@ pub(crate) fn connect_tcp(
     source: Option<SocketAddr>,
     options: &Options,
 ) -> io::Result<Stream> {
+    tcp_connect(addr, source, options).map(Stream::Tcp)
+}
+
+fn tcp_connect(
+    addr: SocketAddr,
+    source: Option<SocketAddr>,
+    options: &Options,
+) -> io::Result<TcpStream> {
     let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
     socket.set_nonblocking(true)?;
     socket.set_nodelay(true)?;
@@ -165,7 +217,17 @@ pub(crate) fn connect_tcp(
         Err(e) => return Err(e),
     }
     let std_stream: std::net::TcpStream = socket.into();
-    Ok(Stream::Tcp(TcpStream::from_std(std_stream)))
+    Ok(TcpStream::from_std(std_stream))
+}
+
+/// Starts a tcp connect to the SOCKS5 proxy at `proxy`, which `handshake` then asks for the
+/// tunnel to the target.
+pub(crate) fn connect_socks(
+    proxy: SocketAddr,
+    handshake: Box<Handshake>,
+    options: &Options,
+) -> io::Result<Stream> {
+    Ok(Stream::Socks(tcp_connect(proxy, None, options)?, handshake))
 }
 
 /// Connects to an ipc endpoint; completes or fails at once.
@@ -222,7 +284,7 @@ impl Stream {
     /// (see `Session::closing_outcome`). 0 for tcp, whose close keeps them (a FIN, not a
     /// hang-up), and when the kernel cannot tell.
     pub(crate) fn unread_by_peer(&self) -> usize {
-        if matches!(self, Stream::Tcp(_)) {
+        if !matches!(self, Stream::Unix(_)) {
             return 0;
         }
         let mut queued: libc::c_int = 0;
@@ -236,21 +298,26 @@ impl Stream {
         }
     }
 
-    /// For a tcp connect in progress: Ok(true) once connected, Ok(false) while pending,
-    /// Err if it failed.
-    pub(crate) fn finish_connect(&self) -> io::Result<bool> {
+    /// The connection's local and remote endpoints as libzmq's version 2 monitor events
+    /// name them (`tcp://127.0.0.1:5555`); ipc connections have none of their own (empty).
+    pub(crate) fn endpoints(&self) -> (String, String) {
         match self {
-            Stream::Tcp(s) => {
-                if let Some(e) = s.take_error()? {
-                    return Err(e);
-                }
-                match s.peer_addr() {
-                    Ok(_) => Ok(true),
-                    Err(e) if e.kind() == io::ErrorKind::NotConnected => Ok(false),
-                    Err(e) => Err(e),
-                }
+            Stream::Tcp(s) | Stream::Socks(s, _) => {
+                let uri =
+                    |a: io::Result<SocketAddr>| a.map_or(String::new(), |a| format!("tcp://{a}"));
+                (uri(s.local_addr()), uri(s.peer_addr()))
             }
+            Stream::Unix(_) => (String::new(), String::new()),
+        }
+    }
+
+    /// For a tcp connect in progress: Ok(true) once connected (through a SOCKS proxy: once
+    /// its tunnel is up), Ok(false) while pending, Err if it failed.
+    pub(crate) fn finish_connect(&mut self) -> io::Result<bool> {
+        match self {
+            Stream::Tcp(s) => tcp_connected(s),
             Stream::Unix(_) => Ok(true),
+            Stream::Socks(s, handshake) => Ok(tcp_connected(s)? && socks_handshake(s, handshake)?),
         }
     }
 
@@ -277,6 +344,51 @@ impl Stream {
         match self {
             Stream::Tcp(s) => s.write_vectored(slices),
             Stream::Unix(s) => s.write_vectored(slices),
+            Stream::Socks(s, handshake) if handshake.is_done() => s.write_vectored(slices),
+            // Nothing but the handshake goes to the proxy before its tunnel is up.
+            Stream::Socks(..) => Err(io::ErrorKind::WouldBlock.into()),
+        }
+    }
+}
+
+/// Whether a non-blocking tcp connect has completed (Err if it failed).
+fn tcp_connected(s: &TcpStream) -> io::Result<bool> {
+    if let Some(e) = s.take_error()? {
+        return Err(e);
+    }
+    match s.peer_addr() {
+        Ok(_) => Ok(true),
+        Err(e) if e.kind() == io::ErrorKind::NotConnected => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// Moves a SOCKS5 handshake on as far as the proxy lets it without blocking; true once the
+/// tunnel is up. Reads stop at the proxy's last reply byte, so what the peer sends through
+/// the tunnel stays in the kernel for the engine.
+fn socks_handshake(s: &mut TcpStream, handshake: &mut Handshake) -> io::Result<bool> {
+    use std::io::Read;
+    let mut buf = [0u8; 262];
+    loop {
+        if handshake.is_done() {
+            return Ok(true);
+        }
+        if !handshake.output().is_empty() {
+            match s.write(handshake.output()) {
+                Ok(n) => handshake.wrote(n),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(false),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+            continue;
+        }
+        let wanted = handshake.wanted().min(buf.len());
+        match s.read(&mut buf[..wanted]) {
+            Ok(0) => return Err(io::ErrorKind::UnexpectedEof.into()),
+            Ok(n) => handshake.received(&buf[..n])?,
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(false),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
         }
     }
 }
@@ -284,7 +396,7 @@ impl Stream {
 impl AsRawFd for Stream {
     fn as_raw_fd(&self) -> RawFd {
         match self {
-            Stream::Tcp(s) => s.as_raw_fd(),
+            Stream::Tcp(s) | Stream::Socks(s, _) => s.as_raw_fd(),
             Stream::Unix(s) => s.as_raw_fd(),
         }
     }
@@ -302,19 +414,19 @@ impl AsRawFd for Listener {
 impl Source for Stream {
     fn register(&mut self, r: &Registry, t: Token, i: Interest) -> io::Result<()> {
         match self {
-            Stream::Tcp(s) => s.register(r, t, i),
+            Stream::Tcp(s) | Stream::Socks(s, _) => s.register(r, t, i),
             Stream::Unix(s) => s.register(r, t, i),
         }
     }
     fn reregister(&mut self, r: &Registry, t: Token, i: Interest) -> io::Result<()> {
         match self {
-            Stream::Tcp(s) => s.reregister(r, t, i),
+            Stream::Tcp(s) | Stream::Socks(s, _) => s.reregister(r, t, i),
             Stream::Unix(s) => s.reregister(r, t, i),
         }
     }
     fn deregister(&mut self, r: &Registry) -> io::Result<()> {
         match self {
-            Stream::Tcp(s) => s.deregister(r),
+            Stream::Tcp(s) | Stream::Socks(s, _) => s.deregister(r),
             Stream::Unix(s) => s.deregister(r),
         }
     }

@@ -5,7 +5,7 @@ use super::session::{IoCtx, Next, Session};
 use super::stream::Listener;
 use super::timer::{Kind, Slots, Timers};
 use super::{IoCommand, IoShared, IoThread, SocketLink};
-use crate::monitor::SocketEvent;
+use crate::monitor::{Endpoints, SocketEvent};
 use std::collections::HashMap;
 use std::io;
 use std::os::fd::AsRawFd;
@@ -24,6 +24,9 @@ struct ListenerEntry {
     timers: Slots,
     /// The wait before accepting again after the next EMFILE/ENFILE.
     backoff: Duration,
+    /// Why its ipc file could not be removed (errno), if it could not: the close is then
+    /// reported as CLOSE_FAILED, not CLOSED (libzmq's `ipc_listener_t::close`).
+    close_failed: Option<u32>,
 }
 
 /// Connections one listener accepts in one loop turn; more wait for the next turn, so a
@@ -37,10 +40,13 @@ const ACCEPT_BACKOFF_MAX: Duration = Duration::from_secs(1);
 
 impl Drop for ListenerEntry {
     fn drop(&mut self) {
-        let fd = self.listener.as_raw_fd() as u32;
+        let (event, value) = match self.close_failed {
+            Some(errno) => (SocketEvent::CLOSE_FAILED, errno),
+            None => (SocketEvent::CLOSED, self.listener.as_raw_fd() as u32),
+        };
         self.socket
             .shared
-            .event(SocketEvent::CLOSED, fd, &self.socket.endpoint);
+            .event(event, value, &self.socket.endpoint);
     }
 }
 
@@ -184,6 +190,7 @@ impl IoLoop {
                     socket,
                     timers: Slots::default(),
                     backoff: ACCEPT_BACKOFF_MIN,
+                    close_failed: None,
                 };
                 if registered.is_ok() {
                     self.listeners.insert(id, entry);
@@ -202,8 +209,9 @@ impl IoLoop {
                 self.with_session(id, |s, ctx| s.start(ctx));
             }
             IoCommand::Activate(id) => self.with_session(id, |s, ctx| s.on_activate(ctx)),
-            IoCommand::Unbind(id) => {
+            IoCommand::Unbind(id, close_failed) => {
                 if let Some(mut entry) = self.listeners.remove(&id) {
+                    entry.close_failed = close_failed;
                     self.timers.cancel_all(&mut entry.timers, id);
                 }
                 // Connections still in their handshake go with the listener. Attached ones end
@@ -266,11 +274,18 @@ impl IoLoop {
                 continue;
             }
             let fd = stream.as_raw_fd() as u32;
-            let endpoint = &entry.socket.endpoint;
-            entry
-                .socket
-                .shared
-                .event(SocketEvent::ACCEPTED, fd, endpoint);
+            let (local, remote) = stream.endpoints();
+            let at = Endpoints {
+                local: if local.is_empty() {
+                    &entry.socket.endpoint
+                } else {
+                    &local
+                },
+                remote: &remote,
+                bound: true,
+            };
+            let accepted = u64::from(SocketEvent::ACCEPTED.to_raw());
+            entry.socket.shared.event_at(accepted, &[u64::from(fd)], at);
             let socket = entry.socket.clone();
             let id = self.shared.ids.fetch_add(1, Ordering::Relaxed);
             let mut ctx = IoCtx {

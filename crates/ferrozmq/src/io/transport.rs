@@ -6,6 +6,7 @@
 //! stream framing; the session would then be given that socket instead of a [`Stream`].
 
 use super::dialer::ConnectTarget;
+use super::socks::Handshake;
 use super::stream::{self, Listener, Stream};
 use crate::endpoint::{self, Endpoint, IpcAddress};
 use crate::error::{Error, Result};
@@ -15,18 +16,25 @@ use std::path::PathBuf;
 
 /// Binds a listener for `endpoint` (tcp or ipc) with `options`: the listener, its resolved
 /// endpoint (`tcp://*:*` becomes the bound address), and the ipc file to remove when it
-/// closes. Other transports are EINVAL here (inproc is bound by the socket itself).
+/// closes. Under ZMQ_USE_FD the application's listening socket is taken over instead. Other transports are EINVAL here (inproc is bound by the socket itself).
 pub(crate) fn listen(
     endpoint: Endpoint,
     options: &Options,
 ) -> Result<(Listener, String, Option<PathBuf>)> {
+    let adopted = (options.use_fd >= 0).then_some(options.use_fd);
     Ok(match endpoint {
         Endpoint::Tcp {
             source: Some(_), ..
         } => return Err(Error::EINVAL),
         Endpoint::Tcp { host, port, .. } => {
-            let addr = endpoint::resolve_bind(&host, port, options.ipv6)?;
-            let (listener, bound) = stream::bind_tcp(addr, options)?;
+            let (listener, bound) = match adopted {
+                // libzmq ignores the address then: the socket is bound already.
+                Some(fd) => stream::adopt_tcp(fd)?,
+                None => {
+                    let addr = endpoint::resolve_bind(&host, port, options.ipv6)?;
+                    stream::bind_tcp(addr, options)?
+                }
+            };
             let resolved = match bound {
                 std::net::SocketAddr::V4(a) => format!("tcp://{}:{}", a.ip(), a.port()),
                 std::net::SocketAddr::V6(a) => format!("tcp://[{}]:{}", a.ip(), a.port()),
@@ -34,7 +42,11 @@ pub(crate) fn listen(
             (listener, resolved, None)
         }
         Endpoint::Ipc(address) => {
-            let (listener, public, path) = stream::bind_ipc(&address)?;
+            let (listener, public, path) = match adopted {
+                // Named by the address given; its file is the application's to remove.
+                Some(fd) => (stream::adopt_ipc(fd)?, address, None),
+                None => stream::bind_ipc(&address)?,
+            };
             let resolved = match public {
                 IpcAddress::Path(p) => format!("ipc://{}", p.display()),
                 IpcAddress::Abstract(name) => {
@@ -58,7 +70,7 @@ pub(crate) fn dial(target: &ConnectTarget, options: &Options) -> io::Result<(Str
             port,
             source,
             ipv6,
-        } => {
+        } if options.socks_proxy.is_empty() => {
             let unresolved = |_| io::Error::from(io::ErrorKind::NotFound);
             let addr = endpoint::resolve_connect(host, Some(*port), *ipv6).map_err(unresolved)?;
             let source = match source {
@@ -70,9 +82,35 @@ pub(crate) fn dial(target: &ConnectTarget, options: &Options) -> io::Result<(Str
             let stream = stream::connect_tcp(addr, source, options)?;
             Ok((stream, addr.ip().to_string()))
         }
+        ConnectTarget::Tcp {
+            host, port, ipv6, ..
+        } => {
+            // Through the proxy, which is resolved on each attempt; the target is named to it
+            // as given, a name unresolved (libzmq's socks_connecter).
+            let proxy = std::str::from_utf8(&options.socks_proxy).map_err(|_| invalid_proxy())?;
+            let (proxy_host, proxy_port) = proxy.rsplit_once(':').ok_or_else(invalid_proxy)?;
+            let proxy_host = proxy_host.trim_start_matches('[').trim_end_matches(']');
+            let proxy_port = proxy_port.parse().map_err(|_| invalid_proxy())?;
+            let addr = endpoint::resolve_connect(proxy_host, Some(proxy_port), *ipv6)
+                .map_err(|_| io::Error::from(io::ErrorKind::NotFound))?;
+            let credentials = (!options.socks_username.is_empty()).then(|| {
+                (
+                    options.socks_username.clone(),
+                    options.socks_password.clone(),
+                )
+            });
+            let handshake = Box::new(Handshake::new(host, *port, credentials));
+            let stream = stream::connect_socks(addr, handshake, options)?;
+            Ok((stream, addr.ip().to_string()))
+        }
         ConnectTarget::Ipc(address) => Ok((
             stream::connect_ipc(address)?,
             stream::IPC_PEER_ADDRESS.to_string(),
         )),
     }
+}
+
+/// A SOCKS_PROXY that is not `host:port`: the attempt fails (and is retried), as in libzmq.
+fn invalid_proxy() -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidInput, "SOCKS_PROXY is not host:port")
 }

@@ -64,6 +64,29 @@ impl Core {
         self.pipe_listener.remove(&id);
     }
 
+    /// Gives every pipe the socket's SNDHWM and RCVHWM, and lets the pattern try each again:
+    /// a full pipe it had passed over may have room under a raised mark (libzmq leaves it
+    /// passed over until its reader frees room).
+    pub(super) fn apply_hwms(&mut self) {
+        let (snd, rcv) = (self.options.sndhwm as u64, self.options.rcvhwm as u64);
+        for id in self.pipes.set_hwms(snd, rcv) {
+            self.pattern
+                .activate(id, &mut Self::cx(&mut self.pipes, &self.options));
+        }
+    }
+
+    /// ZMQ_ROUTER_RAW: this ROUTER's later connections are raw, and its routing becomes
+    /// STREAM's (as a ROUTER); the pipes it has go on under the new pattern.
+    pub(super) fn make_raw_router(&mut self) {
+        self.options.router_raw = true;
+        let mut pattern: Box<dyn Pattern> = Box::new(super::stream::Stream::raw_router());
+        let ids: Vec<u64> = self.pipes.iter().map(|p| p.id()).collect();
+        for id in ids {
+            pattern.attach(id, &mut Self::cx(&mut self.pipes, &self.options));
+        }
+        self.pattern = pattern;
+    }
+
     /// Applies news from pipes and I/O threads.
     pub(super) fn process_commands(&mut self) {
         self.shared.take_commands(&mut self.commands);

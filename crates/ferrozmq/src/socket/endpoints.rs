@@ -11,6 +11,7 @@ use crate::inproc::InprocPeer;
 use crate::io::{self, ConnectTarget, IoCommand, IoShared, SocketLink};
 use crate::metadata::PeerMetadata;
 use crate::monitor::SocketEvent;
+use crate::peer_messages;
 use crate::pipe::{self, Notify, PipeEnd};
 use ferrozmq_zmtp::SocketType;
 use std::sync::Arc;
@@ -39,12 +40,14 @@ impl Bound {
     pub(super) fn close(self, ctx: &Context) {
         match self.kind {
             BoundKind::Io(io, ipc_path) => {
-                io.send(IoCommand::Unbind(self.listener));
                 // Removed here, not later by the I/O thread: a bind that follows at once may
-                // already have created the same path anew.
-                if let Some(path) = ipc_path {
-                    let _ = std::fs::remove_file(path);
-                }
+                // already have created the same path anew. A file that cannot be removed
+                // (gone already, or its directory not writable) makes the close CLOSE_FAILED.
+                let close_failed = ipc_path.and_then(|path| {
+                    let removed = std::fs::remove_file(path);
+                    removed.err().map(|e| e.raw_os_error().unwrap_or(0) as u32)
+                });
+                io.send(IoCommand::Unbind(self.listener, close_failed));
             }
             BoundKind::Inproc(name) => ctx.inner().inproc().unbind(&name, self.listener),
         }
@@ -113,6 +116,8 @@ impl Core {
             )),
             sndhwm: self.options.sndhwm as u64,
             rcvhwm: self.options.rcvhwm as u64,
+            hello: peer_messages::hello(&self.options, self.socket_type),
+            disconnect: peer_messages::disconnect(&self.options, self.socket_type),
         }
     }
 

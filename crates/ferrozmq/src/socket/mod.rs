@@ -8,7 +8,8 @@
 //! socket's state and its data path (send, receive, waiting, mailbox commands);
 //! `endpoints.rs` binds, connects, unbinds and disconnects; `options.rs` is the option table
 //! keyed by libzmq's ids, behind every typed `set_*`/`get_*`; `security.rs` the mechanism rules
-//! of the security options. What one socket type does differently is its `Pattern`
+//! of the security options; `monitoring.rs` the socket monitors (`zmq_socket_monitor`,
+//! versioned, pipe statistics). What one socket type does differently is its `Pattern`
 //! (`pattern.rs` and one file per type), including which type-specific options it takes.
 
 mod active_set;
@@ -17,6 +18,7 @@ mod dealer;
 mod endpoints;
 mod fq;
 mod lb;
+mod monitoring;
 mod options;
 mod pair;
 mod pattern;
@@ -34,11 +36,9 @@ mod xsub;
 pub use router::{NOTIFY_CONNECT, NOTIFY_DISCONNECT};
 
 use crate::context::Context;
-use crate::endpoint::Endpoint;
 use crate::error::{Error, Result};
 use crate::mailbox::SocketShared;
 use crate::message::Message;
-use crate::monitor::{EventSink, Monitor, MonitorEvent, SocketEvent};
 use crate::options::Options;
 use crate::PollEvents;
 use ferrozmq_zmtp::SocketType;
@@ -234,34 +234,6 @@ impl Socket {
         Ok(msg.len())
     }
 
-    /// Publishes this socket's connection events (`events`: a mask of
-    /// [`SocketEvent`](crate::SocketEvent) values) on a PAIR socket bound at `endpoint`, which
-    /// must be `inproc://` (`zmq_socket_monitor`); connect a PAIR there to read them, e.g.
-    /// with [`MonitorEvent::recv`](crate::MonitorEvent::recv). An empty endpoint or an empty
-    /// mask stops monitoring (MONITOR_STOPPED is the last event).
-    pub fn monitor(&self, endpoint: &str, events: i32) -> Result<()> {
-        let core = self.core();
-        let stop = |old: Option<Monitor>| {
-            if let Some(old) = old {
-                old.emit(SocketEvent::MONITOR_STOPPED, 0, "");
-            }
-        };
-        if endpoint.is_empty() || events & 0xffff == 0 {
-            stop(core.shared.set_monitor(None));
-            return Ok(());
-        }
-        if !matches!(Endpoint::parse(endpoint)?, Endpoint::Inproc(_)) {
-            return Err(Error::EPROTONOSUPPORT);
-        }
-        let publisher = core.ctx.socket(SocketType::PAIR)?;
-        publisher.set_sndhwm(0)?;
-        publisher.set_linger(0)?;
-        publisher.bind(endpoint)?;
-        let monitor = Monitor::new(Box::new(publisher), (events & 0xffff) as u16);
-        stop(core.shared.set_monitor(Some(monitor)));
-        Ok(())
-    }
-
     /// A [`PollItem`](crate::PollItem) for this socket, for [`poll`](crate::poll).
     pub fn as_poll_item(&self, events: crate::PollEvents) -> crate::PollItem<'_> {
         crate::PollItem::from_socket(self, events)
@@ -280,26 +252,5 @@ impl Socket {
     /// The signaler's descriptor (ZMQ_FD) for `poll`.
     pub(crate) fn signal_fd(&self) -> RawFd {
         self.core().shared.signaler.fd()
-    }
-}
-
-/// A monitored socket's events go out on its internal PAIR socket.
-impl EventSink for Socket {
-    fn publish(&self, head: &[u8; 6], endpoint: &str) {
-        if self
-            .send(Message::from(&head[..]), SNDMORE | DONTWAIT)
-            .is_ok()
-        {
-            let _ = self.send(endpoint, DONTWAIT);
-        }
-    }
-}
-
-impl MonitorEvent {
-    /// Receives and decodes the next event from a PAIR connected to a monitor endpoint.
-    /// EPROTO-like garbage (not a monitor message) gives EINVAL.
-    pub fn recv(monitor: &Socket) -> Result<MonitorEvent> {
-        let frames = monitor.recv_multipart(0)?;
-        MonitorEvent::decode(&frames)
     }
 }

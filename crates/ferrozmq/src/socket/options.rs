@@ -140,6 +140,23 @@ macro_rules! int_field {
     };
 }
 
+/// SNDHWM or RCVHWM: stored in `Options::$field` for later binds and connects, and given to
+/// every pipe the socket has already (libzmq's `update_pipe_options`).
+macro_rules! hwm_field {
+    ($id:ident, $field:ident) => {
+        Entry {
+            id: ids::$id,
+            scope: Scope::Any,
+            set: Some(|core, v| {
+                core.options.$field = options::non_negative(int(v)?)?;
+                core.apply_hwms();
+                Ok(())
+            }),
+            read: Read::Yes(|core| Ok(put_int(core.options.$field))),
+        }
+    };
+}
+
 /// A boolean option stored in `Options::$field`, decoded by `$decode`.
 macro_rules! flag_field {
     ($id:ident, $field:ident, $decode:ident, $scope:ident, $read:ident) => {
@@ -159,6 +176,40 @@ macro_rules! flag_field {
     };
 }
 
+/// A set-only message option stored in `Options::$field` (any bytes; empty = none), taken
+/// by every type as in libzmq.
+macro_rules! bytes_field {
+    ($id:ident, $field:ident) => {
+        Entry {
+            id: ids::$id,
+            scope: Scope::Any,
+            set: Some(|core, v| {
+                core.options.$field = v.to_vec();
+                Ok(())
+            }),
+            read: Read::No,
+        }
+    };
+}
+
+/// SOCKS_USERNAME or SOCKS_PASSWORD: at most 255 bytes (RFC 1929), empty clearing it.
+macro_rules! socks_credential {
+    ($id:ident, $field:ident) => {
+        Entry {
+            id: ids::$id,
+            scope: Scope::Any,
+            set: Some(|core, v| {
+                if v.len() > 255 {
+                    return Err(Error::EINVAL);
+                }
+                core.options.$field = v.to_vec();
+                Ok(())
+            }),
+            read: Read::Yes(|core| Ok(put_text(&core.options.$field))),
+        }
+    };
+}
+
 /// A read-only option.
 macro_rules! read_only {
     ($id:ident, $get:expr) => {
@@ -173,8 +224,8 @@ macro_rules! read_only {
 
 /// Every option a socket has.
 static TABLE: &[Entry] = &[
-    int_field!(SNDHWM, sndhwm, options::non_negative),
-    int_field!(RCVHWM, rcvhwm, options::non_negative),
+    hwm_field!(SNDHWM, sndhwm),
+    hwm_field!(RCVHWM, rcvhwm),
     int_field!(SNDTIMEO, sndtimeo, options::minus_one_or_more),
     int_field!(RCVTIMEO, rcvtimeo, options::minus_one_or_more),
     int_field!(RECONNECT_IVL, reconnect_ivl, options::minus_one_or_more),
@@ -210,6 +261,18 @@ static TABLE: &[Entry] = &[
     int_field!(CONNECT_TIMEOUT, connect_timeout, options::non_negative),
     int_field!(RECONNECT_STOP, reconnect_stop, options::reconnect_stop),
     int_field!(HANDSHAKE_IVL, handshake_ivl, options::non_negative),
+    int_field!(USE_FD, use_fd, options::minus_one_or_more),
+    Entry {
+        id: ids::SOCKS_PROXY,
+        scope: Scope::Any,
+        set: Some(|core, v| {
+            core.options.socks_proxy = v.to_vec();
+            Ok(())
+        }),
+        read: Read::Yes(|core| Ok(put_text(&core.options.socks_proxy))),
+    },
+    socks_credential!(SOCKS_USERNAME, socks_username),
+    socks_credential!(SOCKS_PASSWORD, socks_password),
     Entry {
         id: ids::LINGER,
         scope: Scope::Any,
@@ -305,6 +368,18 @@ static TABLE: &[Entry] = &[
     ),
     flag_field!(PROBE_ROUTER, probe_router, relaxed_bool, Pattern, Typed),
     Entry {
+        id: ids::ROUTER_RAW,
+        scope: Scope::Pattern,
+        // Once raw, a ROUTER stays raw (libzmq keeps its `raw_socket` option); set-only.
+        set: Some(|core, v| {
+            if relaxed_bool(v)? && !core.options.router_raw {
+                core.make_raw_router();
+            }
+            Ok(())
+        }),
+        read: Read::No,
+    },
+    Entry {
         id: ids::ROUTER_NOTIFY,
         scope: Scope::Pattern,
         set: Some(|core, v| {
@@ -396,6 +471,20 @@ static TABLE: &[Entry] = &[
                 .to_vec())
         }),
     },
+    Entry {
+        id: ids::METADATA,
+        scope: Scope::Any,
+        // libzmq keeps the first value set for a name (a map insert); set-only there too.
+        set: Some(|core, v| {
+            let (name, value) = options::metadata_property(v)?;
+            core.options.metadata.entry(name).or_insert(value);
+            Ok(())
+        }),
+        read: Read::No,
+    },
+    bytes_field!(HELLO_MSG, hello_msg),
+    bytes_field!(DISCONNECT_MSG, disconnect_msg),
+    bytes_field!(HICCUP_MSG, hiccup_msg),
     read_only!(RCVMORE, |core| Ok(put_bool(core.rcvmore))),
     read_only!(TYPE, |core| Ok(put_int(core.socket_type.to_raw()))),
     read_only!(EVENTS, |core| Ok(put_int(i32::from(core.events()?)))),
@@ -675,6 +764,14 @@ int_option!(
     get_handshake_ivl, set_handshake_ivl, HANDSHAKE_IVL
 );
 int_option!(
+    /// A listening socket (bound by the application) that later tcp or ipc binds take over
+    /// instead of making their own (`ZMQ_USE_FD`, -1 = none): a tcp bind's address is then
+    /// ignored (the endpoint is the socket's own), an ipc bind's names it. ferrozmq uses a
+    /// copy of the descriptor, so the application still closes its own (libzmq closes the
+    /// one it was given).
+    get_use_fd, set_use_fd, USE_FD
+);
+int_option!(
     /// How long queued messages are kept after close, in ms (`ZMQ_LINGER`, -1 = until sent).
     get_linger, set_linger, LINGER
 );
@@ -714,6 +811,40 @@ impl Socket {
     /// The routing id sent to peers: 1 to 255 bytes (`ZMQ_ROUTING_ID`).
     pub fn set_identity(&self, value: &[u8]) -> Result<()> {
         self.set_option(ids::ROUTING_ID, value)
+    }
+
+    /// The SOCKS5 proxy later tcp connects go through (`ZMQ_SOCKS_PROXY`), if any.
+    pub fn get_socks_proxy(&self) -> Result<std::result::Result<String, Vec<u8>>> {
+        self.get_text(ids::SOCKS_PROXY)
+    }
+
+    /// Makes later tcp connects go through the SOCKS5 proxy at `"host:port"`
+    /// (`ZMQ_SOCKS_PROXY`, RFC 1928): the proxy is dialled (and resolved) on each attempt
+    /// and asked to CONNECT to the endpoint as given, a name unresolved. None or "" dials
+    /// directly again.
+    pub fn set_socks_proxy(&self, proxy: Option<&str>) -> Result<()> {
+        self.set_option(ids::SOCKS_PROXY, proxy.unwrap_or("").as_bytes())
+    }
+
+    /// The username given to the SOCKS5 proxy (`ZMQ_SOCKS_USERNAME`).
+    pub fn get_socks_username(&self) -> Result<std::result::Result<String, Vec<u8>>> {
+        self.get_text(ids::SOCKS_USERNAME)
+    }
+
+    /// Authenticates to the SOCKS5 proxy with this username and SOCKS_PASSWORD (RFC 1929;
+    /// `ZMQ_SOCKS_USERNAME`, at most 255 bytes); "" offers no authentication, as libzmq.
+    pub fn set_socks_username(&self, username: &str) -> Result<()> {
+        self.set_option(ids::SOCKS_USERNAME, username.as_bytes())
+    }
+
+    /// The password given to the SOCKS5 proxy (`ZMQ_SOCKS_PASSWORD`).
+    pub fn get_socks_password(&self) -> Result<std::result::Result<String, Vec<u8>>> {
+        self.get_text(ids::SOCKS_PASSWORD)
+    }
+
+    /// The password sent with SOCKS_USERNAME (`ZMQ_SOCKS_PASSWORD`, at most 255 bytes).
+    pub fn set_socks_password(&self, password: &str) -> Result<()> {
+        self.set_option(ids::SOCKS_PASSWORD, password.as_bytes())
     }
 
     /// The network interface tcp sockets are bound to (`ZMQ_BINDTODEVICE`), if any.
@@ -778,6 +909,35 @@ impl Socket {
     /// or close it.
     pub fn get_fd(&self) -> Result<std::os::fd::RawFd> {
         self.get_int(ids::FD)
+    }
+
+    /// Adds an application property sent to peers in the handshake (`ZMQ_METADATA`,
+    /// `"X-name:value"`), which they read as `Message::gets("X-name")` on every message from
+    /// this socket. A name already set keeps its first value, as in libzmq. Applies to
+    /// later binds and connects. EINVAL unless the name starts with `X-`, is at most 255
+    /// property-name characters (letters, digits, `-_.+`) and the value is not empty.
+    pub fn set_metadata(&self, property: &str) -> Result<()> {
+        self.set_option(ids::METADATA, property.as_bytes())
+    }
+
+    /// ROUTER, DEALER: a message sent to every new peer as the first message of each new
+    /// connection (`ZMQ_HELLO_MSG`, libzmq 4.3.5 draft); empty: none. Other types take it
+    /// and do nothing, as in libzmq. Applies to later binds and connects.
+    pub fn set_hello_msg(&self, message: &[u8]) -> Result<()> {
+        self.set_option(ids::HELLO_MSG, message)
+    }
+
+    /// ROUTER: a message received on behalf of an accepted peer whose connection ends after
+    /// its handshake, as if that peer had sent it (`ZMQ_DISCONNECT_MSG`, libzmq 4.3.5
+    /// draft); over inproc, when the connecting socket closes or disconnects. Empty: none.
+    pub fn set_disconnect_msg(&self, message: &[u8]) -> Result<()> {
+        self.set_option(ids::DISCONNECT_MSG, message)
+    }
+
+    /// DEALER: a message received when a connection this socket made ends after its
+    /// handshake (`ZMQ_HICCUP_MSG`, libzmq 4.3.5 draft), before it reconnects. Empty: none.
+    pub fn set_hiccup_msg(&self, message: &[u8]) -> Result<()> {
+        self.set_option(ids::HICCUP_MSG, message)
     }
 
     /// The endpoint last bound or connected, with wildcards resolved (`ZMQ_LAST_ENDPOINT`).
@@ -913,6 +1073,14 @@ impl Socket {
     /// connection is closed (`ZMQ_ROUTER_HANDOVER`); otherwise the newcomer is refused.
     pub fn set_router_handover(&self, value: bool) -> Result<()> {
         self.set_flag(ids::ROUTER_HANDOVER, value)
+    }
+
+    /// ROUTER: speak raw TCP to peers, as a STREAM socket does (`ZMQ_ROUTER_RAW`, deprecated
+    /// in libzmq in favour of STREAM): no ZMTP, data arrives as `[routing-id, bytes]`, a
+    /// connection and a disconnection as `[routing-id, ""]`, and sending `[routing-id, ""]`
+    /// closes that connection. Applies to later binds and connects; cannot be undone.
+    pub fn set_router_raw(&self, value: bool) -> Result<()> {
+        self.set_flag(ids::ROUTER_RAW, value)
     }
 
     /// Whether `ZMQ_ROUTER_HANDOVER` is set.
@@ -1107,6 +1275,7 @@ mod tests {
             int_probe!(RECONNECT_STOP, set_reconnect_stop, get_reconnect_stop, 7, 1),
             int_probe!(HANDSHAKE_IVL, set_handshake_ivl, get_handshake_ivl, 0, 5000),
             int_probe!(LINGER, set_linger, get_linger, 0, -1),
+            int_probe!(USE_FD, set_use_fd, get_use_fd, 3, -1),
             Probe {
                 id: ids::MAXMSGSIZE,
                 ty: SocketType::DEALER,
@@ -1198,6 +1367,7 @@ mod tests {
                 is_router_handover
             ),
             flag_probe!(PROBE_ROUTER, DEALER, set_probe_router, is_probe_router),
+            flag_probe!(ROUTER_RAW, ROUTER, set_router_raw),
             Probe {
                 id: ids::ROUTER_NOTIFY,
                 ty: SocketType::ROUTER,
@@ -1257,6 +1427,62 @@ mod tests {
                 expected: Some(text("global")),
                 raw: Some(Vec::new()),
                 typed_get: Some(|s| txt(s.get_zap_domain())),
+            },
+            Probe {
+                id: ids::SOCKS_PROXY,
+                ty: SocketType::DEALER,
+                typed_set: Some(|s| s.set_socks_proxy(Some("127.0.0.1:1080"))),
+                expected: Some(text("127.0.0.1:1080")),
+                raw: Some(b"localhost:9050".to_vec()),
+                typed_get: Some(|s| txt(s.get_socks_proxy())),
+            },
+            Probe {
+                id: ids::SOCKS_USERNAME,
+                ty: SocketType::DEALER,
+                typed_set: Some(|s| s.set_socks_username("me")),
+                expected: Some(text("me")),
+                raw: Some(Vec::new()),
+                typed_get: Some(|s| txt(s.get_socks_username())),
+            },
+            Probe {
+                id: ids::SOCKS_PASSWORD,
+                ty: SocketType::DEALER,
+                typed_set: Some(|s| s.set_socks_password("secret")),
+                expected: Some(text("secret")),
+                raw: Some(b"pw".to_vec()),
+                typed_get: Some(|s| txt(s.get_socks_password())),
+            },
+            Probe {
+                id: ids::HELLO_MSG,
+                ty: SocketType::ROUTER,
+                typed_set: Some(|s| s.set_hello_msg(b"H")),
+                expected: None,
+                raw: Some(b"hello".to_vec()),
+                typed_get: None,
+            },
+            Probe {
+                id: ids::DISCONNECT_MSG,
+                ty: SocketType::ROUTER,
+                typed_set: Some(|s| s.set_disconnect_msg(b"D")),
+                expected: None,
+                raw: Some(Vec::new()),
+                typed_get: None,
+            },
+            Probe {
+                id: ids::HICCUP_MSG,
+                ty: SocketType::DEALER,
+                typed_set: Some(|s| s.set_hiccup_msg(b"X")),
+                expected: None,
+                raw: Some(b"hiccup".to_vec()),
+                typed_get: None,
+            },
+            Probe {
+                id: ids::METADATA,
+                ty: SocketType::DEALER,
+                typed_set: Some(|s| s.set_metadata("X-a:b")),
+                expected: None,
+                raw: Some(b"X-c:d".to_vec()),
+                typed_get: None,
             },
             flag_probe!(
                 ZAP_ENFORCE_DOMAIN,

@@ -80,6 +80,24 @@ impl Pipes {
         std::mem::take(&mut self.events)
     }
 
+    /// Gives every pipe the socket's high-water marks (ZMQ_SNDHWM/RCVHWM changed after
+    /// bind or connect reach the pipes already made, as in libzmq).
+    /// Returns their ids.
+    pub(crate) fn set_hwms(&self, sndhwm: u64, rcvhwm: u64) -> Vec<u64> {
+        self.map
+            .values()
+            .map(|pipe| {
+                pipe.set_hwms(sndhwm, rcvhwm);
+                pipe.id()
+            })
+            .collect()
+    }
+
+    /// Every pipe.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &PipeEnd> {
+        self.map.values()
+    }
+
     /// Removes every pipe (closing them).
     pub(crate) fn clear(&mut self) {
         self.map.clear();

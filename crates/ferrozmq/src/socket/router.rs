@@ -11,6 +11,7 @@
 
 use super::fq::FairQueue;
 use super::pattern::{prepend, probe, Cx, Pattern};
+use super::pipes::IdMap;
 use crate::error::{Error, Result};
 use crate::message::Message;
 use crate::options::ids;
@@ -32,7 +33,8 @@ enum Target {
 pub(crate) struct Router {
     fq: FairQueue,
     routes: HashMap<Vec<u8>, u64>,
-    ids: HashMap<u64, Vec<u8>>,
+    /// Looked up for every message received: keyed by pipe id without SipHash.
+    ids: IdMap<Vec<u8>>,
     /// Attached pipes whose peer has not finished its handshake yet.
     anonymous: HashSet<u64>,
     /// Pipes with a live connection, as ROUTER_NOTIFY last reported them (a connect-side pipe
@@ -48,7 +50,7 @@ impl Default for Router {
         Router {
             fq: FairQueue::default(),
             routes: HashMap::new(),
-            ids: HashMap::new(),
+            ids: IdMap::default(),
             anonymous: HashSet::new(),
             connected: HashSet::new(),
             next_generated: crate::random::u32(),
@@ -107,6 +109,59 @@ impl Router {
         true
     }
 
+    /// Decides where the message being sent goes: to the pipe `route` (None: no peer has the
+    /// routing id), if it is live and has room; else it is dropped, or refused under
+    /// ZMQ_ROUTER_MANDATORY (EHOSTUNREACH for no live peer when `addressed`, EAGAIN for a full
+    /// one).
+    pub(crate) fn aim(
+        &mut self,
+        route: Option<u64>,
+        addressed: bool,
+        cx: &mut Cx<'_>,
+    ) -> Result<()> {
+        let mandatory = cx.options.router_mandatory;
+        let target = match route.and_then(|id| cx.pipes.get(id).map(|p| (id, p))) {
+            Some((id, p)) if !p.is_other_closed() => {
+                if p.check_write() {
+                    Target::Pipe(id)
+                } else if mandatory {
+                    return Err(Error::EAGAIN);
+                } else {
+                    Target::Drop
+                }
+            }
+            _ if mandatory && addressed => return Err(Error::EHOSTUNREACH),
+            _ => Target::Drop,
+        };
+        self.target = Some(target);
+        Ok(())
+    }
+
+    /// Writes the message `aim` accepted (without its routing id) to its pipe, or drops it.
+    pub(crate) fn deliver(&mut self, parcel: Parcel, cx: &mut Cx<'_>) {
+        if let Some(Target::Pipe(id)) = self.target.take() {
+            if let Some(p) = cx.pipes.get(id) {
+                p.write(parcel);
+            }
+        }
+    }
+
+    /// The next message from an identified peer and its pipe, without the routing id in
+    /// front (REP routes its reply by the pipe).
+    pub(crate) fn recv_unprefixed(&mut self, cx: &mut Cx<'_>) -> Result<(u64, Parcel)> {
+        loop {
+            let (from, parcel) = self.fq.recv(cx.pipes).ok_or(Error::EAGAIN)?;
+            if self.ids.contains_key(&from) {
+                return Ok((from, parcel));
+            }
+        }
+    }
+
+    /// True if a message from a peer may be waiting (notifications aside).
+    pub(crate) fn has_message(&mut self, cx: &mut Cx<'_>) -> bool {
+        self.fq.has_in(cx.pipes)
+    }
+
     /// ROUTER_NOTIFY: reports a connection coming up or going away on pipe `id` (known by
     /// whether its peer's handshake metadata is there).
     fn track_connection(&mut self, id: u64, cx: &mut Cx<'_>) {
@@ -127,20 +182,26 @@ impl Router {
     }
 }
 
+/// The options a ROUTER takes (libzmq's `router_t::xsetsockopt`), raw or not.
+pub(crate) fn takes_router_option(id: i32) -> bool {
+    matches!(
+        id,
+        ids::ROUTER_MANDATORY
+            | ids::ROUTER_HANDOVER
+            | ids::ROUTER_NOTIFY
+            | ids::ROUTER_RAW
+            | ids::PROBE_ROUTER
+            | ids::CONNECT_ROUTING_ID
+    )
+}
+
 fn notification(routing_id: Vec<u8>) -> Parcel {
     Parcel::Multi(vec![Message::from(routing_id), Message::new()])
 }
 
 impl Pattern for Router {
     fn takes_option(&self, id: i32) -> bool {
-        matches!(
-            id,
-            ids::ROUTER_MANDATORY
-                | ids::ROUTER_HANDOVER
-                | ids::ROUTER_NOTIFY
-                | ids::PROBE_ROUTER
-                | ids::CONNECT_ROUTING_ID
-        )
+        takes_router_option(id)
     }
 
     fn attach(&mut self, id: u64, cx: &mut Cx<'_>) -> bool {
@@ -182,57 +243,31 @@ impl Pattern for Router {
     }
 
     fn begin_send(&mut self, first: &Message, more: bool, cx: &mut Cx<'_>) -> Result<()> {
-        let mandatory = cx.options.router_mandatory;
         let route = if more {
             self.routes.get(&first[..]).copied()
         } else {
             // A routing id with no message after it is dropped, as in libzmq.
-            None
+            return self.aim(None, false, cx);
         };
-        let target = match route {
-            Some(pipe_id) => match cx.pipes.get(pipe_id) {
-                Some(p) if !p.is_other_closed() => {
-                    if p.check_write() {
-                        Target::Pipe(pipe_id)
-                    } else if mandatory {
-                        return Err(Error::EAGAIN);
-                    } else {
-                        Target::Drop
-                    }
-                }
-                _ if mandatory && more => return Err(Error::EHOSTUNREACH),
-                _ => Target::Drop,
-            },
-            None if mandatory && more => return Err(Error::EHOSTUNREACH),
-            None => Target::Drop,
-        };
-        self.target = Some(target);
-        Ok(())
+        self.aim(route, true, cx)
     }
 
     fn finish_send(&mut self, parcel: Parcel, cx: &mut Cx<'_>) {
-        let Some(Target::Pipe(id)) = self.target.take() else {
-            return;
-        };
         let Parcel::Multi(mut frames) = parcel else {
+            self.target = None;
             return;
         };
         frames.remove(0);
-        if let Some(p) = cx.pipes.get(id) {
-            p.write(Parcel::from_frames(frames));
-        }
+        self.deliver(Parcel::from_frames(frames), cx);
     }
 
     fn recv(&mut self, cx: &mut Cx<'_>) -> Result<(u64, Parcel)> {
         if let Some(notice) = self.notifications.pop_front() {
             return Ok(notice);
         }
-        loop {
-            let (from, parcel) = self.fq.recv(cx.pipes).ok_or(Error::EAGAIN)?;
-            if let Some(rid) = self.ids.get(&from) {
-                return Ok((from, prepend(Message::from(&rid[..]), parcel)));
-            }
-        }
+        let (from, parcel) = self.recv_unprefixed(cx)?;
+        let rid = self.ids.get(&from).map(|rid| Message::from(&rid[..]));
+        Ok((from, prepend(rid.unwrap_or_default(), parcel)))
     }
     fn has_in(&mut self, cx: &mut Cx<'_>) -> bool {
         !self.notifications.is_empty() || self.fq.has_in(cx.pipes)

@@ -14,6 +14,9 @@ use std::collections::HashMap;
 
 /// STREAM: raw TCP peers by routing id.
 pub(crate) struct Stream {
+    /// A ROUTER under ROUTER_RAW: it takes the ROUTER options instead of STREAM_NOTIFY and,
+    /// as a ROUTER, drops what it cannot route unless ROUTER_MANDATORY is set.
+    as_router: bool,
     fq: FairQueue,
     routes: HashMap<Vec<u8>, u64>,
     ids: HashMap<u64, Vec<u8>>,
@@ -24,6 +27,7 @@ pub(crate) struct Stream {
 impl Default for Stream {
     fn default() -> Stream {
         Stream {
+            as_router: false,
             fq: FairQueue::default(),
             routes: HashMap::new(),
             ids: HashMap::new(),
@@ -33,8 +37,22 @@ impl Default for Stream {
     }
 }
 
+impl Stream {
+    /// The pattern of a ROUTER that ZMQ_ROUTER_RAW turned raw (libzmq's deprecated way to
+    /// what STREAM does).
+    pub(crate) fn raw_router() -> Stream {
+        Stream {
+            as_router: true,
+            ..Stream::default()
+        }
+    }
+}
+
 impl Pattern for Stream {
     fn takes_option(&self, id: i32) -> bool {
+        if self.as_router {
+            return super::router::takes_router_option(id);
+        }
         matches!(id, ids::CONNECT_ROUTING_ID | ids::STREAM_NOTIFY)
     }
 
@@ -67,20 +85,17 @@ impl Pattern for Stream {
     }
 
     fn begin_send(&mut self, first: &Message, more: bool, cx: &mut Cx<'_>) -> Result<()> {
-        if !more {
-            // A routing id needs its data frame.
-            return Err(Error::EINVAL);
+        self.target = None;
+        match self.aim(first, more, cx) {
+            // A raw ROUTER drops what it cannot deliver, as a ROUTER does.
+            Err(Error::EHOSTUNREACH | Error::EINVAL)
+                if self.as_router && !(cx.options.router_mandatory && more) =>
+            {
+                Ok(())
+            }
+            Err(Error::EAGAIN) if self.as_router && !cx.options.router_mandatory => Ok(()),
+            other => other,
         }
-        let id = *self.routes.get(&first[..]).ok_or(Error::EHOSTUNREACH)?;
-        let pipe = cx.pipes.get(id).ok_or(Error::EHOSTUNREACH)?;
-        if pipe.is_other_closed() {
-            return Err(Error::EHOSTUNREACH);
-        }
-        if !pipe.check_write() {
-            return Err(Error::EAGAIN);
-        }
-        self.target = Some(id);
-        Ok(())
     }
 
     fn finish_send(&mut self, parcel: Parcel, cx: &mut Cx<'_>) {
@@ -118,5 +133,25 @@ impl Pattern for Stream {
 
     fn routing_id_of(&self, id: u64) -> Option<Vec<u8>> {
         self.ids.get(&id).cloned()
+    }
+}
+
+impl Stream {
+    /// The pipe a message whose first frame is `first` goes to, if it can take it now.
+    fn aim(&mut self, first: &Message, more: bool, cx: &mut Cx<'_>) -> Result<()> {
+        if !more {
+            // A routing id needs its data frame.
+            return Err(Error::EINVAL);
+        }
+        let id = *self.routes.get(&first[..]).ok_or(Error::EHOSTUNREACH)?;
+        let pipe = cx.pipes.get(id).ok_or(Error::EHOSTUNREACH)?;
+        if pipe.is_other_closed() {
+            return Err(Error::EHOSTUNREACH);
+        }
+        if !pipe.check_write() {
+            return Err(Error::EAGAIN);
+        }
+        self.target = Some(id);
+        Ok(())
     }
 }

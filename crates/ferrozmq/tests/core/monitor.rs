@@ -136,3 +136,34 @@ fn monitors_need_an_inproc_endpoint_and_can_be_stopped() {
     _s.monitor("", 0).unwrap();
     assert_eq!(next(&events).event, SocketEvent::MONITOR_STOPPED);
 }
+
+/// libzmq's `ipc_listener_t::close` reports CLOSE_FAILED (errno) instead of CLOSED when the
+/// socket file cannot be removed; it removes only the files of `ipc://*` binds (pyzmq's
+/// 4.3.5 reports CLOSE_FAILED ENOENT for one removed under it), ferrozmq every file it made.
+#[test]
+fn close_failed_when_the_ipc_file_cannot_be_removed() {
+    let ctx = Context::new();
+    let dir = std::env::temp_dir();
+    let pid = std::process::id();
+    for (name, vanish) in [("kept", false), ("gone", true)] {
+        let path = dir.join(format!("fzq-close-failed-{pid}-{name}.ipc"));
+        let endpoint = format!("ipc://{}", path.display());
+        let (pull, events) = monitored(&ctx, PULL, &format!("close-failed-{name}"));
+        pull.bind(&endpoint).unwrap();
+        assert_eq!(next(&events).event, SocketEvent::LISTENING);
+        if vanish {
+            // Someone else removed the socket file: the close cannot remove it (ENOENT).
+            std::fs::remove_file(&path).unwrap();
+        }
+        pull.unbind(&endpoint).unwrap();
+        let event = next(&events);
+        assert_eq!(event.endpoint, endpoint);
+        if vanish {
+            assert_eq!(event.event, SocketEvent::CLOSE_FAILED);
+            assert_eq!(event.value, 2, "ENOENT");
+        } else {
+            assert_eq!(event.event, SocketEvent::CLOSED);
+            assert!(!path.exists(), "the socket file is removed");
+        }
+    }
+}

@@ -15,8 +15,13 @@ mod security_support;
 
 mod async_api;
 mod libzmq;
+mod metadata;
 mod options;
 mod pubsub;
+mod rep_options;
 mod reqrep;
+mod router_raw;
 mod security;
+mod socks;
+mod use_fd;
 mod z85;

@@ -29,7 +29,7 @@ const TYPES: [(SocketType, zmq::SocketType); 12] = [
 ];
 
 /// Every option id ferrozmq's table has.
-const IDS: [i32; 63] = [
+const IDS: [i32; 72] = [
     ids::ROUTING_ID,
     ids::SUBSCRIBE,
     ids::UNSUBSCRIBE,
@@ -93,6 +93,15 @@ const IDS: [i32; 63] = [
     ids::XSUB_VERBOSE_UNSUBSCRIBE,
     ids::TOPICS_COUNT,
     ids::FD,
+    ids::METADATA,
+    ids::HELLO_MSG,
+    ids::DISCONNECT_MSG,
+    ids::HICCUP_MSG,
+    ids::ROUTER_RAW,
+    ids::USE_FD,
+    ids::SOCKS_PROXY,
+    ids::SOCKS_USERNAME,
+    ids::SOCKS_PASSWORD,
 ];
 
 /// The values tried on every option: ints around the edges, wrong sizes, an int64, strings.
@@ -106,6 +115,9 @@ fn values() -> Vec<Vec<u8>> {
         (1i64 << 40).to_ne_bytes().to_vec(),
         b"abc".to_vec(),
         b"lo".to_vec(),
+        b"X-key:value".to_vec(),
+        b"X-k:".to_vec(),
+        b"X-a b:v".to_vec(),
         vec![7; 32],
         vec![b'x'; 255],
         vec![b'x'; 256],
@@ -137,6 +149,8 @@ fn known_difference(ty: SocketType, id: i32, value: Option<&[u8]>) -> bool {
         ids::HEARTBEAT_TTL => int.is_some_and(|v| (-99..0).contains(&v)),
         // libzmq takes any int; ferrozmq only the flags it knows.
         ids::RECONNECT_STOP => int.is_some_and(|v| !(0..=7).contains(&v)),
+        // libzmq's REP takes it (its rep_t is a router_t); raw peers send no envelopes.
+        ids::ROUTER_RAW => ty == REP,
         // A device name must be text for ferrozmq.
         ids::BINDTODEVICE => value.is_some_and(|v| std::str::from_utf8(v).is_err()),
         // Routing ids are 1 to 255 bytes, for this option too.
@@ -147,7 +161,10 @@ fn known_difference(ty: SocketType, id: i32, value: Option<&[u8]>) -> bool {
         ids::LINGER => value.is_none() && matches!(ty, SUB | XSUB),
         // Draft in 4.3.4 (not in this build), or new in 4.3.5.
         ids::ROUTER_NOTIFY | ids::XSUB_VERBOSE_UNSUBSCRIBE => true,
+        ids::HELLO_MSG | ids::DISCONNECT_MSG | ids::HICCUP_MSG => true,
         ids::TOPICS_COUNT => value.is_none(),
+        // Property names must be ZMTP name characters for ferrozmq (every parser checks).
+        ids::METADATA => value.is_some_and(|v| v == b"X-a b:v"),
         // A descriptor number of each library's own.
         ids::FD => value.is_none(),
         _ => false,
