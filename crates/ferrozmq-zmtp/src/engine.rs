@@ -4,8 +4,8 @@
 //! The caller owns the socket; the engine is pulled. The caller reads received bytes into
 //! [`Engine::input_buffer`] (or hands bytes it holds to [`Engine::handle_input`]), takes
 //! events with [`Engine::poll_event`] until it returns `None`, writes whatever
-//! [`Engine::take_output`] hands it, and encodes outgoing messages with
-//! [`Engine::encode_frame`]. Time is passed in: the caller reports when
+//! [`Engine::take_output`] hands it, and encodes what it sends (frames, subscriptions, PINGs)
+//! with [`Engine::encode`]. Time is passed in: the caller reports when
 //! bytes arrived ([`Engine::note_traffic`]), asks when the engine next needs the time
 //! ([`Engine::poll_timeout`]) and hands it over then ([`Engine::handle_timeout`]) — heartbeats
 //! live here. Traffic frames go through the connection's codec (plain framing, or CURVE's
@@ -35,7 +35,7 @@
 //!
 //! ```
 //! use bytes::BytesMut;
-//! use ferrozmq_zmtp::{Engine, EngineConfig, Event, SocketType};
+//! use ferrozmq_zmtp::{Engine, EngineConfig, Event, Outgoing, SocketType};
 //!
 //! let mut push = Engine::new(EngineConfig::new(SocketType::PUSH));
 //! let mut pull = Engine::new(EngineConfig::new(SocketType::PULL));
@@ -56,7 +56,7 @@
 //! }
 //! assert!(push.is_ready() && pull.is_ready());
 //! let mut wire = Vec::new();
-//! push.encode_frame(false, b"hello", &mut wire);
+//! push.encode(Outgoing::Frame { more: false, body: b"hello" }, &mut wire);
 //! pull.handle_input(&wire);
 //! events.push(pull.poll_event().unwrap().unwrap());
 //! assert!(matches!(&events[1], Event::Frame { more: false, body } if &body[..] == b"hello"));
@@ -78,7 +78,10 @@ pub use crate::peer::PeerInfo;
 use crate::random::Randomness;
 use crate::SocketType;
 
+mod encode;
 mod old_peers;
+
+pub use encode::Outgoing;
 
 /// Largest command (or ZMTP/1.0 and 2.0 identity message) accepted before the handshake
 /// completes. A NULL READY from libzmq is well under 1 KiB (socket type, routing id ≤ 255
@@ -428,8 +431,8 @@ impl Engine {
     }
 
     /// True once CURVE traffic flows: every frame is then a MESSAGE box, so
-    /// [`encode_frame_header`](Engine::encode_frame_header) must not be used (it writes a
-    /// plaintext header); [`encode_frame`](Engine::encode_frame) boxes the whole frame.
+    /// [`Outgoing::FrameHeader`] must not be used (it writes nothing);
+    /// [`Outgoing::Frame`] boxes the whole frame.
     pub fn encrypts(&self) -> bool {
         !self.codec.splits_header()
     }
@@ -533,7 +536,7 @@ impl Engine {
             Beat::Idle => Ok(()),
             Beat::Ping { ttl } => {
                 let mut out = std::mem::take(&mut self.out);
-                self.encode_ping(ttl, &[], &mut out);
+                self.encode(Outgoing::Ping { ttl, context: &[] }, &mut out);
                 self.out = out;
                 Ok(())
             }
@@ -547,67 +550,6 @@ impl Engine {
     /// Whether this connection heartbeats: ready, and not a ZMTP/1.0 or 2.0 peer.
     fn heartbeats(&self) -> bool {
         self.phase == Phase::Ready && self.legacy.is_none()
-    }
-
-    /// Encodes one data frame (header + body) onto `out` in the negotiated framing, as
-    /// libzmq's encoders do: ZMTP 3.x (and 2.0) framing with LONG iff body > 255 bytes, or
-    /// ZMTP/1.0 framing (long form iff body + 1 ≥ 255) for 1.0 peers. Until the peer's
-    /// revision is known, 3.x framing. Once CURVE traffic flows ([`encrypts`](Engine::encrypts))
-    /// the frame is sealed in a MESSAGE box instead.
-    pub fn encode_frame(&mut self, more: bool, body: &[u8], out: &mut Vec<u8>) {
-        self.codec.encode_data(more, &[], body, out);
-    }
-
-    /// Encodes only a data frame's header (negotiated framing, as
-    /// [`encode_frame`](Engine::encode_frame)), for callers that write large bodies without
-    /// copying. Writes nothing for CURVE traffic, whose frames are boxed whole: check
-    /// [`encrypts`](Engine::encrypts) first.
-    pub fn encode_frame_header(&self, more: bool, body_len: usize, out: &mut Vec<u8>) {
-        self.codec.encode_data_header(more, body_len, out);
-    }
-
-    /// Subscription forms as RFC 37/libzmq: SUBSCRIBE/CANCEL commands to 3.1 peers,
-    /// 0x01/0x00-prefixed data messages to 3.0, 2.0 and 1.0 peers (in their framing). Before the
-    /// peer's greeting is known the data-frame form is used, which every ZMTP 3.x receiver
-    /// (libzmq XPUB included) accepts.
-    /// Over CURVE both forms travel boxed (the command form with the COMMAND flag inside).
-    pub fn encode_subscribe(&mut self, topic: &[u8], out: &mut Vec<u8>) {
-        self.encode_subscription(true, topic, out);
-    }
-
-    /// The CANCEL counterpart of [`encode_subscribe`](Engine::encode_subscribe).
-    pub fn encode_cancel(&mut self, topic: &[u8], out: &mut Vec<u8>) {
-        self.encode_subscription(false, topic, out);
-    }
-
-    /// Encodes a PING heartbeat with `ttl` (tenths of a second) and up to 16 bytes of `context`.
-    /// libzmq sends these on any ZMTP 3.x connection when `ZMQ_HEARTBEAT_IVL` is set. Writes
-    /// nothing for ZMTP/1.0 and 2.0 peers, which have no commands (libzmq never pings them).
-    /// Over CURVE the PING is boxed.
-    pub fn encode_ping(&mut self, ttl: u16, context: &[u8], out: &mut Vec<u8>) {
-        let context = context.get(..command::MAX_PING_CONTEXT).unwrap_or(context);
-        self.codec
-            .encode_command(command::PING, &ttl.to_be_bytes(), context, out);
-    }
-
-    fn encode_subscription(&mut self, subscribe: bool, topic: &[u8], out: &mut Vec<u8>) {
-        if self.phase == Phase::Raw {
-            return;
-        }
-        // Commands to 3.1 peers; to 3.0 ones (and, over CURVE, libzmq's "downgrade_sub")
-        // a message led by 0x01/0x00.
-        let as_command = self.legacy.is_none() && self.peer_minor.is_some_and(|m| m >= 1);
-        if as_command {
-            let name = if subscribe {
-                command::SUBSCRIBE
-            } else {
-                command::CANCEL
-            };
-            self.codec.encode_command(name, &[], topic, out);
-        } else {
-            self.codec
-                .encode_data(false, &[u8::from(subscribe)], topic, out);
-        }
     }
 
     /// Runs the state machine until input runs out, `emit` asks to pause, or an error.

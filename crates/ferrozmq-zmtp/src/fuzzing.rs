@@ -10,7 +10,7 @@ use crate::command::{self, Command};
 use crate::mechanism::{cipher, curve, plain};
 use crate::{
     frame, greeting, legacy, metadata, Engine, EngineConfig, EngineError, Event, Mechanism,
-    SocketType,
+    Outgoing, SocketType,
 };
 
 /// Socket type numbers the `greeting` target picks from (libzmq's 0..=20).
@@ -348,11 +348,29 @@ fn run(mut engine: Engine, stream: &[u8], seed: u8, zap: u16) -> Outcome {
     if ready {
         assert!(engine.peer().is_some());
         let mut encoded = Vec::new();
-        engine.encode_frame(true, b"fuzz", &mut encoded);
-        engine.encode_frame_header(false, 300, &mut encoded);
-        engine.encode_subscribe(b"topic", &mut encoded);
-        engine.encode_cancel(b"", &mut encoded);
-        engine.encode_ping(10, b"ctx", &mut encoded);
+        engine.encode(
+            Outgoing::Frame {
+                more: true,
+                body: b"fuzz",
+            },
+            &mut encoded,
+        );
+        engine.encode(
+            Outgoing::FrameHeader {
+                more: false,
+                len: 300,
+            },
+            &mut encoded,
+        );
+        engine.encode(Outgoing::Subscribe(b"topic"), &mut encoded);
+        engine.encode(Outgoing::Cancel(b""), &mut encoded);
+        engine.encode(
+            Outgoing::Ping {
+                ttl: 10,
+                context: b"ctx",
+            },
+            &mut encoded,
+        );
         assert!(!encoded.is_empty());
     }
     Outcome {

@@ -6,7 +6,9 @@ mod common;
 use bytes::{Bytes, BytesMut};
 use common::*;
 use ferrozmq_zmtp::error::protocol_error;
-use ferrozmq_zmtp::{Engine, EngineConfig, EngineError, Event, LegacyVersion, SocketType};
+use ferrozmq_zmtp::{
+    Engine, EngineConfig, EngineError, Event, LegacyVersion, Outgoing, SocketType,
+};
 
 fn out_of(engine: &mut Engine) -> Vec<u8> {
     let mut v = Vec::new();
@@ -96,10 +98,10 @@ fn subscription_forms_follow_peer_version() {
         let mut e = Engine::new(EngineConfig::new(SocketType::SUB));
         feed(&mut e, &raw_greeting(b"NULL", 3, minor)).0.unwrap();
         let mut out = Vec::new();
-        e.encode_subscribe(b"A", &mut out);
+        e.encode(Outgoing::Subscribe(b"A"), &mut out);
         assert_eq!(out, want, "minor {minor}");
         out.clear();
-        e.encode_cancel(b"A", &mut out);
+        e.encode(Outgoing::Cancel(b"A"), &mut out);
         if minor == 1 {
             assert_eq!(out, b"\x04\x08\x06CANCELA");
         } else {
@@ -110,7 +112,7 @@ fn subscription_forms_follow_peer_version() {
     let mut e = Engine::new(EngineConfig::new(SocketType::SUB));
     feed(&mut e, &raw_greeting(b"NULL", 4, 0)).0.unwrap();
     let mut out = Vec::new();
-    e.encode_subscribe(b"A", &mut out);
+    e.encode(Outgoing::Subscribe(b"A"), &mut out);
     assert_eq!(out[2], 9);
 }
 
@@ -118,13 +120,31 @@ fn subscription_forms_follow_peer_version() {
 fn frame_headers() {
     let mut e = Engine::new(EngineConfig::new(SocketType::PUSH));
     let mut out = Vec::new();
-    e.encode_frame_header(false, 255, &mut out);
+    e.encode(
+        Outgoing::FrameHeader {
+            more: false,
+            len: 255,
+        },
+        &mut out,
+    );
     assert_eq!(out, [0x00, 0xff]);
     out.clear();
-    e.encode_frame_header(true, 256, &mut out);
+    e.encode(
+        Outgoing::FrameHeader {
+            more: true,
+            len: 256,
+        },
+        &mut out,
+    );
     assert_eq!(out, [0x03, 0, 0, 0, 0, 0, 0, 1, 0]);
     out.clear();
-    e.encode_frame(true, b"xy", &mut out);
+    e.encode(
+        Outgoing::Frame {
+            more: true,
+            body: b"xy",
+        },
+        &mut out,
+    );
     assert_eq!(out, [0x01, 0x02, b'x', b'y']);
 }
 
@@ -170,7 +190,8 @@ fn exchange(a_type: SocketType, b_type: SocketType) {
     ];
     let mut wire = Vec::new();
     for (more, body) in &sent {
-        a.engine.encode_frame(*more, body, &mut wire);
+        a.engine
+            .encode(Outgoing::Frame { more: *more, body }, &mut wire);
     }
     b.input.extend_from_slice(&wire);
     b.feed();
@@ -185,7 +206,13 @@ fn exchange(a_type: SocketType, b_type: SocketType) {
 
     // And the other way.
     let mut wire = Vec::new();
-    b.engine.encode_frame(false, b"back", &mut wire);
+    b.engine.encode(
+        Outgoing::Frame {
+            more: false,
+            body: b"back",
+        },
+        &mut wire,
+    );
     a.input.extend_from_slice(&wire);
     a.feed();
     assert_eq!(
@@ -214,7 +241,13 @@ fn ping_is_answered_with_pong() {
         EngineConfig::new(SocketType::ROUTER),
     );
     let mut wire = Vec::new();
-    a.engine.encode_ping(30, b"ctx-123", &mut wire);
+    a.engine.encode(
+        Outgoing::Ping {
+            ttl: 30,
+            context: b"ctx-123",
+        },
+        &mut wire,
+    );
     b.input.extend_from_slice(&wire);
     b.feed();
     assert_eq!(b.engine.peer_ping_ttl(), Some(30));
@@ -249,9 +282,9 @@ fn subscribe_cancel_and_unknown_commands() {
         EngineConfig::new(SocketType::XPUB),
     );
     let mut wire = Vec::new();
-    sub.engine.encode_subscribe(b"topic", &mut wire);
+    sub.engine.encode(Outgoing::Subscribe(b"topic"), &mut wire);
     wire.extend_from_slice(&raw_command(b"JOIN", b"group"));
-    sub.engine.encode_cancel(b"", &mut wire);
+    sub.engine.encode(Outgoing::Cancel(b""), &mut wire);
     // Reserved flag bits are ignored.
     wire.extend_from_slice(&[0xf8, 1, b'z']);
     publ.input.extend_from_slice(&wire);
@@ -278,7 +311,13 @@ fn back_pressure_pauses_and_resumes() {
     );
     let mut wire = Vec::new();
     for i in 0..5u8 {
-        a.engine.encode_frame(false, &[i], &mut wire);
+        a.engine.encode(
+            Outgoing::Frame {
+                more: false,
+                body: &[i],
+            },
+            &mut wire,
+        );
     }
     b.input.extend_from_slice(&wire);
     let mut got = Vec::new();
@@ -629,8 +668,20 @@ fn huge_frame_without_limit_does_not_allocate() {
 fn partial_frames_stay_in_input() {
     let mut e = handshaken(SocketType::PULL, "PUSH", None);
     let mut wire = Vec::new();
-    e.encode_frame(true, &[7u8; 300], &mut wire);
-    e.encode_frame(false, b"end", &mut wire);
+    e.encode(
+        Outgoing::Frame {
+            more: true,
+            body: &[7u8; 300],
+        },
+        &mut wire,
+    );
+    e.encode(
+        Outgoing::Frame {
+            more: false,
+            body: b"end",
+        },
+        &mut wire,
+    );
     let mut input = BytesMut::new();
     let mut got = Vec::new();
     for chunk in wire.chunks(7) {
@@ -669,8 +720,20 @@ fn poll_event_hands_out_one_event_per_call() {
     }
     assert_eq!(ready, 2);
     let mut wire = Vec::new();
-    push.encode_frame(true, b"ab", &mut wire);
-    push.encode_frame(false, b"c", &mut wire);
+    push.encode(
+        Outgoing::Frame {
+            more: true,
+            body: b"ab",
+        },
+        &mut wire,
+    );
+    push.encode(
+        Outgoing::Frame {
+            more: false,
+            body: b"c",
+        },
+        &mut wire,
+    );
     let (first, rest) = wire.split_at(4);
     for &byte in first {
         assert_eq!(pull.poll_event().unwrap(), None);

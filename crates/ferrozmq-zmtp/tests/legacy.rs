@@ -6,7 +6,7 @@ mod common;
 use bytes::{Bytes, BytesMut};
 use common::*;
 use ferrozmq_zmtp::{
-    Engine, EngineConfig, EngineError, Event, LegacyVersion, PeerInfo, SocketType,
+    Engine, EngineConfig, EngineError, Event, LegacyVersion, Outgoing, PeerInfo, SocketType,
     MAX_HANDSHAKE_COMMAND,
 };
 
@@ -142,36 +142,72 @@ fn golden_frames_and_subscriptions() {
     wire.extend_from_slice(&v2_frame(false, b""));
     feed(&mut e, &wire).0.unwrap();
     let mut out = Vec::new();
-    e.encode_subscribe(b"A", &mut out);
+    e.encode(Outgoing::Subscribe(b"A"), &mut out);
     assert_eq!(out, [0x00, 0x02, 0x01, b'A']);
     out.clear();
-    e.encode_cancel(b"A", &mut out);
+    e.encode(Outgoing::Cancel(b"A"), &mut out);
     assert_eq!(out, [0x00, 0x02, 0x00, b'A']);
     out.clear();
-    e.encode_ping(10, b"ctx", &mut out);
+    e.encode(
+        Outgoing::Ping {
+            ttl: 10,
+            context: b"ctx",
+        },
+        &mut out,
+    );
     assert!(out.is_empty(), "no heartbeats for old peers");
-    e.encode_frame_header(true, 256, &mut out);
+    e.encode(
+        Outgoing::FrameHeader {
+            more: true,
+            len: 256,
+        },
+        &mut out,
+    );
     assert_eq!(out, [0x03, 0, 0, 0, 0, 0, 0, 1, 0]);
 
     // 1.0 framing: the length counts the flags byte; long from 255 on.
     let mut e = engine(SocketType::SUB, b"");
     feed(&mut e, &[0x01, 0x00]).0.unwrap();
     let mut out = Vec::new();
-    e.encode_subscribe(b"A", &mut out);
+    e.encode(Outgoing::Subscribe(b"A"), &mut out);
     assert_eq!(out, [0x03, 0x00, 0x01, b'A']);
     out.clear();
-    e.encode_cancel(b"", &mut out);
+    e.encode(Outgoing::Cancel(b""), &mut out);
     assert_eq!(out, [0x02, 0x00, 0x00]);
     out.clear();
-    e.encode_ping(10, b"ctx", &mut out);
+    e.encode(
+        Outgoing::Ping {
+            ttl: 10,
+            context: b"ctx",
+        },
+        &mut out,
+    );
     assert!(out.is_empty());
-    e.encode_frame(true, b"xy", &mut out);
+    e.encode(
+        Outgoing::Frame {
+            more: true,
+            body: b"xy",
+        },
+        &mut out,
+    );
     assert_eq!(out, [0x03, 0x01, b'x', b'y']);
     out.clear();
-    e.encode_frame_header(false, 253, &mut out);
+    e.encode(
+        Outgoing::FrameHeader {
+            more: false,
+            len: 253,
+        },
+        &mut out,
+    );
     assert_eq!(out, [0xfe, 0x00]);
     out.clear();
-    e.encode_frame_header(false, 254, &mut out);
+    e.encode(
+        Outgoing::FrameHeader {
+            more: false,
+            len: 254,
+        },
+        &mut out,
+    );
     assert_eq!(out, [0xff, 0, 0, 0, 0, 0, 0, 0, 0xff, 0x00]);
 }
 
@@ -227,7 +263,7 @@ fn v2_peer_exchanges_messages() {
     let mut sent = out_of(&mut push);
     assert_eq!(sent[..12], [0xff, 0, 0, 0, 0, 0, 0, 0, 3, 0x7f, 3, 8]);
     for (more, body) in sample_frames() {
-        push.encode_frame(more, &body, &mut sent);
+        push.encode(Outgoing::Frame { more, body: &body }, &mut sent);
     }
     let frames = parse_v2(&sent[12..]);
     assert_eq!(frames[0], (false, b"me".to_vec()));
@@ -264,7 +300,7 @@ fn unversioned_v1_peer_exchanges_messages() {
     // Replies go out in 1.0 framing.
     feed(&mut router, &wire).0.unwrap();
     for (more, body) in sample_frames() {
-        router.encode_frame(more, &body, &mut sent);
+        router.encode(Outgoing::Frame { more, body: &body }, &mut sent);
     }
     let frames = parse_v1(&sent);
     assert_eq!(frames[0], (true, b"rtr".to_vec()));

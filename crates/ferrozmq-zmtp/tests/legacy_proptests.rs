@@ -6,7 +6,7 @@ mod common;
 
 use bytes::Bytes;
 use common::*;
-use ferrozmq_zmtp::{fuzzing, Engine, EngineConfig, Event, LegacyVersion, SocketType};
+use ferrozmq_zmtp::{fuzzing, Engine, EngineConfig, Event, LegacyVersion, Outgoing, SocketType};
 use proptest::prelude::*;
 
 /// The ways an old peer can open a connection.
@@ -184,10 +184,10 @@ proptest! {
         let mut wire = Vec::new();
         for (more, body) in &frames {
             if header_only {
-                e.encode_frame_header(*more, body.len(), &mut wire);
+                e.encode(Outgoing::FrameHeader { more: *more, len: body.len() }, &mut wire);
                 wire.extend_from_slice(body);
             } else {
-                e.encode_frame(*more, body, &mut wire);
+                e.encode(Outgoing::Frame { more: *more, body }, &mut wire);
             }
         }
         let decoded = match o.version() {

@@ -5,7 +5,7 @@ mod common;
 
 use bytes::{Bytes, BytesMut};
 use common::*;
-use ferrozmq_zmtp::{fuzzing, Engine, EngineConfig, Event, Mechanism, SocketType};
+use ferrozmq_zmtp::{fuzzing, Engine, EngineConfig, Event, Mechanism, Outgoing, SocketType};
 use proptest::prelude::*;
 
 /// Command bodies: arbitrary, or a real mechanism command name followed by arbitrary data.
@@ -141,7 +141,7 @@ proptest! {
         prop_assert!(client.is_ready() && server.is_ready());
         let mut wire = Vec::new();
         for (more, body) in &frames {
-            client.encode_frame(*more, body, &mut wire);
+            client.encode(Outgoing::Frame { more: *more, body }, &mut wire);
         }
         let mut input = BytesMut::from(&wire[..]);
         let mut got = Vec::new();

@@ -10,7 +10,9 @@ use common::raw_greeting;
 use crypto_box::SecretKey;
 use ferrozmq_zmtp::error::protocol_error::*;
 use ferrozmq_zmtp::frame;
-use ferrozmq_zmtp::{Engine, EngineConfig, EngineError, Event, Mechanism, SocketType, ZapRequest};
+use ferrozmq_zmtp::{
+    Engine, EngineConfig, EngineError, Event, Mechanism, Outgoing, SocketType, ZapRequest,
+};
 
 /// One side: engine, unread input, events, first error, and the status its ZAP handler gives.
 struct Side {
@@ -169,7 +171,13 @@ fn send(a: &mut Side, b: &mut Side, frames: &[&[u8]]) -> Vec<(bool, Bytes)> {
     let before = b.frames().len();
     let mut wire = Vec::new();
     for (i, f) in frames.iter().enumerate() {
-        a.engine.encode_frame(i + 1 < frames.len(), f, &mut wire);
+        a.engine.encode(
+            Outgoing::Frame {
+                more: i + 1 < frames.len(),
+                body: f,
+            },
+            &mut wire,
+        );
     }
     b.input.extend_from_slice(&wire);
     b.feed();
@@ -332,9 +340,15 @@ fn curve_subscriptions_and_heartbeats() {
     pump(&mut sub, &mut publ);
     assert!(sub.ready().is_some() && publ.ready().is_some());
     let mut wire = Vec::new();
-    sub.engine.encode_subscribe(b"topic", &mut wire);
-    sub.engine.encode_cancel(b"", &mut wire);
-    sub.engine.encode_ping(50, b"ctx", &mut wire);
+    sub.engine.encode(Outgoing::Subscribe(b"topic"), &mut wire);
+    sub.engine.encode(Outgoing::Cancel(b""), &mut wire);
+    sub.engine.encode(
+        Outgoing::Ping {
+            ttl: 50,
+            context: b"ctx",
+        },
+        &mut wire,
+    );
     // Every one of them is a box: no plaintext SUBSCRIBE or PING on the wire.
     assert!(!wire.windows(9).any(|w| w == b"SUBSCRIBE"));
     assert!(!wire.windows(4).any(|w| w == b"PING"));
@@ -439,8 +453,20 @@ fn curve_with_two_boxes() -> (Side, Side, Vec<u8>, Vec<u8>) {
     let (mut client, mut server, _) = curve_pair(SocketType::DEALER, SocketType::DEALER);
     pump(&mut client, &mut server);
     let (mut first, mut second) = (Vec::new(), Vec::new());
-    client.engine.encode_frame(false, b"one", &mut first);
-    client.engine.encode_frame(false, b"two", &mut second);
+    client.engine.encode(
+        Outgoing::Frame {
+            more: false,
+            body: b"one",
+        },
+        &mut first,
+    );
+    client.engine.encode(
+        Outgoing::Frame {
+            more: false,
+            body: b"two",
+        },
+        &mut second,
+    );
     (client, server, first, second)
 }
 

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
 use crypto_box::SecretKey;
-use ferrozmq_zmtp::{Engine, EngineConfig, Event, Mechanism, SocketType};
+use ferrozmq_zmtp::{Engine, EngineConfig, Event, Mechanism, Outgoing, SocketType};
 
 /// Bound on every wait in these tests.
 const TIMEOUT: Duration = Duration::from_secs(20);
@@ -140,7 +140,13 @@ impl Conn {
     fn send(&mut self, frames: &[&[u8]]) {
         let mut out = Vec::new();
         for (i, f) in frames.iter().enumerate() {
-            self.engine.encode_frame(i + 1 < frames.len(), f, &mut out);
+            self.engine.encode(
+                Outgoing::Frame {
+                    more: i + 1 < frames.len(),
+                    body: f,
+                },
+                &mut out,
+            );
         }
         self.stream.write_all(&out).unwrap();
     }
@@ -216,7 +222,13 @@ fn exchange(conn: &mut Conn, peer: &Peer, zap: &mut dyn FnMut(&ferrozmq_zmtp::Za
     };
     assert_eq!(info.socket_type, SocketType::DEALER);
     let mut ping = Vec::new();
-    conn.engine.encode_ping(0, b"ctx", &mut ping);
+    conn.engine.encode(
+        Outgoing::Ping {
+            ttl: 0,
+            context: b"ctx",
+        },
+        &mut ping,
+    );
     conn.stream.write_all(&ping).unwrap();
     let long = vec![7u8; 1000];
     conn.send(&[b"hello", &long, b""]);

@@ -2,7 +2,7 @@
 //! messages written as their bytes alone, and nothing else (no subscriptions, no heartbeats).
 
 use bytes::BytesMut;
-use ferrozmq_zmtp::{Engine, Event, SocketType};
+use ferrozmq_zmtp::{Engine, Event, Outgoing, SocketType};
 use std::time::{Duration, Instant};
 
 #[test]
@@ -22,9 +22,21 @@ fn raw_bytes_pass_through_unframed() {
         matches!(&events[..], [Event::Frame { more: false, body }] if &body[..] == b"GET / HTTP/1.0\r\n\r\n")
     );
     let mut out = Vec::new();
-    engine.encode_frame(false, b"HTTP/1.0 200 OK\r\n", &mut out);
-    engine.encode_frame_header(false, 1 << 20, &mut out);
-    engine.encode_subscribe(b"topic", &mut out);
+    engine.encode(
+        Outgoing::Frame {
+            more: false,
+            body: b"HTTP/1.0 200 OK\r\n",
+        },
+        &mut out,
+    );
+    engine.encode(
+        Outgoing::FrameHeader {
+            more: false,
+            len: 1 << 20,
+        },
+        &mut out,
+    );
+    engine.encode(Outgoing::Subscribe(b"topic"), &mut out);
     assert_eq!(out, b"HTTP/1.0 200 OK\r\n");
     let t0 = Instant::now();
     engine.note_traffic(t0);

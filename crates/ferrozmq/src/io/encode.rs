@@ -5,16 +5,18 @@
 use super::outbuf::{OutBuffer, ZERO_COPY_MIN};
 use crate::message::Message;
 use crate::pipe::Parcel;
-use ferrozmq_zmtp::Engine;
+use ferrozmq_zmtp::{Engine, Outgoing};
 
 /// Appends one whole message, or a subscription, to `output`.
 pub(crate) fn encode_parcel(engine: &mut Engine, parcel: Parcel, output: &mut OutBuffer) {
     let mut put = |frame: Message, more: bool| {
         if frame.len() >= ZERO_COPY_MIN && !engine.encrypts() {
-            engine.encode_frame_header(more, frame.len(), output.tail());
+            let len = frame.len();
+            engine.encode(Outgoing::FrameHeader { more, len }, output.tail());
             output.push_shared(frame.into_bytes());
         } else {
-            engine.encode_frame(more, &frame, output.tail());
+            let body = &frame[..];
+            engine.encode(Outgoing::Frame { more, body }, output.tail());
         }
     };
     match parcel {
@@ -25,7 +27,7 @@ pub(crate) fn encode_parcel(engine: &mut Engine, parcel: Parcel, output: &mut Ou
                 put(frame, i < last);
             }
         }
-        Parcel::Subscribe(topic) => engine.encode_subscribe(&topic, output.tail()),
-        Parcel::Cancel(topic) => engine.encode_cancel(&topic, output.tail()),
+        Parcel::Subscribe(topic) => engine.encode(Outgoing::Subscribe(&topic), output.tail()),
+        Parcel::Cancel(topic) => engine.encode(Outgoing::Cancel(&topic), output.tail()),
     }
 }

@@ -23,7 +23,7 @@ use crate::monitor::SocketEvent;
 use crate::pipe::{self, Notify, Parcel, PipeEnd};
 use bytes::Bytes;
 use ferrozmq_zmtp::mechanism::ZapRequest;
-use ferrozmq_zmtp::{Engine, EngineError, Event, PeerInfo};
+use ferrozmq_zmtp::{Engine, EngineError, Event, Outgoing, PeerInfo};
 use mio::{Interest, Registry, Token};
 use std::io;
 use std::os::fd::AsRawFd;
@@ -611,7 +611,8 @@ impl Session {
         self.arm_heartbeat(ctx);
         if let Some(c) = self.connection.as_mut() {
             for topic in self.hook.resubscriptions() {
-                c.engine.encode_subscribe(&topic, c.output.tail());
+                c.engine
+                    .encode(Outgoing::Subscribe(&topic), c.output.tail());
             }
         }
         let mut metadata = PeerMetadata::new(&peer, self.peer_address.clone());
