@@ -383,37 +383,6 @@ impl Engine {
         }
     }
 
-    /// [`poll_event`](Engine::poll_event)'s loop for a caller that keeps its own buffer (a
-    /// test's wire bytes, a fuzz target): decodes from the front of `input`, handing each
-    /// event to `emit`, until more input is needed, `emit` returns false (back-pressure,
-    /// after a frame with more == false) or an error. Partial frames stay in `input` for the
-    /// next call.
-    pub fn feed(
-        &mut self,
-        input: &mut BytesMut,
-        emit: &mut dyn FnMut(Event) -> bool,
-    ) -> Result<(), EngineError> {
-        if self.input.is_empty() {
-            std::mem::swap(&mut self.input, input);
-        } else {
-            self.input.extend_from_slice(input);
-            input.clear();
-        }
-        let result = loop {
-            match self.poll_event() {
-                Ok(Some(event)) => {
-                    if !emit(event) {
-                        break Ok(());
-                    }
-                }
-                Ok(None) => break Ok(()),
-                Err(e) => break Err(e),
-            }
-        };
-        std::mem::swap(&mut self.input, input);
-        result
-    }
-
     /// True when protocol output is waiting.
     pub fn has_output(&self) -> bool {
         !self.out.is_empty()

@@ -3,9 +3,10 @@
 
 mod common;
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use common::*;
 use ferrozmq_zmtp::error::protocol_error;
+use ferrozmq_zmtp::fuzzing::pull_events;
 use ferrozmq_zmtp::{
     Engine, EngineConfig, EngineError, Event, LegacyVersion, Outgoing, SocketType,
 };
@@ -16,14 +17,16 @@ fn out_of(engine: &mut Engine) -> Vec<u8> {
     v
 }
 
-fn feed(engine: &mut Engine, bytes: &[u8]) -> (Result<(), EngineError>, Vec<Event>, BytesMut) {
-    let mut input = BytesMut::from(bytes);
+/// Hands `bytes` to the engine and pulls every event; returns the result, the events and
+/// how many input bytes the engine still holds undecoded.
+fn feed(engine: &mut Engine, bytes: &[u8]) -> (Result<(), EngineError>, Vec<Event>, usize) {
+    engine.handle_input(bytes);
     let mut events = Vec::new();
-    let r = engine.feed(&mut input, &mut |e| {
+    let r = pull_events(engine, &mut |e| {
         events.push(e);
         true
     });
-    (r, events, input)
+    (r, events, engine.input_buffer().len())
 }
 
 fn frames(events: &[Event]) -> Vec<(bool, Bytes)> {
@@ -47,7 +50,7 @@ fn greeting_is_staged_with_libzmq_bytes() {
     // Nine bytes: nothing to say yet.
     let (r, _, rest) = feed(&mut e, &peer[..9]);
     r.unwrap();
-    assert!(rest.is_empty());
+    assert_eq!(rest, 0);
     assert!(!e.has_output());
     // Tenth byte: the major version.
     feed(&mut e, &peer[9..10]).0.unwrap();
@@ -202,7 +205,7 @@ fn exchange(a_type: SocketType, b_type: SocketType) {
         assert_eq!(m1, m2);
         assert_eq!(&b1[..], &b2[..]);
     }
-    assert!(b.input.is_empty());
+    assert!(b.engine.input_buffer().is_empty());
 
     // And the other way.
     let mut wire = Vec::new();
@@ -319,19 +322,18 @@ fn back_pressure_pauses_and_resumes() {
             &mut wire,
         );
     }
-    b.input.extend_from_slice(&wire);
+    b.engine.handle_input(&wire);
     let mut got = Vec::new();
     for round in 0..5 {
         assert_eq!(got.len(), round);
-        b.engine
-            .feed(&mut b.input, &mut |e| {
-                got.push(e);
-                false
-            })
-            .unwrap();
+        pull_events(&mut b.engine, &mut |e| {
+            got.push(e);
+            false
+        })
+        .unwrap();
     }
     assert_eq!(got.len(), 5);
-    assert!(b.input.is_empty());
+    assert!(b.engine.input_buffer().is_empty());
     for (i, e) in got.iter().enumerate() {
         assert_eq!(
             e,
@@ -464,7 +466,7 @@ fn handshaken(t: SocketType, peer: &str, max: Option<u64>) -> Engine {
     bytes.extend_from_slice(&raw_ready(peer));
     let (r, events, rest) = feed(&mut e, &bytes);
     r.unwrap();
-    assert!(rest.is_empty());
+    assert_eq!(rest, 0);
     assert_eq!(events.len(), 1);
     e
 }
@@ -633,24 +635,24 @@ fn huge_frame_with_limit_fails() {
 #[test]
 fn huge_frame_without_limit_does_not_allocate() {
     let mut e = handshaken(SocketType::PULL, "PUSH", None);
-    let mut input = BytesMut::with_capacity(64);
-    input.extend_from_slice(&HUGE_HEADER);
-    let cap = input.capacity();
+    e.input_buffer().reserve(64);
+    e.input_buffer().extend_from_slice(&HUGE_HEADER);
+    let cap = e.input_buffer().capacity();
     let mut events = 0;
-    e.feed(&mut input, &mut |_| {
+    pull_events(&mut e, &mut |_| {
         events += 1;
         true
     })
     .unwrap();
     assert_eq!(events, 0);
-    assert_eq!(input.len(), 9);
-    assert_eq!(input.capacity(), cap);
-    // More body bytes arrive: still held by the caller only, nothing reserved.
-    input.extend_from_slice(&[0u8; 40]);
-    let cap = input.capacity();
-    e.feed(&mut input, &mut |_| true).unwrap();
-    assert_eq!(input.len(), 49);
-    assert_eq!(input.capacity(), cap);
+    assert_eq!(e.input_buffer().len(), 9);
+    assert_eq!(e.input_buffer().capacity(), cap);
+    // More body bytes arrive: only they are held, nothing is reserved for the frame.
+    e.input_buffer().extend_from_slice(&[0u8; 40]);
+    let cap = e.input_buffer().capacity();
+    pull_events(&mut e, &mut |_| true).unwrap();
+    assert_eq!(e.input_buffer().len(), 49);
+    assert_eq!(e.input_buffer().capacity(), cap);
     assert!(cap < 1 << 20);
     // A size beyond what any buffer can hold fails outright.
     let mut e = handshaken(SocketType::PULL, "PUSH", None);
@@ -682,17 +684,16 @@ fn partial_frames_stay_in_input() {
         },
         &mut wire,
     );
-    let mut input = BytesMut::new();
     let mut got = Vec::new();
     for chunk in wire.chunks(7) {
-        input.extend_from_slice(chunk);
-        e.feed(&mut input, &mut |ev| {
+        e.handle_input(chunk);
+        pull_events(&mut e, &mut |ev| {
             got.push(ev);
             true
         })
         .unwrap();
     }
-    assert!(input.is_empty());
+    assert!(e.input_buffer().is_empty());
     assert_eq!(frames(&got).len(), 2);
     assert_eq!(frames(&got)[0].1.len(), 300);
 }

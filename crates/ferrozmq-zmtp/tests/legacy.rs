@@ -3,8 +3,9 @@
 
 mod common;
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use common::*;
+use ferrozmq_zmtp::fuzzing::pull_events;
 use ferrozmq_zmtp::{
     Engine, EngineConfig, EngineError, Event, LegacyVersion, Outgoing, PeerInfo, SocketType,
     MAX_HANDSHAKE_COMMAND,
@@ -23,10 +24,11 @@ fn out_of(engine: &mut Engine) -> Vec<u8> {
     v
 }
 
+/// Hands `bytes` to the engine and pulls every event.
 fn feed(engine: &mut Engine, bytes: &[u8]) -> (Result<(), EngineError>, Vec<Event>) {
-    let mut input = BytesMut::from(bytes);
+    engine.handle_input(bytes);
     let mut events = Vec::new();
-    let r = engine.feed(&mut input, &mut |e| {
+    let r = pull_events(engine, &mut |e| {
         events.push(e);
         true
     });
@@ -223,17 +225,16 @@ fn v2_peer_exchanges_messages() {
         wire.extend_from_slice(&v2_frame(more, &body));
     }
     // Fed one byte at a time.
-    let mut input = BytesMut::new();
     let mut events = Vec::new();
     for b in &wire {
-        input.extend_from_slice(&[*b]);
-        pull.feed(&mut input, &mut |e| {
+        pull.input_buffer().extend_from_slice(&[*b]);
+        pull_events(&mut pull, &mut |e| {
             events.push(e);
             true
         })
         .unwrap();
     }
-    assert!(input.is_empty());
+    assert!(pull.input_buffer().is_empty());
     assert_eq!(
         events[0],
         Event::Ready(PeerInfo {
@@ -362,10 +363,10 @@ fn pub_gets_phantom_subscription_from_unversioned_v1_peers() {
 
         // Back-pressure right after Ready: the subscription comes first on the next call.
         let mut e = engine(t, b"");
-        let mut input = BytesMut::from(&wire[..]);
+        e.handle_input(&wire);
         let mut got = Vec::new();
         for _ in 0..3 {
-            e.feed(&mut input, &mut |ev| {
+            pull_events(&mut e, &mut |ev| {
                 got.push(ev);
                 false
             })
@@ -510,10 +511,12 @@ fn identity_and_frame_bounds() {
     // A huge declared 1.0 length neither allocates nor waits forever when absurd.
     let mut e = engine(SocketType::PULL, b"");
     feed(&mut e, &v1_frame(false, b"")).0.unwrap();
-    let mut input = BytesMut::with_capacity(64);
-    input.extend_from_slice(&[0xff, 0x40, 0, 0, 0, 0, 0, 0, 0, 0x00, 1, 2, 3]);
-    let cap = input.capacity();
-    e.feed(&mut input, &mut |_| true).unwrap();
+    e.input_buffer().reserve(64);
+    e.input_buffer()
+        .extend_from_slice(&[0xff, 0x40, 0, 0, 0, 0, 0, 0, 0, 0x00, 1, 2, 3]);
+    let cap = e.input_buffer().capacity();
+    pull_events(&mut e, &mut |_| true).unwrap();
+    let input = e.input_buffer();
     assert_eq!((input.len(), input.capacity()), (13, cap));
     let mut e = engine(SocketType::PULL, b"");
     feed(&mut e, &v1_frame(false, b"")).0.unwrap();

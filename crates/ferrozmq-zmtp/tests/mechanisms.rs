@@ -10,11 +10,13 @@ use common::raw_greeting;
 use crypto_box::SecretKey;
 use ferrozmq_zmtp::error::protocol_error::*;
 use ferrozmq_zmtp::frame;
+use ferrozmq_zmtp::fuzzing::pull_events;
 use ferrozmq_zmtp::{
     Engine, EngineConfig, EngineError, Event, Mechanism, Outgoing, SocketType, ZapRequest,
 };
 
-/// One side: engine, unread input, events, first error, and the status its ZAP handler gives.
+/// One side: engine, bytes arrived but not yet handed to it, events, first error, and the
+/// status its ZAP handler gives.
 struct Side {
     engine: Engine,
     input: BytesMut,
@@ -42,7 +44,8 @@ impl Side {
             }
             let events = &mut self.events;
             let mut asked = false;
-            let r = self.engine.feed(&mut self.input, &mut |e| {
+            self.engine.handle_input(&self.input.split());
+            let r = pull_events(&mut self.engine, &mut |e| {
                 asked |= matches!(e, Event::ZapRequest(_));
                 events.push(e);
                 true
@@ -274,26 +277,25 @@ fn zap_waits_for_the_reply_with_input_buffered() {
         server.input.extend_from_slice(&client.out());
         client.input.extend_from_slice(&server.out());
         client.feed();
+        server.engine.handle_input(&server.input.split());
         let events = &mut server.events;
-        server
-            .engine
-            .feed(&mut server.input, &mut |e| {
-                asked += usize::from(matches!(e, Event::ZapRequest(_)));
-                events.push(e);
-                true
-            })
-            .unwrap();
+        pull_events(&mut server.engine, &mut |e| {
+            asked += usize::from(matches!(e, Event::ZapRequest(_)));
+            events.push(e);
+            true
+        })
+        .unwrap();
     }
     assert_eq!(asked, 1);
     assert!(!server.engine.is_ready());
     // Extra bytes stay buffered while the reply is outstanding.
-    server.input.extend_from_slice(b"\x04\x01x");
-    server
-        .engine
-        .feed(&mut server.input, &mut |_| panic!("no event while waiting"))
-        .unwrap();
-    assert_eq!(server.input.len(), 3);
-    server.input.clear();
+    server.engine.handle_input(b"\x04\x01x");
+    pull_events(&mut server.engine, &mut |_| {
+        panic!("no event while waiting")
+    })
+    .unwrap();
+    assert_eq!(server.engine.input_buffer().len(), 3);
+    server.engine.input_buffer().clear();
     server.engine.zap_reply(200).unwrap();
     pump(&mut client, &mut server);
     assert!(server.ready().is_some() && client.ready().is_some());

@@ -12,8 +12,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use crypto_box::SecretKey;
+use ferrozmq_zmtp::fuzzing::pull_events;
 use ferrozmq_zmtp::{Engine, EngineConfig, Event, Mechanism, Outgoing, SocketType};
 
 /// Bound on every wait in these tests.
@@ -113,7 +114,6 @@ impl Drop for Peer {
 struct Conn {
     stream: TcpStream,
     engine: Engine,
-    input: BytesMut,
     events: Vec<Event>,
 }
 
@@ -126,7 +126,6 @@ impl Conn {
         Conn {
             stream,
             engine: Engine::new(config),
-            input: BytesMut::new(),
             events: Vec::new(),
         }
     }
@@ -171,29 +170,27 @@ impl Conn {
             );
             match self.stream.read(&mut buf) {
                 Ok(0) => panic!("peer closed; events: {:?}", self.events),
-                Ok(n) => self.input.extend_from_slice(&buf[..n]),
+                Ok(n) => self.engine.handle_input(&buf[..n]),
                 Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
                 Err(e) => panic!("read: {e}"),
             }
             let events = &mut self.events;
             let mut zap_request = None;
-            self.engine
-                .feed(&mut self.input, &mut |e| {
-                    if let Event::ZapRequest(r) = &e {
-                        zap_request = Some(r.clone());
-                    }
+            pull_events(&mut self.engine, &mut |e| {
+                if let Event::ZapRequest(r) = &e {
+                    zap_request = Some(r.clone());
+                }
+                events.push(e);
+                true
+            })
+            .unwrap();
+            if let Some(request) = zap_request {
+                self.engine.zap_reply(zap(&request)).unwrap();
+                pull_events(&mut self.engine, &mut |e| {
                     events.push(e);
                     true
                 })
                 .unwrap();
-            if let Some(request) = zap_request {
-                self.engine.zap_reply(zap(&request)).unwrap();
-                self.engine
-                    .feed(&mut self.input, &mut |e| {
-                        events.push(e);
-                        true
-                    })
-                    .unwrap();
             }
         }
     }

@@ -1,7 +1,7 @@
 //! The raw engine of STREAM sockets: no greeting, ready at once, input handed over as it came,
 //! messages written as their bytes alone, and nothing else (no subscriptions, no heartbeats).
 
-use bytes::BytesMut;
+use ferrozmq_zmtp::fuzzing::pull_events;
 use ferrozmq_zmtp::{Engine, Event, Outgoing, SocketType};
 use std::time::{Duration, Instant};
 
@@ -9,15 +9,14 @@ use std::time::{Duration, Instant};
 fn raw_bytes_pass_through_unframed() {
     let mut engine = Engine::raw(SocketType::STREAM);
     assert!(engine.is_raw() && engine.is_ready() && !engine.has_output());
-    let mut input = BytesMut::from(&b"GET / HTTP/1.0\r\n\r\n"[..]);
+    engine.handle_input(b"GET / HTTP/1.0\r\n\r\n");
     let mut events = Vec::new();
-    engine
-        .feed(&mut input, &mut |e| {
-            events.push(e);
-            true
-        })
-        .unwrap();
-    assert!(input.is_empty());
+    pull_events(&mut engine, &mut |e| {
+        events.push(e);
+        true
+    })
+    .unwrap();
+    assert!(engine.input_buffer().is_empty());
     assert!(
         matches!(&events[..], [Event::Frame { more: false, body }] if &body[..] == b"GET / HTTP/1.0\r\n\r\n")
     );
