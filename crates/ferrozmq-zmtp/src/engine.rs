@@ -228,9 +228,11 @@ enum Zap {
     Waiting,
 }
 
-/// One ZMTP connection's protocol state: bytes in, events and bytes out.
+/// One ZMTP connection's protocol state: bytes in, events and bytes out. `F` is how frames
+/// sit in the byte stream: [`ZmtpFraming`] (tcp, ipc) unless a transport brings its own
+/// [`Framing`] ([`Engine::with_framing`]).
 #[derive(Debug)]
-pub struct Engine {
+pub struct Engine<F: Framing = ZmtpFraming> {
     config: EngineConfig,
     phase: Phase,
     /// The peer's greeting as received so far.
@@ -266,12 +268,11 @@ pub struct Engine {
     handshake: Handshake,
     /// Our property list for READY/INITIATE, built once.
     our_metadata: Vec<u8>,
-    /// How frame headers sit in the byte stream (ZMTP 3.x; an old peer's framing is
-    /// [`legacy`]'s).
-    framing: ZmtpFraming,
+    /// How frame headers sit in the byte stream (an old peer's framing is [`legacy`]'s).
+    framing: F,
     /// How traffic frames are written and read: plain framing (in the old peer's framing
     /// once one is detected), or CURVE's boxes once its handshake is done.
-    codec: Box<dyn TrafficCodec>,
+    codec: Box<dyn TrafficCodec<F>>,
     /// The ZAP exchange.
     zap: Zap,
     /// The handshake finished; [`Event::Ready`] is owed to the caller.
@@ -282,11 +283,30 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// New engine for one connection. Its output immediately holds the first greeting stage
-    /// (10 bytes: 0xFF, 8 padding bytes as libzmq writes them, 0x7F). CURVE engines draw
-    /// their transient (and, for servers, cookie) keys here, from
-    /// [`EngineConfig::random`].
+    /// New engine for one connection over a plain byte stream ([`ZmtpFraming`]). Its output
+    /// immediately holds the first greeting stage (10 bytes: 0xFF, 8 padding bytes as libzmq
+    /// writes them, 0x7F). CURVE engines draw their transient (and, for servers, cookie) keys
+    /// here, from [`EngineConfig::random`].
     pub fn new(config: EngineConfig) -> Engine {
+        Engine::with_framing(config, ZmtpFraming)
+    }
+
+    /// An engine for a raw connection (libzmq's STREAM sockets, `raw_engine_t`): no greeting
+    /// and no handshake, ready at once; [`poll_event`](Engine::poll_event) hands over
+    /// everything buffered as one frame, and each message is written as its bytes alone.
+    pub fn raw(socket_type: SocketType) -> Engine {
+        let mut engine = Engine::new(EngineConfig::new(socket_type));
+        engine.out.clear();
+        engine.codec = Box::new(RawCodec);
+        engine.phase = Phase::Raw;
+        engine
+    }
+}
+
+impl<F: Framing> Engine<F> {
+    /// As [`Engine::new`], with traffic frames read and written in `framing` (a transport
+    /// with framing of its own, such as a future ZWS framer, plugs in here).
+    pub fn with_framing(config: EngineConfig, framing: F) -> Engine<F> {
         let out = greeting::signature(config.routing_id.len()).to_vec();
         let handshake = Handshake::new(&config.mechanism, config.null_zap, config.random);
         let our_metadata =
@@ -296,7 +316,7 @@ impl Engine {
             heartbeat_started: false,
             handshake,
             our_metadata,
-            framing: ZmtpFraming,
+            framing,
             codec: Box::new(PlainCodec::new(None)),
             zap: Zap::Idle,
             pending_ready: None,
@@ -317,17 +337,6 @@ impl Engine {
             pending_subscribe_after_ready: false,
             pending_subscribe: false,
         }
-    }
-
-    /// An engine for a raw connection (libzmq's STREAM sockets, `raw_engine_t`): no greeting
-    /// and no handshake, ready at once; [`poll_event`](Engine::poll_event) hands over
-    /// everything buffered as one frame, and each message is written as its bytes alone.
-    pub fn raw(socket_type: SocketType) -> Engine {
-        let mut engine = Engine::new(EngineConfig::new(socket_type));
-        engine.out.clear();
-        engine.codec = Box::new(RawCodec);
-        engine.phase = Phase::Raw;
-        engine
     }
 
     /// True for an engine made by [`Engine::raw`].
@@ -843,8 +852,13 @@ impl Engine {
             Command::Ping { ttl, context } => {
                 self.peer_ping_ttl = Some(ttl);
                 let context = context.get(..command::MAX_PING_CONTEXT).unwrap_or(&context);
-                self.codec
-                    .encode_command(command::PONG, &[], context, &mut self.out);
+                self.codec.encode_command(
+                    &self.framing,
+                    command::PONG,
+                    &[],
+                    context,
+                    &mut self.out,
+                );
                 Ok(true)
             }
             Command::Subscribe(topic) => Ok(emit(Event::Subscribe(topic))),

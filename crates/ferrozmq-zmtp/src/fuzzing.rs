@@ -7,6 +7,7 @@
 use bytes::Bytes;
 
 use crate::command::{self, Command};
+use crate::frame::Framing;
 use crate::mechanism::{cipher, curve, plain};
 use crate::{
     frame, greeting, legacy, metadata, Engine, EngineConfig, EngineError, Event, Mechanism,
@@ -263,8 +264,8 @@ pub fn mechanism_commands(data: &[u8]) {
 /// stops early when `emit` returns false (the caller pauses, as a session does when its pipe
 /// is full: the engine keeps the rest of its input for the next pull) or at an error. The
 /// targets, and the crate's tests, drive engines through it.
-pub fn pull_events(
-    engine: &mut Engine,
+pub fn pull_events<F: Framing>(
+    engine: &mut Engine<F>,
     emit: &mut dyn FnMut(Event) -> bool,
 ) -> Result<(), EngineError> {
     while let Some(event) = engine.poll_event()? {

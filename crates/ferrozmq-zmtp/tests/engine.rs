@@ -6,10 +6,14 @@ mod common;
 use bytes::Bytes;
 use common::*;
 use ferrozmq_zmtp::error::protocol_error;
+use ferrozmq_zmtp::frame::FrameHeader;
 use ferrozmq_zmtp::fuzzing::pull_events;
 use ferrozmq_zmtp::{
     Engine, EngineConfig, EngineError, Event, LegacyVersion, Outgoing, SocketType,
 };
+use ferrozmq_zmtp::{Framing, ZmtpFraming};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 fn out_of(engine: &mut Engine) -> Vec<u8> {
     let mut v = Vec::new();
@@ -749,4 +753,95 @@ fn poll_event_hands_out_one_event_per_call() {
     pull.handle_input(rest);
     assert_eq!(pull.poll_event().unwrap(), Some(frame(false, b"c")));
     assert_eq!(pull.poll_event().unwrap(), None);
+}
+
+/// Wraps ZMTP framing and counts the headers the engine reads and writes through it.
+#[derive(Debug, Default)]
+struct CountingFraming {
+    decoded: Arc<AtomicUsize>,
+    encoded: Arc<AtomicUsize>,
+}
+
+impl Framing for CountingFraming {
+    fn decode_header(&self, input: &[u8]) -> Option<FrameHeader> {
+        let header = ZmtpFraming.decode_header(input);
+        if header.is_some() {
+            self.decoded.fetch_add(1, Ordering::Relaxed);
+        }
+        header
+    }
+
+    fn encode_header(&self, flags: u8, body_len: usize, out: &mut Vec<u8>) {
+        self.encoded.fetch_add(1, Ordering::Relaxed);
+        ZmtpFraming.encode_header(flags, body_len, out);
+    }
+}
+
+/// The engine reads and writes traffic frame headers only through its `Framing`, so a
+/// transport's own framer (ZWS) can sit under it: every frame written and read goes through
+/// the one given to `Engine::with_framing`.
+#[test]
+fn traffic_goes_through_the_engines_framing() {
+    let framing = CountingFraming::default();
+    let (decoded, encoded) = (framing.decoded.clone(), framing.encoded.clone());
+    let mut push = Engine::with_framing(EngineConfig::new(SocketType::PUSH), framing);
+    let mut pull = Engine::new(EngineConfig::new(SocketType::PULL));
+    for _ in 0..4 {
+        let mut wire = Vec::new();
+        push.take_output(&mut wire);
+        pull.handle_input(&wire);
+        wire.clear();
+        pull.take_output(&mut wire);
+        push.handle_input(&wire);
+        pull_events(&mut push, &mut |_| true).unwrap();
+        pull_events(&mut pull, &mut |_| true).unwrap();
+    }
+    assert!(push.is_ready() && pull.is_ready());
+    // The peer's READY was read through it.
+    assert_eq!(decoded.load(Ordering::Relaxed), 1);
+    let before = encoded.load(Ordering::Relaxed);
+    let mut wire = Vec::new();
+    push.encode(
+        Outgoing::Frame {
+            more: true,
+            body: b"a",
+        },
+        &mut wire,
+    );
+    push.encode(
+        Outgoing::FrameHeader {
+            more: false,
+            len: 1,
+        },
+        &mut wire,
+    );
+    wire.push(b'b');
+    push.encode(
+        Outgoing::Ping {
+            ttl: 1,
+            context: b"",
+        },
+        &mut wire,
+    );
+    assert_eq!(encoded.load(Ordering::Relaxed) - before, 3);
+    pull.handle_input(&wire);
+    let mut got = Vec::new();
+    pull_events(&mut pull, &mut |e| {
+        got.push(e);
+        true
+    })
+    .unwrap();
+    assert_eq!(
+        frames(&got),
+        vec![
+            (true, Bytes::from_static(b"a")),
+            (false, Bytes::from_static(b"b"))
+        ]
+    );
+    // The PONG comes back through the counting framing.
+    let mut pong = Vec::new();
+    pull.take_output(&mut pong);
+    push.handle_input(&pong);
+    pull_events(&mut push, &mut |_| true).unwrap();
+    assert_eq!(decoded.load(Ordering::Relaxed), 2);
 }

@@ -4,6 +4,7 @@
 
 use super::{Engine, Phase};
 use crate::command;
+use crate::frame::Framing;
 
 /// One unit the caller sends through [`Engine::encode`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,7 +40,7 @@ pub enum Outgoing<'a> {
     },
 }
 
-impl Engine {
+impl<F: Framing> Engine<F> {
     /// Appends `unit` to `out` in the negotiated framing, as libzmq's encoders write it:
     ///
     /// * data frames in ZMTP 3.x (and 2.0) framing with LONG iff body > 255 bytes, or ZMTP/1.0
@@ -57,14 +58,19 @@ impl Engine {
     #[inline]
     pub fn encode(&mut self, unit: Outgoing<'_>, out: &mut Vec<u8>) {
         match unit {
-            Outgoing::Frame { more, body } => self.codec.encode_data(more, &[], body, out),
-            Outgoing::FrameHeader { more, len } => self.codec.encode_data_header(more, len, out),
+            Outgoing::Frame { more, body } => {
+                self.codec.encode_data(&self.framing, more, &[], body, out);
+            }
+            Outgoing::FrameHeader { more, len } => {
+                self.codec.encode_data_header(&self.framing, more, len, out);
+            }
             Outgoing::Subscribe(topic) => self.encode_subscription(true, topic, out),
             Outgoing::Cancel(topic) => self.encode_subscription(false, topic, out),
             Outgoing::Ping { ttl, context } => {
                 let context = context.get(..command::MAX_PING_CONTEXT).unwrap_or(context);
+                let ttl = ttl.to_be_bytes();
                 self.codec
-                    .encode_command(command::PING, &ttl.to_be_bytes(), context, out);
+                    .encode_command(&self.framing, command::PING, &ttl, context, out);
             }
         }
     }
@@ -82,10 +88,12 @@ impl Engine {
             } else {
                 command::CANCEL
             };
-            self.codec.encode_command(name, &[], topic, out);
-        } else {
             self.codec
-                .encode_data(false, &[u8::from(subscribe)], topic, out);
+                .encode_command(&self.framing, name, &[], topic, out);
+        } else {
+            let prefix = [u8::from(subscribe)];
+            self.codec
+                .encode_data(&self.framing, false, &prefix, topic, out);
         }
     }
 }

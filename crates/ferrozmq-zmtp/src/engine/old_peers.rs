@@ -8,11 +8,11 @@ use bytes::Bytes;
 use super::{Engine, Event, PeerInfo, Phase, MAX_ADDRESSABLE, MAX_HANDSHAKE_COMMAND};
 use crate::codec::PlainCodec;
 use crate::error::{EngineError, LegacyVersion};
-use crate::frame::FrameHeader;
+use crate::frame::{FrameHeader, Framing};
 use crate::legacy;
 use crate::SocketType;
 
-impl Engine {
+impl<F: Framing> Engine<F> {
     /// Common to every old peer (libzmq's `handshake_v1_0*`/`handshake_v2_0`): refused unless
     /// allowed; else its framing is fixed, and for 1.0 the stand-in peer type.
     pub(super) fn start_legacy(&mut self, version: LegacyVersion) -> Result<(), EngineError> {
