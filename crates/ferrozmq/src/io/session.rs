@@ -789,10 +789,10 @@ impl Session {
         let Origin::Connect(dialer) = &mut self.origin else {
             return Next::Close;
         };
-        let (delay, interval) = dialer.next_delay(options);
+        let delay = dialer.next_delay(options);
         self.event(
             SocketEvent::CONNECT_RETRIED,
-            u32::try_from(interval.as_millis()).unwrap_or(u32::MAX),
+            u32::try_from(delay.as_millis()).unwrap_or(u32::MAX),
         );
         ctx.timers
             .arm(&mut self.timers, self.id, Kind::Reconnect, ctx.now + delay);
