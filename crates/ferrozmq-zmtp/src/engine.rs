@@ -377,14 +377,10 @@ impl<F: Framing> Engine<F> {
             }));
         }
         let mut input = std::mem::take(&mut self.input);
-        let mut next = None;
-        let result = self.drive(&mut input, &mut |event| {
-            next = Some(event);
-            false
-        });
+        let result = self.next_event(&mut input);
         self.input = input;
         match result {
-            Ok(()) => Ok(next),
+            Ok(event) => Ok(event),
             Err(e) => {
                 self.failed = Some(e.clone());
                 Err(e)
@@ -530,47 +526,38 @@ impl<F: Framing> Engine<F> {
         self.phase == Phase::Ready && self.legacy.is_none()
     }
 
-    /// Runs the state machine until input runs out, `emit` asks to pause, or an error.
-    fn drive(
-        &mut self,
-        input: &mut BytesMut,
-        emit: &mut dyn FnMut(Event) -> bool,
-    ) -> Result<(), EngineError> {
+    /// Runs the state machine until it has an event, the input runs out (`None`), or an error.
+    fn next_event(&mut self, input: &mut BytesMut) -> Result<Option<Event>, EngineError> {
         loop {
             match std::mem::replace(&mut self.zap, Zap::Idle) {
                 Zap::ToEmit(request) => {
                     self.zap = Zap::Waiting;
-                    emit(Event::ZapRequest(request));
-                    return Ok(());
+                    return Ok(Some(Event::ZapRequest(request)));
                 }
                 Zap::Waiting => {
                     self.zap = Zap::Waiting;
-                    return Ok(());
+                    return Ok(None);
                 }
                 Zap::Idle => {}
             }
             if let Some(info) = self.pending_ready.take() {
                 self.phase = Phase::Ready;
-                if !emit(Event::Ready(info)) {
-                    return Ok(());
-                }
+                return Ok(Some(Event::Ready(info)));
             }
             if self.pending_subscribe {
                 self.pending_subscribe = false;
-                if !emit(Event::Subscribe(Bytes::new())) {
-                    return Ok(());
-                }
+                return Ok(Some(Event::Subscribe(Bytes::new())));
             }
             if self.phase.in_greeting() {
                 if !self.step_greeting(input)? {
-                    return Ok(());
+                    return Ok(None);
                 }
             } else {
                 let Some((header, body)) = self.next_frame(input)? else {
-                    return Ok(());
+                    return Ok(None);
                 };
-                if !self.process_frame(header, body, emit)? {
-                    return Ok(());
+                if let Some(event) = self.process_frame(header, body)? {
+                    return Ok(Some(event));
                 }
             }
         }
@@ -808,15 +795,14 @@ impl<F: Framing> Engine<F> {
         }
     }
 
-    /// Acts on one complete frame. Returns false if `emit` asked to pause.
+    /// Acts on one complete frame; returns the event it makes, if any.
     fn process_frame(
         &mut self,
         header: FrameHeader,
         body: BytesMut,
-        emit: &mut dyn FnMut(Event) -> bool,
-    ) -> Result<bool, EngineError> {
+    ) -> Result<Option<Event>, EngineError> {
         if self.legacy.is_some() {
-            return self.process_legacy_frame(header, body.freeze(), emit);
+            return self.process_legacy_frame(header, body.freeze());
         }
         if self.phase != Phase::Ready {
             // check_header refused data before Ready.
@@ -827,23 +813,19 @@ impl<F: Framing> Engine<F> {
             };
             let step = self.handshake.process(body, &ctx, &mut self.out)?;
             self.apply(step);
-            return Ok(true);
+            return Ok(None);
         }
         match self.codec.decode(&header, body)? {
             Traffic::Data { more, body } => {
                 self.count_multipart(more, body.len())?;
-                Ok(emit(Event::Frame { more, body }))
+                Ok(Some(Event::Frame { more, body }))
             }
-            Traffic::Command(body) => self.process_command(body, emit),
+            Traffic::Command(body) => self.process_command(body),
         }
     }
 
     /// Acts on one command after the handshake (boxed ones already opened).
-    fn process_command(
-        &mut self,
-        body: Bytes,
-        emit: &mut dyn FnMut(Event) -> bool,
-    ) -> Result<bool, EngineError> {
+    fn process_command(&mut self, body: Bytes) -> Result<Option<Event>, EngineError> {
         match command::parse(body)? {
             Command::Ready(_) => Err(EngineError::UnexpectedCommand {
                 name: "READY".to_string(),
@@ -859,11 +841,11 @@ impl<F: Framing> Engine<F> {
                     context,
                     &mut self.out,
                 );
-                Ok(true)
+                Ok(None)
             }
-            Command::Subscribe(topic) => Ok(emit(Event::Subscribe(topic))),
-            Command::Cancel(topic) => Ok(emit(Event::Cancel(topic))),
-            Command::Pong(_) | Command::Unknown { .. } => Ok(true),
+            Command::Subscribe(topic) => Ok(Some(Event::Subscribe(topic))),
+            Command::Cancel(topic) => Ok(Some(Event::Cancel(topic))),
+            Command::Pong(_) | Command::Unknown { .. } => Ok(None),
         }
     }
 }

@@ -117,13 +117,12 @@ impl<F: Framing> Engine<F> {
 
     /// One frame from a ZMTP/1.0 or 2.0 peer: the first is its identity (libzmq's
     /// `process_routing_id_msg`, which reads neither its flags nor its size beyond the
-    /// decoder's limits), then data. Returns false if `emit` asked to pause.
+    /// decoder's limits), then data. Returns the event it makes, if any.
     pub(super) fn process_legacy_frame(
         &mut self,
         header: FrameHeader,
         body: Bytes,
-        emit: &mut dyn FnMut(Event) -> bool,
-    ) -> Result<bool, EngineError> {
+    ) -> Result<Option<Event>, EngineError> {
         if self.phase == Phase::LegacyIdentity {
             let Some(socket_type) = self.legacy_peer_type else {
                 return Err(EngineError::NotZmtp);
@@ -138,14 +137,14 @@ impl<F: Framing> Engine<F> {
             self.peer = Some(info.clone());
             self.phase = Phase::Ready;
             self.pending_subscribe = self.pending_subscribe_after_ready;
-            return Ok(emit(Event::Ready(info)));
+            return Ok(Some(Event::Ready(info)));
         }
         if header.is_command() {
             // A 2.0 frame with the reserved COMMAND bit: libzmq's session drops it unread.
-            return Ok(true);
+            return Ok(None);
         }
         self.count_multipart(header.more(), body.len())?;
-        Ok(emit(Event::Frame {
+        Ok(Some(Event::Frame {
             more: header.more(),
             body,
         }))
