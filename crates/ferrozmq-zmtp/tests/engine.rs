@@ -23,7 +23,7 @@ fn out_of(engine: &mut Engine) -> Vec<u8> {
 
 /// Hands `bytes` to the engine and pulls every event; returns the result, the events and
 /// how many input bytes the engine still holds undecoded.
-fn feed(engine: &mut Engine, bytes: &[u8]) -> (Result<(), EngineError>, Vec<Event>, usize) {
+fn deliver(engine: &mut Engine, bytes: &[u8]) -> (Result<(), EngineError>, Vec<Event>, usize) {
     engine.handle_input(bytes);
     let mut events = Vec::new();
     let r = pull_events(engine, &mut |e| {
@@ -52,22 +52,22 @@ fn greeting_is_staged_with_libzmq_bytes() {
 
     let peer = raw_greeting(b"NULL", 3, 0);
     // Nine bytes: nothing to say yet.
-    let (r, _, rest) = feed(&mut e, &peer[..9]);
+    let (r, _, rest) = deliver(&mut e, &peer[..9]);
     r.unwrap();
     assert_eq!(rest, 0);
     assert!(!e.has_output());
     // Tenth byte: the major version.
-    feed(&mut e, &peer[9..10]).0.unwrap();
+    deliver(&mut e, &peer[9..10]).0.unwrap();
     assert_eq!(out_of(&mut e), [3]);
     // Eleventh: the rest of our greeting.
-    feed(&mut e, &peer[10..11]).0.unwrap();
+    deliver(&mut e, &peer[10..11]).0.unwrap();
     let rest = out_of(&mut e);
     assert_eq!(rest.len(), 53);
     assert_eq!(rest[0], 1);
     assert_eq!(&rest[1..21], b"NULL\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0");
     assert!(rest[21..].iter().all(|&b| b == 0));
     // Rest of the peer's greeting: our READY.
-    feed(&mut e, &peer[11..]).0.unwrap();
+    deliver(&mut e, &peer[11..]).0.unwrap();
     let ready = out_of(&mut e);
     assert_eq!(
         ready,
@@ -79,7 +79,7 @@ fn greeting_is_staged_with_libzmq_bytes() {
 #[test]
 fn full_greeting_matches_golden() {
     let mut e = Engine::new(EngineConfig::new(SocketType::SUB));
-    let (r, _, _) = feed(&mut e, &raw_greeting(b"NULL", 3, 1));
+    let (r, _, _) = deliver(&mut e, &raw_greeting(b"NULL", 3, 1));
     r.unwrap();
     let out = out_of(&mut e);
     // ff 00.. 01 7f 03 01 NULL 00.. | 00 | 00x31, then READY for SUB.
@@ -103,7 +103,7 @@ fn subscription_forms_follow_peer_version() {
         (0u8, vec![0x00, 0x02, 0x01, b'A']),
     ] {
         let mut e = Engine::new(EngineConfig::new(SocketType::SUB));
-        feed(&mut e, &raw_greeting(b"NULL", 3, minor)).0.unwrap();
+        deliver(&mut e, &raw_greeting(b"NULL", 3, minor)).0.unwrap();
         let mut out = Vec::new();
         e.encode(Outgoing::Subscribe(b"A"), &mut out);
         assert_eq!(out, want, "minor {minor}");
@@ -117,7 +117,7 @@ fn subscription_forms_follow_peer_version() {
     }
     // A major above 3 counts as 3.1.
     let mut e = Engine::new(EngineConfig::new(SocketType::SUB));
-    feed(&mut e, &raw_greeting(b"NULL", 4, 0)).0.unwrap();
+    deliver(&mut e, &raw_greeting(b"NULL", 4, 0)).0.unwrap();
     let mut out = Vec::new();
     e.encode(Outgoing::Subscribe(b"A"), &mut out);
     assert_eq!(out[2], 9);
@@ -201,7 +201,7 @@ fn exchange(a_type: SocketType, b_type: SocketType) {
             .encode(Outgoing::Frame { more: *more, body }, &mut wire);
     }
     b.input.extend_from_slice(&wire);
-    b.feed();
+    b.pull();
     assert!(b.error.is_none());
     let got = frames(&b.events);
     assert_eq!(got.len(), sent.len());
@@ -221,7 +221,7 @@ fn exchange(a_type: SocketType, b_type: SocketType) {
         &mut wire,
     );
     a.input.extend_from_slice(&wire);
-    a.feed();
+    a.pull();
     assert_eq!(
         frames(&a.events),
         vec![(false, Bytes::from_static(b"back"))]
@@ -256,13 +256,13 @@ fn ping_is_answered_with_pong() {
         &mut wire,
     );
     b.input.extend_from_slice(&wire);
-    b.feed();
+    b.pull();
     assert_eq!(b.engine.peer_ping_ttl(), Some(30));
     let pong = out_of(&mut b.engine);
     assert_eq!(pong, b"\x04\x0c\x04PONGctx-123");
     // PONG is silently accepted.
     a.input.extend_from_slice(&pong);
-    a.feed();
+    a.pull();
     assert!(a.error.is_none());
     assert_eq!(a.events.len(), 1);
 
@@ -270,12 +270,12 @@ fn ping_is_answered_with_pong() {
     let mut data = vec![0, 0];
     data.extend_from_slice(&[9u8; 40]);
     b.input.extend_from_slice(&raw_command(b"PING", &data));
-    b.feed();
+    b.pull();
     let pong = out_of(&mut b.engine);
     assert_eq!(pong.len(), 2 + 5 + 16);
     // PING without TTL is malformed.
     b.input.extend_from_slice(&raw_command(b"PING", &[1]));
-    b.feed();
+    b.pull();
     assert_eq!(
         b.error.as_ref().and_then(|e| e.protocol_error_code()),
         Some(protocol_error::ZMTP_MALFORMED_COMMAND_UNSPECIFIED)
@@ -295,7 +295,7 @@ fn subscribe_cancel_and_unknown_commands() {
     // Reserved flag bits are ignored.
     wire.extend_from_slice(&[0xf8, 1, b'z']);
     publ.input.extend_from_slice(&wire);
-    publ.feed();
+    publ.pull();
     assert!(publ.error.is_none(), "{:?}", publ.error);
     assert_eq!(
         publ.events[1..],
@@ -375,7 +375,7 @@ fn incompatible_types_fail_on_both_sides() {
 #[test]
 fn mechanism_mismatch() {
     let mut e = Engine::new(EngineConfig::new(SocketType::PULL));
-    let (r, _, _) = feed(&mut e, &raw_greeting(b"PLAIN", 3, 1));
+    let (r, _, _) = deliver(&mut e, &raw_greeting(b"PLAIN", 3, 1));
     let err = r.unwrap_err();
     assert_eq!(
         err,
@@ -386,13 +386,13 @@ fn mechanism_mismatch() {
     );
     assert_eq!(err.protocol_error_code(), Some(0x1100_0002));
     // Sticky: further input returns the same error.
-    assert_eq!(feed(&mut e, b"x").0, Err(err));
+    assert_eq!(deliver(&mut e, b"x").0, Err(err));
     // "NULL" followed by garbage in the mechanism field is not NULL either.
     let mut g = raw_greeting(b"NULL", 3, 1);
     g[20] = b'X';
     let mut e = Engine::new(EngineConfig::new(SocketType::PULL));
     assert!(matches!(
-        feed(&mut e, &g).0,
+        deliver(&mut e, &g).0,
         Err(EngineError::MechanismMismatch { .. })
     ));
 }
@@ -405,7 +405,7 @@ fn padding_and_as_server_are_not_validated() {
     g[40] = 0x55;
     g.extend_from_slice(&raw_ready("PUSH"));
     let mut e = Engine::new(EngineConfig::new(SocketType::PULL));
-    let (r, events, _) = feed(&mut e, &g);
+    let (r, events, _) = deliver(&mut e, &g);
     r.unwrap();
     assert!(matches!(&events[..], [Event::Ready(p)] if p.socket_type == SocketType::PUSH));
 }
@@ -445,19 +445,19 @@ fn old_and_foreign_peers_are_refused() {
             allow_legacy: false,
             ..EngineConfig::new(SocketType::PULL)
         });
-        assert_eq!(feed(&mut e, bytes).0, Err(want.clone()), "{bytes:?}");
+        assert_eq!(deliver(&mut e, bytes).0, Err(want.clone()), "{bytes:?}");
         assert!(want.protocol_error_code().is_some());
     }
     // Zero lengths are refused even when old peers are allowed.
     let mut e = Engine::new(EngineConfig::new(SocketType::PULL));
-    assert_eq!(feed(&mut e, &[0x00]).0, Err(EngineError::NotZmtp));
+    assert_eq!(deliver(&mut e, &[0x00]).0, Err(EngineError::NotZmtp));
     // A refused old peer is not sent the rest of the greeting.
     let mut e = Engine::new(EngineConfig {
         allow_legacy: false,
         ..EngineConfig::new(SocketType::PULL)
     });
     out_of(&mut e);
-    let _ = feed(&mut e, &[0xff, 0, 0, 0, 0, 0, 0, 0, 1, 0x7f, 0x01]);
+    let _ = deliver(&mut e, &[0xff, 0, 0, 0, 0, 0, 0, 0, 1, 0x7f, 0x01]);
     assert_eq!(out_of(&mut e), [3]);
 }
 
@@ -468,7 +468,7 @@ fn handshaken(t: SocketType, peer: &str, max: Option<u64>) -> Engine {
     });
     let mut bytes = raw_greeting(b"NULL", 3, 1);
     bytes.extend_from_slice(&raw_ready(peer));
-    let (r, events, rest) = feed(&mut e, &bytes);
+    let (r, events, rest) = deliver(&mut e, &bytes);
     r.unwrap();
     assert_eq!(rest, 0);
     assert_eq!(events.len(), 1);
@@ -480,7 +480,7 @@ fn data_before_ready_fails() {
     let mut e = Engine::new(EngineConfig::new(SocketType::PULL));
     let mut bytes = raw_greeting(b"NULL", 3, 1);
     bytes.extend_from_slice(&[0x00, 0x01, b'x']);
-    let err = feed(&mut e, &bytes).0.unwrap_err();
+    let err = deliver(&mut e, &bytes).0.unwrap_err();
     assert!(matches!(err, EngineError::UnexpectedCommand { .. }));
     assert_eq!(err.protocol_error_code(), Some(0x1000_0001));
 }
@@ -492,7 +492,7 @@ fn handshake_sequence_errors() {
     let mut bytes = raw_greeting(b"NULL", 3, 1);
     bytes.extend_from_slice(&raw_command(b"HELLO", b""));
     assert_eq!(
-        feed(&mut e, &bytes).0,
+        deliver(&mut e, &bytes).0,
         Err(EngineError::UnexpectedCommand {
             name: "HELLO".into()
         })
@@ -501,7 +501,7 @@ fn handshake_sequence_errors() {
     let mut e = Engine::new(EngineConfig::new(SocketType::PULL));
     let mut bytes = raw_greeting(b"NULL", 3, 1);
     bytes.extend_from_slice(&raw_command(b"ERROR", b"\x03400"));
-    let err = feed(&mut e, &bytes).0.unwrap_err();
+    let err = deliver(&mut e, &bytes).0.unwrap_err();
     assert_eq!(
         err,
         EngineError::PeerError {
@@ -511,7 +511,7 @@ fn handshake_sequence_errors() {
     assert_eq!(err.zap_status_code(), Some(400));
     // READY twice.
     let mut e = handshaken(SocketType::PULL, "PUSH", None);
-    let err = feed(&mut e, &raw_ready("PUSH")).0.unwrap_err();
+    let err = deliver(&mut e, &raw_ready("PUSH")).0.unwrap_err();
     assert_eq!(
         err,
         EngineError::UnexpectedCommand {
@@ -521,12 +521,12 @@ fn handshake_sequence_errors() {
     // ERROR after the handshake.
     let mut e = handshaken(SocketType::PULL, "PUSH", None);
     assert!(matches!(
-        feed(&mut e, &raw_command(b"ERROR", b"\x02no")).0,
+        deliver(&mut e, &raw_command(b"ERROR", b"\x02no")).0,
         Err(EngineError::PeerError { .. })
     ));
     // Malformed ERROR.
     let mut e = handshaken(SocketType::PULL, "PUSH", None);
-    let err = feed(&mut e, &raw_command(b"ERROR", b"\x09no"))
+    let err = deliver(&mut e, &raw_command(b"ERROR", b"\x09no"))
         .0
         .unwrap_err();
     assert_eq!(err.protocol_error_code(), Some(0x1000_0015));
@@ -535,13 +535,13 @@ fn handshake_sequence_errors() {
     let mut cmd = raw_command(b"PING", b"\0\0");
     cmd[0] |= 0x01;
     assert!(matches!(
-        feed(&mut e, &cmd).0,
+        deliver(&mut e, &cmd).0,
         Err(EngineError::MalformedCommand { .. })
     ));
     // A command whose name runs past the frame.
     let mut e = handshaken(SocketType::PULL, "PUSH", None);
     assert!(matches!(
-        feed(&mut e, &[0x04, 0x02, 0x05, b'R']).0,
+        deliver(&mut e, &[0x04, 0x02, 0x05, b'R']).0,
         Err(EngineError::MalformedCommand { .. })
     ));
 }
@@ -552,7 +552,7 @@ fn bad_ready_metadata() {
         let mut e = Engine::new(EngineConfig::new(SocketType::PULL));
         let mut bytes = raw_greeting(b"NULL", 3, 1);
         bytes.extend_from_slice(&raw_command(b"READY", props));
-        feed(&mut e, &bytes).0
+        deliver(&mut e, &bytes).0
     };
     let invalid = |r: Result<(), EngineError>| {
         let err = r.unwrap_err();
@@ -584,7 +584,7 @@ fn bad_ready_metadata() {
         b"READY",
         b"\x05X-Foo\0\0\0\x01a\x0bSocket-Type\0\0\0\x04PUSH\x08Identity\0\0\0\x02id",
     ));
-    let (r, events, _) = feed(&mut e, &bytes);
+    let (r, events, _) = deliver(&mut e, &bytes);
     r.unwrap();
     let Event::Ready(p) = &events[0] else {
         panic!()
@@ -601,7 +601,7 @@ fn oversized_handshake_command_is_refused_from_its_header() {
     let mut bytes = raw_greeting(b"NULL", 3, 1);
     bytes.extend_from_slice(&[0x06, 0, 0, 0, 0, 0, 1, 0, 1]);
     assert!(matches!(
-        feed(&mut e, &bytes).0,
+        deliver(&mut e, &bytes).0,
         Err(EngineError::MalformedCommand { .. })
     ));
 }
@@ -612,7 +612,7 @@ const HUGE_HEADER: [u8; 9] = [0x02, 0x40, 0, 0, 0, 0, 0, 0, 0];
 fn huge_frame_with_limit_fails() {
     let mut e = handshaken(SocketType::PULL, "PUSH", Some(1 << 20));
     assert_eq!(
-        feed(&mut e, &HUGE_HEADER).0,
+        deliver(&mut e, &HUGE_HEADER).0,
         Err(EngineError::MessageTooLarge {
             size: 1 << 62,
             limit: 1 << 20
@@ -620,10 +620,10 @@ fn huge_frame_with_limit_fails() {
     );
     // The limit applies per frame and at exactly the limit it passes.
     let mut e = handshaken(SocketType::PULL, "PUSH", Some(4));
-    let (r, ev, _) = feed(&mut e, &[0x00, 4, 1, 2, 3, 4]);
+    let (r, ev, _) = deliver(&mut e, &[0x00, 4, 1, 2, 3, 4]);
     r.unwrap();
     assert_eq!(ev.len(), 1);
-    assert!(feed(&mut e, &[0x00, 5])
+    assert!(deliver(&mut e, &[0x00, 5])
         .0
         .unwrap_err()
         .protocol_error_code()
@@ -631,7 +631,7 @@ fn huge_frame_with_limit_fails() {
     // Commands after the handshake are bounded by it too.
     let mut e = handshaken(SocketType::XPUB, "SUB", Some(4));
     assert!(matches!(
-        feed(&mut e, &raw_command(b"SUBSCRIBE", b"topic")).0,
+        deliver(&mut e, &raw_command(b"SUBSCRIBE", b"topic")).0,
         Err(EngineError::MessageTooLarge { .. })
     ));
 }
@@ -660,7 +660,7 @@ fn huge_frame_without_limit_does_not_allocate() {
     assert!(cap < 1 << 20);
     // A size beyond what any buffer can hold fails outright.
     let mut e = handshaken(SocketType::PULL, "PUSH", None);
-    let (r, _, _) = feed(
+    let (r, _, _) = deliver(
         &mut e,
         &[0x02, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
     );

@@ -37,7 +37,7 @@ impl Side {
     }
 
     /// Feeds pending input; answers a ZAP request with `zap_status` and goes on.
-    fn feed(&mut self) {
+    fn pull(&mut self) {
         for _ in 0..2 {
             if self.error.is_some() {
                 return;
@@ -112,8 +112,8 @@ fn pump_until(a: &mut Side, b: &mut Side, hold: &dyn Fn(&[u8]) -> bool) -> Optio
         }
         b.input.extend_from_slice(&from_a);
         a.input.extend_from_slice(&from_b);
-        a.feed();
-        b.feed();
+        a.pull();
+        b.pull();
     }
     panic!("pump did not settle");
 }
@@ -183,7 +183,7 @@ fn send(a: &mut Side, b: &mut Side, frames: &[&[u8]]) -> Vec<(bool, Bytes)> {
         );
     }
     b.input.extend_from_slice(&wire);
-    b.feed();
+    b.pull();
     b.frames().split_off(before)
 }
 
@@ -276,7 +276,7 @@ fn zap_waits_for_the_reply_with_input_buffered() {
     for _ in 0..8 {
         server.input.extend_from_slice(&client.out());
         client.input.extend_from_slice(&server.out());
-        client.feed();
+        client.pull();
         server.engine.handle_input(&server.input.split());
         let events = &mut server.events;
         pull_events(&mut server.engine, &mut |e| {
@@ -355,7 +355,7 @@ fn curve_subscriptions_and_heartbeats() {
     assert!(!wire.windows(9).any(|w| w == b"SUBSCRIBE"));
     assert!(!wire.windows(4).any(|w| w == b"PING"));
     publ.input.extend_from_slice(&wire);
-    publ.feed();
+    publ.pull();
     assert_eq!(publ.error, None);
     assert!(publ
         .events
@@ -366,7 +366,7 @@ fn curve_subscriptions_and_heartbeats() {
     assert!(!pong.is_empty() && !pong.windows(4).any(|w| w == b"PONG"));
     sub.input.extend_from_slice(&pong);
     let before = sub.events.len();
-    sub.feed();
+    sub.pull();
     assert_eq!(sub.error, None);
     assert_eq!(sub.events.len(), before, "a PONG is no event");
     let got = send(&mut publ, &mut sub, &[b"topic", b"data"]);
@@ -443,7 +443,7 @@ fn old_peers_are_refused_when_security_is_on() {
     server
         .input
         .extend_from_slice(&[0xff, 0, 0, 0, 0, 0, 0, 0, 1, 0x7f, 1, 5]);
-    server.feed();
+    server.pull();
     assert!(matches!(
         server.error,
         Some(EngineError::UnsupportedVersion(_))
@@ -477,7 +477,7 @@ fn curve_replayed_message_is_refused() {
     let (_, mut server, first, _) = curve_with_two_boxes();
     server.input.extend_from_slice(&first);
     server.input.extend_from_slice(&first);
-    server.feed();
+    server.pull();
     assert_eq!(server.frames().len(), 1);
     let err = server.error.clone().unwrap();
     assert!(matches!(err, EngineError::InvalidSequence { .. }));
@@ -489,7 +489,7 @@ fn curve_reordered_message_is_refused() {
     let (_, mut server, first, second) = curve_with_two_boxes();
     server.input.extend_from_slice(&second);
     server.input.extend_from_slice(&first);
-    server.feed();
+    server.pull();
     assert_eq!(server.frames(), vec![(false, Bytes::from_static(b"two"))]);
     assert_eq!(
         server.error.clone().unwrap().protocol_error_code(),
@@ -503,7 +503,7 @@ fn curve_tampered_or_short_message_is_refused() {
     let last = first.len() - 1;
     first[last] ^= 1;
     server.input.extend_from_slice(&first);
-    server.feed();
+    server.pull();
     assert_eq!(
         server.error.clone().unwrap().protocol_error_code(),
         Some(ZMTP_CRYPTOGRAPHIC)
@@ -518,7 +518,7 @@ fn curve_tampered_or_short_message_is_refused() {
     ] {
         let (_, mut server, _, _) = curve_with_two_boxes();
         server.input.extend_from_slice(&wire);
-        server.feed();
+        server.pull();
         assert_eq!(
             server.error.clone().unwrap().protocol_error_code(),
             Some(code)
@@ -532,7 +532,7 @@ fn client_hello() -> Vec<u8> {
     client
         .input
         .extend_from_slice(&raw_greeting(b"CURVE", 3, 1));
-    client.feed();
+    client.pull();
     let out = client.out();
     out[64..].to_vec()
 }
@@ -544,7 +544,7 @@ fn server_code(command: &[u8]) -> Option<u32> {
         .input
         .extend_from_slice(&raw_greeting(b"CURVE", 3, 1));
     server.input.extend_from_slice(command);
-    server.feed();
+    server.pull();
     server.error.and_then(|e| e.protocol_error_code())
 }
 
@@ -622,7 +622,7 @@ fn curve_malformed_initiate() {
         assert_eq!(body.len() as u64, header.size);
         change(&mut body);
         server.input.extend_from_slice(&command_frame(&body));
-        server.feed();
+        server.pull();
         let err = server
             .error
             .clone()
@@ -647,7 +647,7 @@ fn plain_malformed_hello() {
             .input
             .extend_from_slice(&raw_greeting(b"PLAIN", 3, 1));
         server.input.extend_from_slice(&command_frame(body));
-        server.feed();
+        server.pull();
         assert_eq!(
             server.error.clone().and_then(|e| e.protocol_error_code()),
             Some(code),
@@ -671,7 +671,7 @@ fn plain_client_refuses_a_long_welcome() {
     client
         .input
         .extend_from_slice(&command_frame(b"\x07WELCOMEx"));
-    client.feed();
+    client.pull();
     assert_eq!(
         client.error.and_then(|e| e.protocol_error_code()),
         Some(ZMTP_MALFORMED_COMMAND_WELCOME)

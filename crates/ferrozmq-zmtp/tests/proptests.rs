@@ -158,7 +158,7 @@ proptest! {
             }
         }
         b.input.extend_from_slice(&wire);
-        b.feed();
+        b.pull();
         prop_assert!(b.error.is_none());
         let got: Vec<(bool, Vec<u8>)> = b.events[1..]
             .iter()

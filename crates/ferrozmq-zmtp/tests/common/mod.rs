@@ -31,7 +31,7 @@ impl Side {
 
     /// Hands the arrived bytes to the engine and pulls its events; records them and the
     /// first error.
-    pub fn feed(&mut self) {
+    pub fn pull(&mut self) {
         if self.error.is_some() {
             return;
         }
@@ -62,8 +62,8 @@ pub fn pump(a: &mut Side, b: &mut Side) {
             moved = true;
             a.input.extend_from_slice(&buf);
         }
-        a.feed();
-        b.feed();
+        a.pull();
+        b.pull();
         if !moved {
             return;
         }
