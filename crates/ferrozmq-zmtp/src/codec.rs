@@ -5,14 +5,15 @@
 //!
 //! A codec sees whole frames: the byte stream's frame headers are decoded by the engine, and
 //! a codec only turns a frame into a data frame or a command (opening a box if it must), and
-//! messages and commands into frames.
+//! messages and commands into frames, whose headers it writes with the engine's
+//! [`Framing`], passed in on every call (a codec is generic over it, never tied to ZMTP's).
 
 use std::fmt;
 
 use bytes::{Bytes, BytesMut};
 
 use crate::error::{EngineError, LegacyVersion};
-use crate::frame::{self, FrameHeader, Framing, ZmtpFraming};
+use crate::frame::{self, FrameHeader, Framing};
 use crate::legacy;
 
 /// A received traffic frame, as its codec reads it.
@@ -29,8 +30,8 @@ pub(crate) enum Traffic {
     Command(Bytes),
 }
 
-/// How traffic frames are encoded and decoded on one connection.
-pub(crate) trait TrafficCodec: Send + fmt::Debug {
+/// How traffic frames are encoded and decoded on one connection whose stream is framed by `F`.
+pub(crate) trait TrafficCodec<F: Framing>: Send + fmt::Debug {
     /// Bytes this codec adds around a frame body on the wire, allowed beyond MAXMSGSIZE.
     fn overhead(&self) -> u64;
 
@@ -40,40 +41,49 @@ pub(crate) trait TrafficCodec: Send + fmt::Debug {
 
     /// Appends a data frame's header for a body of `len` bytes. Only when
     /// [`splits_header`](TrafficCodec::splits_header) holds.
-    fn encode_data_header(&self, more: bool, len: usize, out: &mut Vec<u8>);
+    fn encode_data_header(&self, framing: &F, more: bool, len: usize, out: &mut Vec<u8>);
 
     /// Appends one data frame whose body is `prefix` followed by `body` (the prefix carries a
     /// subscription's 0x01/0x00 byte without a copy of the topic).
-    fn encode_data(&mut self, more: bool, prefix: &[u8], body: &[u8], out: &mut Vec<u8>);
+    fn encode_data(
+        &mut self,
+        framing: &F,
+        more: bool,
+        prefix: &[u8],
+        body: &[u8],
+        out: &mut Vec<u8>,
+    );
 
     /// Appends the command `name` with data `head` followed by `body`. Writes nothing where
     /// the framing has no commands (ZMTP/1.0 and 2.0).
-    fn encode_command(&mut self, name: &[u8], head: &[u8], body: &[u8], out: &mut Vec<u8>);
+    fn encode_command(
+        &mut self,
+        framing: &F,
+        name: &[u8],
+        head: &[u8],
+        body: &[u8],
+        out: &mut Vec<u8>,
+    );
 
     /// Reads one received frame.
     fn decode(&mut self, header: &FrameHeader, body: BytesMut) -> Result<Traffic, EngineError>;
 }
 
-/// Frames as they are: ZMTP 3.x framing, or an old peer's.
+/// Frames as they are: in the stream's framing, or an old peer's.
 #[derive(Debug, Default)]
 pub(crate) struct PlainCodec {
     /// The old revision the peer speaks, which has its own headers and no commands.
     legacy: Option<LegacyVersion>,
-    /// The byte stream's framing for ZMTP 3.x frames.
-    framing: ZmtpFraming,
 }
 
 impl PlainCodec {
-    /// Plain frames in `legacy`'s framing (`None`: ZMTP 3.x).
+    /// Plain frames in `legacy`'s framing (`None`: the stream's own).
     pub(crate) fn new(legacy: Option<LegacyVersion>) -> PlainCodec {
-        PlainCodec {
-            legacy,
-            framing: ZmtpFraming,
-        }
+        PlainCodec { legacy }
     }
 }
 
-impl TrafficCodec for PlainCodec {
+impl<F: Framing> TrafficCodec<F> for PlainCodec {
     fn overhead(&self) -> u64 {
         0
     }
@@ -82,33 +92,43 @@ impl TrafficCodec for PlainCodec {
         true
     }
 
-    fn encode_data_header(&self, more: bool, len: usize, out: &mut Vec<u8>) {
+    #[inline]
+    fn encode_data_header(&self, framing: &F, more: bool, len: usize, out: &mut Vec<u8>) {
         match self.legacy {
             Some(version) => legacy::encode_header(version, more, len, out),
-            None => self
-                .framing
-                .encode_header(if more { frame::FLAG_MORE } else { 0 }, len, out),
+            None => framing.encode_header(if more { frame::FLAG_MORE } else { 0 }, len, out),
         }
     }
 
-    fn encode_data(&mut self, more: bool, prefix: &[u8], body: &[u8], out: &mut Vec<u8>) {
+    #[inline]
+    fn encode_data(
+        &mut self,
+        framing: &F,
+        more: bool,
+        prefix: &[u8],
+        body: &[u8],
+        out: &mut Vec<u8>,
+    ) {
         let len = prefix.len().saturating_add(body.len());
-        // One capacity check for the whole frame (the longest header is 9 bytes): this runs
-        // once per small message sent.
         out.reserve(len.saturating_add(frame::MAX_HEADER_LEN));
-        self.encode_data_header(more, len, out);
-        if !prefix.is_empty() {
-            out.extend_from_slice(prefix);
-        }
+        TrafficCodec::<F>::encode_data_header(self, framing, more, len, out);
+        out.extend_from_slice(prefix);
         out.extend_from_slice(body);
     }
 
-    fn encode_command(&mut self, name: &[u8], head: &[u8], body: &[u8], out: &mut Vec<u8>) {
+    fn encode_command(
+        &mut self,
+        framing: &F,
+        name: &[u8],
+        head: &[u8],
+        body: &[u8],
+        out: &mut Vec<u8>,
+    ) {
         if self.legacy.is_some() {
             return;
         }
         let len = 1 + name.len() + head.len() + body.len();
-        self.framing.encode_header(frame::FLAG_COMMAND, len, out);
+        framing.encode_header(frame::FLAG_COMMAND, len, out);
         out.push(u8::try_from(name.len()).unwrap_or(u8::MAX));
         out.extend_from_slice(name);
         out.extend_from_slice(head);
@@ -138,7 +158,7 @@ pub(crate) fn plain_traffic(header: &FrameHeader, body: BytesMut) -> Traffic {
 #[derive(Debug, Default)]
 pub(crate) struct RawCodec;
 
-impl TrafficCodec for RawCodec {
+impl<F: Framing> TrafficCodec<F> for RawCodec {
     fn overhead(&self) -> u64 {
         0
     }
@@ -148,14 +168,14 @@ impl TrafficCodec for RawCodec {
     }
 
     /// Writes nothing: raw bytes have no header, so a body may go out by reference alone.
-    fn encode_data_header(&self, _more: bool, _len: usize, _out: &mut Vec<u8>) {}
+    fn encode_data_header(&self, _: &F, _more: bool, _len: usize, _out: &mut Vec<u8>) {}
 
-    fn encode_data(&mut self, _more: bool, prefix: &[u8], body: &[u8], out: &mut Vec<u8>) {
+    fn encode_data(&mut self, _: &F, _more: bool, prefix: &[u8], body: &[u8], out: &mut Vec<u8>) {
         out.extend_from_slice(prefix);
         out.extend_from_slice(body);
     }
 
-    fn encode_command(&mut self, _name: &[u8], _head: &[u8], _body: &[u8], _out: &mut Vec<u8>) {}
+    fn encode_command(&mut self, _: &F, _: &[u8], _: &[u8], _: &[u8], _: &mut Vec<u8>) {}
 
     /// Never called: a raw engine hands its input over without decoding frames.
     fn decode(&mut self, _header: &FrameHeader, body: BytesMut) -> Result<Traffic, EngineError> {

@@ -4,8 +4,8 @@
 //! The caller owns the socket; the engine is pulled. The caller reads received bytes into
 //! [`Engine::input_buffer`] (or hands bytes it holds to [`Engine::handle_input`]), takes
 //! events with [`Engine::poll_event`] until it returns `None`, writes whatever
-//! [`Engine::take_output`] hands it, and encodes outgoing messages with
-//! [`Engine::encode_frame`]. Time is passed in: the caller reports when
+//! [`Engine::take_output`] hands it, and encodes what it sends (frames, subscriptions, PINGs)
+//! with [`Engine::encode`]. Time is passed in: the caller reports when
 //! bytes arrived ([`Engine::note_traffic`]), asks when the engine next needs the time
 //! ([`Engine::poll_timeout`]) and hands it over then ([`Engine::handle_timeout`]) — heartbeats
 //! live here. Traffic frames go through the connection's codec (plain framing, or CURVE's
@@ -35,7 +35,7 @@
 //!
 //! ```
 //! use bytes::BytesMut;
-//! use ferrozmq_zmtp::{Engine, EngineConfig, Event, SocketType};
+//! use ferrozmq_zmtp::{Engine, EngineConfig, Event, Outgoing, SocketType};
 //!
 //! let mut push = Engine::new(EngineConfig::new(SocketType::PUSH));
 //! let mut pull = Engine::new(EngineConfig::new(SocketType::PULL));
@@ -56,7 +56,7 @@
 //! }
 //! assert!(push.is_ready() && pull.is_ready());
 //! let mut wire = Vec::new();
-//! push.encode_frame(false, b"hello", &mut wire);
+//! push.encode(Outgoing::Frame { more: false, body: b"hello" }, &mut wire);
 //! pull.handle_input(&wire);
 //! events.push(pull.poll_event().unwrap().unwrap());
 //! assert!(matches!(&events[1], Event::Frame { more: false, body } if &body[..] == b"hello"));
@@ -69,7 +69,7 @@ use bytes::{Buf, Bytes, BytesMut};
 use crate::codec::{self, PlainCodec, RawCodec, Traffic, TrafficCodec};
 use crate::command::{self, Command};
 use crate::error::{peer_error, EngineError, LegacyVersion};
-use crate::frame::{self, FrameHeader, Framing, ZmtpFraming};
+use crate::frame::{FrameHeader, Framing, ZmtpFraming};
 use crate::greeting::{self, SignatureCheck};
 use crate::heartbeat::{Beat, Heartbeat, HeartbeatConfig};
 use crate::legacy;
@@ -78,7 +78,10 @@ pub use crate::peer::PeerInfo;
 use crate::random::Randomness;
 use crate::SocketType;
 
+mod encode;
 mod old_peers;
+
+pub use encode::Outgoing;
 
 /// Largest command (or ZMTP/1.0 and 2.0 identity message) accepted before the handshake
 /// completes. A NULL READY from libzmq is well under 1 KiB (socket type, routing id ≤ 255
@@ -225,9 +228,11 @@ enum Zap {
     Waiting,
 }
 
-/// One ZMTP connection's protocol state: bytes in, events and bytes out.
+/// One ZMTP connection's protocol state: bytes in, events and bytes out. `F` is how frames
+/// sit in the byte stream: [`ZmtpFraming`] (tcp, ipc) unless a transport brings its own
+/// [`Framing`] ([`Engine::with_framing`]).
 #[derive(Debug)]
-pub struct Engine {
+pub struct Engine<F: Framing = ZmtpFraming> {
     config: EngineConfig,
     phase: Phase,
     /// The peer's greeting as received so far.
@@ -263,15 +268,14 @@ pub struct Engine {
     handshake: Handshake,
     /// Our property list for READY/INITIATE, built once.
     our_metadata: Vec<u8>,
-    /// How frame headers sit in the byte stream (ZMTP 3.x; an old peer's framing is
-    /// [`legacy`]'s).
-    framing: ZmtpFraming,
+    /// How frame headers sit in the byte stream (an old peer's framing is [`legacy`]'s).
+    framing: F,
     /// How traffic frames are written and read: plain framing (in the old peer's framing
     /// once one is detected), or CURVE's boxes once its handshake is done.
-    codec: Box<dyn TrafficCodec>,
+    codec: Box<dyn TrafficCodec<F>>,
     /// `codec` is still the plain ZMTP 3.x one: a data frame is `framing`'s header and the
-    /// body, which [`encode_frame`](Engine::encode_frame) then writes without the dynamic
-    /// call (it runs once per small message sent).
+    /// body, which [`encode`](Engine::encode) and the decoder then handle without the
+    /// dynamic call (they run once per small message).
     plain_traffic: bool,
     /// The ZAP exchange.
     zap: Zap,
@@ -283,11 +287,31 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// New engine for one connection. Its output immediately holds the first greeting stage
-    /// (10 bytes: 0xFF, 8 padding bytes as libzmq writes them, 0x7F). CURVE engines draw
-    /// their transient (and, for servers, cookie) keys here, from
-    /// [`EngineConfig::random`].
+    /// New engine for one connection over a plain byte stream ([`ZmtpFraming`]). Its output
+    /// immediately holds the first greeting stage (10 bytes: 0xFF, 8 padding bytes as libzmq
+    /// writes them, 0x7F). CURVE engines draw their transient (and, for servers, cookie) keys
+    /// here, from [`EngineConfig::random`].
     pub fn new(config: EngineConfig) -> Engine {
+        Engine::with_framing(config, ZmtpFraming)
+    }
+
+    /// An engine for a raw connection (libzmq's STREAM sockets, `raw_engine_t`): no greeting
+    /// and no handshake, ready at once; [`poll_event`](Engine::poll_event) hands over
+    /// everything buffered as one frame, and each message is written as its bytes alone.
+    pub fn raw(socket_type: SocketType) -> Engine {
+        let mut engine = Engine::new(EngineConfig::new(socket_type));
+        engine.out.clear();
+        engine.codec = Box::new(RawCodec);
+        engine.plain_traffic = false;
+        engine.phase = Phase::Raw;
+        engine
+    }
+}
+
+impl<F: Framing> Engine<F> {
+    /// As [`Engine::new`], with traffic frames read and written in `framing` (a transport
+    /// with framing of its own, such as a future ZWS framer, plugs in here).
+    pub fn with_framing(config: EngineConfig, framing: F) -> Engine<F> {
         let out = greeting::signature(config.routing_id.len()).to_vec();
         let handshake = Handshake::new(&config.mechanism, config.null_zap, config.random);
         let our_metadata =
@@ -297,7 +321,7 @@ impl Engine {
             heartbeat_started: false,
             handshake,
             our_metadata,
-            framing: ZmtpFraming,
+            framing,
             codec: Box::new(PlainCodec::new(None)),
             plain_traffic: true,
             zap: Zap::Idle,
@@ -319,18 +343,6 @@ impl Engine {
             pending_subscribe_after_ready: false,
             pending_subscribe: false,
         }
-    }
-
-    /// An engine for a raw connection (libzmq's STREAM sockets, `raw_engine_t`): no greeting
-    /// and no handshake, ready at once; [`poll_event`](Engine::poll_event) hands over
-    /// everything buffered as one frame, and each message is written as its bytes alone.
-    pub fn raw(socket_type: SocketType) -> Engine {
-        let mut engine = Engine::new(EngineConfig::new(socket_type));
-        engine.out.clear();
-        engine.codec = Box::new(RawCodec);
-        engine.plain_traffic = false;
-        engine.phase = Phase::Raw;
-        engine
     }
 
     /// True for an engine made by [`Engine::raw`].
@@ -372,43 +384,12 @@ impl Engine {
             }));
         }
         match self.next_event() {
-            Ok(next) => Ok(next),
+            Ok(event) => Ok(event),
             Err(e) => {
                 self.failed = Some(e.clone());
                 Err(e)
             }
         }
-    }
-
-    /// [`poll_event`](Engine::poll_event)'s loop for a caller that keeps its own buffer (a
-    /// test's wire bytes, a fuzz target): decodes from the front of `input`, handing each
-    /// event to `emit`, until more input is needed, `emit` returns false (back-pressure,
-    /// after a frame with more == false) or an error. Partial frames stay in `input` for the
-    /// next call.
-    pub fn feed(
-        &mut self,
-        input: &mut BytesMut,
-        emit: &mut dyn FnMut(Event) -> bool,
-    ) -> Result<(), EngineError> {
-        if self.input.is_empty() {
-            std::mem::swap(&mut self.input, input);
-        } else {
-            self.input.extend_from_slice(input);
-            input.clear();
-        }
-        let result = loop {
-            match self.poll_event() {
-                Ok(Some(event)) => {
-                    if !emit(event) {
-                        break Ok(());
-                    }
-                }
-                Ok(None) => break Ok(()),
-                Err(e) => break Err(e),
-            }
-        };
-        std::mem::swap(&mut self.input, input);
-        result
     }
 
     /// True when protocol output is waiting.
@@ -428,8 +409,8 @@ impl Engine {
     }
 
     /// True once CURVE traffic flows: every frame is then a MESSAGE box, so
-    /// [`encode_frame_header`](Engine::encode_frame_header) must not be used (it writes a
-    /// plaintext header); [`encode_frame`](Engine::encode_frame) boxes the whole frame.
+    /// [`Outgoing::FrameHeader`] must not be used (it writes nothing);
+    /// [`Outgoing::Frame`] boxes the whole frame.
     pub fn encrypts(&self) -> bool {
         !self.codec.splits_header()
     }
@@ -533,7 +514,7 @@ impl Engine {
             Beat::Idle => Ok(()),
             Beat::Ping { ttl } => {
                 let mut out = std::mem::take(&mut self.out);
-                self.encode_ping(ttl, &[], &mut out);
+                self.encode(Outgoing::Ping { ttl, context: &[] }, &mut out);
                 self.out = out;
                 Ok(())
             }
@@ -547,74 +528,6 @@ impl Engine {
     /// Whether this connection heartbeats: ready, and not a ZMTP/1.0 or 2.0 peer.
     fn heartbeats(&self) -> bool {
         self.phase == Phase::Ready && self.legacy.is_none()
-    }
-
-    /// Encodes one data frame (header + body) onto `out` in the negotiated framing, as
-    /// libzmq's encoders do: ZMTP 3.x (and 2.0) framing with LONG iff body > 255 bytes, or
-    /// ZMTP/1.0 framing (long form iff body + 1 ≥ 255) for 1.0 peers. Until the peer's
-    /// revision is known, 3.x framing. Once CURVE traffic flows ([`encrypts`](Engine::encrypts))
-    /// the frame is sealed in a MESSAGE box instead.
-    pub fn encode_frame(&mut self, more: bool, body: &[u8], out: &mut Vec<u8>) {
-        if self.plain_traffic {
-            out.reserve(body.len().saturating_add(frame::MAX_HEADER_LEN));
-            let flags = if more { frame::FLAG_MORE } else { 0 };
-            self.framing.encode_header(flags, body.len(), out);
-            out.extend_from_slice(body);
-        } else {
-            self.codec.encode_data(more, &[], body, out);
-        }
-    }
-
-    /// Encodes only a data frame's header (negotiated framing, as
-    /// [`encode_frame`](Engine::encode_frame)), for callers that write large bodies without
-    /// copying. Writes nothing for CURVE traffic, whose frames are boxed whole: check
-    /// [`encrypts`](Engine::encrypts) first.
-    pub fn encode_frame_header(&self, more: bool, body_len: usize, out: &mut Vec<u8>) {
-        self.codec.encode_data_header(more, body_len, out);
-    }
-
-    /// Subscription forms as RFC 37/libzmq: SUBSCRIBE/CANCEL commands to 3.1 peers,
-    /// 0x01/0x00-prefixed data messages to 3.0, 2.0 and 1.0 peers (in their framing). Before the
-    /// peer's greeting is known the data-frame form is used, which every ZMTP 3.x receiver
-    /// (libzmq XPUB included) accepts.
-    /// Over CURVE both forms travel boxed (the command form with the COMMAND flag inside).
-    pub fn encode_subscribe(&mut self, topic: &[u8], out: &mut Vec<u8>) {
-        self.encode_subscription(true, topic, out);
-    }
-
-    /// The CANCEL counterpart of [`encode_subscribe`](Engine::encode_subscribe).
-    pub fn encode_cancel(&mut self, topic: &[u8], out: &mut Vec<u8>) {
-        self.encode_subscription(false, topic, out);
-    }
-
-    /// Encodes a PING heartbeat with `ttl` (tenths of a second) and up to 16 bytes of `context`.
-    /// libzmq sends these on any ZMTP 3.x connection when `ZMQ_HEARTBEAT_IVL` is set. Writes
-    /// nothing for ZMTP/1.0 and 2.0 peers, which have no commands (libzmq never pings them).
-    /// Over CURVE the PING is boxed.
-    pub fn encode_ping(&mut self, ttl: u16, context: &[u8], out: &mut Vec<u8>) {
-        let context = context.get(..command::MAX_PING_CONTEXT).unwrap_or(context);
-        self.codec
-            .encode_command(command::PING, &ttl.to_be_bytes(), context, out);
-    }
-
-    fn encode_subscription(&mut self, subscribe: bool, topic: &[u8], out: &mut Vec<u8>) {
-        if self.phase == Phase::Raw {
-            return;
-        }
-        // Commands to 3.1 peers; to 3.0 ones (and, over CURVE, libzmq's "downgrade_sub")
-        // a message led by 0x01/0x00.
-        let as_command = self.legacy.is_none() && self.peer_minor.is_some_and(|m| m >= 1);
-        if as_command {
-            let name = if subscribe {
-                command::SUBSCRIBE
-            } else {
-                command::CANCEL
-            };
-            self.codec.encode_command(name, &[], topic, out);
-        } else {
-            self.codec
-                .encode_data(false, &[u8::from(subscribe)], topic, out);
-        }
     }
 
     /// Runs the state machine until it has an event, needs more input, or fails. Called
@@ -902,7 +815,7 @@ impl Engine {
         }
     }
 
-    /// Acts on one complete frame: the event it makes, if any.
+    /// Acts on one complete frame; returns the event it makes, if any.
     #[inline(always)]
     fn process_frame(
         &mut self,
@@ -948,8 +861,13 @@ impl Engine {
             Command::Ping { ttl, context } => {
                 self.peer_ping_ttl = Some(ttl);
                 let context = context.get(..command::MAX_PING_CONTEXT).unwrap_or(&context);
-                self.codec
-                    .encode_command(command::PONG, &[], context, &mut self.out);
+                self.codec.encode_command(
+                    &self.framing,
+                    command::PONG,
+                    &[],
+                    context,
+                    &mut self.out,
+                );
                 Ok(None)
             }
             Command::Subscribe(topic) => Ok(Some(Event::Subscribe(topic))),

@@ -5,6 +5,8 @@
 //! any size and the reserved flag bits 3..7 are ignored. Decoding only reads the header; the
 //! caller decides what a declared size may cost before waiting for the body.
 
+use std::fmt;
+
 /// Flag bit 0: more frames of the same message follow (must be 0 on commands).
 pub const FLAG_MORE: u8 = 0x01;
 /// Flag bit 1: the size field is 8 bytes instead of 1.
@@ -43,11 +45,13 @@ impl FrameHeader {
 }
 
 /// How frames sit in a byte stream: the header before each frame's body, read and written.
-/// The engine and the plain traffic codec reach the stream's framing only through this, so a
-/// transport with framing of its own (ZWS, ZMTP over WebSocket) can put its framer under the
-/// same engine. [`ZmtpFraming`] is the one implementation today; its methods are inlined, so
-/// the data path costs what direct calls cost.
-pub trait Framing {
+/// The [`Engine`](crate::Engine) is generic over it (`Engine<F = ZmtpFraming>`) and reaches
+/// the stream's framing of traffic only through it (its traffic codecs get it passed in), so
+/// a transport with framing of its own (ZWS, ZMTP over WebSocket) can put its framer under
+/// the same engine. [`ZmtpFraming`] is the one implementation today; the engine is
+/// monomorphised over it and its methods are inlined, so the data path costs what direct
+/// calls cost.
+pub trait Framing: fmt::Debug + Send + 'static {
     /// Reads the next frame's header from the front of `input`; `None` while incomplete.
     fn decode_header(&self, input: &[u8]) -> Option<FrameHeader>;
 

@@ -4,13 +4,14 @@
 //! Each function takes the fuzzer's raw bytes. The crate's own code must never panic on them;
 //! the functions assert the invariants a bug would break, so a panic here *is* the finding.
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 
 use crate::command::{self, Command};
+use crate::frame::Framing;
 use crate::mechanism::{cipher, curve, plain};
 use crate::{
     frame, greeting, legacy, metadata, Engine, EngineConfig, EngineError, Event, Mechanism,
-    SocketType,
+    Outgoing, SocketType,
 };
 
 /// Socket type numbers the `greeting` target picks from (libzmq's 0..=20).
@@ -172,9 +173,11 @@ fn curve(data: &[u8], server: bool) {
         shuttle(&mut target, &mut other);
         assert!(target.is_ready() && other.is_ready() && target.encrypts());
     } else {
-        let mut input =
-            BytesMut::from(&greeting::full(0, &target.config().mechanism.greeting_field())[..]);
-        let result = target.feed(&mut input, &mut |e| panic!("event {e:?} from a greeting"));
+        target.handle_input(&greeting::full(
+            0,
+            &target.config().mechanism.greeting_field(),
+        ));
+        let result = pull_events(&mut target, &mut |e| panic!("event {e:?} from a greeting"));
         assert!(result.is_ok());
     }
     let outcome = run(target, stream, *seed, zap);
@@ -196,19 +199,17 @@ fn has_reason(e: &EngineError) -> bool {
 
 /// Moves bytes between two engines (answering ZAP with 200) until both are quiet.
 fn shuttle(a: &mut Engine, b: &mut Engine) {
-    let mut to_a = BytesMut::new();
-    let mut to_b = BytesMut::new();
     for _ in 0..16 {
         let mut out = Vec::new();
         a.take_output(&mut out);
-        to_b.extend_from_slice(&out);
+        b.handle_input(&out);
         out.clear();
         b.take_output(&mut out);
-        to_a.extend_from_slice(&out);
-        for (engine, input) in [(&mut *a, &mut to_a), (&mut *b, &mut to_b)] {
+        a.handle_input(&out);
+        for engine in [&mut *a, &mut *b] {
             for _ in 0..2 {
                 let mut asked = false;
-                let r = engine.feed(input, &mut |e| {
+                let r = pull_events(engine, &mut |e| {
                     asked |= matches!(e, Event::ZapRequest(_));
                     true
                 });
@@ -259,6 +260,22 @@ pub fn mechanism_commands(data: &[u8]) {
     }
 }
 
+/// Pulls [`Engine::poll_event`] until it needs more input, handing each event to `emit`;
+/// stops early when `emit` returns false (the caller pauses, as a session does when its pipe
+/// is full: the engine keeps the rest of its input for the next pull) or at an error. The
+/// targets, and the crate's tests, drive engines through it.
+pub fn pull_events<F: Framing>(
+    engine: &mut Engine<F>,
+    emit: &mut dyn FnMut(Event) -> bool,
+) -> Result<(), EngineError> {
+    while let Some(event) = engine.poll_event()? {
+        if !emit(event) {
+            break;
+        }
+    }
+    Ok(())
+}
+
 /// The engine configuration the `greeting` target's first byte selects.
 fn config_from(cfg: u8, seed: u8) -> EngineConfig {
     let number = (cfg & 0x1f) % SOCKET_TYPES;
@@ -303,7 +320,6 @@ impl Rng {
 /// `zap`.
 fn run(mut engine: Engine, stream: &[u8], seed: u8, zap: u16) -> Outcome {
     let mut rng = Rng(u32::from(seed).wrapping_mul(0x9e37_79b9) | 1);
-    let mut input = BytesMut::new();
     let mut events = Vec::new();
     let mut output = Vec::new();
     let mut error = None;
@@ -320,11 +336,11 @@ fn run(mut engine: Engine, stream: &[u8], seed: u8, zap: u16) -> Outcome {
                 1 + rng.next() as usize % 64
             };
             let end = pos.saturating_add(n).min(stream.len());
-            input.extend_from_slice(stream.get(pos..end).unwrap_or_default());
+            engine.handle_input(stream.get(pos..end).unwrap_or_default());
             pos = end;
         }
-        let before = (input.len(), events.len());
-        let mut result = engine.feed(&mut input, &mut |e| {
+        let before = (engine.input_buffer().len(), events.len());
+        let mut result = pull_events(&mut engine, &mut |e| {
             events.push(e);
             seed == 0 || rng.next() % 4 != 0
         });
@@ -333,14 +349,13 @@ fn run(mut engine: Engine, stream: &[u8], seed: u8, zap: u16) -> Outcome {
         }
         engine.take_output(&mut output);
         if let Err(e) = result {
-            let again = engine.feed(&mut BytesMut::from(&b"x"[..]), &mut |e| {
-                panic!("event {e:?} after an error")
-            });
+            engine.handle_input(b"x");
+            let again = pull_events(&mut engine, &mut |e| panic!("event {e:?} after an error"));
             assert_eq!(again.err().as_ref(), Some(&e), "errors must be sticky");
             error = Some(e);
             break;
         }
-        if pos >= stream.len() && (input.len(), events.len()) == before {
+        if pos >= stream.len() && (engine.input_buffer().len(), events.len()) == before {
             break;
         }
     }
@@ -348,11 +363,29 @@ fn run(mut engine: Engine, stream: &[u8], seed: u8, zap: u16) -> Outcome {
     if ready {
         assert!(engine.peer().is_some());
         let mut encoded = Vec::new();
-        engine.encode_frame(true, b"fuzz", &mut encoded);
-        engine.encode_frame_header(false, 300, &mut encoded);
-        engine.encode_subscribe(b"topic", &mut encoded);
-        engine.encode_cancel(b"", &mut encoded);
-        engine.encode_ping(10, b"ctx", &mut encoded);
+        engine.encode(
+            Outgoing::Frame {
+                more: true,
+                body: b"fuzz",
+            },
+            &mut encoded,
+        );
+        engine.encode(
+            Outgoing::FrameHeader {
+                more: false,
+                len: 300,
+            },
+            &mut encoded,
+        );
+        engine.encode(Outgoing::Subscribe(b"topic"), &mut encoded);
+        engine.encode(Outgoing::Cancel(b""), &mut encoded);
+        engine.encode(
+            Outgoing::Ping {
+                ttl: 10,
+                context: b"ctx",
+            },
+            &mut encoded,
+        );
         assert!(!encoded.is_empty());
     }
     Outcome {

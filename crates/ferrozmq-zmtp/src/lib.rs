@@ -44,7 +44,7 @@ mod random;
 pub mod socket_type;
 pub mod zap;
 
-pub use engine::{Engine, EngineConfig, Event, PeerInfo, MAX_HANDSHAKE_COMMAND};
+pub use engine::{Engine, EngineConfig, Event, Outgoing, PeerInfo, MAX_HANDSHAKE_COMMAND};
 pub use error::{EngineError, LegacyVersion};
 pub use frame::{Framing, ZmtpFraming};
 pub use heartbeat::HeartbeatConfig;

@@ -3,10 +3,17 @@
 
 mod common;
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use common::*;
 use ferrozmq_zmtp::error::protocol_error;
-use ferrozmq_zmtp::{Engine, EngineConfig, EngineError, Event, LegacyVersion, SocketType};
+use ferrozmq_zmtp::frame::FrameHeader;
+use ferrozmq_zmtp::fuzzing::pull_events;
+use ferrozmq_zmtp::{
+    Engine, EngineConfig, EngineError, Event, LegacyVersion, Outgoing, SocketType,
+};
+use ferrozmq_zmtp::{Framing, ZmtpFraming};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 fn out_of(engine: &mut Engine) -> Vec<u8> {
     let mut v = Vec::new();
@@ -14,14 +21,16 @@ fn out_of(engine: &mut Engine) -> Vec<u8> {
     v
 }
 
-fn feed(engine: &mut Engine, bytes: &[u8]) -> (Result<(), EngineError>, Vec<Event>, BytesMut) {
-    let mut input = BytesMut::from(bytes);
+/// Hands `bytes` to the engine and pulls every event; returns the result, the events and
+/// how many input bytes the engine still holds undecoded.
+fn deliver(engine: &mut Engine, bytes: &[u8]) -> (Result<(), EngineError>, Vec<Event>, usize) {
+    engine.handle_input(bytes);
     let mut events = Vec::new();
-    let r = engine.feed(&mut input, &mut |e| {
+    let r = pull_events(engine, &mut |e| {
         events.push(e);
         true
     });
-    (r, events, input)
+    (r, events, engine.input_buffer().len())
 }
 
 fn frames(events: &[Event]) -> Vec<(bool, Bytes)> {
@@ -43,22 +52,22 @@ fn greeting_is_staged_with_libzmq_bytes() {
 
     let peer = raw_greeting(b"NULL", 3, 0);
     // Nine bytes: nothing to say yet.
-    let (r, _, rest) = feed(&mut e, &peer[..9]);
+    let (r, _, rest) = deliver(&mut e, &peer[..9]);
     r.unwrap();
-    assert!(rest.is_empty());
+    assert_eq!(rest, 0);
     assert!(!e.has_output());
     // Tenth byte: the major version.
-    feed(&mut e, &peer[9..10]).0.unwrap();
+    deliver(&mut e, &peer[9..10]).0.unwrap();
     assert_eq!(out_of(&mut e), [3]);
     // Eleventh: the rest of our greeting.
-    feed(&mut e, &peer[10..11]).0.unwrap();
+    deliver(&mut e, &peer[10..11]).0.unwrap();
     let rest = out_of(&mut e);
     assert_eq!(rest.len(), 53);
     assert_eq!(rest[0], 1);
     assert_eq!(&rest[1..21], b"NULL\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0");
     assert!(rest[21..].iter().all(|&b| b == 0));
     // Rest of the peer's greeting: our READY.
-    feed(&mut e, &peer[11..]).0.unwrap();
+    deliver(&mut e, &peer[11..]).0.unwrap();
     let ready = out_of(&mut e);
     assert_eq!(
         ready,
@@ -70,7 +79,7 @@ fn greeting_is_staged_with_libzmq_bytes() {
 #[test]
 fn full_greeting_matches_golden() {
     let mut e = Engine::new(EngineConfig::new(SocketType::SUB));
-    let (r, _, _) = feed(&mut e, &raw_greeting(b"NULL", 3, 1));
+    let (r, _, _) = deliver(&mut e, &raw_greeting(b"NULL", 3, 1));
     r.unwrap();
     let out = out_of(&mut e);
     // ff 00.. 01 7f 03 01 NULL 00.. | 00 | 00x31, then READY for SUB.
@@ -94,12 +103,12 @@ fn subscription_forms_follow_peer_version() {
         (0u8, vec![0x00, 0x02, 0x01, b'A']),
     ] {
         let mut e = Engine::new(EngineConfig::new(SocketType::SUB));
-        feed(&mut e, &raw_greeting(b"NULL", 3, minor)).0.unwrap();
+        deliver(&mut e, &raw_greeting(b"NULL", 3, minor)).0.unwrap();
         let mut out = Vec::new();
-        e.encode_subscribe(b"A", &mut out);
+        e.encode(Outgoing::Subscribe(b"A"), &mut out);
         assert_eq!(out, want, "minor {minor}");
         out.clear();
-        e.encode_cancel(b"A", &mut out);
+        e.encode(Outgoing::Cancel(b"A"), &mut out);
         if minor == 1 {
             assert_eq!(out, b"\x04\x08\x06CANCELA");
         } else {
@@ -108,9 +117,9 @@ fn subscription_forms_follow_peer_version() {
     }
     // A major above 3 counts as 3.1.
     let mut e = Engine::new(EngineConfig::new(SocketType::SUB));
-    feed(&mut e, &raw_greeting(b"NULL", 4, 0)).0.unwrap();
+    deliver(&mut e, &raw_greeting(b"NULL", 4, 0)).0.unwrap();
     let mut out = Vec::new();
-    e.encode_subscribe(b"A", &mut out);
+    e.encode(Outgoing::Subscribe(b"A"), &mut out);
     assert_eq!(out[2], 9);
 }
 
@@ -118,13 +127,31 @@ fn subscription_forms_follow_peer_version() {
 fn frame_headers() {
     let mut e = Engine::new(EngineConfig::new(SocketType::PUSH));
     let mut out = Vec::new();
-    e.encode_frame_header(false, 255, &mut out);
+    e.encode(
+        Outgoing::FrameHeader {
+            more: false,
+            len: 255,
+        },
+        &mut out,
+    );
     assert_eq!(out, [0x00, 0xff]);
     out.clear();
-    e.encode_frame_header(true, 256, &mut out);
+    e.encode(
+        Outgoing::FrameHeader {
+            more: true,
+            len: 256,
+        },
+        &mut out,
+    );
     assert_eq!(out, [0x03, 0, 0, 0, 0, 0, 0, 1, 0]);
     out.clear();
-    e.encode_frame(true, b"xy", &mut out);
+    e.encode(
+        Outgoing::Frame {
+            more: true,
+            body: b"xy",
+        },
+        &mut out,
+    );
     assert_eq!(out, [0x01, 0x02, b'x', b'y']);
 }
 
@@ -170,10 +197,11 @@ fn exchange(a_type: SocketType, b_type: SocketType) {
     ];
     let mut wire = Vec::new();
     for (more, body) in &sent {
-        a.engine.encode_frame(*more, body, &mut wire);
+        a.engine
+            .encode(Outgoing::Frame { more: *more, body }, &mut wire);
     }
     b.input.extend_from_slice(&wire);
-    b.feed();
+    b.pull();
     assert!(b.error.is_none());
     let got = frames(&b.events);
     assert_eq!(got.len(), sent.len());
@@ -181,13 +209,19 @@ fn exchange(a_type: SocketType, b_type: SocketType) {
         assert_eq!(m1, m2);
         assert_eq!(&b1[..], &b2[..]);
     }
-    assert!(b.input.is_empty());
+    assert!(b.engine.input_buffer().is_empty());
 
     // And the other way.
     let mut wire = Vec::new();
-    b.engine.encode_frame(false, b"back", &mut wire);
+    b.engine.encode(
+        Outgoing::Frame {
+            more: false,
+            body: b"back",
+        },
+        &mut wire,
+    );
     a.input.extend_from_slice(&wire);
-    a.feed();
+    a.pull();
     assert_eq!(
         frames(&a.events),
         vec![(false, Bytes::from_static(b"back"))]
@@ -214,15 +248,21 @@ fn ping_is_answered_with_pong() {
         EngineConfig::new(SocketType::ROUTER),
     );
     let mut wire = Vec::new();
-    a.engine.encode_ping(30, b"ctx-123", &mut wire);
+    a.engine.encode(
+        Outgoing::Ping {
+            ttl: 30,
+            context: b"ctx-123",
+        },
+        &mut wire,
+    );
     b.input.extend_from_slice(&wire);
-    b.feed();
+    b.pull();
     assert_eq!(b.engine.peer_ping_ttl(), Some(30));
     let pong = out_of(&mut b.engine);
     assert_eq!(pong, b"\x04\x0c\x04PONGctx-123");
     // PONG is silently accepted.
     a.input.extend_from_slice(&pong);
-    a.feed();
+    a.pull();
     assert!(a.error.is_none());
     assert_eq!(a.events.len(), 1);
 
@@ -230,12 +270,12 @@ fn ping_is_answered_with_pong() {
     let mut data = vec![0, 0];
     data.extend_from_slice(&[9u8; 40]);
     b.input.extend_from_slice(&raw_command(b"PING", &data));
-    b.feed();
+    b.pull();
     let pong = out_of(&mut b.engine);
     assert_eq!(pong.len(), 2 + 5 + 16);
     // PING without TTL is malformed.
     b.input.extend_from_slice(&raw_command(b"PING", &[1]));
-    b.feed();
+    b.pull();
     assert_eq!(
         b.error.as_ref().and_then(|e| e.protocol_error_code()),
         Some(protocol_error::ZMTP_MALFORMED_COMMAND_UNSPECIFIED)
@@ -249,13 +289,13 @@ fn subscribe_cancel_and_unknown_commands() {
         EngineConfig::new(SocketType::XPUB),
     );
     let mut wire = Vec::new();
-    sub.engine.encode_subscribe(b"topic", &mut wire);
+    sub.engine.encode(Outgoing::Subscribe(b"topic"), &mut wire);
     wire.extend_from_slice(&raw_command(b"JOIN", b"group"));
-    sub.engine.encode_cancel(b"", &mut wire);
+    sub.engine.encode(Outgoing::Cancel(b""), &mut wire);
     // Reserved flag bits are ignored.
     wire.extend_from_slice(&[0xf8, 1, b'z']);
     publ.input.extend_from_slice(&wire);
-    publ.feed();
+    publ.pull();
     assert!(publ.error.is_none(), "{:?}", publ.error);
     assert_eq!(
         publ.events[1..],
@@ -278,21 +318,26 @@ fn back_pressure_pauses_and_resumes() {
     );
     let mut wire = Vec::new();
     for i in 0..5u8 {
-        a.engine.encode_frame(false, &[i], &mut wire);
+        a.engine.encode(
+            Outgoing::Frame {
+                more: false,
+                body: &[i],
+            },
+            &mut wire,
+        );
     }
-    b.input.extend_from_slice(&wire);
+    b.engine.handle_input(&wire);
     let mut got = Vec::new();
     for round in 0..5 {
         assert_eq!(got.len(), round);
-        b.engine
-            .feed(&mut b.input, &mut |e| {
-                got.push(e);
-                false
-            })
-            .unwrap();
+        pull_events(&mut b.engine, &mut |e| {
+            got.push(e);
+            false
+        })
+        .unwrap();
     }
     assert_eq!(got.len(), 5);
-    assert!(b.input.is_empty());
+    assert!(b.engine.input_buffer().is_empty());
     for (i, e) in got.iter().enumerate() {
         assert_eq!(
             e,
@@ -330,7 +375,7 @@ fn incompatible_types_fail_on_both_sides() {
 #[test]
 fn mechanism_mismatch() {
     let mut e = Engine::new(EngineConfig::new(SocketType::PULL));
-    let (r, _, _) = feed(&mut e, &raw_greeting(b"PLAIN", 3, 1));
+    let (r, _, _) = deliver(&mut e, &raw_greeting(b"PLAIN", 3, 1));
     let err = r.unwrap_err();
     assert_eq!(
         err,
@@ -341,13 +386,13 @@ fn mechanism_mismatch() {
     );
     assert_eq!(err.protocol_error_code(), Some(0x1100_0002));
     // Sticky: further input returns the same error.
-    assert_eq!(feed(&mut e, b"x").0, Err(err));
+    assert_eq!(deliver(&mut e, b"x").0, Err(err));
     // "NULL" followed by garbage in the mechanism field is not NULL either.
     let mut g = raw_greeting(b"NULL", 3, 1);
     g[20] = b'X';
     let mut e = Engine::new(EngineConfig::new(SocketType::PULL));
     assert!(matches!(
-        feed(&mut e, &g).0,
+        deliver(&mut e, &g).0,
         Err(EngineError::MechanismMismatch { .. })
     ));
 }
@@ -360,7 +405,7 @@ fn padding_and_as_server_are_not_validated() {
     g[40] = 0x55;
     g.extend_from_slice(&raw_ready("PUSH"));
     let mut e = Engine::new(EngineConfig::new(SocketType::PULL));
-    let (r, events, _) = feed(&mut e, &g);
+    let (r, events, _) = deliver(&mut e, &g);
     r.unwrap();
     assert!(matches!(&events[..], [Event::Ready(p)] if p.socket_type == SocketType::PUSH));
 }
@@ -400,19 +445,19 @@ fn old_and_foreign_peers_are_refused() {
             allow_legacy: false,
             ..EngineConfig::new(SocketType::PULL)
         });
-        assert_eq!(feed(&mut e, bytes).0, Err(want.clone()), "{bytes:?}");
+        assert_eq!(deliver(&mut e, bytes).0, Err(want.clone()), "{bytes:?}");
         assert!(want.protocol_error_code().is_some());
     }
     // Zero lengths are refused even when old peers are allowed.
     let mut e = Engine::new(EngineConfig::new(SocketType::PULL));
-    assert_eq!(feed(&mut e, &[0x00]).0, Err(EngineError::NotZmtp));
+    assert_eq!(deliver(&mut e, &[0x00]).0, Err(EngineError::NotZmtp));
     // A refused old peer is not sent the rest of the greeting.
     let mut e = Engine::new(EngineConfig {
         allow_legacy: false,
         ..EngineConfig::new(SocketType::PULL)
     });
     out_of(&mut e);
-    let _ = feed(&mut e, &[0xff, 0, 0, 0, 0, 0, 0, 0, 1, 0x7f, 0x01]);
+    let _ = deliver(&mut e, &[0xff, 0, 0, 0, 0, 0, 0, 0, 1, 0x7f, 0x01]);
     assert_eq!(out_of(&mut e), [3]);
 }
 
@@ -423,9 +468,9 @@ fn handshaken(t: SocketType, peer: &str, max: Option<u64>) -> Engine {
     });
     let mut bytes = raw_greeting(b"NULL", 3, 1);
     bytes.extend_from_slice(&raw_ready(peer));
-    let (r, events, rest) = feed(&mut e, &bytes);
+    let (r, events, rest) = deliver(&mut e, &bytes);
     r.unwrap();
-    assert!(rest.is_empty());
+    assert_eq!(rest, 0);
     assert_eq!(events.len(), 1);
     e
 }
@@ -435,7 +480,7 @@ fn data_before_ready_fails() {
     let mut e = Engine::new(EngineConfig::new(SocketType::PULL));
     let mut bytes = raw_greeting(b"NULL", 3, 1);
     bytes.extend_from_slice(&[0x00, 0x01, b'x']);
-    let err = feed(&mut e, &bytes).0.unwrap_err();
+    let err = deliver(&mut e, &bytes).0.unwrap_err();
     assert!(matches!(err, EngineError::UnexpectedCommand { .. }));
     assert_eq!(err.protocol_error_code(), Some(0x1000_0001));
 }
@@ -447,7 +492,7 @@ fn handshake_sequence_errors() {
     let mut bytes = raw_greeting(b"NULL", 3, 1);
     bytes.extend_from_slice(&raw_command(b"HELLO", b""));
     assert_eq!(
-        feed(&mut e, &bytes).0,
+        deliver(&mut e, &bytes).0,
         Err(EngineError::UnexpectedCommand {
             name: "HELLO".into()
         })
@@ -456,7 +501,7 @@ fn handshake_sequence_errors() {
     let mut e = Engine::new(EngineConfig::new(SocketType::PULL));
     let mut bytes = raw_greeting(b"NULL", 3, 1);
     bytes.extend_from_slice(&raw_command(b"ERROR", b"\x03400"));
-    let err = feed(&mut e, &bytes).0.unwrap_err();
+    let err = deliver(&mut e, &bytes).0.unwrap_err();
     assert_eq!(
         err,
         EngineError::PeerError {
@@ -466,7 +511,7 @@ fn handshake_sequence_errors() {
     assert_eq!(err.zap_status_code(), Some(400));
     // READY twice.
     let mut e = handshaken(SocketType::PULL, "PUSH", None);
-    let err = feed(&mut e, &raw_ready("PUSH")).0.unwrap_err();
+    let err = deliver(&mut e, &raw_ready("PUSH")).0.unwrap_err();
     assert_eq!(
         err,
         EngineError::UnexpectedCommand {
@@ -476,12 +521,12 @@ fn handshake_sequence_errors() {
     // ERROR after the handshake.
     let mut e = handshaken(SocketType::PULL, "PUSH", None);
     assert!(matches!(
-        feed(&mut e, &raw_command(b"ERROR", b"\x02no")).0,
+        deliver(&mut e, &raw_command(b"ERROR", b"\x02no")).0,
         Err(EngineError::PeerError { .. })
     ));
     // Malformed ERROR.
     let mut e = handshaken(SocketType::PULL, "PUSH", None);
-    let err = feed(&mut e, &raw_command(b"ERROR", b"\x09no"))
+    let err = deliver(&mut e, &raw_command(b"ERROR", b"\x09no"))
         .0
         .unwrap_err();
     assert_eq!(err.protocol_error_code(), Some(0x1000_0015));
@@ -490,13 +535,13 @@ fn handshake_sequence_errors() {
     let mut cmd = raw_command(b"PING", b"\0\0");
     cmd[0] |= 0x01;
     assert!(matches!(
-        feed(&mut e, &cmd).0,
+        deliver(&mut e, &cmd).0,
         Err(EngineError::MalformedCommand { .. })
     ));
     // A command whose name runs past the frame.
     let mut e = handshaken(SocketType::PULL, "PUSH", None);
     assert!(matches!(
-        feed(&mut e, &[0x04, 0x02, 0x05, b'R']).0,
+        deliver(&mut e, &[0x04, 0x02, 0x05, b'R']).0,
         Err(EngineError::MalformedCommand { .. })
     ));
 }
@@ -507,7 +552,7 @@ fn bad_ready_metadata() {
         let mut e = Engine::new(EngineConfig::new(SocketType::PULL));
         let mut bytes = raw_greeting(b"NULL", 3, 1);
         bytes.extend_from_slice(&raw_command(b"READY", props));
-        feed(&mut e, &bytes).0
+        deliver(&mut e, &bytes).0
     };
     let invalid = |r: Result<(), EngineError>| {
         let err = r.unwrap_err();
@@ -539,7 +584,7 @@ fn bad_ready_metadata() {
         b"READY",
         b"\x05X-Foo\0\0\0\x01a\x0bSocket-Type\0\0\0\x04PUSH\x08Identity\0\0\0\x02id",
     ));
-    let (r, events, _) = feed(&mut e, &bytes);
+    let (r, events, _) = deliver(&mut e, &bytes);
     r.unwrap();
     let Event::Ready(p) = &events[0] else {
         panic!()
@@ -556,7 +601,7 @@ fn oversized_handshake_command_is_refused_from_its_header() {
     let mut bytes = raw_greeting(b"NULL", 3, 1);
     bytes.extend_from_slice(&[0x06, 0, 0, 0, 0, 0, 1, 0, 1]);
     assert!(matches!(
-        feed(&mut e, &bytes).0,
+        deliver(&mut e, &bytes).0,
         Err(EngineError::MalformedCommand { .. })
     ));
 }
@@ -567,7 +612,7 @@ const HUGE_HEADER: [u8; 9] = [0x02, 0x40, 0, 0, 0, 0, 0, 0, 0];
 fn huge_frame_with_limit_fails() {
     let mut e = handshaken(SocketType::PULL, "PUSH", Some(1 << 20));
     assert_eq!(
-        feed(&mut e, &HUGE_HEADER).0,
+        deliver(&mut e, &HUGE_HEADER).0,
         Err(EngineError::MessageTooLarge {
             size: 1 << 62,
             limit: 1 << 20
@@ -575,10 +620,10 @@ fn huge_frame_with_limit_fails() {
     );
     // The limit applies per frame and at exactly the limit it passes.
     let mut e = handshaken(SocketType::PULL, "PUSH", Some(4));
-    let (r, ev, _) = feed(&mut e, &[0x00, 4, 1, 2, 3, 4]);
+    let (r, ev, _) = deliver(&mut e, &[0x00, 4, 1, 2, 3, 4]);
     r.unwrap();
     assert_eq!(ev.len(), 1);
-    assert!(feed(&mut e, &[0x00, 5])
+    assert!(deliver(&mut e, &[0x00, 5])
         .0
         .unwrap_err()
         .protocol_error_code()
@@ -586,7 +631,7 @@ fn huge_frame_with_limit_fails() {
     // Commands after the handshake are bounded by it too.
     let mut e = handshaken(SocketType::XPUB, "SUB", Some(4));
     assert!(matches!(
-        feed(&mut e, &raw_command(b"SUBSCRIBE", b"topic")).0,
+        deliver(&mut e, &raw_command(b"SUBSCRIBE", b"topic")).0,
         Err(EngineError::MessageTooLarge { .. })
     ));
 }
@@ -594,28 +639,28 @@ fn huge_frame_with_limit_fails() {
 #[test]
 fn huge_frame_without_limit_does_not_allocate() {
     let mut e = handshaken(SocketType::PULL, "PUSH", None);
-    let mut input = BytesMut::with_capacity(64);
-    input.extend_from_slice(&HUGE_HEADER);
-    let cap = input.capacity();
+    e.input_buffer().reserve(64);
+    e.input_buffer().extend_from_slice(&HUGE_HEADER);
+    let cap = e.input_buffer().capacity();
     let mut events = 0;
-    e.feed(&mut input, &mut |_| {
+    pull_events(&mut e, &mut |_| {
         events += 1;
         true
     })
     .unwrap();
     assert_eq!(events, 0);
-    assert_eq!(input.len(), 9);
-    assert_eq!(input.capacity(), cap);
-    // More body bytes arrive: still held by the caller only, nothing reserved.
-    input.extend_from_slice(&[0u8; 40]);
-    let cap = input.capacity();
-    e.feed(&mut input, &mut |_| true).unwrap();
-    assert_eq!(input.len(), 49);
-    assert_eq!(input.capacity(), cap);
+    assert_eq!(e.input_buffer().len(), 9);
+    assert_eq!(e.input_buffer().capacity(), cap);
+    // More body bytes arrive: only they are held, nothing is reserved for the frame.
+    e.input_buffer().extend_from_slice(&[0u8; 40]);
+    let cap = e.input_buffer().capacity();
+    pull_events(&mut e, &mut |_| true).unwrap();
+    assert_eq!(e.input_buffer().len(), 49);
+    assert_eq!(e.input_buffer().capacity(), cap);
     assert!(cap < 1 << 20);
     // A size beyond what any buffer can hold fails outright.
     let mut e = handshaken(SocketType::PULL, "PUSH", None);
-    let (r, _, _) = feed(
+    let (r, _, _) = deliver(
         &mut e,
         &[0x02, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
     );
@@ -629,19 +674,30 @@ fn huge_frame_without_limit_does_not_allocate() {
 fn partial_frames_stay_in_input() {
     let mut e = handshaken(SocketType::PULL, "PUSH", None);
     let mut wire = Vec::new();
-    e.encode_frame(true, &[7u8; 300], &mut wire);
-    e.encode_frame(false, b"end", &mut wire);
-    let mut input = BytesMut::new();
+    e.encode(
+        Outgoing::Frame {
+            more: true,
+            body: &[7u8; 300],
+        },
+        &mut wire,
+    );
+    e.encode(
+        Outgoing::Frame {
+            more: false,
+            body: b"end",
+        },
+        &mut wire,
+    );
     let mut got = Vec::new();
     for chunk in wire.chunks(7) {
-        input.extend_from_slice(chunk);
-        e.feed(&mut input, &mut |ev| {
+        e.handle_input(chunk);
+        pull_events(&mut e, &mut |ev| {
             got.push(ev);
             true
         })
         .unwrap();
     }
-    assert!(input.is_empty());
+    assert!(e.input_buffer().is_empty());
     assert_eq!(frames(&got).len(), 2);
     assert_eq!(frames(&got)[0].1.len(), 300);
 }
@@ -669,8 +725,20 @@ fn poll_event_hands_out_one_event_per_call() {
     }
     assert_eq!(ready, 2);
     let mut wire = Vec::new();
-    push.encode_frame(true, b"ab", &mut wire);
-    push.encode_frame(false, b"c", &mut wire);
+    push.encode(
+        Outgoing::Frame {
+            more: true,
+            body: b"ab",
+        },
+        &mut wire,
+    );
+    push.encode(
+        Outgoing::Frame {
+            more: false,
+            body: b"c",
+        },
+        &mut wire,
+    );
     let (first, rest) = wire.split_at(4);
     for &byte in first {
         assert_eq!(pull.poll_event().unwrap(), None);
@@ -685,4 +753,95 @@ fn poll_event_hands_out_one_event_per_call() {
     pull.handle_input(rest);
     assert_eq!(pull.poll_event().unwrap(), Some(frame(false, b"c")));
     assert_eq!(pull.poll_event().unwrap(), None);
+}
+
+/// Wraps ZMTP framing and counts the headers the engine reads and writes through it.
+#[derive(Debug, Default)]
+struct CountingFraming {
+    decoded: Arc<AtomicUsize>,
+    encoded: Arc<AtomicUsize>,
+}
+
+impl Framing for CountingFraming {
+    fn decode_header(&self, input: &[u8]) -> Option<FrameHeader> {
+        let header = ZmtpFraming.decode_header(input);
+        if header.is_some() {
+            self.decoded.fetch_add(1, Ordering::Relaxed);
+        }
+        header
+    }
+
+    fn encode_header(&self, flags: u8, body_len: usize, out: &mut Vec<u8>) {
+        self.encoded.fetch_add(1, Ordering::Relaxed);
+        ZmtpFraming.encode_header(flags, body_len, out);
+    }
+}
+
+/// The engine reads and writes traffic frame headers only through its `Framing`, so a
+/// transport's own framer (ZWS) can sit under it: every frame written and read goes through
+/// the one given to `Engine::with_framing`.
+#[test]
+fn traffic_goes_through_the_engines_framing() {
+    let framing = CountingFraming::default();
+    let (decoded, encoded) = (framing.decoded.clone(), framing.encoded.clone());
+    let mut push = Engine::with_framing(EngineConfig::new(SocketType::PUSH), framing);
+    let mut pull = Engine::new(EngineConfig::new(SocketType::PULL));
+    for _ in 0..4 {
+        let mut wire = Vec::new();
+        push.take_output(&mut wire);
+        pull.handle_input(&wire);
+        wire.clear();
+        pull.take_output(&mut wire);
+        push.handle_input(&wire);
+        pull_events(&mut push, &mut |_| true).unwrap();
+        pull_events(&mut pull, &mut |_| true).unwrap();
+    }
+    assert!(push.is_ready() && pull.is_ready());
+    // The peer's READY was read through it.
+    assert_eq!(decoded.load(Ordering::Relaxed), 1);
+    let before = encoded.load(Ordering::Relaxed);
+    let mut wire = Vec::new();
+    push.encode(
+        Outgoing::Frame {
+            more: true,
+            body: b"a",
+        },
+        &mut wire,
+    );
+    push.encode(
+        Outgoing::FrameHeader {
+            more: false,
+            len: 1,
+        },
+        &mut wire,
+    );
+    wire.push(b'b');
+    push.encode(
+        Outgoing::Ping {
+            ttl: 1,
+            context: b"",
+        },
+        &mut wire,
+    );
+    assert_eq!(encoded.load(Ordering::Relaxed) - before, 3);
+    pull.handle_input(&wire);
+    let mut got = Vec::new();
+    pull_events(&mut pull, &mut |e| {
+        got.push(e);
+        true
+    })
+    .unwrap();
+    assert_eq!(
+        frames(&got),
+        vec![
+            (true, Bytes::from_static(b"a")),
+            (false, Bytes::from_static(b"b"))
+        ]
+    );
+    // The PONG comes back through the counting framing.
+    let mut pong = Vec::new();
+    pull.take_output(&mut pong);
+    push.handle_input(&pong);
+    pull_events(&mut push, &mut |_| true).unwrap();
+    assert_eq!(decoded.load(Ordering::Relaxed), 2);
 }

@@ -40,7 +40,7 @@ fn pings_at_the_interval_and_a_silent_peer_expires() {
     // PING with TTL 25 (deciseconds) and no context.
     assert_eq!(ping, b"\x04\x07\x04PING\x00\x19");
     b.input.extend_from_slice(&ping);
-    b.feed();
+    b.pull();
     assert_eq!(b.engine.peer_ping_ttl(), Some(25));
     pump(&mut a, &mut b);
     assert!(a.error.is_none() && b.error.is_none());

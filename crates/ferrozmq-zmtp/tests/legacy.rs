@@ -3,10 +3,11 @@
 
 mod common;
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use common::*;
+use ferrozmq_zmtp::fuzzing::pull_events;
 use ferrozmq_zmtp::{
-    Engine, EngineConfig, EngineError, Event, LegacyVersion, PeerInfo, SocketType,
+    Engine, EngineConfig, EngineError, Event, LegacyVersion, Outgoing, PeerInfo, SocketType,
     MAX_HANDSHAKE_COMMAND,
 };
 
@@ -23,10 +24,11 @@ fn out_of(engine: &mut Engine) -> Vec<u8> {
     v
 }
 
-fn feed(engine: &mut Engine, bytes: &[u8]) -> (Result<(), EngineError>, Vec<Event>) {
-    let mut input = BytesMut::from(bytes);
+/// Hands `bytes` to the engine and pulls every event.
+fn deliver(engine: &mut Engine, bytes: &[u8]) -> (Result<(), EngineError>, Vec<Event>) {
+    engine.handle_input(bytes);
     let mut events = Vec::new();
-    let r = engine.feed(&mut input, &mut |e| {
+    let r = pull_events(engine, &mut |e| {
         events.push(e);
         true
     });
@@ -71,11 +73,11 @@ fn golden_unversioned_v1() {
     // body follows.
     let mut e = engine(SocketType::DEALER, b"abc");
     assert_eq!(out_of(&mut e), SIGNATURE_ABC);
-    feed(&mut e, &[0x04, 0x00]).0.unwrap();
+    deliver(&mut e, &[0x04, 0x00]).0.unwrap();
     assert_eq!(out_of(&mut e), b"abc");
     assert!(!e.is_ready());
     // Nothing else is ever sent on the handshake's account.
-    feed(&mut e, b"bob").0.unwrap();
+    deliver(&mut e, b"bob").0.unwrap();
     assert!(e.is_ready());
     assert!(!e.has_output());
 
@@ -83,16 +85,16 @@ fn golden_unversioned_v1() {
     let mut e = engine(SocketType::DEALER, b"abc");
     out_of(&mut e);
     let mut peer = vec![0xff, 0, 0, 0, 0, 0, 0, 1, 0];
-    feed(&mut e, &peer).0.unwrap();
+    deliver(&mut e, &peer).0.unwrap();
     assert!(!e.has_output());
     peer = vec![0x00];
-    feed(&mut e, &peer).0.unwrap();
+    deliver(&mut e, &peer).0.unwrap();
     assert_eq!(out_of(&mut e), b"abc");
 
     // Empty routing id: the 10 bytes were the whole identity frame.
     let mut e = engine(SocketType::PULL, b"");
     assert_eq!(out_of(&mut e), [0xff, 0, 0, 0, 0, 0, 0, 0, 1, 0x7f]);
-    feed(&mut e, &[0x01, 0x00]).0.unwrap();
+    deliver(&mut e, &[0x01, 0x00]).0.unwrap();
     assert!(!e.has_output());
     assert!(e.is_ready());
 
@@ -100,7 +102,7 @@ fn golden_unversioned_v1() {
     let id = [b'i'; 255];
     let mut e = engine(SocketType::ROUTER, &id);
     assert_eq!(out_of(&mut e), [0xff, 0, 0, 0, 0, 0, 0, 1, 0, 0x7f]);
-    feed(&mut e, &[0x01, 0x00]).0.unwrap();
+    deliver(&mut e, &[0x01, 0x00]).0.unwrap();
     assert_eq!(out_of(&mut e), id);
 }
 
@@ -115,11 +117,11 @@ fn golden_v2_and_v1_with_revision() {
         let mut e = engine(SocketType::DEALER, b"abc");
         assert_eq!(out_of(&mut e), SIGNATURE_ABC);
         let peer = revision_greeting(revision, 5);
-        feed(&mut e, &peer[..10]).0.unwrap();
+        deliver(&mut e, &peer[..10]).0.unwrap();
         assert_eq!(out_of(&mut e), [3], "major once the peer looks versioned");
-        feed(&mut e, &peer[10..11]).0.unwrap();
+        deliver(&mut e, &peer[10..11]).0.unwrap();
         assert_eq!(out_of(&mut e), [5], "our socket type instead of the rest");
-        feed(&mut e, &peer[11..]).0.unwrap();
+        deliver(&mut e, &peer[11..]).0.unwrap();
         assert_eq!(
             out_of(&mut e),
             identity,
@@ -130,7 +132,7 @@ fn golden_v2_and_v1_with_revision() {
     // The type byte is libzmq's number, whatever the type.
     let mut e = engine(SocketType::XPUB, b"");
     out_of(&mut e);
-    feed(&mut e, &revision_greeting(1, 2)).0.unwrap();
+    deliver(&mut e, &revision_greeting(1, 2)).0.unwrap();
     assert_eq!(out_of(&mut e), [3, 9, 0x00, 0x00]);
 }
 
@@ -140,38 +142,74 @@ fn golden_frames_and_subscriptions() {
     let mut e = engine(SocketType::SUB, b"");
     let mut wire = revision_greeting(1, 1);
     wire.extend_from_slice(&v2_frame(false, b""));
-    feed(&mut e, &wire).0.unwrap();
+    deliver(&mut e, &wire).0.unwrap();
     let mut out = Vec::new();
-    e.encode_subscribe(b"A", &mut out);
+    e.encode(Outgoing::Subscribe(b"A"), &mut out);
     assert_eq!(out, [0x00, 0x02, 0x01, b'A']);
     out.clear();
-    e.encode_cancel(b"A", &mut out);
+    e.encode(Outgoing::Cancel(b"A"), &mut out);
     assert_eq!(out, [0x00, 0x02, 0x00, b'A']);
     out.clear();
-    e.encode_ping(10, b"ctx", &mut out);
+    e.encode(
+        Outgoing::Ping {
+            ttl: 10,
+            context: b"ctx",
+        },
+        &mut out,
+    );
     assert!(out.is_empty(), "no heartbeats for old peers");
-    e.encode_frame_header(true, 256, &mut out);
+    e.encode(
+        Outgoing::FrameHeader {
+            more: true,
+            len: 256,
+        },
+        &mut out,
+    );
     assert_eq!(out, [0x03, 0, 0, 0, 0, 0, 0, 1, 0]);
 
     // 1.0 framing: the length counts the flags byte; long from 255 on.
     let mut e = engine(SocketType::SUB, b"");
-    feed(&mut e, &[0x01, 0x00]).0.unwrap();
+    deliver(&mut e, &[0x01, 0x00]).0.unwrap();
     let mut out = Vec::new();
-    e.encode_subscribe(b"A", &mut out);
+    e.encode(Outgoing::Subscribe(b"A"), &mut out);
     assert_eq!(out, [0x03, 0x00, 0x01, b'A']);
     out.clear();
-    e.encode_cancel(b"", &mut out);
+    e.encode(Outgoing::Cancel(b""), &mut out);
     assert_eq!(out, [0x02, 0x00, 0x00]);
     out.clear();
-    e.encode_ping(10, b"ctx", &mut out);
+    e.encode(
+        Outgoing::Ping {
+            ttl: 10,
+            context: b"ctx",
+        },
+        &mut out,
+    );
     assert!(out.is_empty());
-    e.encode_frame(true, b"xy", &mut out);
+    e.encode(
+        Outgoing::Frame {
+            more: true,
+            body: b"xy",
+        },
+        &mut out,
+    );
     assert_eq!(out, [0x03, 0x01, b'x', b'y']);
     out.clear();
-    e.encode_frame_header(false, 253, &mut out);
+    e.encode(
+        Outgoing::FrameHeader {
+            more: false,
+            len: 253,
+        },
+        &mut out,
+    );
     assert_eq!(out, [0xfe, 0x00]);
     out.clear();
-    e.encode_frame_header(false, 254, &mut out);
+    e.encode(
+        Outgoing::FrameHeader {
+            more: false,
+            len: 254,
+        },
+        &mut out,
+    );
     assert_eq!(out, [0xff, 0, 0, 0, 0, 0, 0, 0, 0xff, 0x00]);
 }
 
@@ -187,17 +225,16 @@ fn v2_peer_exchanges_messages() {
         wire.extend_from_slice(&v2_frame(more, &body));
     }
     // Fed one byte at a time.
-    let mut input = BytesMut::new();
     let mut events = Vec::new();
     for b in &wire {
-        input.extend_from_slice(&[*b]);
-        pull.feed(&mut input, &mut |e| {
+        pull.input_buffer().extend_from_slice(&[*b]);
+        pull_events(&mut pull, &mut |e| {
             events.push(e);
             true
         })
         .unwrap();
     }
-    assert!(input.is_empty());
+    assert!(pull.input_buffer().is_empty());
     assert_eq!(
         events[0],
         Event::Ready(PeerInfo {
@@ -218,7 +255,7 @@ fn v2_peer_exchanges_messages() {
     let mut push = engine(SocketType::PUSH, b"me");
     let mut peer = revision_greeting(1, 7);
     peer.extend_from_slice(&v2_frame(false, b""));
-    let (r, events) = feed(&mut push, &peer);
+    let (r, events) = deliver(&mut push, &peer);
     r.unwrap();
     assert!(
         matches!(&events[..], [Event::Ready(p)] if p.socket_type == SocketType::PULL
@@ -227,7 +264,7 @@ fn v2_peer_exchanges_messages() {
     let mut sent = out_of(&mut push);
     assert_eq!(sent[..12], [0xff, 0, 0, 0, 0, 0, 0, 0, 3, 0x7f, 3, 8]);
     for (more, body) in sample_frames() {
-        push.encode_frame(more, &body, &mut sent);
+        push.encode(Outgoing::Frame { more, body: &body }, &mut sent);
     }
     let frames = parse_v2(&sent[12..]);
     assert_eq!(frames[0], (false, b"me".to_vec()));
@@ -262,9 +299,9 @@ fn unversioned_v1_peer_exchanges_messages() {
     assert_eq!(&sent[10..], b"rtr");
 
     // Replies go out in 1.0 framing.
-    feed(&mut router, &wire).0.unwrap();
+    deliver(&mut router, &wire).0.unwrap();
     for (more, body) in sample_frames() {
-        router.encode_frame(more, &body, &mut sent);
+        router.encode(Outgoing::Frame { more, body: &body }, &mut sent);
     }
     let frames = parse_v1(&sent);
     assert_eq!(frames[0], (true, b"rtr".to_vec()));
@@ -286,7 +323,7 @@ fn long_identity_and_revision_zero_v1_peers() {
     wire.extend_from_slice(&v1_frame(true, b"a"));
     wire.extend_from_slice(&v1_frame(false, &[9; 300]));
     let mut e = engine(SocketType::DEALER, b"");
-    let (r, events) = feed(&mut e, &wire);
+    let (r, events) = deliver(&mut e, &wire);
     r.unwrap();
     let Event::Ready(p) = &events[0] else {
         panic!("{events:?}")
@@ -303,7 +340,7 @@ fn long_identity_and_revision_zero_v1_peers() {
     wire.extend_from_slice(&v1_frame(false, b"old"));
     wire.extend_from_slice(&v1_frame(false, b"msg"));
     let mut e = engine(SocketType::PULL, b"");
-    let (r, events) = feed(&mut e, &wire);
+    let (r, events) = deliver(&mut e, &wire);
     r.unwrap();
     assert!(matches!(&events[0], Event::Ready(p)
         if p.legacy == Some(LegacyVersion::Zmtp10) && p.socket_type == SocketType::PUSH));
@@ -318,7 +355,7 @@ fn pub_gets_phantom_subscription_from_unversioned_v1_peers() {
         let mut e = engine(t, b"");
         let mut wire = v1_frame(false, b"");
         wire.extend_from_slice(&v1_frame(false, &[0x01, b'x']));
-        let (r, events) = feed(&mut e, &wire);
+        let (r, events) = deliver(&mut e, &wire);
         r.unwrap();
         assert!(matches!(events[0], Event::Ready(_)));
         assert_eq!(events[1], Event::Subscribe(Bytes::new()));
@@ -326,10 +363,10 @@ fn pub_gets_phantom_subscription_from_unversioned_v1_peers() {
 
         // Back-pressure right after Ready: the subscription comes first on the next call.
         let mut e = engine(t, b"");
-        let mut input = BytesMut::from(&wire[..]);
+        e.handle_input(&wire);
         let mut got = Vec::new();
         for _ in 0..3 {
-            e.feed(&mut input, &mut |ev| {
+            pull_events(&mut e, &mut |ev| {
                 got.push(ev);
                 false
             })
@@ -342,15 +379,15 @@ fn pub_gets_phantom_subscription_from_unversioned_v1_peers() {
     let mut e = engine(SocketType::PUB, b"");
     let mut wire = revision_greeting(1, 2);
     wire.extend_from_slice(&v2_frame(false, b""));
-    let (r, events) = feed(&mut e, &wire);
+    let (r, events) = deliver(&mut e, &wire);
     r.unwrap();
     assert_eq!(events.len(), 1);
     let mut e = engine(SocketType::PUB, b"");
     let mut wire = revision_greeting(0, 2);
     wire.extend_from_slice(&v1_frame(false, b""));
-    assert_eq!(feed(&mut e, &wire).1.len(), 1);
+    assert_eq!(deliver(&mut e, &wire).1.len(), 1);
     let mut e = engine(SocketType::PUSH, b"");
-    assert_eq!(feed(&mut e, &v1_frame(false, b"")).1.len(), 1);
+    assert_eq!(deliver(&mut e, &v1_frame(false, b"")).1.len(), 1);
 }
 
 #[test]
@@ -361,7 +398,7 @@ fn v2_command_bit_frames_are_dropped() {
     wire.extend_from_slice(&[0x04, 0x03, b'c', b'm', b'd']);
     wire.extend_from_slice(&[0x05, 0x00]);
     wire.extend_from_slice(&[0xf8, 0x01, b'z']);
-    let (r, events) = feed(&mut e, &wire);
+    let (r, events) = deliver(&mut e, &wire);
     r.unwrap();
     assert_eq!(frame_events(&events), vec![(false, b"z".to_vec())]);
 }
@@ -371,7 +408,7 @@ fn v2_socket_type_is_checked() {
     for (type_byte, peer) in [(8u8, "PUSH"), (2, "SUB"), (11, "11"), (0xff, "255")] {
         let mut e = engine(SocketType::PUSH, b"");
         out_of(&mut e);
-        let (r, _) = feed(&mut e, &revision_greeting(1, type_byte));
+        let (r, _) = deliver(&mut e, &revision_greeting(1, type_byte));
         assert_eq!(
             r,
             Err(EngineError::IncompatibleSocketType { peer: peer.into() })
@@ -383,7 +420,7 @@ fn v2_socket_type_is_checked() {
     let mut e = engine(SocketType::SUB, b"");
     let mut wire = revision_greeting(1, 9);
     wire.extend_from_slice(&v2_frame(false, b""));
-    let (r, events) = feed(&mut e, &wire);
+    let (r, events) = deliver(&mut e, &wire);
     r.unwrap();
     assert!(matches!(&events[0], Event::Ready(p) if p.socket_type == SocketType::XPUB));
 }
@@ -409,7 +446,7 @@ fn refused_when_legacy_disabled() {
     for (wire, version) in streams {
         let mut e = Engine::new(cfg.clone());
         let sig = out_of(&mut e);
-        let (r, events) = feed(&mut e, &wire);
+        let (r, events) = deliver(&mut e, &wire);
         let err = r.unwrap_err();
         assert_eq!(err, EngineError::UnsupportedVersion(version));
         assert!(err.protocol_error_code().is_some());
@@ -417,7 +454,7 @@ fn refused_when_legacy_disabled() {
         assert!(!e.is_ready());
         // Nothing but (at most) the major byte went out after the signature.
         assert!(out_of(&mut e).len() <= 1, "{sig:?}");
-        assert_eq!(feed(&mut e, b"x").0, Err(err));
+        assert_eq!(deliver(&mut e, b"x").0, Err(err));
     }
     // 3.x peers are unaffected.
     let (a, b) = connect(cfg, EngineConfig::new(SocketType::ROUTER));
@@ -432,7 +469,7 @@ fn identity_and_frame_bounds() {
     wire.extend_from_slice(&[0x02]);
     wire.extend_from_slice(&(MAX_HANDSHAKE_COMMAND + 1).to_be_bytes());
     assert_eq!(
-        feed(&mut e, &wire).0,
+        deliver(&mut e, &wire).0,
         Err(EngineError::MessageTooLarge {
             size: MAX_HANDSHAKE_COMMAND + 1,
             limit: MAX_HANDSHAKE_COMMAND
@@ -444,7 +481,7 @@ fn identity_and_frame_bounds() {
     wire.extend_from_slice(&(1u64 << 40).to_be_bytes());
     wire.push(0);
     assert!(matches!(
-        feed(&mut e, &wire).0,
+        deliver(&mut e, &wire).0,
         Err(EngineError::MessageTooLarge { size, .. }) if size == (1 << 40) - 1
     ));
 
@@ -457,40 +494,42 @@ fn identity_and_frame_bounds() {
     };
     let mut e = limited(SocketType::PULL);
     assert!(matches!(
-        feed(&mut e, &v1_frame(false, b"12345")).0,
+        deliver(&mut e, &v1_frame(false, b"12345")).0,
         Err(EngineError::MessageTooLarge { size: 5, limit: 4 })
     ));
     let mut e = limited(SocketType::PULL);
     let mut wire = v1_frame(false, b"1234");
     wire.extend_from_slice(&v1_frame(false, b"1234"));
-    let (r, events) = feed(&mut e, &wire);
+    let (r, events) = deliver(&mut e, &wire);
     r.unwrap();
     assert_eq!(events.len(), 2);
     assert!(matches!(
-        feed(&mut e, &[0x06, 0x00]).0,
+        deliver(&mut e, &[0x06, 0x00]).0,
         Err(EngineError::MessageTooLarge { size: 5, limit: 4 })
     ));
 
     // A huge declared 1.0 length neither allocates nor waits forever when absurd.
     let mut e = engine(SocketType::PULL, b"");
-    feed(&mut e, &v1_frame(false, b"")).0.unwrap();
-    let mut input = BytesMut::with_capacity(64);
-    input.extend_from_slice(&[0xff, 0x40, 0, 0, 0, 0, 0, 0, 0, 0x00, 1, 2, 3]);
-    let cap = input.capacity();
-    e.feed(&mut input, &mut |_| true).unwrap();
+    deliver(&mut e, &v1_frame(false, b"")).0.unwrap();
+    e.input_buffer().reserve(64);
+    e.input_buffer()
+        .extend_from_slice(&[0xff, 0x40, 0, 0, 0, 0, 0, 0, 0, 0x00, 1, 2, 3]);
+    let cap = e.input_buffer().capacity();
+    pull_events(&mut e, &mut |_| true).unwrap();
+    let input = e.input_buffer();
     assert_eq!((input.len(), input.capacity()), (13, cap));
     let mut e = engine(SocketType::PULL, b"");
-    feed(&mut e, &v1_frame(false, b"")).0.unwrap();
+    deliver(&mut e, &v1_frame(false, b"")).0.unwrap();
     assert!(matches!(
-        feed(&mut e, &[0xff; 10]).0,
+        deliver(&mut e, &[0xff; 10]).0,
         Err(EngineError::MessageTooLarge { size, .. }) if size == u64::MAX - 1
     ));
 
     // A zero 1.0 length is malformed, short or long.
     for bad in [&[0x00][..], &[0xff, 0, 0, 0, 0, 0, 0, 0, 0][..]] {
         let mut e = engine(SocketType::PULL, b"");
-        feed(&mut e, &v1_frame(false, b"")).0.unwrap();
-        let err = feed(&mut e, bad).0.unwrap_err();
+        deliver(&mut e, &v1_frame(false, b"")).0.unwrap();
+        let err = deliver(&mut e, bad).0.unwrap_err();
         assert!(matches!(err, EngineError::MalformedFrame { .. }), "{err:?}");
         assert!(err.protocol_error_code().is_some());
     }
@@ -513,7 +552,7 @@ fn stand_in_types_for_v1_peers() {
         (XSUB, PUB),
     ] {
         let mut e = engine(ours, b"");
-        let (r, events) = feed(&mut e, &v1_frame(false, b""));
+        let (r, events) = deliver(&mut e, &v1_frame(false, b""));
         r.unwrap();
         assert!(
             matches!(&events[0], Event::Ready(p) if p.socket_type == stand_in),

@@ -6,7 +6,7 @@ mod common;
 
 use bytes::Bytes;
 use common::*;
-use ferrozmq_zmtp::{fuzzing, Engine, EngineConfig, Event, LegacyVersion, SocketType};
+use ferrozmq_zmtp::{fuzzing, Engine, EngineConfig, Event, LegacyVersion, Outgoing, SocketType};
 use proptest::prelude::*;
 
 /// The ways an old peer can open a connection.
@@ -178,16 +178,16 @@ proptest! {
         let mut e = Engine::new(EngineConfig::new(SocketType::PUSH));
         let mut discard = Vec::new();
         e.take_output(&mut discard);
-        let mut input = bytes::BytesMut::from(&o.stream(7, b"")[..]);
-        e.feed(&mut input, &mut |_| true).unwrap();
+        e.handle_input(&o.stream(7, b""));
+        fuzzing::pull_events(&mut e, &mut |_| true).unwrap();
         prop_assert!(e.is_ready());
         let mut wire = Vec::new();
         for (more, body) in &frames {
             if header_only {
-                e.encode_frame_header(*more, body.len(), &mut wire);
+                e.encode(Outgoing::FrameHeader { more: *more, len: body.len() }, &mut wire);
                 wire.extend_from_slice(body);
             } else {
-                e.encode_frame(*more, body, &mut wire);
+                e.encode(Outgoing::Frame { more: *more, body }, &mut wire);
             }
         }
         let decoded = match o.version() {

@@ -3,9 +3,9 @@
 
 mod common;
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use common::*;
-use ferrozmq_zmtp::{fuzzing, Engine, EngineConfig, Event, Mechanism, SocketType};
+use ferrozmq_zmtp::{fuzzing, Engine, EngineConfig, Event, Mechanism, Outgoing, SocketType};
 use proptest::prelude::*;
 
 /// Command bodies: arbitrary, or a real mechanism command name followed by arbitrary data.
@@ -93,13 +93,13 @@ proptest! {
             mechanism: Mechanism::PlainServer,
             ..EngineConfig::new(SocketType::DEALER)
         });
-        let mut input = BytesMut::from(&raw_greeting(b"PLAIN", 3, 1)[..]);
+        engine.handle_input(&raw_greeting(b"PLAIN", 3, 1));
         for body in &bodies {
-            input.extend_from_slice(&command_frame(body));
+            engine.handle_input(&command_frame(body));
         }
         for _ in 0..4 {
             let mut asked = false;
-            let r = engine.feed(&mut input, &mut |e| {
+            let r = fuzzing::pull_events(&mut engine, &mut |e| {
                 asked |= matches!(e, Event::ZapRequest(_));
                 true
             });
@@ -123,17 +123,16 @@ proptest! {
         let (client_config, server_config) = fuzzing::curve_configs();
         let mut client = Engine::new(client_config);
         let mut server = Engine::new(server_config);
-        let (mut to_client, mut to_server) = (BytesMut::new(), BytesMut::new());
         for _ in 0..8 {
             let mut out = Vec::new();
             client.take_output(&mut out);
-            to_server.extend_from_slice(&out);
+            server.handle_input(&out);
             out.clear();
             server.take_output(&mut out);
-            to_client.extend_from_slice(&out);
-            client.feed(&mut to_client, &mut |_| true).unwrap();
+            client.handle_input(&out);
+            fuzzing::pull_events(&mut client, &mut |_| true).unwrap();
             let mut asked = false;
-            server.feed(&mut to_server, &mut |e| { asked |= matches!(e, Event::ZapRequest(_)); true }).unwrap();
+            fuzzing::pull_events(&mut server, &mut |e| { asked |= matches!(e, Event::ZapRequest(_)); true }).unwrap();
             if asked {
                 server.zap_reply(200).unwrap();
             }
@@ -141,11 +140,11 @@ proptest! {
         prop_assert!(client.is_ready() && server.is_ready());
         let mut wire = Vec::new();
         for (more, body) in &frames {
-            client.encode_frame(*more, body, &mut wire);
+            client.encode(Outgoing::Frame { more: *more, body }, &mut wire);
         }
-        let mut input = BytesMut::from(&wire[..]);
+        server.handle_input(&wire);
         let mut got = Vec::new();
-        server.feed(&mut input, &mut |e| {
+        fuzzing::pull_events(&mut server, &mut |e| {
             if let Event::Frame { more, body } = e {
                 got.push((more, body));
             }

@@ -10,9 +10,13 @@ use common::raw_greeting;
 use crypto_box::SecretKey;
 use ferrozmq_zmtp::error::protocol_error::*;
 use ferrozmq_zmtp::frame;
-use ferrozmq_zmtp::{Engine, EngineConfig, EngineError, Event, Mechanism, SocketType, ZapRequest};
+use ferrozmq_zmtp::fuzzing::pull_events;
+use ferrozmq_zmtp::{
+    Engine, EngineConfig, EngineError, Event, Mechanism, Outgoing, SocketType, ZapRequest,
+};
 
-/// One side: engine, unread input, events, first error, and the status its ZAP handler gives.
+/// One side: engine, bytes arrived but not yet handed to it, events, first error, and the
+/// status its ZAP handler gives.
 struct Side {
     engine: Engine,
     input: BytesMut,
@@ -33,14 +37,15 @@ impl Side {
     }
 
     /// Feeds pending input; answers a ZAP request with `zap_status` and goes on.
-    fn feed(&mut self) {
+    fn pull(&mut self) {
         for _ in 0..2 {
             if self.error.is_some() {
                 return;
             }
             let events = &mut self.events;
             let mut asked = false;
-            let r = self.engine.feed(&mut self.input, &mut |e| {
+            self.engine.handle_input(&self.input.split());
+            let r = pull_events(&mut self.engine, &mut |e| {
                 asked |= matches!(e, Event::ZapRequest(_));
                 events.push(e);
                 true
@@ -107,8 +112,8 @@ fn pump_until(a: &mut Side, b: &mut Side, hold: &dyn Fn(&[u8]) -> bool) -> Optio
         }
         b.input.extend_from_slice(&from_a);
         a.input.extend_from_slice(&from_b);
-        a.feed();
-        b.feed();
+        a.pull();
+        b.pull();
     }
     panic!("pump did not settle");
 }
@@ -169,10 +174,16 @@ fn send(a: &mut Side, b: &mut Side, frames: &[&[u8]]) -> Vec<(bool, Bytes)> {
     let before = b.frames().len();
     let mut wire = Vec::new();
     for (i, f) in frames.iter().enumerate() {
-        a.engine.encode_frame(i + 1 < frames.len(), f, &mut wire);
+        a.engine.encode(
+            Outgoing::Frame {
+                more: i + 1 < frames.len(),
+                body: f,
+            },
+            &mut wire,
+        );
     }
     b.input.extend_from_slice(&wire);
-    b.feed();
+    b.pull();
     b.frames().split_off(before)
 }
 
@@ -265,27 +276,26 @@ fn zap_waits_for_the_reply_with_input_buffered() {
     for _ in 0..8 {
         server.input.extend_from_slice(&client.out());
         client.input.extend_from_slice(&server.out());
-        client.feed();
+        client.pull();
+        server.engine.handle_input(&server.input.split());
         let events = &mut server.events;
-        server
-            .engine
-            .feed(&mut server.input, &mut |e| {
-                asked += usize::from(matches!(e, Event::ZapRequest(_)));
-                events.push(e);
-                true
-            })
-            .unwrap();
+        pull_events(&mut server.engine, &mut |e| {
+            asked += usize::from(matches!(e, Event::ZapRequest(_)));
+            events.push(e);
+            true
+        })
+        .unwrap();
     }
     assert_eq!(asked, 1);
     assert!(!server.engine.is_ready());
     // Extra bytes stay buffered while the reply is outstanding.
-    server.input.extend_from_slice(b"\x04\x01x");
-    server
-        .engine
-        .feed(&mut server.input, &mut |_| panic!("no event while waiting"))
-        .unwrap();
-    assert_eq!(server.input.len(), 3);
-    server.input.clear();
+    server.engine.handle_input(b"\x04\x01x");
+    pull_events(&mut server.engine, &mut |_| {
+        panic!("no event while waiting")
+    })
+    .unwrap();
+    assert_eq!(server.engine.input_buffer().len(), 3);
+    server.engine.input_buffer().clear();
     server.engine.zap_reply(200).unwrap();
     pump(&mut client, &mut server);
     assert!(server.ready().is_some() && client.ready().is_some());
@@ -332,14 +342,20 @@ fn curve_subscriptions_and_heartbeats() {
     pump(&mut sub, &mut publ);
     assert!(sub.ready().is_some() && publ.ready().is_some());
     let mut wire = Vec::new();
-    sub.engine.encode_subscribe(b"topic", &mut wire);
-    sub.engine.encode_cancel(b"", &mut wire);
-    sub.engine.encode_ping(50, b"ctx", &mut wire);
+    sub.engine.encode(Outgoing::Subscribe(b"topic"), &mut wire);
+    sub.engine.encode(Outgoing::Cancel(b""), &mut wire);
+    sub.engine.encode(
+        Outgoing::Ping {
+            ttl: 50,
+            context: b"ctx",
+        },
+        &mut wire,
+    );
     // Every one of them is a box: no plaintext SUBSCRIBE or PING on the wire.
     assert!(!wire.windows(9).any(|w| w == b"SUBSCRIBE"));
     assert!(!wire.windows(4).any(|w| w == b"PING"));
     publ.input.extend_from_slice(&wire);
-    publ.feed();
+    publ.pull();
     assert_eq!(publ.error, None);
     assert!(publ
         .events
@@ -350,7 +366,7 @@ fn curve_subscriptions_and_heartbeats() {
     assert!(!pong.is_empty() && !pong.windows(4).any(|w| w == b"PONG"));
     sub.input.extend_from_slice(&pong);
     let before = sub.events.len();
-    sub.feed();
+    sub.pull();
     assert_eq!(sub.error, None);
     assert_eq!(sub.events.len(), before, "a PONG is no event");
     let got = send(&mut publ, &mut sub, &[b"topic", b"data"]);
@@ -427,7 +443,7 @@ fn old_peers_are_refused_when_security_is_on() {
     server
         .input
         .extend_from_slice(&[0xff, 0, 0, 0, 0, 0, 0, 0, 1, 0x7f, 1, 5]);
-    server.feed();
+    server.pull();
     assert!(matches!(
         server.error,
         Some(EngineError::UnsupportedVersion(_))
@@ -439,8 +455,20 @@ fn curve_with_two_boxes() -> (Side, Side, Vec<u8>, Vec<u8>) {
     let (mut client, mut server, _) = curve_pair(SocketType::DEALER, SocketType::DEALER);
     pump(&mut client, &mut server);
     let (mut first, mut second) = (Vec::new(), Vec::new());
-    client.engine.encode_frame(false, b"one", &mut first);
-    client.engine.encode_frame(false, b"two", &mut second);
+    client.engine.encode(
+        Outgoing::Frame {
+            more: false,
+            body: b"one",
+        },
+        &mut first,
+    );
+    client.engine.encode(
+        Outgoing::Frame {
+            more: false,
+            body: b"two",
+        },
+        &mut second,
+    );
     (client, server, first, second)
 }
 
@@ -449,7 +477,7 @@ fn curve_replayed_message_is_refused() {
     let (_, mut server, first, _) = curve_with_two_boxes();
     server.input.extend_from_slice(&first);
     server.input.extend_from_slice(&first);
-    server.feed();
+    server.pull();
     assert_eq!(server.frames().len(), 1);
     let err = server.error.clone().unwrap();
     assert!(matches!(err, EngineError::InvalidSequence { .. }));
@@ -461,7 +489,7 @@ fn curve_reordered_message_is_refused() {
     let (_, mut server, first, second) = curve_with_two_boxes();
     server.input.extend_from_slice(&second);
     server.input.extend_from_slice(&first);
-    server.feed();
+    server.pull();
     assert_eq!(server.frames(), vec![(false, Bytes::from_static(b"two"))]);
     assert_eq!(
         server.error.clone().unwrap().protocol_error_code(),
@@ -475,7 +503,7 @@ fn curve_tampered_or_short_message_is_refused() {
     let last = first.len() - 1;
     first[last] ^= 1;
     server.input.extend_from_slice(&first);
-    server.feed();
+    server.pull();
     assert_eq!(
         server.error.clone().unwrap().protocol_error_code(),
         Some(ZMTP_CRYPTOGRAPHIC)
@@ -490,7 +518,7 @@ fn curve_tampered_or_short_message_is_refused() {
     ] {
         let (_, mut server, _, _) = curve_with_two_boxes();
         server.input.extend_from_slice(&wire);
-        server.feed();
+        server.pull();
         assert_eq!(
             server.error.clone().unwrap().protocol_error_code(),
             Some(code)
@@ -504,7 +532,7 @@ fn client_hello() -> Vec<u8> {
     client
         .input
         .extend_from_slice(&raw_greeting(b"CURVE", 3, 1));
-    client.feed();
+    client.pull();
     let out = client.out();
     out[64..].to_vec()
 }
@@ -516,7 +544,7 @@ fn server_code(command: &[u8]) -> Option<u32> {
         .input
         .extend_from_slice(&raw_greeting(b"CURVE", 3, 1));
     server.input.extend_from_slice(command);
-    server.feed();
+    server.pull();
     server.error.and_then(|e| e.protocol_error_code())
 }
 
@@ -594,7 +622,7 @@ fn curve_malformed_initiate() {
         assert_eq!(body.len() as u64, header.size);
         change(&mut body);
         server.input.extend_from_slice(&command_frame(&body));
-        server.feed();
+        server.pull();
         let err = server
             .error
             .clone()
@@ -619,7 +647,7 @@ fn plain_malformed_hello() {
             .input
             .extend_from_slice(&raw_greeting(b"PLAIN", 3, 1));
         server.input.extend_from_slice(&command_frame(body));
-        server.feed();
+        server.pull();
         assert_eq!(
             server.error.clone().and_then(|e| e.protocol_error_code()),
             Some(code),
@@ -643,7 +671,7 @@ fn plain_client_refuses_a_long_welcome() {
     client
         .input
         .extend_from_slice(&command_frame(b"\x07WELCOMEx"));
-    client.feed();
+    client.pull();
     assert_eq!(
         client.error.and_then(|e| e.protocol_error_code()),
         Some(ZMTP_MALFORMED_COMMAND_WELCOME)

@@ -5,7 +5,7 @@ mod common;
 
 use bytes::Bytes;
 use common::*;
-use ferrozmq_zmtp::{frame, metadata, Engine, EngineConfig, Event, SocketType};
+use ferrozmq_zmtp::{frame, metadata, Engine, EngineConfig, Event, Outgoing, SocketType};
 use proptest::prelude::*;
 
 #[derive(Debug, Clone)]
@@ -151,14 +151,14 @@ proptest! {
         let mut wire = Vec::new();
         for (more, body) in &sent {
             if header_only {
-                a.engine.encode_frame_header(*more, body.len(), &mut wire);
+                a.engine.encode(Outgoing::FrameHeader { more: *more, len: body.len() }, &mut wire);
                 wire.extend_from_slice(body);
             } else {
-                a.engine.encode_frame(*more, body, &mut wire);
+                a.engine.encode(Outgoing::Frame { more: *more, body }, &mut wire);
             }
         }
         b.input.extend_from_slice(&wire);
-        b.feed();
+        b.pull();
         prop_assert!(b.error.is_none());
         let got: Vec<(bool, Vec<u8>)> = b.events[1..]
             .iter()

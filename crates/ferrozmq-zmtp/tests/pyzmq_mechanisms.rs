@@ -12,9 +12,10 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use crypto_box::SecretKey;
-use ferrozmq_zmtp::{Engine, EngineConfig, Event, Mechanism, SocketType};
+use ferrozmq_zmtp::fuzzing::pull_events;
+use ferrozmq_zmtp::{Engine, EngineConfig, Event, Mechanism, Outgoing, SocketType};
 
 /// Bound on every wait in these tests.
 const TIMEOUT: Duration = Duration::from_secs(20);
@@ -113,7 +114,6 @@ impl Drop for Peer {
 struct Conn {
     stream: TcpStream,
     engine: Engine,
-    input: BytesMut,
     events: Vec<Event>,
 }
 
@@ -126,7 +126,6 @@ impl Conn {
         Conn {
             stream,
             engine: Engine::new(config),
-            input: BytesMut::new(),
             events: Vec::new(),
         }
     }
@@ -140,7 +139,13 @@ impl Conn {
     fn send(&mut self, frames: &[&[u8]]) {
         let mut out = Vec::new();
         for (i, f) in frames.iter().enumerate() {
-            self.engine.encode_frame(i + 1 < frames.len(), f, &mut out);
+            self.engine.encode(
+                Outgoing::Frame {
+                    more: i + 1 < frames.len(),
+                    body: f,
+                },
+                &mut out,
+            );
         }
         self.stream.write_all(&out).unwrap();
     }
@@ -165,29 +170,27 @@ impl Conn {
             );
             match self.stream.read(&mut buf) {
                 Ok(0) => panic!("peer closed; events: {:?}", self.events),
-                Ok(n) => self.input.extend_from_slice(&buf[..n]),
+                Ok(n) => self.engine.handle_input(&buf[..n]),
                 Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
                 Err(e) => panic!("read: {e}"),
             }
             let events = &mut self.events;
             let mut zap_request = None;
-            self.engine
-                .feed(&mut self.input, &mut |e| {
-                    if let Event::ZapRequest(r) = &e {
-                        zap_request = Some(r.clone());
-                    }
+            pull_events(&mut self.engine, &mut |e| {
+                if let Event::ZapRequest(r) = &e {
+                    zap_request = Some(r.clone());
+                }
+                events.push(e);
+                true
+            })
+            .unwrap();
+            if let Some(request) = zap_request {
+                self.engine.zap_reply(zap(&request)).unwrap();
+                pull_events(&mut self.engine, &mut |e| {
                     events.push(e);
                     true
                 })
                 .unwrap();
-            if let Some(request) = zap_request {
-                self.engine.zap_reply(zap(&request)).unwrap();
-                self.engine
-                    .feed(&mut self.input, &mut |e| {
-                        events.push(e);
-                        true
-                    })
-                    .unwrap();
             }
         }
     }
@@ -216,7 +219,13 @@ fn exchange(conn: &mut Conn, peer: &Peer, zap: &mut dyn FnMut(&ferrozmq_zmtp::Za
     };
     assert_eq!(info.socket_type, SocketType::DEALER);
     let mut ping = Vec::new();
-    conn.engine.encode_ping(0, b"ctx", &mut ping);
+    conn.engine.encode(
+        Outgoing::Ping {
+            ttl: 0,
+            context: b"ctx",
+        },
+        &mut ping,
+    );
     conn.stream.write_all(&ping).unwrap();
     let long = vec![7u8; 1000];
     conn.send(&[b"hello", &long, b""]);

@@ -1,5 +1,5 @@
-//! Endpoint strings (`tcp://host:port`, `ipc:///path`, `ipc://@name`, `inproc://name`):
-//! parsing, validation and address resolution, with libzmq's errors for bad input.
+//! Endpoint strings (`tcp://host:port`, `ipc:///path`, `ipc://@name`, `inproc://name`,
+//! `udp://…`): parsing, validation and address resolution, with libzmq's errors for bad input.
 
 use crate::error::{Error, Result};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs};
@@ -7,9 +7,7 @@ use std::path::PathBuf;
 
 /// Transports libzmq knows of that ferrozmq does not offer (yet): EPROTONOSUPPORT, as a libzmq
 /// built without them answers.
-const KNOWN_UNSUPPORTED: [&str; 9] = [
-    "pgm", "epgm", "norm", "udp", "ws", "wss", "tipc", "vmci", "vsock",
-];
+const KNOWN_UNSUPPORTED: [&str; 8] = ["pgm", "epgm", "norm", "ws", "wss", "tipc", "vmci", "vsock"];
 
 /// A parsed endpoint.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,6 +23,10 @@ pub(crate) enum Endpoint {
     Ipc(IpcAddress),
     /// `inproc://name`.
     Inproc(String),
+    /// `udp://…`, a datagram transport (RADIO/DISH, DGRAM). The address is kept as written:
+    /// libzmq refuses the transport for other socket types before it reads the address
+    /// (ENOCOMPATPROTO, see [`TransportKind`](crate::io::TransportKind)).
+    Udp(String),
 }
 
 /// Where an ipc endpoint lives.
@@ -48,6 +50,8 @@ impl Endpoint {
             "ipc" => parse_ipc(rest),
             "inproc" if !rest.is_empty() => Ok(Endpoint::Inproc(rest.to_string())),
             "inproc" => Err(Error::EINVAL),
+            "udp" if !rest.is_empty() => Ok(Endpoint::Udp(rest.to_string())),
+            "udp" => Err(Error::EINVAL),
             s if KNOWN_UNSUPPORTED.contains(&s) => Err(Error::EPROTONOSUPPORT),
             _ => Err(Error::EPROTONOSUPPORT),
         }
@@ -202,6 +206,10 @@ mod tests {
             Endpoint::parse("inproc://a").unwrap(),
             Endpoint::Inproc("a".into())
         );
+        assert_eq!(
+            Endpoint::parse("udp://239.0.0.1:5555").unwrap(),
+            Endpoint::Udp("239.0.0.1:5555".into())
+        );
     }
 
     #[test]
@@ -213,6 +221,7 @@ mod tests {
         assert_eq!(Endpoint::parse("foo://x"), Err(Error::EPROTONOSUPPORT));
         assert_eq!(Endpoint::parse("pgm://x;y:1"), Err(Error::EPROTONOSUPPORT));
         assert_eq!(Endpoint::parse("inproc://"), Err(Error::EINVAL));
+        assert_eq!(Endpoint::parse("udp://"), Err(Error::EINVAL));
         let long = format!("ipc:///{}", "x".repeat(200));
         assert_eq!(Endpoint::parse(&long), Err(Error::ENAMETOOLONG));
     }

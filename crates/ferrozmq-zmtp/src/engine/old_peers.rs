@@ -8,11 +8,11 @@ use bytes::Bytes;
 use super::{Engine, Event, PeerInfo, Phase, MAX_ADDRESSABLE, MAX_HANDSHAKE_COMMAND};
 use crate::codec::PlainCodec;
 use crate::error::{EngineError, LegacyVersion};
-use crate::frame::FrameHeader;
+use crate::frame::{FrameHeader, Framing};
 use crate::legacy;
 use crate::SocketType;
 
-impl Engine {
+impl<F: Framing> Engine<F> {
     /// Common to every old peer (libzmq's `handshake_v1_0*`/`handshake_v2_0`): refused unless
     /// allowed; else its framing is fixed, and for 1.0 the stand-in peer type.
     pub(super) fn start_legacy(&mut self, version: LegacyVersion) -> Result<(), EngineError> {
@@ -29,6 +29,7 @@ impl Engine {
         }
         self.legacy = Some(version);
         self.codec = Box::new(PlainCodec::new(Some(version)));
+        self.plain_traffic = false;
         self.plain_traffic = false;
         Ok(())
     }
@@ -118,7 +119,7 @@ impl Engine {
 
     /// One frame from a ZMTP/1.0 or 2.0 peer: the first is its identity (libzmq's
     /// `process_routing_id_msg`, which reads neither its flags nor its size beyond the
-    /// decoder's limits), then data. Returns false if `emit` asked to pause.
+    /// decoder's limits), then data. Returns the event it makes, if any.
     pub(super) fn process_legacy_frame(
         &mut self,
         header: FrameHeader,

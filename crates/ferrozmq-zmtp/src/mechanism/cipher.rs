@@ -25,7 +25,7 @@ use crypto_box::SalsaBox;
 use super::malformed;
 use crate::codec::{Traffic, TrafficCodec};
 use crate::error::EngineError;
-use crate::frame::{FrameHeader, Framing, ZmtpFraming};
+use crate::frame::{FrameHeader, Framing};
 
 /// MESSAGE command name with its length byte, as every box starts.
 pub const MESSAGE_PREFIX: &[u8; 8] = b"\x07MESSAGE";
@@ -127,13 +127,21 @@ impl CurveCipher {
         }
     }
 
-    /// Appends one MESSAGE (in a data frame, as libzmq sends it) holding `flags`, then `prefix` and `body` (the prefix
-    /// carries a subscription's command name or 0x01/0x00 byte without a copy of the topic).
-    pub fn encode(&mut self, flags: u8, prefix: &[u8], body: &[u8], out: &mut Vec<u8>) {
+    /// Appends one MESSAGE (in a data frame of `framing`, as libzmq sends it) holding
+    /// `flags`, then `prefix` and `body` (the prefix carries a subscription's command name or
+    /// 0x01/0x00 byte without a copy of the topic).
+    pub fn encode(
+        &mut self,
+        framing: &impl Framing,
+        flags: u8,
+        prefix: &[u8],
+        body: &[u8],
+        out: &mut Vec<u8>,
+    ) {
         let short = self.next_nonce;
         self.next_nonce = self.next_nonce.saturating_add(1);
         let plain_len = 1 + prefix.len() + body.len();
-        ZmtpFraming.encode_header(0, MESSAGE_OVERHEAD - 1 + plain_len, out);
+        framing.encode_header(0, MESSAGE_OVERHEAD - 1 + plain_len, out);
         out.extend_from_slice(MESSAGE_PREFIX);
         out.extend_from_slice(&short.to_be_bytes());
         let mac_pos = out.len();
@@ -177,7 +185,7 @@ impl CurveCipher {
 const MAX_COMMAND_PREFIX: usize = 1 + 16 + 2;
 
 /// CURVE traffic: every frame and command sealed in a MESSAGE box.
-impl TrafficCodec for CurveCipher {
+impl<F: Framing> TrafficCodec<F> for CurveCipher {
     fn overhead(&self) -> u64 {
         MESSAGE_OVERHEAD as u64
     }
@@ -188,14 +196,28 @@ impl TrafficCodec for CurveCipher {
     }
 
     /// Writes nothing: a boxed frame has no header of its own (see `splits_header`).
-    fn encode_data_header(&self, _more: bool, _len: usize, _out: &mut Vec<u8>) {}
+    fn encode_data_header(&self, _: &F, _more: bool, _len: usize, _out: &mut Vec<u8>) {}
 
-    fn encode_data(&mut self, more: bool, prefix: &[u8], body: &[u8], out: &mut Vec<u8>) {
+    fn encode_data(
+        &mut self,
+        framing: &F,
+        more: bool,
+        prefix: &[u8],
+        body: &[u8],
+        out: &mut Vec<u8>,
+    ) {
         let flags = if more { FLAG_MORE } else { 0 };
-        self.encode(flags, prefix, body, out);
+        self.encode(framing, flags, prefix, body, out);
     }
 
-    fn encode_command(&mut self, name: &[u8], head: &[u8], body: &[u8], out: &mut Vec<u8>) {
+    fn encode_command(
+        &mut self,
+        framing: &F,
+        name: &[u8],
+        head: &[u8],
+        body: &[u8],
+        out: &mut Vec<u8>,
+    ) {
         let mut prefix = [0u8; MAX_COMMAND_PREFIX];
         let len = 1 + name.len() + head.len();
         let (Some(dst), Ok(name_len)) = (prefix.get_mut(..len), u8::try_from(name.len())) else {
@@ -205,7 +227,7 @@ impl TrafficCodec for CurveCipher {
         for (d, b) in dst.iter_mut().zip(bytes) {
             *d = b;
         }
-        self.encode(FLAG_CMD, dst, body, out);
+        self.encode(framing, FLAG_CMD, dst, body, out);
     }
 
     fn decode(&mut self, _header: &FrameHeader, body: BytesMut) -> Result<Traffic, EngineError> {

@@ -3,10 +3,11 @@
 #![allow(dead_code)]
 
 use bytes::BytesMut;
+use ferrozmq_zmtp::fuzzing::pull_events;
 use ferrozmq_zmtp::{Engine, EngineConfig, EngineError, Event, SocketType};
 
-/// One side of an in-memory connection: its engine, the bytes it has not consumed yet, and
-/// every event it emitted.
+/// One side of an in-memory connection: its engine, the bytes that arrived for it and were
+/// not handed to the engine yet, and every event it emitted.
 pub struct Side {
     pub engine: Engine,
     pub input: BytesMut,
@@ -28,13 +29,15 @@ impl Side {
         Side::new(EngineConfig::new(t))
     }
 
-    /// Feeds pending input; records events and the first error.
-    pub fn feed(&mut self) {
+    /// Hands the arrived bytes to the engine and pulls its events; records them and the
+    /// first error.
+    pub fn pull(&mut self) {
         if self.error.is_some() {
             return;
         }
+        self.engine.handle_input(&self.input.split());
         let events = &mut self.events;
-        if let Err(e) = self.engine.feed(&mut self.input, &mut |ev| {
+        if let Err(e) = pull_events(&mut self.engine, &mut |ev| {
             events.push(ev);
             true
         }) {
@@ -59,8 +62,8 @@ pub fn pump(a: &mut Side, b: &mut Side) {
             moved = true;
             a.input.extend_from_slice(&buf);
         }
-        a.feed();
-        b.feed();
+        a.pull();
+        b.pull();
         if !moved {
             return;
         }
@@ -102,15 +105,15 @@ pub fn raw_ready(socket_type: &str) -> Vec<u8> {
     raw_command(b"READY", &props)
 }
 
-/// Feeds `stream` in chunks of the given sizes (cycled), with an `emit` that pauses whenever
-/// `pause` says so; returns the events, output and error.
+/// Hands `stream` to the engine in chunks of the given sizes (cycled), pulling events after
+/// each and pausing (no more pulls until the next chunk) whenever `pause` says so; returns
+/// the events, output and error.
 pub fn run_chunked(
     mut engine: Engine,
     stream: &[u8],
     chunks: &[usize],
     pause: &[bool],
 ) -> (Vec<Event>, Vec<u8>, Option<EngineError>) {
-    let mut input = BytesMut::new();
     let mut events = Vec::new();
     let mut out = Vec::new();
     let mut pos = 0;
@@ -129,12 +132,12 @@ pub fn run_chunked(
                 .unwrap_or(1)
                 .max(1);
             let end = pos.saturating_add(n).min(stream.len());
-            input.extend_from_slice(&stream[pos..end]);
+            engine.handle_input(&stream[pos..end]);
             pos = end;
         }
-        let before = (input.len(), events.len());
+        let before = (engine.input_buffer().len(), events.len());
         let mut k = i;
-        let r = engine.feed(&mut input, &mut |e| {
+        let r = pull_events(&mut engine, &mut |e| {
             events.push(e);
             k += 1;
             !pause.get(k % pause.len().max(1)).copied().unwrap_or(false)
@@ -145,7 +148,7 @@ pub fn run_chunked(
             error = Some(e);
             break;
         }
-        if pos >= stream.len() && (input.len(), events.len()) == before {
+        if pos >= stream.len() && (engine.input_buffer().len(), events.len()) == before {
             break;
         }
     }

@@ -5,7 +5,7 @@
 use super::outbuf::{OutBuffer, ZERO_COPY_MIN};
 use crate::message::Message;
 use crate::pipe::Parcel;
-use ferrozmq_zmtp::Engine;
+use ferrozmq_zmtp::{Engine, Outgoing};
 
 /// Appends one whole message, or a subscription, to `output`.
 #[inline]
@@ -18,8 +18,8 @@ pub(crate) fn encode_parcel(engine: &mut Engine, parcel: Parcel, output: &mut Ou
                 encode_data_frame(engine, frame, i < last, output);
             }
         }
-        Parcel::Subscribe(topic) => engine.encode_subscribe(&topic, output.tail()),
-        Parcel::Cancel(topic) => engine.encode_cancel(&topic, output.tail()),
+        Parcel::Subscribe(topic) => engine.encode(Outgoing::Subscribe(&topic), output.tail()),
+        Parcel::Cancel(topic) => engine.encode(Outgoing::Cancel(&topic), output.tail()),
     }
 }
 
@@ -28,9 +28,11 @@ pub(crate) fn encode_parcel(engine: &mut Engine, parcel: Parcel, output: &mut Ou
 #[inline(always)]
 fn encode_data_frame(engine: &mut Engine, frame: Message, more: bool, output: &mut OutBuffer) {
     if frame.len() >= ZERO_COPY_MIN && !engine.encrypts() {
-        engine.encode_frame_header(more, frame.len(), output.tail());
+        let len = frame.len();
+        engine.encode(Outgoing::FrameHeader { more, len }, output.tail());
         output.push_shared(frame.into_bytes());
     } else {
-        engine.encode_frame(more, &frame, output.tail());
+        let body = &frame[..];
+        engine.encode(Outgoing::Frame { more, body }, output.tail());
     }
 }

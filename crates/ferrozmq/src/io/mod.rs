@@ -20,7 +20,7 @@ mod zap_client;
 pub(crate) use dialer::ConnectTarget;
 pub(crate) use stream::Listener;
 pub(crate) use thread::spawn;
-pub(crate) use transport::listen;
+pub(crate) use transport::{listen, TransportKind};
 
 use crate::mailbox::SocketShared;
 use crate::options::Options;

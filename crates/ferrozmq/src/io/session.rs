@@ -24,7 +24,7 @@ use crate::peer_messages;
 use crate::pipe::{self, Notify, Parcel, PipeEnd};
 use bytes::Bytes;
 use ferrozmq_zmtp::mechanism::ZapRequest;
-use ferrozmq_zmtp::{Engine, EngineError, Event, PeerInfo};
+use ferrozmq_zmtp::{Engine, EngineError, Event, Outgoing, PeerInfo};
 use mio::{Interest, Registry, Token};
 use std::io;
 use std::os::fd::AsRawFd;
@@ -654,7 +654,8 @@ impl Session {
         self.arm_heartbeat(ctx);
         if let Some(c) = self.connection.as_mut() {
             for topic in self.hook.resubscriptions() {
-                c.engine.encode_subscribe(&topic, c.output.tail());
+                c.engine
+                    .encode(Outgoing::Subscribe(&topic), c.output.tail());
             }
             if let Some(hello) = peer_messages::hello(&self.socket.options, self.socket.socket_type)
             {
@@ -851,10 +852,10 @@ impl Session {
         let Origin::Connect(dialer) = &mut self.origin else {
             return Next::Close;
         };
-        let (delay, interval) = dialer.next_delay(options);
+        let delay = dialer.next_delay(options);
         self.event(
             SocketEvent::CONNECT_RETRIED,
-            u32::try_from(interval.as_millis()).unwrap_or(u32::MAX),
+            u32::try_from(delay.as_millis()).unwrap_or(u32::MAX),
         );
         ctx.timers
             .arm(&mut self.timers, self.id, Kind::Reconnect, ctx.now + delay);

@@ -1,9 +1,11 @@
 //! Transports behind one interface: every listener the I/O layer binds and every connection
 //! a dialer starts goes through [`listen`] and [`dial`], which pick the kernel socket for the
-//! endpoint's transport. Today's transports are byte streams (tcp, ipc: [`Stream`], framed by
-//! the ZMTP engine). A datagram transport (udp, for RADIO/DISH) joins here as a further arm
-//! of both, with a socket type of its own (one datagram per message) and an engine without
-//! stream framing; the session would then be given that socket instead of a [`Stream`].
+//! endpoint's transport. Transports are of a [`TransportKind`]: byte streams (tcp, ipc:
+//! [`Stream`], framed by the ZMTP engine) or datagrams (udp, for RADIO/DISH). Endpoints of
+//! both kinds parse, and bind/connect check the kind against the socket type as libzmq does;
+//! a datagram transport is not built yet. It joins here as a further arm of both functions,
+//! with a socket of its own (one datagram per message) and an engine without stream framing;
+//! the session would then be given that socket instead of a [`Stream`].
 
 use super::dialer::ConnectTarget;
 use super::socks::Handshake;
@@ -11,12 +13,50 @@ use super::stream::{self, Listener, Stream};
 use crate::endpoint::{self, Endpoint, IpcAddress};
 use crate::error::{Error, Result};
 use crate::options::Options;
+use ferrozmq_zmtp::SocketType;
 use std::io;
 use std::path::PathBuf;
 
+/// How a transport carries messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TransportKind {
+    /// A byte stream the engine frames (tcp, ipc; inproc pipes carry whole messages alike).
+    Stream,
+    /// One datagram per message (udp).
+    Datagram,
+}
+
+impl TransportKind {
+    /// The kind of `endpoint`'s transport.
+    pub(crate) fn of(endpoint: &Endpoint) -> TransportKind {
+        match endpoint {
+            Endpoint::Udp(_) => TransportKind::Datagram,
+            Endpoint::Tcp { .. } | Endpoint::Ipc(_) | Endpoint::Inproc(_) => TransportKind::Stream,
+        }
+    }
+
+    /// Whether a socket of `socket_type` may bind or connect over this kind, checked before
+    /// the address is read (libzmq's `socket_base_t::check_protocol`): datagrams are for
+    /// RADIO, DISH and DGRAM only, ENOCOMPATPROTO for the others; those three get
+    /// EPROTONOSUPPORT while no datagram transport is built.
+    pub(crate) fn check(self, socket_type: SocketType) -> Result<()> {
+        match self {
+            TransportKind::Stream => Ok(()),
+            TransportKind::Datagram => match socket_type {
+                SocketType::RADIO | SocketType::DISH | SocketType::DGRAM => {
+                    Err(Error::EPROTONOSUPPORT)
+                }
+                _ => Err(Error::ENOCOMPATPROTO),
+            },
+        }
+    }
+}
+
 /// Binds a listener for `endpoint` (tcp or ipc) with `options`: the listener, its resolved
 /// endpoint (`tcp://*:*` becomes the bound address), and the ipc file to remove when it
-/// closes. Under ZMQ_USE_FD the application's listening socket is taken over instead. Other transports are EINVAL here (inproc is bound by the socket itself).
+/// closes. Under ZMQ_USE_FD the application's listening socket is taken over instead. Other
+/// transports are EINVAL here (inproc is bound by the socket itself, udp is refused by
+/// [`TransportKind::check`] first).
 pub(crate) fn listen(
     endpoint: Endpoint,
     options: &Options,
@@ -56,7 +96,7 @@ pub(crate) fn listen(
             };
             (listener, resolved, path)
         }
-        Endpoint::Inproc(_) => return Err(Error::EINVAL),
+        Endpoint::Inproc(_) | Endpoint::Udp(_) => return Err(Error::EINVAL),
     })
 }
 
@@ -113,4 +153,28 @@ pub(crate) fn dial(target: &ConnectTarget, options: &Options) -> io::Result<(Str
 /// A SOCKS_PROXY that is not `host:port`: the attempt fails (and is retried), as in libzmq.
 fn invalid_proxy() -> io::Error {
     io::Error::new(io::ErrorKind::InvalidInput, "SOCKS_PROXY is not host:port")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn udp_is_a_datagram_kind_for_radio_dish_and_dgram_only() {
+        let kind = |text| TransportKind::of(&Endpoint::parse(text).unwrap());
+        assert_eq!(kind("udp://127.0.0.1:5555"), TransportKind::Datagram);
+        assert_eq!(kind("tcp://127.0.0.1:5555"), TransportKind::Stream);
+        assert_eq!(kind("ipc://@x"), TransportKind::Stream);
+        assert_eq!(kind("inproc://x"), TransportKind::Stream);
+        for t in [SocketType::PUSH, SocketType::PUB, SocketType::STREAM] {
+            assert_eq!(TransportKind::Datagram.check(t), Err(Error::ENOCOMPATPROTO));
+            assert_eq!(TransportKind::Stream.check(t), Ok(()));
+        }
+        for t in [SocketType::RADIO, SocketType::DISH, SocketType::DGRAM] {
+            assert_eq!(
+                TransportKind::Datagram.check(t),
+                Err(Error::EPROTONOSUPPORT)
+            );
+        }
+    }
 }

@@ -73,7 +73,9 @@ impl Core {
 
     pub(super) fn bind(&mut self, requested: &str) -> Result<()> {
         self.check_term()?;
-        let (listener, resolved, ipc_path) = match Endpoint::parse(requested)? {
+        let endpoint = Endpoint::parse(requested)?;
+        io::TransportKind::of(&endpoint).check(self.socket_type)?;
+        let (listener, resolved, ipc_path) = match endpoint {
             Endpoint::Inproc(name) => return self.bind_inproc(requested, name),
             endpoint => match io::listen(endpoint, &self.options) {
                 Ok(bound) => bound,
@@ -141,13 +143,17 @@ impl Core {
 
     pub(super) fn connect(&mut self, requested: &str) -> Result<()> {
         self.check_term()?;
-        let target = match Endpoint::parse(requested)? {
+        let endpoint = Endpoint::parse(requested)?;
+        io::TransportKind::of(&endpoint).check(self.socket_type)?;
+        let target = match endpoint {
             // Names are resolved by the I/O thread on each attempt, as libzmq does.
             Endpoint::Tcp { host, port, source } => {
                 ConnectTarget::tcp(host, port, source, self.options.ipv6)?
             }
             Endpoint::Ipc(IpcAddress::Wildcard) => return Err(Error::EINVAL),
             Endpoint::Ipc(address) => ConnectTarget::Ipc(address),
+            // Refused by the kind check above.
+            Endpoint::Udp(_) => return Err(Error::EINVAL),
             Endpoint::Inproc(name) => {
                 let id = self.ctx.inner().next_id();
                 let peer = self.inproc_peer();

@@ -646,6 +646,15 @@ fn bad_endpoints_fail_like_libzmq() {
             Error::EINVAL
         );
         assert_eq!(s.connect("ipc://*").unwrap_err(), Error::EINVAL);
+        // udp is a datagram transport for RADIO, DISH and DGRAM only.
+        assert_eq!(
+            s.bind("udp://127.0.0.1:5555").unwrap_err(),
+            Error::ENOCOMPATPROTO
+        );
+        assert_eq!(
+            s.connect("udp://127.0.0.1:5555").unwrap_err(),
+            Error::ENOCOMPATPROTO
+        );
 
         // And each error number equals what libzmq says for the same string.
         let binds = [
@@ -656,6 +665,10 @@ fn bad_endpoints_fail_like_libzmq() {
             "",
             "bogus://x",
             "ipc://",
+            "udp://127.0.0.1:5555",
+            "udp://*:5555",
+            "udp://not an address",
+            "udp://",
         ];
         let connects = [
             "tcp://127.0.0.1",
@@ -666,6 +679,9 @@ fn bad_endpoints_fail_like_libzmq() {
             "",
             "bogus://x",
             "ipc://",
+            "udp://127.0.0.1:5555",
+            "udp://not an address",
+            "udp://",
         ];
         let mut mismatches = Vec::new();
         for ep in binds {

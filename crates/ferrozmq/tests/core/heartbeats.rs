@@ -4,7 +4,7 @@
 //! Also the handshake's own timer: a slow-loris greeting is cut off at HANDSHAKE_IVL.
 
 use ferrozmq::*;
-use ferrozmq_zmtp::{Engine, EngineConfig};
+use ferrozmq_zmtp::{Engine, EngineConfig, Outgoing};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
@@ -85,8 +85,13 @@ fn a_peer_ping_ttl_is_honoured() {
     wait_for(&events, SocketEvent::HANDSHAKE_SUCCEEDED);
     // PING with TTL 2 deciseconds, then silence: the router may give up after 200 ms.
     let mut ping = Vec::new();
-    Engine::new(EngineConfig::new(ferrozmq_zmtp::SocketType::DEALER))
-        .encode_ping(2, b"", &mut ping);
+    Engine::new(EngineConfig::new(ferrozmq_zmtp::SocketType::DEALER)).encode(
+        Outgoing::Ping {
+            ttl: 2,
+            context: b"",
+        },
+        &mut ping,
+    );
     let start = Instant::now();
     peer.write_all(&ping).unwrap();
     wait_for(&events, SocketEvent::DISCONNECTED);

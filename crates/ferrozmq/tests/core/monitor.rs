@@ -119,9 +119,11 @@ fn bind_failures_and_connect_retries_are_reported() {
     push.connect(&format!("tcp://127.0.0.1:{port}")).unwrap();
     use SocketEvent::*;
     expect(&events, &[CONNECT_DELAYED, CLOSED]);
+    // The value is the wait actually used, as libzmq reports it: RECONNECT_IVL plus a
+    // jitter below RECONNECT_IVL.
     let retried = next(&events);
     assert_eq!(retried.event, CONNECT_RETRIED);
-    assert_eq!(retried.value, 10);
+    assert!((10..20).contains(&retried.value), "{}", retried.value);
 }
 
 #[test]
