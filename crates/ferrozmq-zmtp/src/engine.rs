@@ -357,6 +357,44 @@ impl<F: Framing> Engine<F> {
         &mut self.input
     }
 
+    /// Makes room in the input buffer for the caller's next read and says how many bytes to
+    /// read into it: `chunk`, or, while a large frame (64 KiB or more) is arriving, at most
+    /// what that frame still lacks. Such a buffer grows by doubling what has arrived, never
+    /// past the frame's end, so the frame ends up in an allocation of its own size, after
+    /// O(size) copying (growing by `chunk` at a time copied O(size²/chunk) and left up to a
+    /// chunk of slack pinned by the frame). The peer's announced size alone buys no memory:
+    /// at most twice what it has sent is reserved.
+    pub fn reserve_input(&mut self, chunk: usize) -> usize {
+        let Some(missing) = self.large_frame_missing() else {
+            self.input.reserve(chunk);
+            return chunk;
+        };
+        let len = self.input.len();
+        let want = missing.min(len.max(chunk));
+        if self.input.capacity() - len < want {
+            let mut grown = BytesMut::with_capacity(len + want);
+            grown.extend_from_slice(&self.input);
+            self.input = grown;
+        }
+        want
+    }
+
+    /// Bytes a large frame whose header is in the input still lacks; None when no large
+    /// frame is partly in (or the header is not whole yet, or is refused: decoding reports
+    /// that).
+    fn large_frame_missing(&self) -> Option<usize> {
+        if self.phase.in_greeting() || self.phase == Phase::Raw {
+            return None;
+        }
+        let header = self.next_header(&self.input).ok().flatten()?;
+        let size = usize::try_from(header.size).ok()?;
+        let total = header
+            .header_len
+            .saturating_sub(self.identity_prefix)
+            .checked_add(size)?;
+        (size >= SHARED_FRAME_MIN && self.input.len() < total).then(|| total - self.input.len())
+    }
+
     /// Appends bytes the caller already holds (a deframer's output, a test's wire bytes) to
     /// the engine's input; [`poll_event`](Engine::poll_event) decodes them.
     pub fn handle_input(&mut self, bytes: &[u8]) {

@@ -845,3 +845,57 @@ fn traffic_goes_through_the_engines_framing() {
     pull_events(&mut push, &mut |_| true).unwrap();
     assert_eq!(decoded.load(Ordering::Relaxed), 2);
 }
+
+/// A large frame read the way a session reads (reserve_input, then a read of at most what it
+/// says into the spare capacity) ends up in a buffer of exactly its own size, and at no step
+/// is more than twice what has arrived (plus one chunk) reserved.
+#[test]
+fn a_large_frame_is_read_into_a_buffer_of_its_own_size() {
+    const CHUNK: usize = 64 * 1024;
+    let mut push = Engine::new(EngineConfig::new(SocketType::PUSH));
+    let mut pull = Engine::new(EngineConfig::new(SocketType::PULL));
+    for _ in 0..4 {
+        let wire = out_of(&mut push);
+        pull.handle_input(&wire);
+        let wire = out_of(&mut pull);
+        push.handle_input(&wire);
+        pull_events(&mut push, &mut |_| true).unwrap();
+        pull_events(&mut pull, &mut |_| true).unwrap();
+    }
+    let body: Vec<u8> = (0..1_000_000u32).map(|i| i as u8).collect();
+    let mut wire = Vec::new();
+    push.encode(
+        Outgoing::Frame {
+            more: false,
+            body: &body,
+        },
+        &mut wire,
+    );
+    let (mut sent, mut capacity_at_end) = (0, 0);
+    while sent < wire.len() {
+        let max = pull.reserve_input(CHUNK);
+        let buffer = pull.input_buffer();
+        assert!(
+            buffer.capacity() <= 2 * sent + 2 * CHUNK,
+            "{} reserved for {sent} bytes received",
+            buffer.capacity()
+        );
+        // A read of what the kernel has, up to `max` (here: up to a chunk at a time).
+        let n = max.min(CHUNK).min(wire.len() - sent);
+        buffer.extend_from_slice(&wire[sent..sent + n]);
+        sent += n;
+        capacity_at_end = buffer.capacity();
+    }
+    assert_eq!(
+        capacity_at_end,
+        wire.len(),
+        "the frame's buffer is its own size"
+    );
+    match pull.poll_event().unwrap() {
+        Some(Event::Frame {
+            more: false,
+            body: got,
+        }) => assert_eq!(got, body),
+        other => panic!("{other:?}"),
+    }
+}

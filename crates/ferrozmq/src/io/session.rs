@@ -493,13 +493,15 @@ impl Session {
                 return Ok(());
             }
             budget -= 1;
-            let read = c.stream.read_into(c.engine.input_buffer(), READ_CHUNK);
+            // Usually a chunk; while a large frame arrives, what it lacks (see reserve_input).
+            let max = c.engine.reserve_input(READ_CHUNK);
+            let read = c.stream.read_into(c.engine.input_buffer(), max);
             received |= matches!(read, Ok(n) if n > 0);
             match read {
                 Ok(0) => return Err(Lost::Io),
                 // A short read drained the kernel buffer and new data brings a new edge —
                 // unless the peer already closed: then read on until EOF.
-                Ok(n) if n < READ_CHUNK && !c.read_closed => c.readable = false,
+                Ok(n) if n < max && !c.read_closed => c.readable = false,
                 Ok(_) => {}
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => c.readable = false,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
