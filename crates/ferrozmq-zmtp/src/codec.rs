@@ -136,20 +136,14 @@ impl<F: Framing> TrafficCodec<F> for PlainCodec {
     }
 
     fn decode(&mut self, header: &FrameHeader, body: BytesMut) -> Result<Traffic, EngineError> {
-        Ok(plain_traffic(header, body))
-    }
-}
-
-/// A plain frame as traffic: a command, or data with its MORE flag.
-#[inline]
-pub(crate) fn plain_traffic(header: &FrameHeader, body: BytesMut) -> Traffic {
-    if header.is_command() {
-        Traffic::Command(body.freeze())
-    } else {
-        Traffic::Data {
-            more: header.more(),
-            body: body.freeze(),
-        }
+        Ok(if header.is_command() {
+            Traffic::Command(body.freeze())
+        } else {
+            Traffic::Data {
+                more: header.more(),
+                body: body.freeze(),
+            }
+        })
     }
 }
 

@@ -66,7 +66,7 @@ use std::time::Instant;
 
 use bytes::{Buf, Bytes, BytesMut};
 
-use crate::codec::{self, PlainCodec, RawCodec, Traffic, TrafficCodec};
+use crate::codec::{PlainCodec, RawCodec, Traffic, TrafficCodec};
 use crate::command::{self, Command};
 use crate::error::{peer_error, EngineError, LegacyVersion};
 use crate::frame::{FrameHeader, Framing, ZmtpFraming};
@@ -739,7 +739,11 @@ impl<F: Framing> Engine<F> {
         if ready {
             if let Some(limit) = limit {
                 // Over CURVE the limit is on the plaintext inside the MESSAGE box.
-                let overhead = self.codec.overhead();
+                let overhead = if self.plain_traffic {
+                    0
+                } else {
+                    self.codec.overhead()
+                };
                 if header.size > limit.saturating_add(overhead) {
                     return Err(EngineError::MessageTooLarge {
                         size: header.size.saturating_sub(overhead),
@@ -874,13 +878,19 @@ impl<F: Framing> Engine<F> {
             self.apply(step);
             return Ok(None);
         }
-        let traffic = if self.plain_traffic {
-            // PlainCodec's decode without the dynamic call: this runs for every frame.
-            codec::plain_traffic(&header, body)
-        } else {
-            self.codec.decode(&header, body)?
-        };
-        match traffic {
+        if self.plain_traffic {
+            // Plain ZMTP 3.x without the dynamic codec call: this runs for every frame.
+            if header.is_command() {
+                return self.process_command(body.freeze());
+            }
+            let more = header.more();
+            self.count_multipart(more, body.len())?;
+            return Ok(Some(Event::Frame {
+                more,
+                body: body.freeze(),
+            }));
+        }
+        match self.codec.decode(&header, body)? {
             Traffic::Data { more, body } => {
                 self.count_multipart(more, body.len())?;
                 Ok(Some(Event::Frame { more, body }))

@@ -98,6 +98,7 @@ pub fn decode_header(buf: &[u8]) -> Option<FrameHeader> {
 
 /// Appends a header with `flags` (only MORE and COMMAND are taken from it; LONG is chosen
 /// here: set iff `body_len` > 255, as libzmq does).
+#[inline]
 pub fn encode_header(flags: u8, body_len: usize, out: &mut Vec<u8>) {
     let flags = flags & (FLAG_MORE | FLAG_COMMAND);
     match u8::try_from(body_len) {

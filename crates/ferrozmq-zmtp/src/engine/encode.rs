@@ -55,7 +55,7 @@ impl<F: Framing> Engine<F> {
     ///
     /// Over CURVE, commands and subscriptions travel boxed too. Write `out` at a message
     /// boundary of the connection's output, as [`take_output`](Engine::take_output)'s bytes.
-    #[inline]
+    #[inline(always)]
     pub fn encode(&mut self, unit: Outgoing<'_>, out: &mut Vec<u8>) {
         match unit {
             Outgoing::Frame { more, body } if self.plain_traffic => {
@@ -65,6 +65,14 @@ impl<F: Framing> Engine<F> {
                 self.framing.encode_header(flags, body.len(), out);
                 out.extend_from_slice(body);
             }
+            unit => self.encode_through_codec(unit, out),
+        }
+    }
+
+    /// [`encode`](Engine::encode) for everything but a plain data frame.
+    #[inline(never)]
+    fn encode_through_codec(&mut self, unit: Outgoing<'_>, out: &mut Vec<u8>) {
+        match unit {
             Outgoing::Frame { more, body } => {
                 self.codec.encode_data(&self.framing, more, &[], body, out);
             }
