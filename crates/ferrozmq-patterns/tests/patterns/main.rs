@@ -3,6 +3,9 @@
 //! (pyzmq, PyPI's majortomo) run as child processes. Every wait is bounded.
 
 mod bad_input;
+mod examples;
+#[path = "../../../ferrozmq/tests/examples/harness.rs"]
+mod harness;
 mod majordomo;
 mod python;
 mod support;
