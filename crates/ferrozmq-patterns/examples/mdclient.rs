@@ -2,10 +2,11 @@
 //! each waited for, through the synchronous client API ([`ferrozmq_patterns::mdp::client`]).
 //!
 //! ```text
-//! cargo run -p ferrozmq-patterns --example mdclient [-v] [ENDPOINT] [--count N] [--v2]
+//! cargo run -p ferrozmq-patterns --example mdclient [-v] [ENDPOINT] [--count N] [--v2 | --majortomo]
 //! ```
 //!
-//! Connects to `tcp://localhost:5555` unless told another endpoint. Prints
+//! Connects to `tcp://localhost:5555` unless told another endpoint. `--v2` speaks MDP/0.2 as
+//! RFC 18 numbers it, `--majortomo` as PyPI's majortomo broker does. Prints
 //! "N requests/replies processed" with the number of replies received.
 
 use ferrozmq::{Context, Multipart};
@@ -22,6 +23,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         match arg.as_str() {
             "-v" => verbose = true,
             "--v2" => dialect = Dialect::V02,
+            "--majortomo" => dialect = Dialect::MAJORTOMO,
             "--count" => requests = args.next().ok_or("--count needs a number")?.parse()?,
             _ => endpoint = arg,
         }

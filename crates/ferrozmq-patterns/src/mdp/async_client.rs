@@ -73,7 +73,7 @@ impl AsyncClient {
             if self.verbose {
                 eprintln!("I: received reply:\n{}", message.dump());
             }
-            match parse_client_reply(message) {
+            match parse_client_reply(message, self.dialect.client_codes) {
                 Ok(reply) => return Ok(Some(reply)),
                 Err(why) => eprintln!("E: invalid reply dropped: {why}"),
             }

@@ -96,8 +96,13 @@ impl Client {
                 if self.verbose {
                     eprintln!("I: received reply:\n{}", message.dump());
                 }
-                match parse_client_reply(message) {
-                    Ok(reply) if reply.service[..] != *service.as_bytes() => {
+                match parse_client_reply(message, self.dialect.client_codes) {
+                    Ok(reply)
+                        if reply
+                            .service
+                            .as_ref()
+                            .is_some_and(|s| s[..] != *service.as_bytes()) =>
+                    {
                         eprintln!("E: reply from another service dropped");
                     }
                     Ok(reply) if reply.kind == ReplyKind::Partial => {

@@ -7,19 +7,57 @@
 //! MDP/0.2 peer we test against) sends and requires it. So the parsers accept both, report
 //! which one a peer used in its [`Dialect`], and the builders write what the dialect says, so
 //! a broker answers every peer in the form that peer speaks.
+//!
+//! majortomo also numbers the MDP/0.2 client commands differently from RFC 18: its clients
+//! send REQUEST as 0x02 and read PARTIAL 0x03 and FINAL 0x04 (the worker commands' codes),
+//! where RFC 18 has 0x01, 0x02 and 0x03. A broker tells the two apart by the REQUEST's code
+//! ([`ClientCodes`]) and answers each client with its own numbering. majortomo's broker
+//! also leaves the service frame out of its replies to clients, and its clients take the
+//! frames after the command as the body; so replies in that numbering have no service frame.
 
 use super::Version;
 use ferrozmq::{Message, Multipart};
 use std::fmt;
 
-/// How one peer frames its messages: the protocol revision and whether an empty delimiter
-/// frame comes before the header.
+/// How MDP/0.2 client commands are numbered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ClientCodes {
+    /// RFC 18: REQUEST 0x01, PARTIAL 0x02, FINAL 0x03.
+    Rfc18,
+    /// majortomo 0.2.0: REQUEST 0x02, PARTIAL 0x03, FINAL 0x04 (the worker commands' codes).
+    Majortomo,
+}
+
+impl ClientCodes {
+    fn request(self) -> u8 {
+        match self {
+            ClientCodes::Rfc18 => 1,
+            ClientCodes::Majortomo => 2,
+        }
+    }
+
+    fn reply(self, kind: ReplyKind) -> u8 {
+        let first = match self {
+            ClientCodes::Rfc18 => 2,
+            ClientCodes::Majortomo => 3,
+        };
+        match kind {
+            ReplyKind::Partial => first,
+            ReplyKind::Final => first + 1,
+        }
+    }
+}
+
+/// How one peer frames its messages: the protocol revision, whether an empty delimiter
+/// frame comes before the header, and (MDP/0.2 clients) how client commands are numbered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Dialect {
     /// The revision, from the header frame.
     pub version: Version,
     /// True when an empty frame comes before the header (always, for MDP/0.1).
     pub delimiter: bool,
+    /// The numbering of MDP/0.2 client commands (ignored for MDP/0.1 and for workers).
+    pub client_codes: ClientCodes,
 }
 
 impl Dialect {
@@ -27,29 +65,37 @@ impl Dialect {
     pub const V01: Dialect = Dialect {
         version: Version::V01,
         delimiter: true,
+        client_codes: ClientCodes::Rfc18,
     };
-    /// MDP/0.2 with the delimiter frame, as `majortomo` frames it (and requires).
+    /// MDP/0.2 with RFC 18's command codes and the delimiter frame (which majortomo's
+    /// workers require; for workers this is majortomo's dialect).
     pub const V02: Dialect = Dialect {
         version: Version::V02,
         delimiter: true,
+        client_codes: ClientCodes::Rfc18,
     };
     /// MDP/0.2 exactly as RFC 18 writes it: the header first, no delimiter.
     pub const V02_BARE: Dialect = Dialect {
         version: Version::V02,
         delimiter: false,
+        client_codes: ClientCodes::Rfc18,
+    };
+    /// MDP/0.2 as majortomo 0.2.0's clients and broker speak it to clients: delimiter
+    /// first, client commands numbered as [`ClientCodes::Majortomo`].
+    pub const MAJORTOMO: Dialect = Dialect {
+        version: Version::V02,
+        delimiter: true,
+        client_codes: ClientCodes::Majortomo,
     };
 
-    /// The dialect of `version`, with or without the delimiter (MDP/0.1 always has it).
+    /// The dialect of `version` with RFC 18's client codes, with or without the delimiter
+    /// (MDP/0.1 always has it).
     pub fn new(version: Version, delimiter: bool) -> Dialect {
         Dialect {
             version,
             delimiter: delimiter || version == Version::V01,
+            client_codes: ClientCodes::Rfc18,
         }
-    }
-
-    /// The dialect of a version with the delimiter frame ([`Dialect::V01`], [`Dialect::V02`]).
-    pub fn of(version: Version) -> Dialect {
-        Dialect::new(version, true)
     }
 }
 
@@ -184,8 +230,8 @@ pub struct ClientReply {
     pub version: Version,
     /// Partial or final.
     pub kind: ReplyKind,
-    /// The service that answered.
-    pub service: Message,
+    /// The service that answered (`None` in majortomo's replies, which do not name it).
+    pub service: Option<Message>,
     /// The reply body.
     pub body: Multipart,
 }
@@ -273,11 +319,6 @@ impl Command {
     }
 }
 
-/// The MDP/0.2 client command codes (RFC 18).
-const CLIENT_REQUEST: u8 = 1;
-const CLIENT_PARTIAL: u8 = 2;
-const CLIENT_FINAL: u8 = 3;
-
 /// Takes the optional delimiter and the header frame off the front.
 fn take_header(frames: &mut Multipart) -> Result<(bool, Message), Malformed> {
     let first = frames.pop().ok_or(Malformed::Empty)?;
@@ -308,15 +349,17 @@ pub fn parse_broker_input(mut frames: Multipart) -> Result<BrokerInput, Malforme
     let sender = frames.pop().ok_or(Malformed::Empty)?;
     let (delimiter, header) = take_header(&mut frames)?;
     if let Some(version) = Version::of_client_header(&header) {
+        let mut dialect = Dialect::new(version, delimiter);
         if version == Version::V02 {
             let command = frames.pop().ok_or(Malformed::NoCommand)?;
-            if command[..] != [CLIENT_REQUEST] {
-                return Err(Malformed::UnknownCommand(clip(&command)));
-            }
+            dialect.client_codes = [ClientCodes::Rfc18, ClientCodes::Majortomo]
+                .into_iter()
+                .find(|codes| command[..] == [codes.request()])
+                .ok_or_else(|| Malformed::UnknownCommand(clip(&command)))?;
         }
         let service = frames.pop().ok_or(Malformed::NoService)?;
         let request = ClientRequest {
-            dialect: Dialect::new(version, delimiter),
+            dialect,
             service,
             body: frames,
         };
@@ -368,8 +411,11 @@ pub fn parse_worker_input(mut frames: Multipart) -> Result<(Dialect, BrokerToWor
     Ok((Dialect::new(version, delimiter), command))
 }
 
-/// Parses a reply a client received on its DEALER socket.
-pub fn parse_client_reply(mut frames: Multipart) -> Result<ClientReply, Malformed> {
+/// Parses a reply a client speaking `codes` received on its DEALER socket.
+pub fn parse_client_reply(
+    mut frames: Multipart,
+    codes: ClientCodes,
+) -> Result<ClientReply, Malformed> {
     let (_, header) = take_header(&mut frames)?;
     let Some(version) = Version::of_client_header(&header) else {
         return Err(match Version::of_worker_header(&header) {
@@ -382,14 +428,18 @@ pub fn parse_client_reply(mut frames: Multipart) -> Result<ClientReply, Malforme
         Version::V02 => {
             let command = frames.pop().ok_or(Malformed::NoCommand)?;
             match command[..] {
-                [CLIENT_PARTIAL] => ReplyKind::Partial,
-                [CLIENT_FINAL] => ReplyKind::Final,
-                [CLIENT_REQUEST] => return Err(Malformed::Unexpected("REQUEST")),
+                [code] if code == codes.reply(ReplyKind::Partial) => ReplyKind::Partial,
+                [code] if code == codes.reply(ReplyKind::Final) => ReplyKind::Final,
+                [code] if code == codes.request() => return Err(Malformed::Unexpected("REQUEST")),
                 _ => return Err(Malformed::UnknownCommand(clip(&command))),
             }
         }
     };
-    let service = frames.pop().ok_or(Malformed::NoService)?;
+    let service = if version == Version::V02 && codes == ClientCodes::Majortomo {
+        None
+    } else {
+        Some(frames.pop().ok_or(Malformed::NoService)?)
+    };
     Ok(ClientReply {
         version,
         kind,
@@ -412,7 +462,7 @@ pub fn client_request(dialect: Dialect, service: &[u8], body: Multipart) -> Mult
     let mut frames = body;
     frames.push(service);
     if dialect.version == Version::V02 {
-        frames.push(&[CLIENT_REQUEST]);
+        frames.push(&[dialect.client_codes.request()]);
     }
     with_header(frames, dialect, dialect.version.client_header())
 }
@@ -426,12 +476,13 @@ pub fn client_reply(
     body: Multipart,
 ) -> Option<Multipart> {
     let mut frames = body;
-    frames.push(service);
+    if dialect.client_codes == ClientCodes::Rfc18 || dialect.version == Version::V01 {
+        frames.push(service);
+    }
     match (dialect.version, kind) {
         (Version::V01, ReplyKind::Partial) => return None,
         (Version::V01, ReplyKind::Final) => {}
-        (Version::V02, ReplyKind::Partial) => frames.push(&[CLIENT_PARTIAL]),
-        (Version::V02, ReplyKind::Final) => frames.push(&[CLIENT_FINAL]),
+        (Version::V02, kind) => frames.push(&[dialect.client_codes.reply(kind)]),
     }
     Some(with_header(
         frames,
@@ -584,15 +635,25 @@ mod tests {
 
     #[test]
     fn broker_commands_and_client_replies_round_trip() {
-        for dialect in [Dialect::V01, Dialect::V02, Dialect::V02_BARE] {
+        for dialect in [
+            Dialect::V01,
+            Dialect::V02,
+            Dialect::V02_BARE,
+            Dialect::MAJORTOMO,
+        ] {
             let request = BrokerToWorker::Request {
                 client: "C".into(),
                 body: frames(&[b"x"]),
             };
             let built = broker_to_worker(dialect, request.clone());
-            assert_eq!(parse_worker_input(built).unwrap(), (dialect, request));
+            let (parsed, command) = parse_worker_input(built).unwrap();
+            assert_eq!(
+                (parsed.version, parsed.delimiter),
+                (dialect.version, dialect.delimiter)
+            );
+            assert_eq!(command, request);
             let reply = client_reply(dialect, ReplyKind::Final, b"echo", frames(&[b"y"])).unwrap();
-            let parsed = parse_client_reply(reply).unwrap();
+            let parsed = parse_client_reply(reply, dialect.client_codes).unwrap();
             assert_eq!(parsed.kind, ReplyKind::Final);
             assert_eq!(parsed.version, dialect.version);
             assert_eq!(parsed.body, frames(&[b"y"]));
@@ -651,8 +712,8 @@ mod tests {
                 Malformed::Unexpected("REQUEST"),
             ),
             (
-                vec![b"C", b"", b"MDPC02", b"\x02", b"echo"],
-                Malformed::UnknownCommand(vec![2]),
+                vec![b"C", b"", b"MDPC02", b"\x03", b"echo"],
+                Malformed::UnknownCommand(vec![3]),
             ),
         ];
         for (raw, expected) in cases {
@@ -664,7 +725,7 @@ mod tests {
             Err(Malformed::WrongSide)
         );
         assert_eq!(
-            parse_client_reply(frames(&[b"", b"MDPC02", b"\x07", b"s"])),
+            parse_client_reply(frames(&[b"", b"MDPC02", b"\x07", b"s"]), ClientCodes::Rfc18),
             Err(Malformed::UnknownCommand(vec![7]))
         );
     }

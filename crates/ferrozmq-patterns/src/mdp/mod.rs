@@ -46,8 +46,8 @@ pub mod frames;
 pub mod worker;
 
 pub use frames::{
-    BrokerInput, BrokerToWorker, ClientReply, ClientRequest, Dialect, Malformed, ReplyKind,
-    WorkerToBroker,
+    BrokerInput, BrokerToWorker, ClientCodes, ClientReply, ClientRequest, Dialect, Malformed,
+    ReplyKind, WorkerToBroker,
 };
 
 use std::time::Duration;

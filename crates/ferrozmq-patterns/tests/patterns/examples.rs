@@ -100,3 +100,17 @@ fn mdbroker_logs_and_drops_garbage_and_keeps_serving() {
         );
     }
 }
+
+#[test]
+fn mdworker_and_mdclient_swap_in_around_majortomos_broker() {
+    let [port] = free_ports();
+    let _broker =
+        crate::python::Background::start("majortomo_peer.py", &["default-broker", &tcp(port)]);
+    let _worker = Proc::start("mdworker", &[&tcp(port), "--v2"]);
+    let client =
+        Proc::start("mdclient", &[&tcp(port), "--majortomo", "--count", "200"]).finish_ok();
+    assert_eq!(client.lines(), ["200 requests/replies processed"]);
+    let client2 =
+        Proc::start("mdclient2", &[&tcp(port), "--majortomo", "--count", "500"]).finish_ok();
+    assert_eq!(client2.lines(), ["500 replies received"]);
+}

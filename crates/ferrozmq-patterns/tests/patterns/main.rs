@@ -7,5 +7,6 @@ mod examples;
 #[path = "../../../ferrozmq/tests/examples/harness.rs"]
 mod harness;
 mod majordomo;
+mod majortomo;
 mod python;
 mod support;

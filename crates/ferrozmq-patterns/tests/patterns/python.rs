@@ -91,3 +91,28 @@ fn our_client_and_worker_interoperate_with_pyzmq_peers_through_our_broker() {
     let missing = run_python("mdp_peer.py", &["mmi", &running.endpoint, "nobody"]);
     assert_eq!(missing.trim(), "404");
 }
+
+/// A long-running Python peer (a broker), killed when dropped.
+pub struct Background(Child);
+
+impl Background {
+    /// Starts `python3 script args…` with its output discarded.
+    pub fn start(name: &str, args: &[&str]) -> Background {
+        let child = Command::new("python3")
+            .arg(script(name))
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("run python3");
+        Background(child)
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
