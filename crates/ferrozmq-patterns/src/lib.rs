@@ -5,9 +5,11 @@
 //!   [`mdp::worker::Worker`], [`mdp::client::Client`] (timeout and retries) and
 //!   [`mdp::async_client::AsyncClient`].
 //! * [`mmi`]: the Majordomo Management Interface (RFC 8) the broker answers itself.
+//! * [`titanic`]: disk-backed requests through Majordomo (RFC 9).
 //!
 //! The guide's programs built on these are this crate's examples, under the guide's names,
 //! endpoints, arguments and printed lines (`mdbroker`, `mdworker`, `mdclient`, …).
 
 pub mod mdp;
 pub mod mmi;
+pub mod titanic;

@@ -25,6 +25,9 @@ pub struct BrokerConfig {
     pub heartbeat_interval: Duration,
     /// How many intervals a worker may stay silent before it is forgotten (5).
     pub heartbeat_liveness: u32,
+    /// How long a worker may work on one request before it is taken for dead (900 s, as
+    /// majortomo's default): workers do not heartbeat while they work.
+    pub busy_timeout: Duration,
     /// Print every message and decision to stderr (`mdbroker -v`).
     pub verbose: bool,
 }
@@ -34,6 +37,7 @@ impl Default for BrokerConfig {
         BrokerConfig {
             heartbeat_interval: HEARTBEAT_INTERVAL,
             heartbeat_liveness: 5,
+            busy_timeout: Duration::from_secs(900),
             verbose: false,
         }
     }
@@ -60,6 +64,7 @@ struct Service {
 struct Serving {
     client: Message,
     dialect: Dialect,
+    since: Instant,
 }
 
 /// A registered worker.
@@ -362,6 +367,7 @@ impl Broker {
             worker.serving = Some(Serving {
                 client: request.client.clone(),
                 dialect: request.dialect,
+                since: Instant::now(),
             });
             let (address, dialect) = (worker.address.clone(), worker.dialect);
             let command = BrokerToWorker::Request {
@@ -372,15 +378,20 @@ impl Broker {
         }
     }
 
-    /// Forgets idle workers that stayed silent too long (busy ones are working, not silent:
-    /// workers heartbeat only between requests, as the guide's do).
+    /// Forgets idle workers that stayed silent too long, and busy ones that have worked on
+    /// one request longer than `busy_timeout` (workers heartbeat only between requests, as
+    /// the guide's do).
     fn purge_workers(&mut self) {
         let now = Instant::now();
+        let busy_timeout = self.config.busy_timeout;
         let expired: Vec<Vec<u8>> = self
             .registry
             .workers
             .iter()
-            .filter(|(_, w)| w.serving.is_none() && w.expiry <= now)
+            .filter(|(_, w)| match &w.serving {
+                None => w.expiry <= now,
+                Some(serving) => serving.since + busy_timeout <= now,
+            })
             .map(|(id, _)| id.clone())
             .collect();
         for id in expired {

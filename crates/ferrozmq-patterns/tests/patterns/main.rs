@@ -10,3 +10,4 @@ mod majordomo;
 mod majortomo;
 mod python;
 mod support;
+mod titanic;

@@ -248,3 +248,52 @@ fn a_worker_reconnects_when_its_broker_comes_back() {
     ctx.shutdown().unwrap();
     again.join().unwrap().unwrap();
 }
+
+#[test]
+fn a_worker_busy_past_the_busy_timeout_is_forgotten() {
+    let running = Running::broker_with(ferrozmq_patterns::mdp::broker::BrokerConfig {
+        heartbeat_interval: crate::support::HEARTBEAT,
+        busy_timeout: Duration::from_millis(200),
+        ..Default::default()
+    });
+    let stuck = running.ctx.socket(ferrozmq::DEALER).unwrap();
+    stuck.set_linger(0).unwrap();
+    stuck.set_rcvtimeo(5000).unwrap();
+    stuck.connect(&running.endpoint).unwrap();
+    stuck
+        .send_multipart([&b""[..], b"MDPW01", b"\x01", b"stuck"], 0)
+        .unwrap();
+    let mut client = AsyncClient::new(&running.ctx, &running.endpoint).unwrap();
+    client.send("stuck", Multipart::from(["work"])).unwrap();
+    loop {
+        let got = stuck.recv_multipart(0).expect("the request within 5 s");
+        if got[2] == b"\x02" {
+            break; // the request: never answered
+        }
+    }
+    let mut lookups = Client::new(&running.ctx, &running.endpoint).unwrap();
+    assert_eq!(
+        texts(
+            &lookups
+                .send("mmi.service", Multipart::from(["stuck"]))
+                .unwrap()
+                .unwrap()
+        ),
+        ["200"]
+    );
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let reply = lookups
+            .send("mmi.service", Multipart::from(["stuck"]))
+            .unwrap();
+        if texts(&reply.unwrap()) == ["404"] {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the stuck worker was kept"
+        );
+        // The purge runs at the broker's next heartbeat; ask again after one.
+        std::thread::sleep(crate::support::HEARTBEAT);
+    }
+}

@@ -21,11 +21,15 @@ pub struct Running {
 impl Running {
     /// A broker on a free loopback port, with fast heartbeats.
     pub fn broker() -> Running {
-        let ctx = Context::new();
-        let config = BrokerConfig {
+        Running::broker_with(BrokerConfig {
             heartbeat_interval: HEARTBEAT,
             ..BrokerConfig::default()
-        };
+        })
+    }
+
+    /// A broker on a free loopback port, configured as `config`.
+    pub fn broker_with(config: BrokerConfig) -> Running {
+        let ctx = Context::new();
         let mut broker = Broker::new(&ctx, config).expect("broker");
         broker.bind("tcp://127.0.0.1:*").expect("bind");
         let endpoint = broker.last_endpoint().expect("endpoint");
