@@ -1,6 +1,7 @@
 //! The ZeroMQ guide's reliable request-reply protocols (chapter 4) as a library on
 //! [`ferrozmq`]: a working broker, worker or client in a few lines.
 //!
+//! * [`pirate`]: Lazy, Simple and Paranoid Pirate (RFC 6 PPP).
 //! * [`mdp`]: Majordomo (RFC 7 MDP/0.1 and RFC 18 MDP/0.2) — [`mdp::broker::Broker`],
 //!   [`mdp::worker::Worker`], [`mdp::client::Client`] (timeout and retries) and
 //!   [`mdp::async_client::AsyncClient`].
@@ -12,4 +13,5 @@
 
 pub mod mdp;
 pub mod mmi;
+pub mod pirate;
 pub mod titanic;

@@ -8,6 +8,7 @@ mod examples;
 mod harness;
 mod majordomo;
 mod majortomo;
+mod pirates;
 mod python;
 mod support;
 mod titanic;
