@@ -114,3 +114,32 @@ fn mdworker_and_mdclient_swap_in_around_majortomos_broker() {
         Proc::start("mdclient2", &[&tcp(port), "--majortomo", "--count", "500"]).finish_ok();
     assert_eq!(client2.lines(), ["500 replies received"]);
 }
+
+#[test]
+fn tripping_prints_both_round_trip_rates() {
+    let [frontend, backend] = free_ports();
+    let run = Proc::start(
+        "tripping",
+        &[
+            "--sync",
+            "200",
+            "--async",
+            "2000",
+            &tcp(frontend),
+            &tcp(backend),
+        ],
+    )
+    .finish_ok();
+    let lines = run.lines();
+    assert_eq!(lines.len(), 5, "{}", run.stdout);
+    assert_eq!(lines[0], "Setting up test...");
+    assert_eq!(lines[1], "Synchronous round-trip test...");
+    assert_eq!(lines[3], "Asynchronous round-trip test...");
+    for rate in [lines[2], lines[4]] {
+        let calls = rate
+            .strip_prefix(' ')
+            .and_then(|r| r.strip_suffix(" calls/second"))
+            .and_then(|n| n.parse::<u64>().ok());
+        assert!(calls.is_some_and(|n| n > 0), "{rate:?}");
+    }
+}
