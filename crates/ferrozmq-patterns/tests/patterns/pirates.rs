@@ -173,6 +173,7 @@ fn lpclient_is_served_through_ppqueue_by_ppworkers_even_when_one_crashes() {
         "ppqueue",
         &[&tcp(frontend), &tcp(backend), "--heartbeat", "100"],
     );
+    // The only worker at first: it answers request 1 and crashes on request 2.
     let crashing = Proc::start(
         "ppworker",
         &[
@@ -185,6 +186,21 @@ fn lpclient_is_served_through_ppqueue_by_ppworkers_even_when_one_crashes() {
             "10",
         ],
     );
+    let client = Proc::start(
+        "lpclient",
+        &[
+            &tcp(frontend),
+            "--count",
+            "10",
+            "--timeout",
+            "1000",
+            "--retries",
+            "10",
+        ],
+    );
+    let crashed = crashing.finish_ok();
+    assert_eq!(crashed.lines().last(), Some(&"I: simulating a crash"));
+    // The client's retries of request 2 find the worker that comes next.
     let steady = Proc::start(
         "ppworker",
         &[
@@ -197,22 +213,20 @@ fn lpclient_is_served_through_ppqueue_by_ppworkers_even_when_one_crashes() {
             "10",
         ],
     );
-    let client = Proc::start(
-        "lpclient",
-        &[&tcp(frontend), "--count", "10", "--timeout", "1000"],
-    )
-    .finish_ok();
+    let client = client.finish_ok();
     assert_eq!(
         client.count("I: server replied OK (10)"),
         1,
         "{}",
         client.stdout
     );
-    let crashed = crashing.finish_ok();
-    assert_eq!(crashed.lines().last(), Some(&"I: simulating a crash"));
+    assert!(client
+        .stdout
+        .contains("W: no response from server, retrying..."));
     let steady = steady.kill();
-    assert!(
-        steady.stdout.contains("I: normal reply"),
+    assert_eq!(
+        steady.stdout.matches("I: normal reply").count(),
+        9,
         "{}",
         steady.stdout
     );
@@ -265,4 +279,56 @@ fn a_ppworker_reconnects_with_a_back_off_when_its_queue_restarts() {
         "{}",
         worker.stdout
     );
+}
+
+#[test]
+fn a_pyzmq_lazy_pirate_client_is_served_by_lpserver() {
+    let [port] = free_ports();
+    let _server = Proc::start(
+        "lpserver",
+        &[&tcp(port), "--simulate", "none", "--work", "10"],
+    );
+    let out = crate::python::run_python("pirate_peer.py", &["lpclient", &tcp(port), "3"]);
+    assert_eq!(
+        out.lines().collect::<Vec<_>>(),
+        [
+            "I: server replied OK (1)",
+            "I: server replied OK (2)",
+            "I: server replied OK (3)"
+        ]
+    );
+}
+
+#[test]
+fn ppqueue_serves_lpclient_with_a_pyzmq_ppp_worker_and_a_pyzmq_client_with_ppworker() {
+    let [frontend, backend] = free_ports();
+    let _queue = Proc::start(
+        "ppqueue",
+        &[&tcp(frontend), &tcp(backend), "--heartbeat", "100"],
+    );
+    let py_worker =
+        crate::python::start_python("pirate_peer.py", &["ppworker", &tcp(backend), "5"]);
+    let client = Proc::start("lpclient", &[&tcp(frontend), "--count", "5"]).finish_ok();
+    assert_eq!(
+        client.count("I: server replied OK (5)"),
+        1,
+        "{}",
+        client.stdout
+    );
+    assert_eq!(crate::python::finish_python(py_worker).trim(), "served 5");
+
+    let _worker = Proc::start(
+        "ppworker",
+        &[
+            &tcp(backend),
+            "--heartbeat",
+            "100",
+            "--simulate",
+            "none",
+            "--work",
+            "10",
+        ],
+    );
+    let out = crate::python::run_python("pirate_peer.py", &["lpclient", &tcp(frontend), "3"]);
+    assert_eq!(out.lines().last(), Some("I: server replied OK (3)"));
 }
