@@ -21,6 +21,13 @@ if ! python3 -c "import zmq" >/dev/null 2>&1; then
     python3 -m pip install pyzmq==27.3.0
 fi
 
+# The MDP/0.2 interop tests (crates/ferrozmq-patterns/tests/patterns/majortomo.rs) run PyPI's
+# majortomo broker, worker and client.
+if ! python3 -c "import majortomo" >/dev/null 2>&1; then
+    echo "test.sh: installing majortomo for the MDP/0.2 interop tests" >&2
+    python3 -m pip install majortomo==0.2.0
+fi
+
 # The beacon tests (crates/ferrozmq/tests/highlevel/beacon.rs, crates/ferrozmq-cli/tests/beacon.rs) run
 # inside network namespaces of their own (unshare -n, ip from iproute2) and interoperate with
 # CZMQ's zbeacon, compiled from a small C program against Debian's libczmq-dev.

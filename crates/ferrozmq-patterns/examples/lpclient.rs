@@ -1,15 +1,14 @@
 //! Lazy Pirate client (zguide chapter 4, "Client-Side Reliability (Lazy Pirate Pattern)").
 //!
-//! Sends numbered requests on a REQ socket and polls for each reply with a timeout. When no
-//! reply comes in time, the REQ socket is stuck (it will not send again before a reply), so
-//! the client closes it, opens a new one and resends the request; after three tries it
-//! abandons. Replies must carry the request's sequence number. Run it against `spqueue` and
+//! Sends numbered requests through [`ferrozmq_patterns::pirate::lazy`]: a REQ socket polled
+//! for each reply with a timeout, closed and reopened to resend when none comes; after three
+//! tries the client abandons. Replies must carry the request's sequence number. Run it against `spqueue` and
 //! `spworker` (Simple Pirate), killing and restarting workers at will:
 //!
 //! ```text
-//! cargo run -p ferrozmq --example spqueue &
-//! cargo run -p ferrozmq --example spworker &
-//! cargo run -p ferrozmq --example lpclient
+//! cargo run -p ferrozmq-patterns --example spqueue &
+//! cargo run -p ferrozmq-patterns --example spworker &
+//! cargo run -p ferrozmq-patterns --example lpclient
 //! ```
 //!
 //! Usage: `lpclient [ENDPOINT] [--count N] [--timeout MS] [--retries N]`. ENDPOINT defaults to
@@ -17,8 +16,10 @@
 //! abandons, or exits after N good replies with `--count N` (or `FERROZMQ_EXAMPLE_ROUNDS=N`).
 //! It exits with status 1 when it abandons.
 
-use ferrozmq::{Context, Socket, POLLIN, REQ};
+use ferrozmq::{Context, Multipart};
+use ferrozmq_patterns::pirate::lazy::LazyPirate;
 use std::process::ExitCode;
+use std::time::Duration;
 
 const REQUEST_TIMEOUT: i64 = 2500; // msecs, (> 1000!)
 const REQUEST_RETRIES: u32 = 3; // Before we abandon
@@ -34,57 +35,28 @@ fn main() -> ExitCode {
     }
 }
 
-/// A new REQ socket connected to the server, that does not wait at close time.
-fn client_socket(context: &Context, endpoint: &str) -> ferrozmq::Result<Socket> {
-    println!("I: connecting to server...");
-    let client = context.socket(REQ)?;
-    client.connect(endpoint)?;
-    // Configure socket to not wait at close time
-    client.set_linger(0)?;
-    Ok(client)
-}
-
 /// True when all requests were answered, false when the server seems to be offline.
 fn run() -> Result<bool, Box<dyn std::error::Error>> {
     let args = Args::parse()?;
     let endpoint = args.endpoint.as_deref().unwrap_or("tcp://localhost:5555");
 
     let context = Context::new();
-    let mut client = client_socket(&context, endpoint)?;
+    let mut client = LazyPirate::new(&context, endpoint);
+    client.set_timeout(Duration::from_millis(args.timeout.max(0) as u64));
+    client.set_retries(args.retries);
+    client.set_observer(|event| println!("{}", event.line()));
 
     let mut sequence: u64 = 0;
-    let mut retries_left = args.retries;
     while args.count.is_none_or(|count| sequence < count) {
-        // We send a request, then we work to get a reply
+        // We send a request, then we work to get a reply that matches the sequence
         sequence += 1;
         let request = sequence.to_string();
-        client.send(request.as_str(), 0)?;
-
-        loop {
-            // Poll socket for a reply, with timeout
-            if client.poll(POLLIN, args.timeout)? > 0 {
-                // We got a reply from the server, must match sequence
-                let reply = client.recv_bytes(0)?;
-                let reply = String::from_utf8_lossy(&reply);
-                if reply.parse::<u64>().ok() == Some(sequence) {
-                    println!("I: server replied OK ({reply})");
-                    retries_left = args.retries;
-                    break;
-                }
-                println!("E: malformed reply from server: {reply}");
-            } else {
-                retries_left = retries_left.saturating_sub(1);
-                if retries_left == 0 {
-                    println!("E: server seems to be offline, abandoning");
-                    return Ok(false);
-                }
-                println!("W: no response from server, retrying...");
-                // Old socket is confused; close it and open a new one
-                drop(client);
-                client = client_socket(&context, endpoint)?;
-                // Send request again, on new socket
-                client.send(request.as_str(), 0)?;
-            }
+        let matches = |reply: &Multipart| {
+            reply.len() == 1 && reply.first().is_some_and(|f| f[..] == *request.as_bytes())
+        };
+        match client.request(Multipart::from([request.as_str()]), matches)? {
+            Some(_) => println!("I: server replied OK ({request})"),
+            None => return Ok(false),
         }
     }
     Ok(true)

@@ -6,9 +6,9 @@
 //! three seconds late), so that `lpclient` has something to recover from.
 //!
 //! ```text
-//! cargo run -p ferrozmq --example spqueue &
-//! cargo run -p ferrozmq --example spworker &
-//! cargo run -p ferrozmq --example lpclient
+//! cargo run -p ferrozmq-patterns --example spqueue &
+//! cargo run -p ferrozmq-patterns --example spworker &
+//! cargo run -p ferrozmq-patterns --example lpclient
 //! ```
 //!
 //! Usage: `spworker [ENDPOINT] [--count N] [--simulate random|none|crash:N|overload:N]`.

@@ -1,0 +1,17 @@
+//! The ZeroMQ guide's reliable request-reply protocols (chapter 4) as a library on
+//! [`ferrozmq`]: a working broker, worker or client in a few lines.
+//!
+//! * [`pirate`]: Lazy, Simple and Paranoid Pirate (RFC 6 PPP).
+//! * [`mdp`]: Majordomo (RFC 7 MDP/0.1 and RFC 18 MDP/0.2) — [`mdp::broker::Broker`],
+//!   [`mdp::worker::Worker`], [`mdp::client::Client`] (timeout and retries) and
+//!   [`mdp::async_client::AsyncClient`].
+//! * [`mmi`]: the Majordomo Management Interface (RFC 8) the broker answers itself.
+//! * [`titanic`]: disk-backed requests through Majordomo (RFC 9).
+//!
+//! The guide's programs built on these are this crate's examples, under the guide's names,
+//! endpoints, arguments and printed lines (`mdbroker`, `mdworker`, `mdclient`, …).
+
+pub mod mdp;
+pub mod mmi;
+pub mod pirate;
+pub mod titanic;
