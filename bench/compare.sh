@@ -333,51 +333,40 @@ tally() {
     fi
 }
 
-THR_ROWS=""
-for size in "${SIZES[@]}"; do
-    var="COUNT_$size"
-    count="${!var}"
-    log "throughput $size B x $count"
+# pushpull_rows: the PUSH/PULL throughput rows and the REQ/REP latency row over $TRANSPORT,
+# into THR_OUT and LAT_OUT.
+pushpull_rows() {
+    THR_OUT=""
+    local size var count pairing
+    for size in "${SIZES[@]}"; do
+        var="COUNT_$size"
+        count="${!var}"
+        log "$TRANSPORT throughput $size B x $count"
+        cells=()
+        for pairing in "${PAIRS[@]}"; do
+            measure msg/s run_pair thr $pairing "$size" "$count"
+            cells+=("$RESULT")
+        done
+        tally thr "${cells[1]}" "${cells[0]}"
+        THR_OUT+="$(row4 "$(size_label "$size") | $(group "$count")" group "${cells[@]}")"$'\n'
+    done
+    log "$TRANSPORT latency $LAT_SIZE B x $LAT_COUNT roundtrips"
     cells=()
     for pairing in "${PAIRS[@]}"; do
-        measure msg/s run_pair thr $pairing "$size" "$count"
+        measure us run_pair lat $pairing "$LAT_SIZE" "$LAT_COUNT"
         cells+=("$RESULT")
     done
-    tally thr "${cells[1]}" "${cells[0]}"
-    THR_ROWS+="$(row4 "$(size_label "$size") | $(group "$count")" group "${cells[@]}")"$'\n'
-done
+    tally lat "${cells[1]}" "${cells[0]}"
+    LAT_OUT="$(row4 "$(size_label "$LAT_SIZE") | $(group "$LAT_COUNT")" plain "${cells[@]}")"
+}
 
-log "latency $LAT_SIZE B x $LAT_COUNT roundtrips"
-cells=()
-for pairing in "${PAIRS[@]}"; do
-    measure us run_pair lat $pairing "$LAT_SIZE" "$LAT_COUNT"
-    cells+=("$RESULT")
-done
-tally lat "${cells[1]}" "${cells[0]}"
-LAT_ROW="$(row4 "$(size_label "$LAT_SIZE") | $(group "$LAT_COUNT")" plain "${cells[@]}")"
-
+pushpull_rows
+THR_ROWS="$THR_OUT"
+LAT_ROW="$LAT_OUT"
 TRANSPORT=ipc
-IPC_THR_ROWS=""
-for size in "${SIZES[@]}"; do
-    var="COUNT_$size"
-    count="${!var}"
-    log "ipc throughput $size B x $count"
-    cells=()
-    for pairing in "${PAIRS[@]}"; do
-        measure msg/s run_pair thr $pairing "$size" "$count"
-        cells+=("$RESULT")
-    done
-    tally thr "${cells[1]}" "${cells[0]}"
-    IPC_THR_ROWS+="$(row4 "$(size_label "$size") | $(group "$count")" group "${cells[@]}")"$'\n'
-done
-log "ipc latency $LAT_SIZE B x $LAT_COUNT roundtrips"
-cells=()
-for pairing in "${PAIRS[@]}"; do
-    measure us run_pair lat $pairing "$LAT_SIZE" "$LAT_COUNT"
-    cells+=("$RESULT")
-done
-tally lat "${cells[1]}" "${cells[0]}"
-IPC_LAT_ROW="$(row4 "$(size_label "$LAT_SIZE") | $(group "$LAT_COUNT")" plain "${cells[@]}")"
+pushpull_rows
+IPC_THR_ROWS="$THR_OUT"
+IPC_LAT_ROW="$LAT_OUT"
 TRANSPORT=tcp
 
 log "ROUTER/DEALER throughput $ROUTER_SIZE B x $ROUTER_COUNT"
