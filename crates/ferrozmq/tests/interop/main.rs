@@ -9,6 +9,7 @@ mod async_support;
 #[path = "../common/mod.rs"]
 mod common;
 mod jeromq;
+mod line_peer;
 mod pyzmq;
 #[path = "../security_support/mod.rs"]
 mod security_support;

@@ -6,18 +6,13 @@
 
 mod classic;
 
-use std::io::{BufRead, BufReader, Write};
+use crate::line_peer::LinePeer;
 use std::path::PathBuf;
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{self, Receiver};
+use std::process::Command;
 use std::sync::OnceLock;
-use std::time::Duration;
 
 /// Debian's JeroMQ jar.
 const JAR: &str = "/usr/share/java/jeromq.jar";
-
-/// How long one command may take before the test fails (receives carry their own timeout).
-const REPLY_LIMIT: Duration = Duration::from_secs(20);
 
 /// The directory holding the compiled `Peer.class`.
 fn classes() -> &'static PathBuf {
@@ -44,50 +39,23 @@ fn classes() -> &'static PathBuf {
 }
 
 /// One JeroMQ socket in a `java` child process; killed when dropped.
-pub struct JeroPeer {
-    child: Child,
-    stdin: ChildStdin,
-    replies: Receiver<String>,
-}
+pub struct JeroPeer(LinePeer);
 
 impl JeroPeer {
     /// Starts the peer with a socket of `socket_type` (JeroMQ's constant name, e.g. "REP").
     pub fn new(socket_type: &str) -> JeroPeer {
         let classpath = format!("{JAR}:{}", classes().display());
-        let mut child = Command::new("java")
-            .args(["-cp", &classpath, "Peer"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("java is needed for the JeroMQ interop tests (scripts/test.sh installs it)");
-        let stdin = child.stdin.take().expect("child stdin");
-        let stdout = child.stdout.take().expect("child stdout");
-        let (tx, replies) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let mut peer = JeroPeer {
-            child,
-            stdin,
-            replies,
-        };
+        let mut peer = JeroPeer(LinePeer::spawn(
+            Command::new("java").args(["-cp", &classpath, "Peer"]),
+            "java is needed for the JeroMQ interop tests (scripts/test.sh installs it)",
+        ));
         peer.ok(&format!("socket {socket_type}"));
         peer
     }
 
     /// Sends one command line and returns its answer line.
     fn call(&mut self, command: &str) -> String {
-        writeln!(self.stdin, "{command}").expect("write to the java peer");
-        self.stdin.flush().expect("flush the java peer");
-        self.replies
-            .recv_timeout(REPLY_LIMIT)
-            .unwrap_or_else(|e| panic!("java peer did not answer {command:?}: {e}"))
+        self.0.call(command)
     }
 
     /// Sends one command that must succeed; its value (what follows "ok ").
@@ -136,13 +104,6 @@ impl JeroPeer {
             .strip_prefix("frames ")
             .unwrap_or_else(|| panic!("java recv failed: {reply}"));
         Some(frames.split(',').map(unhex).collect())
-    }
-}
-
-impl Drop for JeroPeer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

@@ -6,62 +6,29 @@
 
 #![allow(dead_code)]
 
+use crate::line_peer::LinePeer;
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{self, Receiver};
-use std::time::Duration;
-
-/// How long one command may take before the test fails (receives carry their own timeout).
-const REPLY_LIMIT: Duration = Duration::from_secs(20);
+use std::process::Command;
 
 /// One pyzmq socket in a child process; killed when dropped.
-pub struct PyPeer {
-    child: Child,
-    stdin: ChildStdin,
-    replies: Receiver<String>,
-}
+pub struct PyPeer(LinePeer);
 
 impl PyPeer {
     /// Starts `peer.py` and makes its socket of `socket_type` (a zmq constant name, e.g.
     /// "REP") with `options` (zmq option names to values).
     pub fn new(socket_type: &str, options: Value) -> PyPeer {
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/interop/pyzmq/peer.py");
-        let mut child = Command::new("python3")
-            .arg(script)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("python3 with pyzmq is needed for the security interop tests (scripts/test.sh installs it)");
-        let stdin = child.stdin.take().expect("child stdin");
-        let stdout = child.stdout.take().expect("child stdout");
-        let (tx, replies) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let mut peer = PyPeer {
-            child,
-            stdin,
-            replies,
-        };
+        let mut peer = PyPeer(LinePeer::spawn(
+            Command::new("python3").arg(script),
+            "python3 with pyzmq is needed for the security interop tests (scripts/test.sh installs it)",
+        ));
         peer.ok(json!({"op": "socket", "type": socket_type, "options": options}));
         peer
     }
 
     /// Sends one command and returns its answer (`ok` true or false).
     pub fn call(&mut self, command: Value) -> Value {
-        writeln!(self.stdin, "{command}").expect("write to python peer");
-        self.stdin.flush().expect("flush python peer");
-        let line = self
-            .replies
-            .recv_timeout(REPLY_LIMIT)
-            .unwrap_or_else(|e| panic!("python peer did not answer {command}: {e}"));
+        let line = self.0.call(&command.to_string());
         serde_json::from_str(&line).unwrap_or_else(|e| panic!("bad answer {line:?}: {e}"))
     }
 
@@ -151,13 +118,6 @@ impl PyPeer {
         let reply = self.ok(json!({"op": "keypair"}));
         let text = |k: &str| reply[k].as_str().expect("key").to_string();
         (text("public"), text("secret"))
-    }
-}
-
-impl Drop for PyPeer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
