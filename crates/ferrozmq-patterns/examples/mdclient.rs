@@ -11,23 +11,18 @@
 
 use ferrozmq::{Context, Multipart};
 use ferrozmq_patterns::mdp::client::Client;
-use ferrozmq_patterns::mdp::Dialect;
+
+#[path = "support/client_args.rs"]
+mod client_args;
+use client_args::ClientArgs;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut verbose = false;
-    let mut dialect = Dialect::V01;
-    let mut endpoint = "tcp://localhost:5555".to_string();
-    let mut requests: u64 = 100_000;
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "-v" => verbose = true,
-            "--v2" => dialect = Dialect::V02,
-            "--majortomo" => dialect = Dialect::MAJORTOMO,
-            "--count" => requests = args.next().ok_or("--count needs a number")?.parse()?,
-            _ => endpoint = arg,
-        }
-    }
+    let ClientArgs {
+        verbose,
+        dialect,
+        endpoint,
+        requests,
+    } = ClientArgs::parse()?;
     let ctx = Context::new();
     let mut session = Client::with_dialect(&ctx, &endpoint, dialect)?;
     session.set_verbose(verbose);
