@@ -4,6 +4,7 @@
 //! sockets fail with ETERM; termination waits until every socket is closed and every session
 //! has delivered its queued messages or run out of LINGER, then stops the I/O threads.
 
+use crate::context_options::{self, ContextOptions};
 use crate::error::{Error, Result};
 use crate::inproc;
 use crate::io::{self, IoShared, IoThread};
@@ -56,6 +57,8 @@ pub(crate) struct ContextInner {
     terminated: AtomicBool,
     sockets: Mutex<Sockets>,
     sockets_closed: Condvar,
+    /// Every option but IO_THREADS (`context_options`).
+    options: Mutex<ContextOptions>,
     /// Shared with sessions, which reach the ZAP handler through it.
     inproc: Arc<Mutex<inproc::Registry>>,
 }
@@ -79,6 +82,7 @@ impl Context {
                         all: Vec::new(),
                     }),
                     sockets_closed: Condvar::new(),
+                    options: Mutex::new(ContextOptions::default()),
                     inproc: Arc::new(Mutex::new(inproc::Registry::default())),
                 }),
             }),
@@ -99,12 +103,45 @@ impl Context {
         Ok(lock(&self.inner().io).wanted as i32)
     }
 
-    /// Sets the number of I/O threads; takes effect if no I/O thread has started yet, as in
-    /// libzmq where it must be set before the first socket is used.
+    /// Sets the number of I/O threads (`ZMQ_IO_THREADS`). They start at the first bind or
+    /// connect; after that this fails with EINVAL rather than being silently ignored (as
+    /// libzmq does).
     pub fn set_io_threads(&self, value: i32) -> Result<()> {
         let value = usize::try_from(value).map_err(|_| Error::EINVAL)?;
-        lock(&self.inner().io).wanted = value;
+        let mut io = lock(&self.inner().io);
+        if !io.running.is_empty() {
+            return Err(Error::EINVAL);
+        }
+        io.wanted = value;
         Ok(())
+    }
+
+    /// Sets context option `option` (`zmq_ctx_set`; ids and values in
+    /// [`context_options`](crate::context_options)): EINVAL for an unknown option or a value
+    /// libzmq refuses.
+    ///
+    /// ```
+    /// use ferrozmq::context_options::{BLOCKY, MAX_SOCKETS};
+    /// let ctx = ferrozmq::Context::new();
+    /// ctx.set(MAX_SOCKETS, 10)?;
+    /// ctx.set(BLOCKY, 0)?; // sockets made from now on start with LINGER 0
+    /// assert_eq!(ctx.get(MAX_SOCKETS)?, 10);
+    /// # Ok::<(), ferrozmq::Error>(())
+    /// ```
+    pub fn set(&self, option: i32, value: i32) -> Result<()> {
+        if option == context_options::IO_THREADS {
+            return self.set_io_threads(value);
+        }
+        lock(&self.inner().options).set(option, value)
+    }
+
+    /// Reads context option `option` (`zmq_ctx_get`): EINVAL for an unknown or write-only
+    /// option.
+    pub fn get(&self, option: i32) -> Result<i32> {
+        if option == context_options::IO_THREADS {
+            return self.get_io_threads();
+        }
+        lock(&self.inner().options).get(option)
     }
 
     /// Terminates the context (`zmq_ctx_term`): blocking calls on its sockets return ETERM,
@@ -149,10 +186,20 @@ impl ContextInner {
         self.terminating.load(Ordering::Acquire)
     }
 
+    /// A copy of the context's options, for a socket being made or an endpoint being set up.
+    pub(crate) fn options(&self) -> ContextOptions {
+        lock(&self.options).clone()
+    }
+
+    /// Counts a new socket in; EMFILE when MAX_SOCKETS are already open.
     pub(crate) fn register_socket(&self, socket: &Arc<SocketShared>) -> Result<()> {
+        let max_sockets = lock(&self.options).max_sockets;
         let mut sockets = lock(&self.sockets);
         if self.is_terminating() {
             return Err(Error::ETERM);
+        }
+        if sockets.live >= max_sockets as usize {
+            return Err(Error::EMFILE);
         }
         sockets.live += 1;
         sockets.all.retain(|w| w.strong_count() > 0);
@@ -168,8 +215,10 @@ impl ContextInner {
         }
     }
 
-    /// An I/O thread for a new endpoint, starting the threads on first use.
-    pub(crate) fn choose_io_thread(&self) -> Result<Arc<IoShared>> {
+    /// An I/O thread for a new endpoint, starting the threads on first use: the next in
+    /// turn among those `affinity` allows (bit n = thread n; 0 = any, as libzmq's
+    /// ZMQ_AFFINITY), EMTHREAD if it allows none.
+    pub(crate) fn choose_io_thread(&self, affinity: u64) -> Result<Arc<IoShared>> {
         let mut io = lock(&self.io);
         if self.is_terminating() {
             return Err(Error::ETERM);
@@ -178,13 +227,30 @@ impl ContextInner {
             if io.wanted == 0 {
                 return Err(Error::EMTHREAD);
             }
+            let threads = lock(&self.options).threads.clone();
             for index in 0..io.wanted {
-                let thread = io::spawn(index, self.ids.clone())?;
-                io.running.push(thread);
+                match io::spawn(index, self.ids.clone(), &threads) {
+                    Ok(thread) => io.running.push(thread),
+                    Err(error) => {
+                        // All or none: a thread the options could not be applied to fails
+                        // the bind or connect, and the next one tries again.
+                        for mut thread in io.running.drain(..) {
+                            thread.stop_and_join();
+                        }
+                        return Err(error.into());
+                    }
+                }
             }
         }
-        let i = self.next_io.fetch_add(1, Ordering::Relaxed) % io.running.len();
-        Ok(io.running[i].shared.clone())
+        let allowed: Vec<&IoThread> = (io.running.iter().enumerate())
+            .filter(|&(i, _)| affinity == 0 || (i < 64 && affinity & (1 << i) != 0))
+            .map(|(_, thread)| thread)
+            .collect();
+        if allowed.is_empty() {
+            return Err(Error::EMTHREAD);
+        }
+        let i = self.next_io.fetch_add(1, Ordering::Relaxed) % allowed.len();
+        Ok(allowed[i].shared.clone())
     }
 
     /// Makes every blocking call on the context's sockets (and every later call) fail with

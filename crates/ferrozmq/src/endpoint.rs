@@ -103,7 +103,8 @@ fn parse_ipc(rest: &str) -> Result<Endpoint> {
     }
 }
 
-/// Resolves a tcp host for binding: `*` is every interface; otherwise an IP literal or a name.
+/// Resolves a tcp host for binding: `*` is every interface; otherwise an IP literal, a
+/// network interface's name (`tcp://lo:5555`, as libzmq), or a host name.
 pub(crate) fn resolve_bind(host: &str, port: Option<u16>, ipv6: bool) -> Result<SocketAddr> {
     let port = port.unwrap_or(0);
     if host == "*" {
@@ -114,13 +115,26 @@ pub(crate) fn resolve_bind(host: &str, port: Option<u16>, ipv6: bool) -> Result<
         };
         return Ok(SocketAddr::new(ip, port));
     }
-    resolve(host, port, ipv6).map_err(|e| {
-        if e == Error::EHOSTUNREACH {
-            Error::ENODEV
-        } else {
-            e
+    if host.parse::<IpAddr>().is_err() {
+        if let Some(ip) = interface_address(host, ipv6) {
+            return Ok(SocketAddr::new(ip, port));
         }
-    })
+    }
+    match host.parse::<IpAddr>() {
+        Ok(_) => resolve(host, port, ipv6),
+        // Neither an interface nor a name that resolves: libzmq's ENODEV.
+        Err(_) => resolve(host, port, ipv6).map_err(|_| Error::ENODEV),
+    }
+}
+
+/// The first address of the network interface named `name` (IPv4, or IPv6 too when
+/// `ipv6`), in the system's order, as libzmq's `resolve_nic_name` picks it.
+fn interface_address(name: &str, ipv6: bool) -> Option<IpAddr> {
+    if_addrs::get_if_addrs()
+        .ok()?
+        .into_iter()
+        .find(|interface| interface.name == name && (ipv6 || interface.ip().is_ipv4()))
+        .map(|interface| interface.ip())
 }
 
 /// Resolves a tcp host for connecting. `*` is not a host to connect to.
@@ -155,6 +169,16 @@ fn resolve(host: &str, port: u16, ipv6: bool) -> Result<SocketAddr> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn binds_take_interface_names() {
+        let lo = resolve_bind("lo", Some(5555), false).unwrap();
+        assert_eq!(lo, "127.0.0.1:5555".parse().unwrap());
+        assert_eq!(
+            resolve_bind("nosuchif0", Some(5555), false),
+            Err(Error::ENODEV)
+        );
+    }
 
     #[test]
     fn parses_the_forms_libzmq_accepts() {

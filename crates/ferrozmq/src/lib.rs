@@ -55,7 +55,9 @@ pub mod actor;
 pub mod async_api;
 pub mod auth;
 pub mod beacon;
+mod capabilities;
 mod context;
+pub mod context_options;
 mod curve;
 mod deadlines;
 mod endpoint;
@@ -89,6 +91,7 @@ mod z85;
 pub mod zconfig;
 
 pub use async_api::{AsyncSocket, MonitorStream};
+pub use capabilities::has;
 pub use context::Context;
 pub use curve::{curve_public, CurveKeyPair};
 pub use error::{Error, Result};

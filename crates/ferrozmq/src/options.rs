@@ -87,6 +87,17 @@ pub mod ids {
     pub const XPUB_MAX_SUBSCRIPTIONS: i32 = 1000;
     /// PUB/XPUB: most bytes of topics one peer may hold (-1 = no limit, the default).
     pub const XPUB_MAX_SUBSCRIPTION_BYTES: i32 = 1001;
+    pub const AFFINITY: i32 = 4;
+    pub const MULTICAST_HOPS: i32 = 25;
+    pub const IPV4ONLY: i32 = 31;
+    pub const TCP_ACCEPT_FILTER: i32 = 38;
+    pub const IPC_FILTER_PID: i32 = 58;
+    pub const IPC_FILTER_UID: i32 = 59;
+    pub const IPC_FILTER_GID: i32 = 60;
+    pub const IN_BATCH_SIZE: i32 = 101;
+    pub const OUT_BATCH_SIZE: i32 = 102;
+    pub const PRIORITY: i32 = 112;
+    pub const BUSY_POLL: i32 = 113;
 }
 
 /// A socket's security mechanism (`ZMQ_MECHANISM`), set implicitly by the PLAIN and CURVE
@@ -213,6 +224,20 @@ pub(crate) struct Options {
     pub disconnect_msg: Vec<u8>,
     pub hiccup_msg: Vec<u8>,
     pub security: Security,
+    /// IN_BATCH_SIZE: bytes asked of the kernel per read.
+    pub in_batch_size: i32,
+    /// OUT_BATCH_SIZE: encoded bytes gathered before a write.
+    pub out_batch_size: i32,
+    /// BUSY_POLL: SO_BUSY_POLL of tcp connections in µs (0 = not set).
+    pub busy_poll: i32,
+    /// PRIORITY: SO_PRIORITY of tcp connections (0 = not set).
+    pub priority: i32,
+    /// AFFINITY: the I/O threads (bit n = thread n) this socket's endpoints may use; 0 = any.
+    pub affinity: u64,
+    /// MULTICAST_HOPS: kept for multicast transports (ferrozmq has none yet).
+    pub multicast_hops: i32,
+    /// TCP_ACCEPT_FILTER and IPC_FILTER_*: whom listeners accept.
+    pub accept_filters: crate::io::AcceptFilters,
 }
 
 impl Default for Options {
@@ -276,6 +301,14 @@ impl Default for Options {
             disconnect_msg: Vec::new(),
             hiccup_msg: Vec::new(),
             security: Security::default(),
+            // libzmq's default is 8192; ferrozmq reads and writes in larger batches.
+            in_batch_size: 64 * 1024,
+            out_batch_size: 64 * 1024,
+            busy_poll: 0,
+            priority: 0,
+            affinity: 0,
+            multicast_hops: 1,
+            accept_filters: Default::default(),
         }
     }
 }

@@ -4,6 +4,7 @@
 //! Sockets talk to an I/O thread only through [`IoCommand`]s posted to its mailbox; the thread
 //! is woken (one eventfd write) only when it is not already awake to drain the mailbox.
 
+mod accept_filter;
 mod dialer;
 mod encode;
 mod engine_config;
@@ -13,10 +14,12 @@ mod session_hook;
 mod socks;
 mod stream;
 mod thread;
+mod thread_setup;
 mod timer;
 mod transport;
 mod zap_client;
 
+pub(crate) use accept_filter::{AcceptFilters, Credential};
 pub(crate) use dialer::ConnectTarget;
 pub(crate) use stream::Listener;
 pub(crate) use thread::spawn;

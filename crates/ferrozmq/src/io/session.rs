@@ -31,10 +31,6 @@ use std::os::fd::AsRawFd;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// Bytes asked of the kernel per read.
-const READ_CHUNK: usize = 64 * 1024;
-/// Encoded bytes gathered before a write is issued.
-const OUT_BATCH: usize = 64 * 1024;
 /// Reads or writes one session may do before yielding to the others.
 const FAIRNESS_BUDGET: usize = 16;
 /// How often a closing session looks whether its peer has taken the kernel's last bytes.
@@ -468,6 +464,8 @@ impl Session {
     }
 
     fn pump_input(&mut self, ctx: &mut IoCtx<'_>) -> Result<(), Lost> {
+        // IN_BATCH_SIZE: bytes asked of the kernel per read.
+        let read_chunk = self.socket.options.in_batch_size as usize;
         let mut budget = FAIRNESS_BUDGET;
         let mut received = false;
         loop {
@@ -494,7 +492,7 @@ impl Session {
             }
             budget -= 1;
             // Usually a chunk; while a large frame arrives, what it lacks (see reserve_input).
-            let max = c.engine.reserve_input(READ_CHUNK);
+            let max = c.engine.reserve_input(read_chunk);
             let read = c.stream.read_into(c.engine.input_buffer(), max);
             received |= matches!(read, Ok(n) if n > 0);
             match read {
@@ -729,7 +727,8 @@ impl Session {
         loop {
             if c.engine.is_ready() {
                 if let Some(pipe) = self.pipe.as_mut() {
-                    while c.output.len() < OUT_BATCH {
+                    // OUT_BATCH_SIZE: encoded bytes gathered before a write.
+                    while c.output.len() < self.socket.options.out_batch_size as usize {
                         let Some(parcel) = pipe.read_unarmed() else {
                             break;
                         };

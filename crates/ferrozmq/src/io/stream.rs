@@ -149,7 +149,36 @@ fn configure_tcp(socket: &Socket, addr: SocketAddr, options: &Options) -> io::Re
     if let Some(device) = &options.bindtodevice {
         socket.bind_device(Some(device.as_bytes()))?;
     }
+    configure_queueing(socket, options)?;
     configure_liveness(socket, options)
+}
+
+/// PRIORITY (SO_PRIORITY, the queueing class of outgoing packets) and BUSY_POLL
+/// (SO_BUSY_POLL, µs to busy-wait for input), for connected and accepted sockets alike, as
+/// libzmq's `tune_tcp_socket` / `tune_tcp_busy_poll`; 0 leaves the kernel's default.
+fn configure_queueing(socket: &Socket, options: &Options) -> io::Result<()> {
+    for (name, value) in [
+        (libc::SO_PRIORITY, options.priority),
+        (libc::SO_BUSY_POLL, options.busy_poll),
+    ] {
+        if value == 0 {
+            continue;
+        }
+        // SAFETY: an int option on a live socket; the kernel reads `size_of::<c_int>()` bytes.
+        let rc = unsafe {
+            libc::setsockopt(
+                socket.as_raw_fd(),
+                libc::SOL_SOCKET,
+                name,
+                (&value as *const i32).cast(),
+                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+            )
+        };
+        if rc != 0 {
+            return Err(io::Error::last_os_error());
+        }
+    }
+    Ok(())
 }
 
 /// Keepalives and TCP_MAXRT (the kernel's TCP_USER_TIMEOUT), for connected and accepted
@@ -267,6 +296,7 @@ impl Listener {
         };
         stream.set_nodelay(true)?;
         let socket = socket2::SockRef::from(stream);
+        configure_queueing(&socket, options)?;
         configure_liveness(&socket, options)?;
         if options.sndbuf >= 0 {
             socket.set_send_buffer_size(options.sndbuf as usize)?;

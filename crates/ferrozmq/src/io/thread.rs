@@ -3,8 +3,10 @@
 
 use super::session::{IoCtx, Next, Session};
 use super::stream::Listener;
+use super::thread_setup;
 use super::timer::{Kind, Slots, Timers};
 use super::{IoCommand, IoShared, IoThread, SocketLink};
+use crate::context_options::ThreadOptions;
 use crate::monitor::{Endpoints, SocketEvent};
 use std::collections::HashMap;
 use std::io;
@@ -60,8 +62,13 @@ struct IoLoop {
     stopping: bool,
 }
 
-/// Starts I/O thread number `index`; sessions it accepts take ids from `ids`.
-pub(crate) fn spawn(index: usize, ids: Arc<AtomicU64>) -> io::Result<IoThread> {
+/// Starts I/O thread number `index` with the context's thread options; sessions it accepts
+/// take ids from `ids`.
+pub(crate) fn spawn(
+    index: usize,
+    ids: Arc<AtomicU64>,
+    options: &ThreadOptions,
+) -> io::Result<IoThread> {
     let poll = Poll::new()?;
     let waker = Waker::new(poll.registry(), WAKER)?;
     let shared = Arc::new(IoShared {
@@ -80,16 +87,23 @@ pub(crate) fn spawn(index: usize, ids: Arc<AtomicU64>) -> io::Result<IoThread> {
         requeue: Vec::new(),
         stopping: false,
     };
+    let name = thread_setup::thread_name(index, options);
     let join = std::thread::Builder::new()
-        .name(format!("ferrozmq-io-{index}"))
+        .name(name.clone())
         .spawn(move || {
             block_signals();
             event_loop.run()
         })?;
-    Ok(IoThread {
+    let applied = thread_setup::apply(&join, &name, options);
+    let mut thread = IoThread {
         shared,
         join: Some(join),
-    })
+    };
+    if let Err(error) = applied {
+        thread.stop_and_join();
+        return Err(error);
+    }
+    Ok(thread)
 }
 
 /// Blocks every signal in the calling (I/O) thread, as libzmq does in its threads: signal
@@ -263,6 +277,17 @@ impl IoLoop {
                 }
             };
             entry.backoff = ACCEPT_BACKOFF_MIN;
+            if !entry.socket.options.accept_filters.admits(&stream) {
+                // TCP_ACCEPT_FILTER / IPC_FILTER_*: closed at once, reported as libzmq
+                // reports it, a failed accept (with EACCES, where libzmq's errno is stale).
+                let endpoint = &entry.socket.endpoint;
+                let errno = libc::EACCES as u32;
+                entry
+                    .socket
+                    .shared
+                    .event(SocketEvent::ACCEPT_FAILED, errno, endpoint);
+                continue;
+            }
             if let Err(e) = Listener::configure(&stream, &entry.socket.options) {
                 // Only this connection is dropped; the listener goes on.
                 let errno = e.raw_os_error().unwrap_or(0) as u32;
@@ -351,7 +376,7 @@ mod tests {
             rep.send("pong", 0).unwrap();
             assert_eq!(req.recv_bytes(0).unwrap(), b"pong");
         }
-        let io = ctx.inner().choose_io_thread().unwrap();
+        let io = ctx.inner().choose_io_thread(0).unwrap();
         // Two sessions (and the listener), a handful of kinds each.
         assert!(
             io.pending_timers() <= 16,

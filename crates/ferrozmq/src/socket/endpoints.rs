@@ -61,10 +61,19 @@ pub(super) struct Connected {
 }
 
 impl Core {
+    /// What the sessions of `endpoint` keep of this socket: its options as they are now,
+    /// MAXMSGSIZE bounded by the context's MAX_MSGSZ.
     pub(super) fn link(&self, endpoint: &str) -> SocketLink {
+        let mut options = self.options.clone();
+        if let Some(bound) = self.ctx.inner().options().message_bound() {
+            options.maxmsgsize = match options.maxmsgsize {
+                own if own >= 0 => own.min(bound),
+                _ => bound,
+            };
+        }
         SocketLink {
             shared: self.shared.clone(),
-            options: Arc::new(self.options.clone()),
+            options: Arc::new(options),
             socket_type: self.socket_type,
             endpoint: Arc::from(endpoint),
             inproc: self.ctx.inner().inproc_registry(),
@@ -90,7 +99,7 @@ impl Core {
         let fd = std::os::fd::AsRawFd::as_raw_fd(&listener);
         self.shared
             .event(SocketEvent::LISTENING, fd as u32, &resolved);
-        let io = self.ctx.inner().choose_io_thread()?;
+        let io = self.ctx.inner().choose_io_thread(self.options.affinity)?;
         let id = self.ctx.inner().next_id();
         io.send(IoCommand::Listen {
             id,
@@ -162,7 +171,7 @@ impl Core {
                 return Ok(());
             }
         };
-        let io = self.ctx.inner().choose_io_thread()?;
+        let io = self.ctx.inner().choose_io_thread(self.options.affinity)?;
         let id = self.ctx.inner().next_id();
         let notify_socket: Arc<dyn Notify> = self.shared.clone();
         let notify_session: Arc<dyn Notify> = io.clone();

@@ -29,6 +29,7 @@ mod req;
 mod router;
 mod security;
 mod stream;
+mod transport_options;
 mod trie;
 mod xpub;
 mod xsub;
@@ -93,7 +94,12 @@ impl Socket {
             SocketType::XSUB => Box::new(xsub::XSub::new(true)),
             _ => return Err(Error::EINVAL),
         };
-        let options = Options::default();
+        let ctx_options = ctx.inner().options();
+        let options = Options {
+            ipv6: ctx_options.ipv6,
+            linger: if ctx_options.blocky { -1 } else { 0 },
+            ..Options::default()
+        };
         let shared = Arc::new(SocketShared::new(options.linger)?);
         ctx.inner().register_socket(&shared)?;
         Ok(Socket {

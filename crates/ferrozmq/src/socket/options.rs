@@ -33,12 +33,12 @@ use crate::options::{self, ids, Mechanism};
 use crate::PollEvents;
 
 /// Writes an option from its libzmq bytes.
-type Set = fn(&mut Core, &[u8]) -> Result<()>;
+pub(super) type Set = fn(&mut Core, &[u8]) -> Result<()>;
 /// Reads an option as libzmq's bytes.
-type Get = fn(&mut Core) -> Result<Vec<u8>>;
+pub(super) type Get = fn(&mut Core) -> Result<Vec<u8>>;
 
 /// Whether, and through which door, an option can be read.
-enum Read {
+pub(super) enum Read {
     /// Set-only: EINVAL.
     No,
     /// Readable, as in libzmq.
@@ -49,7 +49,7 @@ enum Read {
 
 /// Which sockets accept an option.
 #[derive(PartialEq, Eq)]
-enum Scope {
+pub(super) enum Scope {
     /// Every socket type.
     Any,
     /// Only the types whose pattern takes it (`Pattern::takes_option`).
@@ -57,30 +57,30 @@ enum Scope {
 }
 
 /// One option of the table.
-struct Entry {
-    id: i32,
-    scope: Scope,
+pub(super) struct Entry {
+    pub(super) id: i32,
+    pub(super) scope: Scope,
     /// None: read-only.
-    set: Option<Set>,
-    read: Read,
+    pub(super) set: Option<Set>,
+    pub(super) read: Read,
 }
 
 /// An int option: exactly 4 bytes, native-endian.
-fn int(value: &[u8]) -> Result<i32> {
+pub(super) fn int(value: &[u8]) -> Result<i32> {
     <[u8; 4]>::try_from(value)
         .map(i32::from_ne_bytes)
         .map_err(|_| Error::EINVAL)
 }
 
 /// An int64 option: exactly 8 bytes, native-endian.
-fn int64(value: &[u8]) -> Result<i64> {
+pub(super) fn int64(value: &[u8]) -> Result<i64> {
     <[u8; 8]>::try_from(value)
         .map(i64::from_ne_bytes)
         .map_err(|_| Error::EINVAL)
 }
 
 /// A boolean libzmq takes only as 0 or 1.
-fn strict_bool(value: &[u8]) -> Result<bool> {
+pub(super) fn strict_bool(value: &[u8]) -> Result<bool> {
     match int(value)? {
         0 => Ok(false),
         1 => Ok(true),
@@ -101,11 +101,11 @@ fn relaxed_bool(value: &[u8]) -> Result<bool> {
     }
 }
 
-fn put_int(value: i32) -> Vec<u8> {
+pub(super) fn put_int(value: i32) -> Vec<u8> {
     value.to_ne_bytes().to_vec()
 }
 
-fn put_bool(value: bool) -> Vec<u8> {
+pub(super) fn put_bool(value: bool) -> Vec<u8> {
     put_int(i32::from(value))
 }
 
@@ -594,7 +594,12 @@ static TABLE: &[Entry] = &[
 
 /// The table's entry for option `id`.
 fn entry(id: i32) -> Result<&'static Entry> {
-    TABLE.iter().find(|e| e.id == id).ok_or(Error::EINVAL)
+    all_entries().find(|e| e.id == id).ok_or(Error::EINVAL)
+}
+
+/// This table and the transport options' (`transport_options.rs`).
+fn all_entries() -> impl Iterator<Item = &'static Entry> {
+    TABLE.iter().chain(super::transport_options::TABLE)
 }
 
 /// The options by libzmq's id, as a C ABI (`zmq_setsockopt` / `zmq_getsockopt`) calls them.
@@ -632,11 +637,11 @@ impl Socket {
         }
     }
 
-    fn set_int(&self, id: i32, value: i32) -> Result<()> {
+    pub(super) fn set_int(&self, id: i32, value: i32) -> Result<()> {
         self.set_option(id, &value.to_ne_bytes())
     }
 
-    fn get_int(&self, id: i32) -> Result<i32> {
+    pub(super) fn get_int(&self, id: i32) -> Result<i32> {
         int(&self.read_option(id)?)
     }
 
@@ -1538,6 +1543,51 @@ mod tests {
                 typed_get: Some(get),
             });
         }
+        // transport_options.rs.
+        probes.extend([
+            int_probe!(IN_BATCH_SIZE, set_in_batch_size, get_in_batch_size, 1, 8192),
+            int_probe!(
+                OUT_BATCH_SIZE,
+                set_out_batch_size,
+                get_out_batch_size,
+                1,
+                8192
+            ),
+            int_probe!(BUSY_POLL, set_busy_poll, get_busy_poll, 50, -1),
+            int_probe!(PRIORITY, set_priority, get_priority, 3, 0),
+            int_probe!(MULTICAST_HOPS, set_multicast_hops, get_multicast_hops, 5, 1),
+            flag_probe!(IPV4ONLY, DEALER, set_ipv4only, is_ipv4only),
+            Probe {
+                id: ids::AFFINITY,
+                ty: SocketType::DEALER,
+                typed_set: Some(|s| s.set_affinity(u64::MAX)),
+                expected: Some(u64::MAX.to_ne_bytes().to_vec()),
+                raw: Some(3u64.to_ne_bytes().to_vec()),
+                typed_get: Some(|s| s.get_affinity().map(|v| v.to_ne_bytes().to_vec())),
+            },
+            Probe {
+                id: ids::TCP_ACCEPT_FILTER,
+                ty: SocketType::DEALER,
+                typed_set: Some(|s| s.set_tcp_accept_filter("10.0.0.0/8")),
+                expected: None,
+                raw: Some(b"127.0.0.1".to_vec()),
+                typed_get: None,
+            },
+        ]);
+        for id in [
+            ids::IPC_FILTER_PID,
+            ids::IPC_FILTER_UID,
+            ids::IPC_FILTER_GID,
+        ] {
+            probes.push(Probe {
+                id,
+                ty: SocketType::DEALER,
+                typed_set: None,
+                expected: None,
+                raw: Some(i(0)),
+                typed_get: None,
+            });
+        }
         probes.extend(
             [
                 ids::CURVE_PUBLICKEY,
@@ -1560,7 +1610,7 @@ mod tests {
     fn every_option_goes_through_the_table_as_its_typed_accessor() {
         let probes = probes();
         let mut probed: Vec<i32> = probes.iter().map(|p| p.id).collect();
-        let mut table: Vec<i32> = TABLE.iter().map(|e| e.id).collect();
+        let mut table: Vec<i32> = all_entries().map(|e| e.id).collect();
         probed.sort();
         table.sort();
         assert_eq!(probed, table, "every table entry is probed, once");

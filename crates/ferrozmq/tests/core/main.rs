@@ -8,6 +8,7 @@ mod common;
 
 mod conformance;
 mod connection_control;
+mod context;
 mod heartbeats;
 mod inproc;
 mod monitor;

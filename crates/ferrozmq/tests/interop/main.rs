@@ -15,6 +15,8 @@ mod pyzmq;
 mod security_support;
 
 mod async_api;
+mod capabilities;
+mod context_options;
 mod libzmq;
 mod metadata;
 mod options;
@@ -24,5 +26,6 @@ mod reqrep;
 mod router_raw;
 mod security;
 mod socks;
+mod transport_options;
 mod use_fd;
 mod z85;

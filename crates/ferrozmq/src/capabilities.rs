@@ -1,0 +1,63 @@
+//! `has(capability)`: which of libzmq's optional features this build of ferrozmq offers
+//! (`zmq_has`), so code written for libzmq can check before it relies on one.
+
+/// Capabilities ferrozmq has: libzmq's names for the optional ones it implements (ipc, the
+/// CURVE mechanism), plus the transports libzmq always has and so never lists (tcp,
+/// inproc), which ferrozmq answers truthfully.
+const SUPPORTED: [&str; 4] = ["ipc", "curve", "tcp", "inproc"];
+
+/// Whether ferrozmq offers `capability`, by libzmq's `zmq_has` names: `"ipc"`, `"curve"`
+/// (and `"tcp"`, `"inproc"`) are there; `"pgm"`, `"tipc"`, `"norm"`, `"gssapi"`,
+/// `"draft"`, `"vmci"`, `"vsock"`, `"WS"`, `"WSS"` and anything else are not. Always
+/// `Some` — the `Option` keeps rust-zmq's signature, whose `None` is a libzmq without
+/// `zmq_has`.
+///
+/// ```
+/// assert_eq!(ferrozmq::has("curve"), Some(true));
+/// assert_eq!(ferrozmq::has("pgm"), Some(false));
+/// ```
+pub fn has(capability: &str) -> Option<bool> {
+    Some(SUPPORTED.contains(&capability))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::endpoint::Endpoint;
+    use crate::error::Error;
+
+    /// A transport is listed exactly when an endpoint of it parses past the scheme check and
+    /// some socket type takes it. udp parses (so classic sockets can refuse it with libzmq's
+    /// ENOCOMPATPROTO), but no socket type takes it yet.
+    #[test]
+    fn transports_are_listed_exactly_when_endpoints_take_them() {
+        let transports = [
+            "tcp", "ipc", "inproc", "pgm", "epgm", "norm", "udp", "ws", "wss", "tipc", "vmci",
+            "vsock",
+        ];
+        for transport in transports {
+            let parsed = Endpoint::parse(&format!("{transport}://x"));
+            let no_socket_takes_it = transport == "udp";
+            let offered = parsed != Err(Error::EPROTONOSUPPORT) && !no_socket_takes_it;
+            // libzmq's names for the websocket capabilities are upper case.
+            let name = match transport {
+                "ws" => "WS",
+                "wss" => "WSS",
+                other => other,
+            };
+            assert_eq!(has(name), Some(offered), "{transport}");
+        }
+    }
+
+    #[test]
+    fn curve_is_there_and_gssapi_and_draft_are_not() {
+        assert_eq!(has("curve"), Some(true));
+        assert_eq!(has("gssapi"), Some(false));
+        assert_eq!(has("draft"), Some(false));
+        assert_eq!(
+            has("IPC"),
+            Some(false),
+            "names are case-sensitive, as libzmq's"
+        );
+    }
+}

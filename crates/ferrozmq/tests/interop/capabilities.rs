@@ -1,0 +1,29 @@
+//! `ferrozmq::has` and `ferrozmq::version` against the libzmq the interop tests run (4.3.4,
+//! built by the `zmq` crate without CURVE and with the ws transport).
+
+/// libzmq's `zmq_has` names.
+const CAPABILITIES: [&str; 10] = [
+    "ipc", "pgm", "tipc", "norm", "curve", "gssapi", "draft", "vmci", "WS", "WSS",
+];
+
+#[test]
+fn has_answers_as_libzmq_but_for_curve_and_websockets() {
+    for capability in CAPABILITIES {
+        let ours = ferrozmq::has(capability);
+        match capability {
+            // ferrozmq always has CURVE; this libzmq build has not.
+            "curve" => assert_eq!((ours, zmq::has(capability)), (Some(true), Some(false))),
+            // This libzmq has the ws transport (not wss); ferrozmq has neither (yet).
+            "WS" => assert_eq!((ours, zmq::has(capability)), (Some(false), Some(true))),
+            _ => assert_eq!(ours, zmq::has(capability), "{capability}"),
+        }
+    }
+    // libzmq never lists what it always has; ferrozmq says so.
+    assert_eq!(zmq::has("tcp"), Some(false));
+    assert_eq!(ferrozmq::has("tcp"), Some(true));
+}
+
+#[test]
+fn version_is_the_libzmq_version_tested_against() {
+    assert_eq!(ferrozmq::version(), zmq::version());
+}
