@@ -25,11 +25,11 @@ fn router_dealer_queue_between_clients_and_workers() {
         let ep = backend.get_last_endpoint().unwrap().unwrap();
         let workers: Vec<_> = (0..2)
             .map(|n| {
-                let ctx = proxy_ctx.clone();
-                let ep = ep.clone();
+                // Connected here, not in the worker thread: a worker that started late would
+                // meet the context already terminated once the clients are done.
+                let rep = proxy_ctx.socket(REP).unwrap();
+                rep.connect(&ep).unwrap();
                 std::thread::spawn(move || {
-                    let rep = ctx.socket(REP).unwrap();
-                    rep.connect(&ep).unwrap();
                     while let Ok(request) = rep.recv_string(0) {
                         let reply = format!("{} by {n}", request.unwrap());
                         if rep.send(reply.as_str(), 0).is_err() {
