@@ -102,12 +102,18 @@ fn push_round_robins_in_equal_shares(transport: Transport) {
 
 fn pull_fair_queues(transport: Transport) {
     const PUSHES: usize = 4;
+    const EACH: usize = 5000;
+    // Small queues keep every PUSH backlogged (its sends block) while the PULL reads, so every
+    // pipe has messages waiting nearly all the time and fair queueing must share them out.
+    const HWM: i32 = 10;
     let ctx = Context::new();
     let pull = ours(&ctx, PULL);
+    pull.set_rcvhwm(HWM).unwrap();
     let ep = bind_ours(&pull, transport);
     let pushes: Vec<Socket> = (0..PUSHES)
         .map(|_| {
             let p = ours(&ctx, PUSH);
+            p.set_sndhwm(HWM).unwrap();
             p.connect(&ep).unwrap();
             p
         })
@@ -119,23 +125,41 @@ fn pull_fair_queues(transport: Transport) {
     let hellos: BTreeSet<String> = (0..PUSHES).map(|_| recv_str(&pull)).collect();
     assert_eq!(hellos.len(), PUSHES);
 
-    for (k, p) in pushes.iter().enumerate() {
-        p.send(format!("a-{k}").as_str(), 0).unwrap();
-        p.send(format!("b-{k}").as_str(), 0).unwrap();
+    let senders: Vec<_> = pushes
+        .into_iter()
+        .enumerate()
+        .map(|(k, p)| {
+            thread::spawn(move || {
+                for i in 0..EACH {
+                    p.send(format!("{k} {i}").as_str(), 0).unwrap();
+                }
+            })
+        })
+        .collect();
+    let mut next = [0usize; PUSHES];
+    let mut share_of_first_half = [0usize; PUSHES];
+    for n in 0..PUSHES * EACH {
+        let got = recv_str(&pull);
+        let (k, i) = got.split_once(' ').expect("\"k i\"");
+        let (k, i): (usize, usize) = (k.parse().unwrap(), i.parse().unwrap());
+        assert_eq!(i, next[k], "PUSH {k}'s messages arrive in the order sent");
+        next[k] += 1;
+        if n < PUSHES * EACH / 2 {
+            share_of_first_half[k] += 1;
+        }
     }
-    // No event tells us the last of these reached the PULL's queues; give them time, as
-    // libzmq's test_spec_pushpull does (SETTLE_TIME).
-    thread::sleep(Duration::from_millis(500));
-    let first: BTreeSet<String> = (0..PUSHES).map(|_| recv_str(&pull)).collect();
-    let second: BTreeSet<String> = (0..PUSHES).map(|_| recv_str(&pull)).collect();
-    let want =
-        |tag: &str| -> BTreeSet<String> { (0..PUSHES).map(|k| format!("{tag}-{k}")).collect() };
-    assert_eq!(
-        first,
-        want("a"),
-        "one message from each PUSH before a second from any"
+    for s in senders {
+        s.join().unwrap();
+    }
+    // Fair queueing gives each backlogged PUSH a quarter of the first half; a PULL that
+    // drained one pipe before the next would give some PUSH none of it. A tenth of the first
+    // half leaves room for a sender thread the scheduler held back for a while.
+    let floor = PUSHES * EACH / 2 / 10;
+    assert!(
+        share_of_first_half.iter().all(|&n| n >= floor),
+        "each PUSH has at least {floor} of the first {} messages: {share_of_first_half:?}",
+        PUSHES * EACH / 2
     );
-    assert_eq!(second, want("b"));
 }
 
 #[test]
