@@ -529,8 +529,7 @@ impl<F: Framing> Engine<F> {
 
     /// When [`handle_timeout`](Engine::handle_timeout) must next be called, if ever: the next
     /// PING, or the moment a silent peer is given up. `None` before the handshake, for
-    /// ZMTP/1.0 and 2.0 peers (no commands, so no heartbeats, as libzmq) and with heartbeats
-    /// off.
+    /// ZMTP/1.0, 2.0 and 3.0 peers (no PING command) and with heartbeats off.
     pub fn poll_timeout(&self) -> Option<Instant> {
         if !self.heartbeat_started {
             return None;
@@ -563,9 +562,14 @@ impl<F: Framing> Engine<F> {
         }
     }
 
-    /// Whether this connection heartbeats: ready, and not a ZMTP/1.0 or 2.0 peer.
+    /// Whether this connection heartbeats: ready, and a ZMTP/3.1 peer. PING and PONG are 3.1
+    /// commands: a 3.0 peer (libzmq 4.0 and 4.1) ignores a PING and never answers, so
+    /// heartbeating it would end a healthy connection at every timeout (libzmq 4.3 does
+    /// exactly that to a 4.1 peer); 1.0 and 2.0 peers have no commands at all.
     fn heartbeats(&self) -> bool {
-        self.phase == Phase::Ready && self.legacy.is_none()
+        self.phase == Phase::Ready
+            && self.legacy.is_none()
+            && self.peer_minor.is_some_and(|m| m >= 1)
     }
 
     /// Runs the state machine until it has an event, needs more input, or fails. Called

@@ -475,6 +475,40 @@ fn handshaken(t: SocketType, peer: &str, max: Option<u64>) -> Engine {
     e
 }
 
+/// PING is a ZMTP/3.1 command: a 3.0 peer never answers one, so it is never heartbeated (nor
+/// timed out for silence); a 3.1 peer is.
+#[test]
+fn heartbeats_only_for_zmtp_3_1_peers() {
+    for (minor, heartbeats) in [(0u8, false), (1, true)] {
+        let mut e = Engine::new(EngineConfig {
+            heartbeat: ferrozmq_zmtp::HeartbeatConfig {
+                interval: Some(std::time::Duration::from_millis(20)),
+                timeout: Some(std::time::Duration::from_millis(200)),
+                ttl: std::time::Duration::ZERO,
+            },
+            ..EngineConfig::new(SocketType::REQ)
+        });
+        let mut bytes = raw_greeting(b"NULL", 3, minor);
+        bytes.extend_from_slice(&raw_ready("REP"));
+        deliver(&mut e, &bytes).0.unwrap();
+        let now = std::time::Instant::now();
+        e.note_traffic(now);
+        assert_eq!(e.poll_timeout().is_some(), heartbeats, "minor {minor}");
+        let later = now + std::time::Duration::from_secs(10);
+        assert!(
+            e.handle_timeout(later).is_ok(),
+            "minor {minor}: a PING is due, not expiry"
+        );
+        out_of(&mut e);
+        assert_eq!(
+            e.handle_timeout(later + std::time::Duration::from_secs(10))
+                .is_err(),
+            heartbeats,
+            "minor {minor}: only a heartbeated peer expires"
+        );
+    }
+}
+
 #[test]
 fn data_before_ready_fails() {
     let mut e = Engine::new(EngineConfig::new(SocketType::PULL));
