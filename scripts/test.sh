@@ -47,6 +47,10 @@ if ! command -v javac >/dev/null 2>&1 || [ ! -e /usr/share/java/jeromq.jar ]; th
     $SUDO apt-get install -y -qq default-jdk-headless libjeromq-java >/dev/null
 fi
 
+# The ZMTP/3.0 interop tests (crates/ferrozmq/tests/interop/libzmq41) run libzmq 4.1.5, built
+# from the source bundled in pyzmq 15.4.0's sdist on PyPI (no 3.0-speaking binary is packaged).
+./scripts/libzmq41.sh
+
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"

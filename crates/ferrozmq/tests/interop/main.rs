@@ -1,18 +1,22 @@
 //! Interop: ferrozmq against real libzmq — libzmq 4.3.4 linked through the `zmq` crate in
 //! this process, and pyzmq's libzmq 4.3.5 (with CURVE) in a child process for PLAIN/CURVE —
-//! and against JeroMQ 0.3.6 (Java, ZMTP/2.0) in a child process for the classic types.
+//! and against JeroMQ 0.3.6 (Java, ZMTP/2.0) and libzmq 4.1.5 (ZMTP/3.0) in child processes
+//! for the classic types.
 //! Every socket-type pair both ways, pub-sub, the request-reply family, security, Z85 and
 //! the async API.
 
 #[path = "../async_support/mod.rs"]
 mod async_support;
+mod classic_peers;
 #[path = "../common/mod.rs"]
 mod common;
 mod jeromq;
+mod libzmq41;
 mod line_peer;
 mod pyzmq;
 #[path = "../security_support/mod.rs"]
 mod security_support;
+mod socket_peer;
 
 mod async_api;
 mod capabilities;
