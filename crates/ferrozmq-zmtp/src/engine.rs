@@ -363,14 +363,22 @@ impl<F: Framing> Engine<F> {
     /// past the frame's end, so the frame ends up in an allocation of its own size, after
     /// O(size) copying (growing by `chunk` at a time copied O(size²/chunk) and left up to a
     /// chunk of slack pinned by the frame). The peer's announced size alone buys no memory:
-    /// at most twice what it has sent is reserved.
+    /// at most twice what it has sent, plus a chunk, is reserved.
     pub fn reserve_input(&mut self, chunk: usize) -> usize {
         let Some(missing) = self.large_frame_missing() else {
             self.input.reserve(chunk);
             return chunk;
         };
         let len = self.input.len();
-        let want = missing.min(len.max(chunk));
+        let mut want = missing.min(len.max(chunk));
+        if missing - want < chunk {
+            // The step after this one would be a sliver: go straight to the frame's end. A
+            // sliver step copies the whole buffer for a few bytes and frees a buffer of the
+            // frame's own size, which makes glibc raise its mmap threshold to that size: later
+            // frames of that size then come from the heap and stay resident after they are
+            // freed (1 GiB of an attacker's unfinished multipart stayed after it left).
+            want = missing;
+        }
         if self.input.capacity() - len < want {
             let mut grown = BytesMut::with_capacity(len + want);
             grown.extend_from_slice(&self.input);

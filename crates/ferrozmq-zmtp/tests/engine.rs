@@ -933,3 +933,52 @@ fn a_large_frame_is_read_into_a_buffer_of_its_own_size() {
         other => panic!("{other:?}"),
     }
 }
+
+/// Growing a large frame's buffer never ends with a sliver: a 1 MiB body (1 MiB + 9 bytes on
+/// the wire) that doubling would bring to exactly 1 MiB is grown straight to its end, so no
+/// step copies the whole buffer for a few bytes (and frees a buffer of the frame's size, which
+/// raises glibc's mmap threshold so that later frames stay resident once freed).
+#[test]
+fn a_large_frame_buffer_grows_by_at_least_a_chunk_each_time() {
+    const CHUNK: usize = 64 * 1024;
+    let mut push = Engine::new(EngineConfig::new(SocketType::PUSH));
+    let mut pull = Engine::new(EngineConfig::new(SocketType::PULL));
+    for _ in 0..4 {
+        let wire = out_of(&mut push);
+        pull.handle_input(&wire);
+        let wire = out_of(&mut pull);
+        push.handle_input(&wire);
+        pull_events(&mut push, &mut |_| true).unwrap();
+        pull_events(&mut pull, &mut |_| true).unwrap();
+    }
+    let body = vec![7u8; 1 << 20];
+    let mut wire = Vec::new();
+    push.encode(
+        Outgoing::Frame {
+            more: false,
+            body: &body,
+        },
+        &mut wire,
+    );
+    let mut sent = 0;
+    let mut capacities = Vec::new();
+    while sent < wire.len() {
+        // The kernel has everything: each read fills what the engine asked for.
+        let n = pull.reserve_input(CHUNK).min(wire.len() - sent);
+        let buffer = pull.input_buffer();
+        if capacities.last() != Some(&buffer.capacity()) {
+            capacities.push(buffer.capacity());
+        }
+        buffer.extend_from_slice(&wire[sent..sent + n]);
+        sent += n;
+    }
+    assert_eq!(*capacities.last().unwrap(), wire.len());
+    assert!(
+        capacities.windows(2).all(|w| w[1] >= w[0] + CHUNK),
+        "capacities {capacities:?}"
+    );
+    assert!(matches!(
+        pull.poll_event().unwrap(),
+        Some(Event::Frame { .. })
+    ));
+}
