@@ -10,7 +10,8 @@
 #   (d) fds C:        C idle connections exhaust a victim run under `ulimit -n 64`; a legit
 #                     PUSH connects meanwhile and sends 10 messages
 # Columns: peak RSS (VmHWM) and RSS after the attacker left, in MiB; the victim's open fds at
-# the peak; notes. Usage: bench/hostile.sh [--quick]  (--quick: the small rows only)
+# the peak; notes. Usage: bench/hostile.sh [--quick]  (--quick: the small rows only); on a
+# machine shared with other work, `chrt -f 10 bench/hostile.sh` keeps the 1 ms ticker on time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --locked -q -p ferrozmq-cli -p libzmq-perf --bins
