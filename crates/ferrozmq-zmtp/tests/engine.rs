@@ -880,12 +880,8 @@ fn traffic_goes_through_the_engines_framing() {
     assert_eq!(decoded.load(Ordering::Relaxed), 2);
 }
 
-/// A large frame read the way a session reads (reserve_input, then a read of at most what it
-/// says into the spare capacity) ends up in a buffer of exactly its own size, and at no step
-/// is more than twice what has arrived (plus one chunk) reserved.
-#[test]
-fn a_large_frame_is_read_into_a_buffer_of_its_own_size() {
-    const CHUNK: usize = 64 * 1024;
+/// A PUSH and a PULL engine that have completed their handshake with each other.
+fn handshaken_push_pull() -> (Engine, Engine) {
     let mut push = Engine::new(EngineConfig::new(SocketType::PUSH));
     let mut pull = Engine::new(EngineConfig::new(SocketType::PULL));
     for _ in 0..4 {
@@ -896,6 +892,16 @@ fn a_large_frame_is_read_into_a_buffer_of_its_own_size() {
         pull_events(&mut push, &mut |_| true).unwrap();
         pull_events(&mut pull, &mut |_| true).unwrap();
     }
+    (push, pull)
+}
+
+/// A large frame read the way a session reads (reserve_input, then a read of at most what it
+/// says into the spare capacity) ends up in a buffer of exactly its own size, and at no step
+/// is more than twice what has arrived (plus one chunk) reserved.
+#[test]
+fn a_large_frame_is_read_into_a_buffer_of_its_own_size() {
+    const CHUNK: usize = 64 * 1024;
+    let (mut push, mut pull) = handshaken_push_pull();
     let body: Vec<u8> = (0..1_000_000u32).map(|i| i as u8).collect();
     let mut wire = Vec::new();
     push.encode(
@@ -941,16 +947,7 @@ fn a_large_frame_is_read_into_a_buffer_of_its_own_size() {
 #[test]
 fn a_large_frame_buffer_grows_by_at_least_a_chunk_each_time() {
     const CHUNK: usize = 64 * 1024;
-    let mut push = Engine::new(EngineConfig::new(SocketType::PUSH));
-    let mut pull = Engine::new(EngineConfig::new(SocketType::PULL));
-    for _ in 0..4 {
-        let wire = out_of(&mut push);
-        pull.handle_input(&wire);
-        let wire = out_of(&mut pull);
-        push.handle_input(&wire);
-        pull_events(&mut push, &mut |_| true).unwrap();
-        pull_events(&mut pull, &mut |_| true).unwrap();
-    }
+    let (mut push, mut pull) = handshaken_push_pull();
     let body = vec![7u8; 1 << 20];
     let mut wire = Vec::new();
     push.encode(

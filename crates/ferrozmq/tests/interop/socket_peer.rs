@@ -2,7 +2,10 @@
 //! 4.1's `libzmq41/peer.c`), driven by the same line commands over stdin and stdout.
 
 use crate::line_peer::LinePeer;
+use std::io::{Read, Write};
+use std::net::TcpStream;
 use std::process::Command;
+use std::time::Duration;
 
 /// One socket in a peer child process; killed when dropped.
 pub struct SocketPeer(LinePeer);
@@ -86,4 +89,19 @@ fn unhex(text: &str) -> Vec<u8> {
         .step_by(2)
         .map(|i| u8::from_str_radix(&text[i..i + 2], 16).expect("hex"))
         .collect()
+}
+
+/// The first 12 bytes a peer listening on tcp `endpoint` greets with, once sent a versioned
+/// signature and our major version 3: its signature, then its revision (major) byte and what
+/// follows it in that revision (the minor version, or for ZMTP/2.0 its socket type).
+pub fn greeting_start(endpoint: &str) -> [u8; 12] {
+    let mut raw = TcpStream::connect(endpoint.trim_start_matches("tcp://")).unwrap();
+    raw.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    raw.write_all(&[0xff, 0, 0, 0, 0, 0, 0, 0, 1, 0x7f, 3])
+        .unwrap();
+    let mut greeting = [0u8; 12];
+    raw.read_exact(&mut greeting).unwrap();
+    assert_eq!(greeting[0], 0xff);
+    assert_eq!(greeting[9], 0x7f);
+    greeting
 }

@@ -6,13 +6,10 @@
 
 use crate::classic_peers::classic_tests;
 use crate::common::bounded;
-use crate::socket_peer::SocketPeer;
-use std::io::{Read, Write};
-use std::net::TcpStream;
+use crate::socket_peer::{greeting_start, SocketPeer};
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::OnceLock;
-use std::time::Duration;
 
 classic_tests!(jeromq_peer);
 
@@ -59,16 +56,7 @@ fn jeromq_greets_with_zmtp_2_0() {
     bounded(|| {
         let mut rep = jeromq_peer("REP");
         let endpoint = rep.bind();
-        let mut raw = TcpStream::connect(endpoint.trim_start_matches("tcp://")).unwrap();
-        raw.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-        // A versioned signature, then our major version: JeroMQ answers with its revision
-        // byte and socket type, as a ZMTP/2.0 peer does.
-        raw.write_all(&[0xff, 0, 0, 0, 0, 0, 0, 0, 1, 0x7f, 3])
-            .unwrap();
-        let mut greeting = [0u8; 12];
-        raw.read_exact(&mut greeting).unwrap();
-        assert_eq!(greeting[0], 0xff);
-        assert_eq!(greeting[9], 0x7f);
+        let greeting = greeting_start(&endpoint);
         assert_eq!(greeting[10], 0x01, "revision 01: ZMTP/2.0");
         assert_eq!(greeting[11], 0x04, "socket type REP");
     });

@@ -6,14 +6,11 @@
 
 use crate::classic_peers::classic_tests;
 use crate::common::{bounded, last_ep, ours};
-use crate::socket_peer::SocketPeer;
+use crate::socket_peer::{greeting_start, SocketPeer};
 use ferrozmq::{Context, Error, MonitorEvent, SocketEvent, PAIR, REQ, ROUTER};
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::OnceLock;
-use std::time::Duration;
 
 classic_tests!(libzmq41_peer);
 
@@ -75,14 +72,7 @@ fn libzmq_4_1_greets_with_zmtp_3_0() {
     bounded(|| {
         let mut rep = libzmq41_peer("REP");
         let endpoint = rep.bind();
-        let mut raw = TcpStream::connect(endpoint.trim_start_matches("tcp://")).unwrap();
-        raw.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-        raw.write_all(&[0xff, 0, 0, 0, 0, 0, 0, 0, 1, 0x7f, 3])
-            .unwrap();
-        let mut greeting = [0u8; 12];
-        raw.read_exact(&mut greeting).unwrap();
-        assert_eq!(greeting[0], 0xff);
-        assert_eq!(greeting[9], 0x7f);
+        let greeting = greeting_start(&endpoint);
         assert_eq!(greeting[10], 3, "major version 3");
         assert_eq!(greeting[11], 0, "minor version 0: ZMTP/3.0");
     });
