@@ -3,6 +3,7 @@
 //! (pyzmq, PyPI's majortomo) run as child processes. Every wait is bounded.
 
 mod bad_input;
+mod bstar;
 mod examples;
 #[path = "../../../ferrozmq/tests/examples/harness.rs"]
 mod harness;
