@@ -12,6 +12,7 @@
 //! endpoints, arguments and printed lines (`mdbroker`, `mdworker`, `mdclient`, …).
 
 pub mod bstar;
+pub mod freelance;
 pub mod mdp;
 pub mod mmi;
 pub mod pirate;
