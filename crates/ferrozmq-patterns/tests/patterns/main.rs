@@ -5,6 +5,7 @@
 mod bad_input;
 mod bstar;
 mod examples;
+mod freelance;
 #[path = "../../../ferrozmq/tests/examples/harness.rs"]
 mod harness;
 mod majordomo;
