@@ -14,8 +14,11 @@ for the guide's Python programs in the interop tests.
                                          that answered), COUNT requests
 
 Clients print "Average round trip cost: N usec" and exit 1 when a request goes unanswered.
+Every mode ends itself after 60 s, so a peer its test failed to kill does not linger.
 """
+import os
 import sys
+import threading
 import time
 
 import zmq
@@ -210,6 +213,9 @@ def flclient3(ctx, count, endpoints):
 
 
 def main():
+    watchdog = threading.Timer(60, os._exit, [3])
+    watchdog.daemon = True
+    watchdog.start()
     ctx = zmq.Context()
     mode, args = sys.argv[1], sys.argv[2:]
     if mode == "bstarcli":
