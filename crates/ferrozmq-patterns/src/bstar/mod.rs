@@ -47,6 +47,8 @@ pub enum Role {
 type SocketHandler<'a> = Box<dyn FnMut(&mut Reactor<'a>, &'a Socket) -> Result<()> + 'a>;
 /// A handler of a state change.
 type StateHandler<'a> = Box<dyn FnMut(&mut Reactor<'a>) -> Result<()> + 'a>;
+/// Where log lines go.
+type Log = Box<dyn FnMut(&str)>;
 
 /// The application's side of a [`BinaryStar`]: what to do with a client request the
 /// machine accepted, and (optionally) on becoming active or passive.
@@ -88,7 +90,7 @@ pub struct BinaryStar {
     heartbeat: Duration,
     fsm: RefCell<Fsm>,
     failure: Cell<Option<&'static str>>,
-    log: RefCell<Box<dyn FnMut(&str)>>,
+    log: RefCell<Log>,
 }
 
 impl BinaryStar {
