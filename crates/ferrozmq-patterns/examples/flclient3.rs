@@ -8,11 +8,11 @@
 //!
 //! Prints "I: connecting to ENDPOINT..." per server and "Average round trip cost: N usec".
 
-use ferrozmq::{Context, Multipart};
-use ferrozmq_patterns::freelance::model3::FreelanceClient;
-use std::time::Instant;
+#[path = "support/name_requests.rs"]
+mod name_requests;
 
-const REQUESTS: u32 = 10_000;
+use ferrozmq::Context;
+use ferrozmq_patterns::freelance::model3::FreelanceClient;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut endpoints: Vec<String> = std::env::args().skip(1).collect();
@@ -32,15 +32,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for endpoint in &endpoints {
         client.connect(endpoint)?;
     }
-    // Send a bunch of name resolution 'requests', measure time
-    let start = Instant::now();
-    for _ in 0..REQUESTS {
-        if client.request(Multipart::from(["random name"]))?.is_none() {
-            println!("E: name service not available, aborting");
-            break;
-        }
-    }
-    let average = start.elapsed().as_micros() / u128::from(REQUESTS);
-    println!("Average round trip cost: {average} usec");
+    name_requests::time_requests(|request| client.request(request))?;
     Ok(())
 }
