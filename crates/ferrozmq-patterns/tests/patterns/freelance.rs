@@ -3,7 +3,7 @@
 //! replies dropped with a log line.
 
 use crate::harness::{free_ports, tcp, Proc};
-use crate::python::{finish_python, run_python, start_python, Background};
+use crate::python::{run_python, Background};
 use ferrozmq::{Context, Multipart, REP, ROUTER};
 use ferrozmq_patterns::freelance::model1::Model1Client;
 use ferrozmq_patterns::freelance::model2::Shotgun;
@@ -166,25 +166,20 @@ fn model2_drops_malformed_and_late_replies_with_a_log_line() {
     assert_eq!(dropped, 3, "{:?}", lines.lock().unwrap());
 }
 
+/// A Freelance client's output must end with its timing line (every request answered).
+fn assert_timed(stdout: &str) {
+    let last = stdout.lines().last().unwrap_or_default();
+    assert!(last.starts_with("Average round trip cost: "), "{stdout}");
+}
+
 #[test]
 fn flclient2_and_flserver2_swap_with_pyzmq_peers() {
     let [ours, theirs] = endpoints();
     let _our_server = Proc::start("flserver2", &[&ours]);
     let _their_server = Background::start("ha_peer.py", &["flserver2", &theirs]);
     let client = Proc::start("flclient2", &[&ours, &theirs]).finish_ok();
-    let line = client
-        .lines()
-        .last()
-        .copied()
-        .unwrap_or_default()
-        .to_string();
-    assert!(
-        line.starts_with("Average round trip cost: "),
-        "{}",
-        client.stdout
-    );
-    let python = run_python("ha_peer.py", &["flclient2", "500", &ours]);
-    assert!(python.starts_with("Average round trip cost: "), "{python}");
+    assert_timed(&client.stdout);
+    assert_timed(&run_python("ha_peer.py", &["flclient2", "500", &ours]));
 }
 
 #[test]
@@ -231,18 +226,9 @@ fn flclient3_and_flserver3_swap_with_pyzmq_peers() {
         &[&localhost(&a), &localhost(&b), &localhost(&c)],
     )
     .finish_ok();
-    let line = client
-        .lines()
-        .last()
-        .copied()
-        .unwrap_or_default()
-        .to_string();
-    assert!(
-        line.starts_with("Average round trip cost: "),
-        "{}",
-        client.stdout
-    );
-    let python = start_python("ha_peer.py", &["flclient3", "500", &localhost(&a)]);
-    let python = finish_python(python);
-    assert!(python.starts_with("Average round trip cost: "), "{python}");
+    assert_timed(&client.stdout);
+    assert_timed(&run_python(
+        "ha_peer.py",
+        &["flclient3", "500", &localhost(&a)],
+    ));
 }
