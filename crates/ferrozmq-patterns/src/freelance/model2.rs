@@ -115,3 +115,40 @@ pub fn server_reply(request: &Multipart) -> Option<Multipart> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn frames() -> impl Strategy<Value = Vec<Vec<u8>>> {
+        proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..6), 0..5)
+    }
+
+    proptest! {
+        /// Any reply parses to a sequence (envelope and number taken off) or is left whole.
+        #[test]
+        fn reply_sequence_takes_a_well_formed_envelope_or_nothing(frames in frames()) {
+            let original = Multipart::from(frames.clone());
+            let mut reply = original.clone();
+            match reply_sequence(&mut reply) {
+                Some(sequence) => {
+                    prop_assert!(frames.len() >= 3 && frames[0].is_empty());
+                    prop_assert_eq!(frames[1].clone(), sequence.to_string().into_bytes());
+                    prop_assert_eq!(reply.len(), frames.len() - 2);
+                }
+                None => prop_assert_eq!(reply, original),
+            }
+        }
+
+        /// A server answers exactly the two-frame requests, echoing the sequence.
+        #[test]
+        fn server_reply_answers_only_sequence_and_body(frames in frames()) {
+            let reply = server_reply(&Multipart::from(frames.clone()));
+            prop_assert_eq!(reply.is_some(), frames.len() == 2);
+            if let Some(reply) = reply {
+                prop_assert_eq!(&reply.first().unwrap()[..], &frames[0][..]);
+            }
+        }
+    }
+}

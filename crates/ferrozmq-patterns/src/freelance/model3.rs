@@ -288,3 +288,25 @@ impl Agent {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any message of two frames or more is answered to its sender; shorter ones are not.
+        #[test]
+        fn server_reply_answers_every_addressed_message(
+            frames in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..6), 0..5)
+        ) {
+            let reply = server_reply(Multipart::from(frames.clone()));
+            prop_assert_eq!(reply.is_some(), frames.len() >= 2);
+            if let Some(reply) = reply {
+                prop_assert_eq!(&reply.first().unwrap()[..], &frames[0][..]);
+                let pong = frames[1] == b"PING";
+                prop_assert_eq!(reply.len(), if pong { 2 } else { 3 });
+            }
+        }
+    }
+}
