@@ -232,3 +232,19 @@ fn flclient3_and_flserver3_swap_with_pyzmq_peers() {
         &["flclient3", "500", &localhost(&a)],
     ));
 }
+
+#[test]
+fn model3_serves_again_when_its_only_server_comes_back() {
+    let [endpoint] = endpoints();
+    let bind = endpoint.replace("127.0.0.1", "*");
+    let ctx = Context::new();
+    let client = FreelanceClient::with_log(&ctx, Box::new(|_| {})).unwrap();
+    client.connect(&localhost(&endpoint)).unwrap();
+    let ask = || client.request(Multipart::from(["random name"])).unwrap();
+    let server = Proc::start("flserver3", &[&bind]);
+    assert_eq!(ask(), Some(Multipart::from(["OK"])));
+    server.kill();
+    let _server = Proc::start("flserver3", &[&bind]);
+    // The agent reconnects by itself and finds the server again within a request's 3 s.
+    assert_eq!(ask(), Some(Multipart::from(["OK"])));
+}
