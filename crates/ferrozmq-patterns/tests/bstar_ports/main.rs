@@ -2,7 +2,8 @@
 //! test binary of their own and one at a time: a pair of servers, a client, the active
 //! server killed — the client fails over and gets its replies from the backup — and the
 //! primary restarted, which comes back passive. Also swapped with pyzmq peers written from
-//! the guide (`../patterns/ha_peer.py`): their client with our pair, our client with theirs.
+//! the guide (`../patterns/ha_peer.py`): their client with our pair, our client with theirs,
+//! and a pair of one pyzmq server and one of ours.
 
 #[path = "../../../ferrozmq/tests/examples/harness.rs"]
 mod harness;
@@ -180,6 +181,15 @@ fn our_bstarcli_fails_over_between_a_pyzmq_pair() {
     let _ports = one_at_a_time();
     let primary = Python::start(&["bstarsrv", "-p"]);
     let backup = Python::start(&["bstarsrv", "-b"]);
+    let client = Proc::start("bstarcli", &[]);
+    serve_until_failover(Box::new(primary), &backup, &client);
+}
+
+#[test]
+fn our_bstarsrv2_backup_takes_over_from_a_pyzmq_primary() {
+    let _ports = one_at_a_time();
+    let primary = Python::start(&["bstarsrv", "-p"]);
+    let backup = Proc::start("bstarsrv2", &["-b"]);
     let client = Proc::start("bstarcli", &[]);
     serve_until_failover(Box::new(primary), &backup, &client);
 }

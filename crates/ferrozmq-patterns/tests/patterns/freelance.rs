@@ -108,6 +108,14 @@ fn answers_through_a_kill(
 }
 
 #[test]
+fn flclient1_finds_a_pyzmq_flserver1_after_a_dead_endpoint() {
+    let [dead, live] = endpoints();
+    let _server = Background::start("ha_peer.py", &["flserver1", &live]);
+    let client = Proc::start("flclient1", &[&dead, &live]).finish_ok();
+    assert_eq!(client.lines().last(), Some(&"Service is running OK"));
+}
+
+#[test]
 fn model2_keeps_answering_when_one_of_three_servers_is_killed_mid_run() {
     let ctx = Context::new();
     let client = std::cell::RefCell::new(Shotgun::new(&ctx).unwrap());

@@ -6,6 +6,7 @@ for the guide's Python programs in the interop tests.
                                          back) after 1 s without a reply and a 2 s settle
     ha_peer.py bstarsrv -p|-b            Binary Star server (echo) with the guide's FSM,
                                          endpoints 5001-5004 and 1 s heartbeats
+    ha_peer.py flserver1 ENDPOINT        model 1 REP echo server
     ha_peer.py flserver2 ENDPOINT        model 2 REP server: [sequence, body] -> [sequence, OK]
     ha_peer.py flserver3 BIND            model 3 ROUTER server, routing id = BIND with * ->
                                          localhost; PING -> PONG, [seq, body] -> [seq, OK]
@@ -136,6 +137,14 @@ def bstarsrv(ctx, role):
             send_state_at = time.monotonic() + HEARTBEAT
 
 
+def flserver1(ctx, endpoint):
+    server = ctx.socket(zmq.REP)
+    server.bind(endpoint)
+    print("I: echo service is ready at %s" % endpoint, flush=True)
+    while True:
+        server.send_multipart(server.recv_multipart())
+
+
 def flserver2(ctx, endpoint):
     server = ctx.socket(zmq.REP)
     server.bind(endpoint)
@@ -222,6 +231,8 @@ def main():
         bstarcli(ctx)
     elif mode == "bstarsrv":
         bstarsrv(ctx, args[0])
+    elif mode == "flserver1":
+        flserver1(ctx, args[0])
     elif mode == "flserver2":
         flserver2(ctx, args[0])
     elif mode == "flserver3":
