@@ -35,7 +35,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     loop {
         let mut items = [frontend.as_poll_item(POLLIN), statesub.as_poll_item(POLLIN)];
         let time_left = send_state_at.saturating_duration_since(Instant::now());
-        if ferrozmq::poll(&mut items, time_left.as_millis() as i64).is_err() {
+        let wait_ms = time_left.as_micros().div_ceil(1000) as i64; // never a busy wait
+        if ferrozmq::poll(&mut items, wait_ms).is_err() {
             break; // Interrupted
         }
         if items[0].is_readable() {
@@ -52,11 +53,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             match peer_state(&message) {
                 Some(peer) => {
                     let outcome = fsm.handle(Event::Peer(peer), Instant::now());
+                    serves(outcome);
                     if let Transition::Fatal(_) = outcome {
-                        serves(outcome);
                         break; // Error, so exit
                     }
-                    serves(outcome);
                 }
                 None => println!("W: ignored bad state message: {}", message.dump()),
             }
