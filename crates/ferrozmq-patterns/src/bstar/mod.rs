@@ -133,16 +133,6 @@ impl BinaryStar {
         Ok(())
     }
 
-    /// The PUB socket's bound endpoint (useful after binding port 0).
-    pub fn local_endpoint(&self) -> Result<String> {
-        bound_endpoint(&self.statepub)
-    }
-
-    /// The voter socket's bound endpoint (useful after binding port 0).
-    pub fn voter_endpoint(&self) -> Result<String> {
-        bound_endpoint(self.voter.as_ref().ok_or(Error::EINVAL)?)
-    }
-
     /// Publishes every `heartbeat` instead of every second (both servers must agree).
     pub fn set_heartbeat(&mut self, heartbeat: Duration) {
         self.heartbeat = heartbeat;
@@ -249,9 +239,4 @@ pub fn peer_state(message: &Multipart) -> Option<State> {
         1 => State::from_wire(message.first()?),
         _ => None,
     }
-}
-
-/// `socket`'s last bound endpoint as text.
-fn bound_endpoint(socket: &Socket) -> Result<String> {
-    socket.get_last_endpoint()?.map_err(|_| Error::EINVAL)
 }
