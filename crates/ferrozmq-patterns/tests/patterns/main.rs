@@ -3,7 +3,9 @@
 //! (pyzmq, PyPI's majortomo) run as child processes. Every wait is bounded.
 
 mod bad_input;
+mod bstar;
 mod examples;
+mod freelance;
 #[path = "../../../ferrozmq/tests/examples/harness.rs"]
 mod harness;
 mod majordomo;
