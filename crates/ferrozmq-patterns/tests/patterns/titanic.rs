@@ -12,9 +12,12 @@ fn ticlient_gets_its_reply_through_titanic() {
     let [port] = free_ports();
     let dir = TempDir::new("titanic-ticlient");
     let dir_arg = dir.0.to_str().unwrap();
-    let _broker = Proc::start("mdbroker", &[&tcp(port)]);
+    let broker = Proc::start("mdbroker", &[&tcp(port), "-v"]);
     let _titanic = Proc::start("titanic", &[&tcp(port), "--dir", dir_arg, "--retry", "100"]);
     let _worker = Proc::start("mdworker", &[&tcp(port)]);
+    // titanic.request, .reply, .close and echo: the guide's client gives up (silently) when
+    // a service takes longer than its retries to come up, as it can on a loaded machine.
+    broker.wait_for_log("I: registering new worker", 4);
     let client = Proc::start("ticlient", &[&tcp(port), "--interval", "100"]).finish_ok();
     assert_eq!(client.starting_with("I: request UUID: ").len(), 1);
     assert_eq!(client.lines().last(), Some(&"Reply: Hello world"));

@@ -246,12 +246,22 @@ impl Proc {
     /// Waits until the example has printed `text` (bounded by [`TIMEOUT`]), panicking with
     /// its output if it does not.
     pub fn wait_for_output(&self, text: &str) {
-        while !self.stdout().contains(text) {
+        self.wait_for_in(&self.stdout, text, 1);
+    }
+
+    /// Waits until the example has written `text` to stderr `times` times (its log lines),
+    /// bounded by [`TIMEOUT`].
+    pub fn wait_for_log(&self, text: &str, times: usize) {
+        self.wait_for_in(&self.stderr, text, times);
+    }
+
+    fn wait_for_in(&self, pipe: &Mutex<String>, text: &str, times: usize) {
+        while lock(pipe).matches(text).count() < times {
             assert!(
                 !self.timed_out(),
-                "{}: no {text:?} in:\n{}",
+                "{}: {text:?} not {times} times in:\n{}",
                 self.name,
-                self.stdout()
+                lock(pipe)
             );
             thread::sleep(Duration::from_millis(20));
         }
