@@ -74,6 +74,7 @@ fn lpclient_survives_an_overloaded_worker() {
         "spworker",
         &[&tcp(backend), "--count", "4", "--simulate", "overload:2"],
     );
+    worker.wait_for_output(") worker ready");
     // The overloaded worker answers after 4 s; the client gives up on it after 3 s.
     let client = Proc::start(
         "lpclient",
