@@ -84,6 +84,8 @@ pub fn command(data: &[u8]) {
         Command::Pong(d) => command::encode(command::PONG, d, &mut encoded),
         Command::Subscribe(d) => command::encode(command::SUBSCRIBE, d, &mut encoded),
         Command::Cancel(d) => command::encode(command::CANCEL, d, &mut encoded),
+        Command::Join(d) => command::encode(command::JOIN, d, &mut encoded),
+        Command::Leave(d) => command::encode(command::LEAVE, d, &mut encoded),
         Command::Unknown { name, data } => command::encode(name, data, &mut encoded),
         Command::Ping { ttl, context } => {
             let mut payload = ttl.to_be_bytes().to_vec();

@@ -62,6 +62,7 @@ mod curve;
 mod deadlines;
 mod endpoint;
 mod error;
+mod group;
 mod inproc;
 pub mod interrupt;
 mod io;

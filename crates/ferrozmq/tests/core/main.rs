@@ -9,6 +9,7 @@ mod common;
 mod conformance;
 mod connection_control;
 mod context;
+mod draft_sockets;
 mod heartbeats;
 mod inproc;
 mod monitor;
