@@ -16,7 +16,7 @@
 //! ```
 
 use crate::error::{Error, Result};
-use crate::socket::Socket;
+use crate::socket::{Socket, ThreadSafeSocket};
 use crate::sys::{self, PollFd};
 use std::os::fd::RawFd;
 use std::time::{Duration, Instant};
@@ -35,7 +35,7 @@ pub const POLLPRI: PollEvents = 8;
 /// One thing to poll: a socket or a raw file descriptor, the events wanted, and after `poll`
 /// the events found.
 pub struct PollItem<'a> {
-    socket: Option<&'a Socket>,
+    socket: Option<&'a dyn Pollable>,
     fd: RawFd,
     events: PollEvents,
     revents: PollEvents,
@@ -52,7 +52,7 @@ impl<'a> PollItem<'a> {
         }
     }
 
-    pub(crate) fn from_socket(socket: &'a Socket, events: PollEvents) -> PollItem<'a> {
+    pub(crate) fn from_pollable(socket: &'a dyn Pollable, events: PollEvents) -> PollItem<'a> {
         PollItem {
             socket: Some(socket),
             fd: -1,
@@ -88,12 +88,32 @@ impl<'a> PollItem<'a> {
 
     /// True if this item polls `socket`.
     pub fn has_socket(&self, socket: &Socket) -> bool {
-        self.socket.is_some_and(|s| std::ptr::eq(s, socket))
+        self.socket
+            .is_some_and(|s| std::ptr::addr_eq(s as *const dyn Pollable, socket))
     }
 
     /// True if this item polls raw descriptor `fd`.
     pub fn has_fd(&self, fd: RawFd) -> bool {
         self.socket.is_none() && self.fd == fd
+    }
+}
+
+/// What `poll` needs of a socket: its readiness (ZMQ_EVENTS) and the descriptor that
+/// becomes readable when that may have changed. `Socket` and `ThreadSafeSocket` have them.
+pub(crate) trait Pollable {
+    /// ZMQ_EVENTS, consuming the pending wake-up.
+    fn poll_events(&self) -> Result<PollEvents>;
+    /// The socket's signaler descriptor.
+    fn signal_fd(&self) -> RawFd;
+}
+
+impl Pollable for Socket {
+    fn poll_events(&self) -> Result<PollEvents> {
+        Socket::poll_events(self)
+    }
+
+    fn signal_fd(&self) -> RawFd {
+        Socket::signal_fd(self)
     }
 }
 
@@ -222,7 +242,16 @@ impl<'a> Poller<'a> {
 
     /// Adds a socket to wait on for `events`; returns its index in the set.
     pub fn add(&mut self, socket: &'a Socket, events: PollEvents) -> Result<usize> {
-        self.push(PollItem::from_socket(socket, events))
+        self.push(socket.as_poll_item(events))
+    }
+
+    /// Adds a thread-safe socket to wait on for `events`; returns its index in the set.
+    pub fn add_thread_safe(
+        &mut self,
+        socket: &'a ThreadSafeSocket,
+        events: PollEvents,
+    ) -> Result<usize> {
+        self.push(socket.as_poll_item(events))
     }
 
     /// Adds a raw descriptor to wait on for `events`; returns its index in the set.

@@ -32,12 +32,14 @@ mod router;
 mod security;
 mod server;
 mod stream;
+mod thread_safe;
 mod transport_options;
 mod trie;
 mod xpub;
 mod xsub;
 
 pub use router::{NOTIFY_CONNECT, NOTIFY_DISCONNECT};
+pub use thread_safe::ThreadSafeSocket;
 
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -254,7 +256,7 @@ impl Socket {
 
     /// A [`PollItem`](crate::PollItem) for this socket, for [`poll`](crate::poll).
     pub fn as_poll_item(&self, events: crate::PollEvents) -> crate::PollItem<'_> {
-        crate::PollItem::from_socket(self, events)
+        crate::PollItem::from_pollable(self, events)
     }
 
     /// Waits up to `timeout_ms` for `events` on this socket alone; 1 if found, 0 if not.

@@ -23,5 +23,6 @@ mod reqrep_family;
 mod signals;
 mod sockopt_hwm;
 mod stream;
+mod thread_safe;
 mod transports;
 mod xpub_manual;
