@@ -153,3 +153,20 @@ fn thread_safe_sockets_poll_with_the_others() {
         assert_eq!(&server.recv_msg(0).unwrap()[..], b"ready?");
     });
 }
+
+#[test]
+fn zmq_thread_safe_reads_one_for_the_draft_types_only() {
+    let ctx = Context::new();
+    let server = ctx.socket(SERVER).unwrap();
+    assert!(server.is_thread_safe().unwrap());
+    assert_eq!(server.get_option(81).unwrap(), 1i32.to_ne_bytes());
+    assert!(!ctx
+        .socket(ferrozmq::DEALER)
+        .unwrap()
+        .is_thread_safe()
+        .unwrap());
+    assert_eq!(
+        server.set_option(81, &1i32.to_ne_bytes()),
+        Err(Error::EINVAL)
+    );
+}
