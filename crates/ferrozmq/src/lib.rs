@@ -102,7 +102,9 @@ pub use monitor::{MonitorEvent, SocketEvent};
 pub use monitor_v2::MonitorEventV2;
 pub use multipart::Multipart;
 pub use options::Mechanism;
-pub use poll::{poll, PollEvents, PollItem, Poller, POLLERR, POLLIN, POLLOUT, POLLPRI};
+pub use poll::{
+    poll, PollEvents, PollItem, Poller, PollerEvent, POLLERR, POLLIN, POLLOUT, POLLPRI,
+};
 pub use proxy::{
     proxy, proxy_steerable, proxy_steerable_with_capture, proxy_with_capture, ProxyStats,
     SocketStats,

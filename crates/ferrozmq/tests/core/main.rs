@@ -16,6 +16,7 @@ mod monitor;
 mod monitor_v2;
 mod peer_messages;
 mod poll;
+mod poller_api;
 mod proxy;
 mod pubsub;
 mod rep_router_options;
