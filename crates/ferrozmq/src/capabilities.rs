@@ -3,12 +3,12 @@
 
 /// Capabilities ferrozmq has: libzmq's names for the optional ones it implements (ipc, the
 /// CURVE mechanism, the draft socket types), plus the transports libzmq always has and so
-/// never lists (tcp, inproc), which ferrozmq answers truthfully.
-const SUPPORTED: [&str; 5] = ["ipc", "curve", "draft", "tcp", "inproc"];
+/// never lists (tcp, inproc, udp), which ferrozmq answers truthfully.
+const SUPPORTED: [&str; 6] = ["ipc", "curve", "draft", "tcp", "inproc", "udp"];
 
 /// Whether ferrozmq offers `capability`, by libzmq's `zmq_has` names: `"ipc"`, `"curve"`,
-/// `"draft"` (CLIENT, SERVER, RADIO, DISH, SCATTER, GATHER, PEER, CHANNEL; not yet DGRAM
-/// nor the udp transport) (and `"tcp"`, `"inproc"`) are there; `"pgm"`, `"tipc"`, `"norm"`,
+/// `"draft"` (CLIENT, SERVER, RADIO, DISH, SCATTER, GATHER, PEER, CHANNEL; not yet DGRAM)
+/// (and `"tcp"`, `"inproc"`, `"udp"` for RADIO/DISH) are there; `"pgm"`, `"tipc"`, `"norm"`,
 /// `"gssapi"`, `"vmci"`, `"vsock"`, `"WS"`, `"WSS"` and anything else are not. Always
 /// `Some` — the `Option` keeps rust-zmq's signature, whose `None` is a libzmq without
 /// `zmq_has`.
@@ -28,8 +28,7 @@ mod tests {
     use crate::error::Error;
 
     /// A transport is listed exactly when an endpoint of it parses past the scheme check and
-    /// some socket type takes it. udp parses (so classic sockets can refuse it with libzmq's
-    /// ENOCOMPATPROTO), but no socket type takes it yet.
+    /// some socket type takes it (udp: RADIO and DISH).
     #[test]
     fn transports_are_listed_exactly_when_endpoints_take_them() {
         let transports = [
@@ -38,8 +37,7 @@ mod tests {
         ];
         for transport in transports {
             let parsed = Endpoint::parse(&format!("{transport}://x"));
-            let no_socket_takes_it = transport == "udp";
-            let offered = parsed != Err(Error::EPROTONOSUPPORT) && !no_socket_takes_it;
+            let offered = parsed != Err(Error::EPROTONOSUPPORT);
             // libzmq's names for the websocket capabilities are upper case.
             let name = match transport {
                 "ws" => "WS",

@@ -87,6 +87,7 @@ mod spsc;
 mod sync;
 mod sys;
 pub mod timers;
+mod udp;
 mod unique_id;
 mod z85;
 pub mod zconfig;

@@ -20,6 +20,8 @@ const JOIN_BUDGET: usize = 256;
 pub(crate) struct Radio {
     members: HashMap<Vec<u8>, HashSet<u64>>,
     groups_of: IdMap<HashSet<Vec<u8>>>,
+    /// udp pipes: every message goes to them (the DISH on the other side filters).
+    datagram: HashSet<u64>,
     targets: Vec<u64>,
 }
 
@@ -72,7 +74,12 @@ impl Pattern for Radio {
         true
     }
 
+    fn datagram_peer(&mut self, id: u64) {
+        self.datagram.insert(id);
+    }
+
     fn detach(&mut self, id: u64, _: &mut Cx<'_>) {
+        self.datagram.remove(&id);
         for group in self.groups_of.remove(&id).unwrap_or_default() {
             self.leave(id, &group);
         }
@@ -88,6 +95,7 @@ impl Pattern for Radio {
         if let Some(members) = self.members.get(group) {
             self.targets.extend(members.iter().copied());
         }
+        self.targets.extend(self.datagram.iter().copied());
         Ok(())
     }
 

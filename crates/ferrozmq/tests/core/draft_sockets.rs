@@ -247,3 +247,55 @@ fn incompatible_types_are_refused() {
         );
     });
 }
+
+#[test]
+fn radio_and_dish_over_udp_unicast() {
+    bounded(|| {
+        let ctx = Context::new();
+        let dish = ours(&ctx, DISH);
+        dish.bind("udp://127.0.0.1:0").unwrap();
+        let endpoint = last_ep(&dish);
+        assert!(endpoint.starts_with("udp://127.0.0.1:"), "{endpoint}");
+        dish.join("movies").unwrap();
+        let radio = ours(&ctx, RADIO);
+        radio.connect(&endpoint).unwrap();
+        // Datagrams are not queued for a late reader: the first ones can only be lost to a
+        // full kernel buffer, which a few messages never fill.
+        for body in ["other", "first"] {
+            let mut msg = text(body);
+            msg.set_group(if body == "first" { "movies" } else { "tv" })
+                .unwrap();
+            radio.send(msg, 0).unwrap();
+        }
+        let got = dish.recv_msg(0).unwrap();
+        assert_eq!(
+            (&got[..], got.group()),
+            (&b"first"[..], Some(&b"movies"[..]))
+        );
+        // One message per datagram, up to libzmq's 8192 bytes; a bigger one is dropped.
+        let mut big = Message::from(vec![7u8; 9000]);
+        big.set_group("movies").unwrap();
+        radio.send(big, 0).unwrap();
+        let mut fits = Message::from(vec![8u8; 8192 - 1 - 6]);
+        fits.set_group("movies").unwrap();
+        radio.send(fits, 0).unwrap();
+        assert_eq!(dish.recv_msg(0).unwrap().len(), 8192 - 7);
+    });
+}
+
+#[test]
+fn udp_is_for_a_connecting_radio_and_a_binding_dish() {
+    let ctx = Context::new();
+    let radio = ours(&ctx, RADIO);
+    assert_eq!(radio.bind("udp://127.0.0.1:0"), Err(Error::ENOCOMPATPROTO));
+    let dish = ours(&ctx, DISH);
+    assert_eq!(
+        dish.connect("udp://127.0.0.1:5556"),
+        Err(Error::ENOCOMPATPROTO)
+    );
+    assert_eq!(
+        ours(&ctx, SERVER).bind("udp://127.0.0.1:0"),
+        Err(Error::ENOCOMPATPROTO)
+    );
+    assert_eq!(dish.bind("udp://127.0.0.1"), Err(Error::EINVAL));
+}

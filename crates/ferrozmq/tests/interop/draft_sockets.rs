@@ -142,3 +142,62 @@ fn their_radio_reaches_our_dish() {
         });
     });
 }
+
+/// A udp port nobody uses at the moment (the kernel's pick, released at once).
+fn free_udp_port() -> u16 {
+    let probe = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    probe.local_addr().unwrap().port()
+}
+
+#[test]
+fn their_radio_reaches_our_dish_over_udp() {
+    bounded(|| {
+        let ctx = Context::new();
+        let dish = ours(&ctx, ferrozmq::DISH);
+        dish.bind("udp://127.0.0.1:0").unwrap();
+        dish.join("movies").unwrap();
+        let mut radio = NpmPeer::new("Radio");
+        radio.connect(&last_ep(&dish));
+        let got = until_delivered(
+            || {
+                radio.send(b"other", None, Some("tv"));
+                radio.send(b"first", None, Some("movies"));
+            },
+            || (dish.poll(POLLIN, 50).unwrap() == 1).then(|| dish.recv_msg(0).unwrap()),
+        );
+        assert_eq!(
+            (&got[..], got.group()),
+            (&b"first"[..], Some(&b"movies"[..]))
+        );
+    });
+}
+
+#[test]
+fn our_radio_reaches_their_dish_over_udp() {
+    bounded(|| {
+        let mut dish = NpmPeer::new("Dish");
+        // libzmq reports a udp endpoint without its scheme: connect to the one given.
+        let endpoint = format!("udp://127.0.0.1:{}", free_udp_port());
+        dish.bind(&endpoint);
+        dish.join("movies");
+        let ctx = Context::new();
+        let radio = ours(&ctx, ferrozmq::RADIO);
+        radio.connect(&endpoint).unwrap();
+        let publish = |body: &str, group: &str| {
+            let mut msg = Message::from(body);
+            msg.set_group(group).unwrap();
+            radio.send(msg, 0).unwrap();
+        };
+        let got = until_delivered(
+            || {
+                publish("other", "tv");
+                publish("first", "movies");
+            },
+            || dish.recv(50),
+        );
+        assert_eq!(
+            (got.body, got.group),
+            (b"first".to_vec(), Some("movies".into()))
+        );
+    });
+}
