@@ -3,8 +3,7 @@
 
 use crate::error::{Error, Result};
 
-/// Longest group name, in bytes (libzmq 4.3's `ZMQ_GROUP_MAX_LENGTH`).
-pub const GROUP_MAX_LENGTH: usize = 15;
+pub(crate) use ferrozmq_zmtp::datagram::GROUP_MAX_LENGTH;
 
 /// A checked group name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -2,7 +2,7 @@
 //! `udp://host:port` (a multicast group too) and sends every message as one datagram; a
 //! DISH binds `udp://*:port`, `udp://host:port` or `udp://interface;group:port` (joining
 //! the multicast group) and hands each datagram to its socket, which keeps those of the
-//! groups it joined. The datagram layout is `datagram.rs`'s.
+//! groups it joined. The datagram layout is `ferrozmq_zmtp::datagram`'s.
 //!
 //! Each udp endpoint is served by a thread of its own (a "pump") between its kernel socket
 //! and its pipe, rather than by an I/O thread: a datagram socket has no connection, session
@@ -12,7 +12,6 @@
 //! message, or that arrives while the DISH's pipe is full, by the DISH's.
 
 mod address;
-mod datagram;
 
 use crate::error::Result;
 use crate::message::Message;
@@ -21,7 +20,7 @@ use crate::pipe::{self, Notify, Parcel, PipeEnd};
 use crate::signal::Signaler;
 use crate::sys::{self, PollFd};
 use address::UdpAddress;
-use datagram::MAX_DATAGRAM;
+use ferrozmq_zmtp::datagram::{self, MAX_DATAGRAM};
 use socket2::{Domain, Protocol, Socket as RawSocket, Type};
 use std::io::ErrorKind;
 use std::net::{Ipv4Addr, SocketAddrV4, UdpSocket};
@@ -163,7 +162,7 @@ fn receive_datagrams(socket: &UdpSocket, mut pipe: PipeEnd, waker: &PumpWaker) {
                     };
                     if pipe.check_write() {
                         pipe.write_unflushed(Parcel::Multi(vec![
-                            Message::from(group.as_bytes()),
+                            Message::from(group),
                             Message::from(body),
                         ]));
                     }

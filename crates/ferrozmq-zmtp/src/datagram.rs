@@ -1,16 +1,19 @@
-//! libzmq's RADIO/DISH datagram (`udp_engine.cpp`): one message per datagram, a 1-byte group
-//! length, the group, then the body; at most `MAX_DATAGRAM` bytes in all. Sans-IO: bytes in,
-//! a group and a body out, or an error saying what is wrong; never a panic.
+//! libzmq's RADIO/DISH datagram over udp (`udp_engine.cpp`): one message per datagram, a
+//! 1-byte group length, the group, then the body; at most [`MAX_DATAGRAM`] bytes in all.
+//! Sans-IO: bytes in, a group and a body out, or an error saying what is wrong; never a
+//! panic.
 
-use crate::group::{Group, GROUP_MAX_LENGTH};
 use std::fmt;
 
 /// Longest datagram libzmq sends or reads (`MAX_UDP_MSG`).
-pub(crate) const MAX_DATAGRAM: usize = 8192;
+pub const MAX_DATAGRAM: usize = 8192;
+
+/// Longest RADIO/DISH group name, in bytes (libzmq 4.3's `ZMQ_GROUP_MAX_LENGTH`).
+pub const GROUP_MAX_LENGTH: usize = 15;
 
 /// Why a datagram is not a RADIO message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum DatagramError {
+pub enum DatagramError {
     /// No bytes at all.
     Empty,
     /// The group length byte says more than 15.
@@ -39,8 +42,10 @@ impl fmt::Display for DatagramError {
     }
 }
 
-/// The group and body of datagram `bytes`.
-pub(crate) fn decode(bytes: &[u8]) -> Result<(Group, &[u8]), DatagramError> {
+impl std::error::Error for DatagramError {}
+
+/// The group (at most 15 bytes) and body of datagram `bytes`.
+pub fn decode(bytes: &[u8]) -> Result<(&[u8], &[u8]), DatagramError> {
     let (&len, rest) = bytes.split_first().ok_or(DatagramError::Empty)?;
     if usize::from(len) > GROUP_MAX_LENGTH {
         return Err(DatagramError::GroupTooLong(len));
@@ -48,14 +53,12 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<(Group, &[u8]), DatagramError> {
     if rest.len() < usize::from(len) {
         return Err(DatagramError::Truncated);
     }
-    let (group, body) = rest.split_at(usize::from(len));
-    let group = Group::new(group).map_err(|_| DatagramError::GroupTooLong(len))?;
-    Ok((group, body))
+    Ok(rest.split_at(usize::from(len)))
 }
 
-/// The datagram of `body` in `group` (a checked group: at most 15 bytes), written to `out`
-/// (cleared first); oversize messages are refused.
-pub(crate) fn encode(group: &[u8], body: &[u8], out: &mut Vec<u8>) -> Result<(), DatagramError> {
+/// The datagram of `body` in `group`, written to `out` (cleared first); a group over 15
+/// bytes or a message over [`MAX_DATAGRAM`] is refused.
+pub fn encode(group: &[u8], body: &[u8], out: &mut Vec<u8>) -> Result<(), DatagramError> {
     let len = 1 + group.len() + body.len();
     if len > MAX_DATAGRAM {
         return Err(DatagramError::Oversize(len));
@@ -81,7 +84,7 @@ mod tests {
         encode(b"tv", b"news", &mut out).unwrap();
         assert_eq!(out, b"\x02tvnews");
         let (group, body) = decode(&out).unwrap();
-        assert_eq!((group.as_bytes(), body), (&b"tv"[..], &b"news"[..]));
+        assert_eq!((group, body), (&b"tv"[..], &b"news"[..]));
         assert_eq!(decode(b"\x00").unwrap().1, b"");
         assert_eq!(decode(b"").unwrap_err(), DatagramError::Empty);
         assert_eq!(
@@ -105,7 +108,7 @@ mod tests {
         fn decoding_never_panics_and_round_trips(bytes in proptest::collection::vec(any::<u8>(), 0..64)) {
             if let Ok((group, body)) = decode(&bytes) {
                 let mut out = Vec::new();
-                encode(group.as_bytes(), body, &mut out).unwrap();
+                encode(group, body, &mut out).unwrap();
                 prop_assert_eq!(out, bytes);
             }
         }
@@ -119,7 +122,7 @@ mod tests {
             let mut out = Vec::new();
             encode(&group, &body, &mut out).unwrap();
             let (g, b) = decode(&out).unwrap();
-            prop_assert_eq!(g.as_bytes(), &group[..]);
+            prop_assert_eq!(g, &group[..]);
             prop_assert_eq!(b, &body[..]);
         }
     }
