@@ -201,3 +201,46 @@ fn our_radio_reaches_their_dish_over_udp() {
         );
     });
 }
+
+/// The multicast group and port of the multicast tests (each runs in a network namespace of
+/// its own, so the fixed port meets no other test).
+const MULTICAST: &str = "239.0.0.7:5570";
+
+#[test]
+fn radio_and_dish_over_multicast_ours_and_theirs() {
+    crate::common::netns::in_namespace_at(
+        "draft_sockets::radio_and_dish_over_multicast_ours_and_theirs",
+        || {
+            bounded(|| {
+                let ctx = Context::new();
+                let dish = ours(&ctx, ferrozmq::DISH);
+                dish.bind(&format!("udp://lo;{MULTICAST}")).unwrap();
+                dish.join("movies").unwrap();
+                let received =
+                    || (dish.poll(POLLIN, 50).unwrap() == 1).then(|| dish.recv_msg(0).unwrap());
+                // Ours to ours.
+                let radio = ours(&ctx, ferrozmq::RADIO);
+                radio.connect(&format!("udp://lo;{MULTICAST}")).unwrap();
+                let publish = || {
+                    let mut msg = Message::from("ours");
+                    msg.set_group("movies").unwrap();
+                    radio.send(msg, 0).unwrap();
+                };
+                assert_eq!(&until_delivered(publish, received)[..], b"ours");
+                drop(radio);
+                while dish.poll(POLLIN, 100).unwrap() == 1 {
+                    dish.recv_msg(0).unwrap();
+                }
+                // npm zeromq's libzmq to ours.
+                let mut theirs = NpmPeer::new("Radio");
+                theirs.connect(&format!("udp://{MULTICAST}"));
+                let got =
+                    until_delivered(|| theirs.send(b"theirs", None, Some("movies")), received);
+                assert_eq!(
+                    (&got[..], got.group()),
+                    (&b"theirs"[..], Some(&b"movies"[..]))
+                );
+            })
+        },
+    );
+}
