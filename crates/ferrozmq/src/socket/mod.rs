@@ -29,6 +29,7 @@ mod radio;
 mod rep;
 mod req;
 mod router;
+mod routes;
 mod security;
 mod server;
 mod stream;

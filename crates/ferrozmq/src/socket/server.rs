@@ -6,19 +6,15 @@
 //! socket. PEER is the same pattern on both ends of a connection, and `connect_peer` returns
 //! the routing id the new connection got.
 
-use super::fq::FairQueue;
 use super::pattern::{Cx, Pattern};
-use super::pipes::IdMap;
+use super::routes::Routes;
 use crate::error::{Error, Result};
 use crate::message::Message;
 use crate::pipe::Parcel;
-use std::collections::HashMap;
 
 /// SERVER and PEER: routes by 32-bit routing id.
 pub(crate) struct Server {
-    fq: FairQueue,
-    pipes_by_id: HashMap<u32, u64>,
-    ids_by_pipe: IdMap<u32>,
+    routes: Routes<u32>,
     next_routing_id: u32,
     target: Option<u64>,
 }
@@ -26,9 +22,7 @@ pub(crate) struct Server {
 impl Default for Server {
     fn default() -> Server {
         Server {
-            fq: FairQueue::default(),
-            pipes_by_id: HashMap::new(),
-            ids_by_pipe: IdMap::default(),
+            routes: Routes::default(),
             next_routing_id: crate::random::u32(),
             target: None,
         }
@@ -40,7 +34,7 @@ impl Server {
         loop {
             let id = self.next_routing_id;
             self.next_routing_id = self.next_routing_id.wrapping_add(1);
-            if id != 0 && !self.pipes_by_id.contains_key(&id) {
+            if id != 0 && !self.routes.contains(&id) {
                 return id;
             }
         }
@@ -50,36 +44,20 @@ impl Server {
 impl Pattern for Server {
     fn attach(&mut self, id: u64, _: &mut Cx<'_>) -> bool {
         let routing_id = self.generate();
-        self.pipes_by_id.insert(routing_id, id);
-        self.ids_by_pipe.insert(id, routing_id);
-        self.fq.attach(id);
+        self.routes.attach(id, routing_id);
         true
     }
 
     fn detach(&mut self, id: u64, _: &mut Cx<'_>) {
-        self.fq.detach(id);
-        if let Some(routing_id) = self.ids_by_pipe.remove(&id) {
-            self.pipes_by_id.remove(&routing_id);
-        }
+        self.routes.detach(id);
     }
 
     fn activate(&mut self, id: u64, _: &mut Cx<'_>) {
-        self.fq.activate(id);
+        self.routes.fq.activate(id);
     }
 
     fn begin_send(&mut self, first: &Message, _: bool, cx: &mut Cx<'_>) -> Result<()> {
-        let id = *self
-            .pipes_by_id
-            .get(&first.routing_id())
-            .ok_or(Error::EHOSTUNREACH)?;
-        let pipe = cx.pipes.get(id).ok_or(Error::EHOSTUNREACH)?;
-        if pipe.is_other_closed() {
-            return Err(Error::EHOSTUNREACH);
-        }
-        if !pipe.check_write() {
-            return Err(Error::EAGAIN);
-        }
-        self.target = Some(id);
+        self.target = Some(self.routes.aim(&first.routing_id(), cx.pipes)?);
         Ok(())
     }
 
@@ -94,19 +72,19 @@ impl Pattern for Server {
     }
 
     fn recv(&mut self, cx: &mut Cx<'_>) -> Result<(u64, Parcel)> {
-        let (from, parcel) = self.fq.recv(cx.pipes).ok_or(Error::EAGAIN)?;
+        let (from, parcel) = self.routes.fq.recv(cx.pipes).ok_or(Error::EAGAIN)?;
         let Parcel::One(mut msg) = parcel else {
             // Multipart messages and subscriptions: the socket drops them.
             return Ok((from, parcel));
         };
-        if let Some(&routing_id) = self.ids_by_pipe.get(&from) {
+        if let Some(&routing_id) = self.routes.routing_id_of(from) {
             msg.set_routing_id(routing_id)?;
         }
         Ok((from, Parcel::One(msg)))
     }
 
     fn has_in(&mut self, cx: &mut Cx<'_>) -> bool {
-        self.fq.has_in(cx.pipes)
+        self.routes.fq.has_in(cx.pipes)
     }
 
     fn has_out(&mut self, _: &mut Cx<'_>) -> bool {
@@ -115,6 +93,6 @@ impl Pattern for Server {
     }
 
     fn peer_routing_id(&self, pipe: u64) -> Option<u32> {
-        self.ids_by_pipe.get(&pipe).copied()
+        self.routes.routing_id_of(pipe).copied()
     }
 }
