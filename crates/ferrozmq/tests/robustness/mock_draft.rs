@@ -1,8 +1,9 @@
 //! Raw-TCP peers speaking ZMTP 3.1 by hand against ferrozmq's draft types: the bytes of
 //! RADIO/DISH traffic (libzmq's JOIN command `04 len 04 'JOIN' group`, a message as a group
 //! frame with MORE and a body frame), a JOIN of a 16-byte group (libzmq's RADIO asserts on
-//! one; ours drops that peer and keeps serving the others), and malformed messages (no
-//! group frame, multipart to a SERVER) that are dropped.
+//! one; ours drops that peer and keeps serving the others), malformed messages (no group
+//! frame, multipart to a SERVER) that are dropped, and hand-made udp datagrams (empty, a
+//! 16-byte group, truncated, oversize) that a DISH drops.
 
 use super::mock_pubsub::{bound, command, message, Mock};
 use crate::bounded;
@@ -97,5 +98,38 @@ fn a_server_drops_multipart_messages_from_a_mock_client() {
         let got = server.recv_msg(0).unwrap();
         assert_eq!(&got[..], b"single");
         assert_ne!(got.routing_id(), 0);
+    });
+}
+
+#[test]
+fn garbage_and_oversize_udp_datagrams_are_dropped() {
+    bounded(|| {
+        let ctx = Context::new();
+        let dish = ours(&ctx, DISH);
+        dish.bind("udp://127.0.0.1:0").unwrap();
+        dish.join("tv").unwrap();
+        let target = crate::common::last_ep(&dish)
+            .strip_prefix("udp://")
+            .unwrap()
+            .to_string();
+        let raw = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        let oversize = [&b"\x02tv"[..], &[0u8; 8192]].concat();
+        for garbage in [
+            &b""[..],
+            b"\x10sixteen-bytes!!!body",
+            b"\x09tv",
+            b"\x02movie",
+            &oversize,
+        ] {
+            raw.send_to(garbage, &target).unwrap();
+        }
+        raw.send_to(b"\x02tvgood", &target).unwrap();
+        let got = dish.recv_msg(0).unwrap();
+        assert_eq!((&got[..], got.group()), (&b"good"[..], Some(&b"tv"[..])));
+        assert_eq!(
+            dish.poll(POLLIN, 50).unwrap(),
+            0,
+            "nothing else was delivered"
+        );
     });
 }
