@@ -491,3 +491,72 @@ fn proxy_takes_libzmq_control_commands() {
         ["frontend: in 0 parts 0 B, out 0 parts 0 B; backend: in 0 parts 0 B, out 0 parts 0 B"]
     );
 }
+
+#[test]
+fn cat_dish_joins_and_prints_group_and_body_from_a_ferrozmq_radio() {
+    let mut tool = Tool::start(&[
+        "cat",
+        "dish",
+        "-b",
+        "tcp://127.0.0.1:*",
+        "-j",
+        "tv",
+        "-n",
+        "1",
+    ]);
+    let ep = tool.bound("cat: ");
+    let ctx = ferrozmq::Context::new();
+    let radio = ctx.socket(ferrozmq::RADIO).unwrap();
+    radio.connect(&ep).unwrap();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    // The dish's JOIN travels on its own: publish (paced) until the tool has printed.
+    let publisher = {
+        let stop = stop.clone();
+        thread::spawn(move || {
+            while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                for (group, body) in [("movies", "not joined"), ("tv", "news")] {
+                    let mut msg = ferrozmq::Message::from(body);
+                    msg.set_group(group).unwrap();
+                    radio.send(msg, 0).unwrap();
+                }
+                thread::sleep(std::time::Duration::from_millis(20));
+            }
+        })
+    };
+    assert_eq!(tool.line(), "tv\tnews");
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    publisher.join().unwrap();
+    tool.finish().assert_ok();
+}
+
+#[test]
+fn cat_client_and_server_carry_routing_ids_as_the_first_field() {
+    let ctx = ferrozmq::Context::new();
+    let (server, ep) = ours_bound(&ctx, ferrozmq::SERVER);
+    let client = Tool::with_input(&["cat", "client", "-c", &ep, "-n", "1"], b"hello\n");
+    let request = server.recv_msg(0).unwrap();
+    assert_eq!(&request[..], b"hello");
+    let mut reply = ferrozmq::Message::from("world");
+    reply.set_routing_id(request.routing_id()).unwrap();
+    server.send(reply, 0).unwrap();
+    let done = client.finish();
+    done.assert_ok();
+    assert_eq!(done.stdout, ["world"]);
+
+    let mut tool = Tool::start(&["cat", "server", "-b", "tcp://127.0.0.1:*", "-n", "2"]);
+    let ep = tool.bound("cat: ");
+    let client = ctx.socket(ferrozmq::CLIENT).unwrap();
+    client.set_rcvtimeo(5000).unwrap();
+    client.connect(&ep).unwrap();
+    client.send("hi", 0).unwrap();
+    let line = tool.line();
+    let (id, body) = line.split_once('\t').expect("ROUTING-ID<TAB>BODY");
+    assert_eq!(body, "hi");
+    assert!(id.parse::<u32>().unwrap() > 0);
+    // A line naming that id goes back to the client.
+    tool.write(format!("{id}\tback\n").as_bytes());
+    assert_eq!(&client.recv_msg(0).unwrap()[..], b"back");
+    client.send("again", 0).unwrap();
+    assert_eq!(tool.line(), format!("{id}\tagain"));
+    tool.finish().assert_ok();
+}

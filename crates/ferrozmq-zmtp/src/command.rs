@@ -1,5 +1,5 @@
 //! ZMTP command bodies (`name-len(1) | name | data`) for the NULL mechanism and ZMTP 3.1:
-//! READY, ERROR, PING, PONG, SUBSCRIBE, CANCEL. Parsing hands out slices of the frame body;
+//! READY, ERROR, PING, PONG, SUBSCRIBE, CANCEL, and RADIO/DISH's JOIN and LEAVE (RFC 48). Parsing hands out slices of the frame body;
 //! building appends whole command frames (header included).
 //!
 //! Names are compared byte-for-byte (case-sensitive), as libzmq does.
@@ -23,6 +23,10 @@ pub const PONG: &[u8] = b"PONG";
 pub const SUBSCRIBE: &[u8] = b"SUBSCRIBE";
 /// CANCEL command name.
 pub const CANCEL: &[u8] = b"CANCEL";
+/// JOIN command name (a DISH joins a group, RFC 48).
+pub const JOIN: &[u8] = b"JOIN";
+/// LEAVE command name (a DISH leaves a group, RFC 48).
+pub const LEAVE: &[u8] = b"LEAVE";
 
 /// Longest PING context echoed in a PONG (RFC 37; libzmq truncates longer ones).
 pub const MAX_PING_CONTEXT: usize = 16;
@@ -47,6 +51,10 @@ pub enum Command {
     Subscribe(Bytes),
     /// `CANCEL` with the topic.
     Cancel(Bytes),
+    /// `JOIN` with the group (any length as received; the socket checks it).
+    Join(Bytes),
+    /// `LEAVE` with the group.
+    Leave(Bytes),
     /// Any other well-formed command (ignored after the handshake, refused during it).
     Unknown {
         /// The command name as sent.
@@ -66,6 +74,8 @@ impl Command {
             Command::Pong(_) => PONG,
             Command::Subscribe(_) => SUBSCRIBE,
             Command::Cancel(_) => CANCEL,
+            Command::Join(_) => JOIN,
+            Command::Leave(_) => LEAVE,
             Command::Unknown { name, .. } => name,
         };
         String::from_utf8_lossy(raw).into_owned()
@@ -119,6 +129,8 @@ pub fn parse(body: Bytes) -> Result<Command, EngineError> {
         PONG => Command::Pong(data),
         SUBSCRIBE => Command::Subscribe(data),
         CANCEL => Command::Cancel(data),
+        JOIN => Command::Join(data),
+        LEAVE => Command::Leave(data),
         _ => Command::Unknown { name, data },
     })
 }
@@ -215,6 +227,12 @@ mod tests {
         encode(CANCEL, b"A", &mut out);
         assert_eq!(out, b"\x04\x08\x06CANCELA");
         out.clear();
+        encode(JOIN, b"tv", &mut out);
+        assert_eq!(out, b"\x04\x07\x04JOINtv", "libzmq's dish_session_t form");
+        out.clear();
+        encode(LEAVE, b"tv", &mut out);
+        assert_eq!(out, b"\x04\x08\x05LEAVEtv");
+        out.clear();
         encode_ping(10, b"ctx", &mut out);
         assert_eq!(out, b"\x04\x0a\x04PING\x00\x0actx");
         out.clear();
@@ -248,6 +266,11 @@ mod tests {
             p(b"\x06CANCELx").unwrap(),
             Command::Cancel(Bytes::from_static(b"x"))
         );
+        assert_eq!(
+            p(b"\x04JOINweather").unwrap(),
+            Command::Join(Bytes::from_static(b"weather"))
+        );
+        assert_eq!(p(b"\x05LEAVE").unwrap(), Command::Leave(Bytes::new()));
         assert_eq!(p(b"\x04PONG").unwrap(), Command::Pong(Bytes::new()));
         assert_eq!(p(b"\x04ping").unwrap().name(), "ping");
         assert!(p(b"").is_err());

@@ -184,6 +184,10 @@ pub enum Event {
     Subscribe(Bytes),
     /// A ZMTP 3.1 CANCEL command.
     Cancel(Bytes),
+    /// A JOIN command: a DISH peer joins a group (its length unchecked: up to the socket).
+    Join(Bytes),
+    /// A LEAVE command: a DISH peer leaves a group.
+    Leave(Bytes),
 }
 
 /// Where the connection stands.
@@ -932,6 +936,8 @@ impl<F: Framing> Engine<F> {
             }
             Command::Subscribe(topic) => Ok(Some(Event::Subscribe(topic))),
             Command::Cancel(topic) => Ok(Some(Event::Cancel(topic))),
+            Command::Join(group) => Ok(Some(Event::Join(group))),
+            Command::Leave(group) => Ok(Some(Event::Leave(group))),
             Command::Pong(_) | Command::Unknown { .. } => Ok(None),
         }
     }

@@ -84,6 +84,8 @@ pub fn command(data: &[u8]) {
         Command::Pong(d) => command::encode(command::PONG, d, &mut encoded),
         Command::Subscribe(d) => command::encode(command::SUBSCRIBE, d, &mut encoded),
         Command::Cancel(d) => command::encode(command::CANCEL, d, &mut encoded),
+        Command::Join(d) => command::encode(command::JOIN, d, &mut encoded),
+        Command::Leave(d) => command::encode(command::LEAVE, d, &mut encoded),
         Command::Unknown { name, data } => command::encode(name, data, &mut encoded),
         Command::Ping { ttl, context } => {
             let mut payload = ttl.to_be_bytes().to_vec();
@@ -393,5 +395,21 @@ fn run(mut engine: Engine, stream: &[u8], seed: u8, zap: u16) -> Outcome {
         output,
         error,
         ready,
+    }
+}
+
+/// `datagram` target: any bytes as a udp datagram. A decoded one must re-encode to the same
+/// bytes, with a group of at most 15 bytes; a refused one has a reason.
+pub fn datagram(data: &[u8]) {
+    match crate::datagram::decode(data) {
+        Ok((group, body)) => {
+            assert!(group.len() <= crate::datagram::GROUP_MAX_LENGTH);
+            let mut encoded = Vec::new();
+            match crate::datagram::encode(group, body, &mut encoded) {
+                Ok(()) => assert_eq!(encoded, data),
+                Err(e) => assert!(data.len() > crate::datagram::MAX_DATAGRAM, "{e}"),
+            }
+        }
+        Err(e) => assert!(!e.to_string().is_empty()),
     }
 }

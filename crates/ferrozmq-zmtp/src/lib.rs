@@ -14,7 +14,8 @@
 //! * [`mechanism`] — NULL, PLAIN and CURVE handshakes, ZAP requests, CURVE MESSAGE boxes;
 //! * [`frame`] — frame header encoding and decoding (traffic frames then go through a codec:
 //!   plain framing, or CURVE boxes — no branch on the mechanism in the engine);
-//! * [`command`] — command bodies (READY, ERROR, PING, PONG, SUBSCRIBE, CANCEL);
+//! * [`command`] — command bodies (READY, ERROR, PING, PONG, SUBSCRIBE, CANCEL, JOIN, LEAVE);
+//! * [`datagram`] — RADIO/DISH messages over udp, one per datagram;
 //! * [`metadata`] — property lists;
 //! * [`error`] — [`EngineError`] and libzmq's protocol error codes;
 //! * [`socket_type`] — [`SocketType`] and its compatibility table;
@@ -28,6 +29,7 @@
 
 mod codec;
 pub mod command;
+pub mod datagram;
 pub mod engine;
 pub mod error;
 pub mod frame;

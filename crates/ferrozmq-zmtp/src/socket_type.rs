@@ -149,6 +149,17 @@ impl SocketType {
         }
     }
 
+    /// Whether this is one of libzmq's thread-safe draft types (ZMQ_THREAD_SAFE): CLIENT,
+    /// SERVER, RADIO, DISH, GATHER, SCATTER, DGRAM, PEER, CHANNEL. Except DGRAM they carry
+    /// single-frame messages only.
+    pub fn is_thread_safe(self) -> bool {
+        use SocketType::*;
+        matches!(
+            self,
+            SERVER | CLIENT | RADIO | DISH | GATHER | SCATTER | DGRAM | PEER | CHANNEL
+        )
+    }
+
     /// Whether this type sends the `Identity` property in READY (libzmq: REQ, DEALER, ROUTER).
     pub fn sends_identity(self) -> bool {
         matches!(

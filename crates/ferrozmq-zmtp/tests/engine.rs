@@ -291,6 +291,7 @@ fn subscribe_cancel_and_unknown_commands() {
     let mut wire = Vec::new();
     sub.engine.encode(Outgoing::Subscribe(b"topic"), &mut wire);
     wire.extend_from_slice(&raw_command(b"JOIN", b"group"));
+    wire.extend_from_slice(&raw_command(b"UNKNOWN", b"ignored"));
     sub.engine.encode(Outgoing::Cancel(b""), &mut wire);
     // Reserved flag bits are ignored.
     wire.extend_from_slice(&[0xf8, 1, b'z']);
@@ -301,6 +302,8 @@ fn subscribe_cancel_and_unknown_commands() {
         publ.events[1..],
         [
             Event::Subscribe(Bytes::from_static(b"topic")),
+            // JOIN is an event (the session decides what it means for its socket type).
+            Event::Join(Bytes::from_static(b"group")),
             Event::Cancel(Bytes::new()),
             Event::Frame {
                 more: false,
@@ -978,4 +981,30 @@ fn a_large_frame_buffer_grows_by_at_least_a_chunk_each_time() {
         pull.poll_event().unwrap(),
         Some(Event::Frame { .. })
     ));
+}
+
+#[test]
+fn join_and_leave_travel_as_commands_between_dish_and_radio() {
+    let (mut dish, mut radio) = connect(
+        EngineConfig::new(SocketType::DISH),
+        EngineConfig::new(SocketType::RADIO),
+    );
+    let mut wire = Vec::new();
+    dish.engine.encode(Outgoing::Join(b"weather"), &mut wire);
+    dish.engine.encode(Outgoing::Leave(b"weather"), &mut wire);
+    assert_eq!(
+        &wire[..14],
+        b"\x04\x0c\x04JOINweather",
+        "libzmq's JOIN command frame"
+    );
+    radio.input.extend_from_slice(&wire);
+    radio.pull();
+    assert!(radio.error.is_none(), "{:?}", radio.error);
+    assert_eq!(
+        radio.events[1..],
+        [
+            Event::Join(Bytes::from_static(b"weather")),
+            Event::Leave(Bytes::from_static(b"weather")),
+        ]
+    );
 }

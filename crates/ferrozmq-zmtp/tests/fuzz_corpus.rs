@@ -17,7 +17,7 @@ use ferrozmq_zmtp::fuzzing;
 type Entry = fn(&[u8]);
 
 /// Each fuzz target's name (its corpus folder) and entry point.
-const TARGETS: [(&str, Entry); 7] = [
+const TARGETS: [(&str, Entry); 8] = [
     ("greeting", fuzzing::greeting),
     ("frame_decoder", fuzzing::frame_decoder),
     ("command", fuzzing::command),
@@ -25,6 +25,7 @@ const TARGETS: [(&str, Entry); 7] = [
     ("curve_server", fuzzing::curve_server),
     ("curve_client", fuzzing::curve_client),
     ("mechanism_commands", fuzzing::mechanism_commands),
+    ("datagram", fuzzing::datagram),
 ];
 
 fn corpus_dir(target: &str) -> PathBuf {
@@ -299,6 +300,21 @@ fn seeds() -> Vec<(&'static str, &'static str, Vec<u8>)> {
             "plain-initiate",
             body(raw_command(b"INITIATE", &props)),
         ),
+        ("datagram", "group-and-body", b"\x02tvnews".to_vec()),
+        ("datagram", "no-group", b"\x00body".to_vec()),
+        (
+            "datagram",
+            "longest-group",
+            b"\x0ffifteen-bytes!!x".to_vec(),
+        ),
+        (
+            "datagram",
+            "group-too-long",
+            b"\x10sixteen-bytes!!!".to_vec(),
+        ),
+        ("datagram", "truncated-group", b"\x05tv".to_vec()),
+        ("datagram", "empty", Vec::new()),
+        ("datagram", "largest", [&[0u8][..], &[7; 8191]].concat()),
     ]
 }
 

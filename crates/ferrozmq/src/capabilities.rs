@@ -2,13 +2,14 @@
 //! (`zmq_has`), so code written for libzmq can check before it relies on one.
 
 /// Capabilities ferrozmq has: libzmq's names for the optional ones it implements (ipc, the
-/// CURVE mechanism), plus the transports libzmq always has and so never lists (tcp,
-/// inproc), which ferrozmq answers truthfully.
-const SUPPORTED: [&str; 4] = ["ipc", "curve", "tcp", "inproc"];
+/// CURVE mechanism, the draft socket types), plus the transports libzmq always has and so
+/// never lists (tcp, inproc, udp), which ferrozmq answers truthfully.
+const SUPPORTED: [&str; 6] = ["ipc", "curve", "draft", "tcp", "inproc", "udp"];
 
-/// Whether ferrozmq offers `capability`, by libzmq's `zmq_has` names: `"ipc"`, `"curve"`
-/// (and `"tcp"`, `"inproc"`) are there; `"pgm"`, `"tipc"`, `"norm"`, `"gssapi"`,
-/// `"draft"`, `"vmci"`, `"vsock"`, `"WS"`, `"WSS"` and anything else are not. Always
+/// Whether ferrozmq offers `capability`, by libzmq's `zmq_has` names: `"ipc"`, `"curve"`,
+/// `"draft"` (CLIENT, SERVER, RADIO, DISH, SCATTER, GATHER, PEER, CHANNEL; not yet DGRAM)
+/// (and `"tcp"`, `"inproc"`, `"udp"` for RADIO/DISH) are there; `"pgm"`, `"tipc"`, `"norm"`,
+/// `"gssapi"`, `"vmci"`, `"vsock"`, `"WS"`, `"WSS"` and anything else are not. Always
 /// `Some` — the `Option` keeps rust-zmq's signature, whose `None` is a libzmq without
 /// `zmq_has`.
 ///
@@ -27,8 +28,7 @@ mod tests {
     use crate::error::Error;
 
     /// A transport is listed exactly when an endpoint of it parses past the scheme check and
-    /// some socket type takes it. udp parses (so classic sockets can refuse it with libzmq's
-    /// ENOCOMPATPROTO), but no socket type takes it yet.
+    /// some socket type takes it (udp: RADIO and DISH).
     #[test]
     fn transports_are_listed_exactly_when_endpoints_take_them() {
         let transports = [
@@ -37,8 +37,7 @@ mod tests {
         ];
         for transport in transports {
             let parsed = Endpoint::parse(&format!("{transport}://x"));
-            let no_socket_takes_it = transport == "udp";
-            let offered = parsed != Err(Error::EPROTONOSUPPORT) && !no_socket_takes_it;
+            let offered = parsed != Err(Error::EPROTONOSUPPORT);
             // libzmq's names for the websocket capabilities are upper case.
             let name = match transport {
                 "ws" => "WS",
@@ -50,10 +49,10 @@ mod tests {
     }
 
     #[test]
-    fn curve_is_there_and_gssapi_and_draft_are_not() {
+    fn curve_and_draft_are_there_and_gssapi_is_not() {
         assert_eq!(has("curve"), Some(true));
         assert_eq!(has("gssapi"), Some(false));
-        assert_eq!(has("draft"), Some(false));
+        assert_eq!(has("draft"), Some(true));
         assert_eq!(
             has("IPC"),
             Some(false),

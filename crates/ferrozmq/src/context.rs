@@ -10,7 +10,7 @@ use crate::inproc;
 use crate::io::{self, IoShared, IoThread};
 use crate::mailbox::SocketShared;
 use crate::signal::lock;
-use crate::socket::Socket;
+use crate::socket::{Socket, ThreadSafeSocket};
 use ferrozmq_zmtp::SocketType;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, Weak};
@@ -96,6 +96,13 @@ impl Context {
     /// Creates a socket of type `socket_type`.
     pub fn socket(&self, socket_type: SocketType) -> Result<Socket> {
         Socket::new(self.clone(), socket_type)
+    }
+
+    /// Creates a socket of a draft thread-safe type (CLIENT, SERVER, RADIO, DISH, SCATTER,
+    /// GATHER, PEER, CHANNEL) that many threads may use at once; EINVAL for other types.
+    /// (`socket` makes them too, as single-thread sockets.)
+    pub fn thread_safe_socket(&self, socket_type: SocketType) -> Result<ThreadSafeSocket> {
+        ThreadSafeSocket::new(self.socket(socket_type)?)
     }
 
     /// Number of I/O threads (`ZMQ_IO_THREADS`).

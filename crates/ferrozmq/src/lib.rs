@@ -62,6 +62,7 @@ mod curve;
 mod deadlines;
 mod endpoint;
 mod error;
+mod group;
 mod inproc;
 pub mod interrupt;
 mod io;
@@ -86,6 +87,7 @@ mod spsc;
 mod sync;
 mod sys;
 pub mod timers;
+mod udp;
 mod unique_id;
 mod z85;
 pub mod zconfig;
@@ -101,12 +103,14 @@ pub use monitor::{MonitorEvent, SocketEvent};
 pub use monitor_v2::MonitorEventV2;
 pub use multipart::Multipart;
 pub use options::Mechanism;
-pub use poll::{poll, PollEvents, PollItem, Poller, POLLERR, POLLIN, POLLOUT, POLLPRI};
+pub use poll::{
+    poll, PollEvents, PollItem, Poller, PollerEvent, POLLERR, POLLIN, POLLOUT, POLLPRI,
+};
 pub use proxy::{
     proxy, proxy_steerable, proxy_steerable_with_capture, proxy_with_capture, ProxyStats,
     SocketStats,
 };
-pub use socket::{Socket, DONTWAIT, NOTIFY_CONNECT, NOTIFY_DISCONNECT, SNDMORE};
+pub use socket::{Socket, ThreadSafeSocket, DONTWAIT, NOTIFY_CONNECT, NOTIFY_DISCONNECT, SNDMORE};
 pub use unique_id::Uuid;
 pub use z85::{z85_decode, z85_encode, DecodeError, EncodeError};
 pub use SocketType::*;

@@ -4,6 +4,8 @@
 //! larger ones are reference-counted [`Bytes`], so fan-out and zero-copy receive share one
 //! buffer instead of copying it.
 
+use crate::error::{Error, Result};
+use crate::group::Group;
 use crate::metadata::PeerMetadata;
 use bytes::Bytes;
 use std::fmt;
@@ -30,32 +32,40 @@ pub struct Message {
     more: bool,
     /// The sending peer's handshake metadata, on received messages.
     metadata: Option<Arc<PeerMetadata>>,
+    /// SERVER/PEER: the peer a message came from or goes to (0 = none), as libzmq's
+    /// `zmq_msg_routing_id`.
+    routing_id: u32,
+    /// RADIO/DISH: the group a message is published to.
+    group: Option<Group>,
 }
 
 impl Message {
     /// An empty frame.
     pub fn new() -> Message {
+        Message::wrap(Data::Inline {
+            len: 0,
+            buf: [0; INLINE_MAX],
+        })
+    }
+
+    /// A frame around `data`, with no flags, routing id, group or metadata.
+    fn wrap(data: Data) -> Message {
         Message {
-            data: Data::Inline {
-                len: 0,
-                buf: [0; INLINE_MAX],
-            },
+            data,
             more: false,
             metadata: None,
+            routing_id: 0,
+            group: None,
         }
     }
 
     /// A frame of `size` zero bytes, to be filled through `DerefMut`.
     pub fn with_size(size: usize) -> Message {
         if size <= INLINE_MAX {
-            Message {
-                data: Data::Inline {
-                    len: size as u8,
-                    buf: [0; INLINE_MAX],
-                },
-                more: false,
-                metadata: None,
-            }
+            Message::wrap(Data::Inline {
+                len: size as u8,
+                buf: [0; INLINE_MAX],
+            })
         } else {
             Message::from(vec![0u8; size])
         }
@@ -66,11 +76,7 @@ impl Message {
         if bytes.len() <= INLINE_MAX {
             Message::from(&bytes[..])
         } else {
-            Message {
-                data: Data::Shared(bytes),
-                more: false,
-                metadata: None,
-            }
+            Message::wrap(Data::Shared(bytes))
         }
     }
 
@@ -97,6 +103,44 @@ impl Message {
 
     pub(crate) fn set_metadata(&mut self, metadata: Option<Arc<PeerMetadata>>) {
         self.metadata = metadata;
+    }
+
+    /// The routing id of the SERVER or PEER connection a received message came from, or the
+    /// one `set_routing_id` gave it; 0 if none (`zmq_msg_routing_id`).
+    pub fn routing_id(&self) -> u32 {
+        self.routing_id
+    }
+
+    /// Names the connection a SERVER or PEER socket sends this message to
+    /// (`zmq_msg_set_routing_id`); 0 is EINVAL, as in libzmq.
+    pub fn set_routing_id(&mut self, routing_id: u32) -> Result<()> {
+        if routing_id == 0 {
+            return Err(Error::EINVAL);
+        }
+        self.routing_id = routing_id;
+        Ok(())
+    }
+
+    /// Forgets the routing id (a message leaving a SERVER carries none to its peer).
+    pub(crate) fn clear_routing_id(&mut self) {
+        self.routing_id = 0;
+    }
+
+    /// The RADIO/DISH group of this message, if it has one (`zmq_msg_group`).
+    pub fn group(&self) -> Option<&[u8]> {
+        self.group.as_ref().map(Group::as_bytes)
+    }
+
+    /// Sets the group a RADIO publishes this message to (`zmq_msg_set_group`): at most
+    /// 15 bytes (libzmq's `ZMQ_GROUP_MAX_LENGTH`), else EINVAL.
+    pub fn set_group(&mut self, group: impl AsRef<[u8]>) -> Result<()> {
+        self.group = Some(Group::new(group.as_ref())?);
+        Ok(())
+    }
+
+    /// Sets an already checked group.
+    pub(crate) fn set_checked_group(&mut self, group: Group) {
+        self.group = Some(group);
     }
 
     /// Turns an owned payload into a shared one (no copy), so clones share it.
@@ -184,20 +228,12 @@ impl From<&[u8]> for Message {
         if data.len() <= INLINE_MAX {
             let mut buf = [0u8; INLINE_MAX];
             buf[..data.len()].copy_from_slice(data);
-            Message {
-                data: Data::Inline {
-                    len: data.len() as u8,
-                    buf,
-                },
-                more: false,
-                metadata: None,
-            }
+            Message::wrap(Data::Inline {
+                len: data.len() as u8,
+                buf,
+            })
         } else {
-            Message {
-                data: Data::Owned(data.to_vec()),
-                more: false,
-                metadata: None,
-            }
+            Message::wrap(Data::Owned(data.to_vec()))
         }
     }
 }
@@ -207,11 +243,7 @@ impl From<Vec<u8>> for Message {
         if data.len() <= INLINE_MAX {
             Message::from(&data[..])
         } else {
-            Message {
-                data: Data::Owned(data),
-                more: false,
-                metadata: None,
-            }
+            Message::wrap(Data::Owned(data))
         }
     }
 }

@@ -64,6 +64,7 @@ pub mod ids {
     pub const STREAM_NOTIFY: i32 = 73;
     pub const ROUTER_NOTIFY: i32 = 97;
     pub const MECHANISM: i32 = 43;
+    pub const THREAD_SAFE: i32 = 81;
     pub const PLAIN_SERVER: i32 = 44;
     pub const PLAIN_USERNAME: i32 = 45;
     pub const PLAIN_PASSWORD: i32 = 46;

@@ -16,9 +16,11 @@
 //! ```
 
 use crate::error::{Error, Result};
-use crate::socket::Socket;
+use crate::socket::{Socket, ThreadSafeSocket};
 use crate::sys::{self, PollFd};
-use std::os::fd::RawFd;
+use mio::unix::SourceFd;
+use mio::Token;
+use std::os::fd::{AsRawFd, RawFd};
 use std::time::{Duration, Instant};
 
 /// Poll event bits, as libzmq's `short` events.
@@ -35,7 +37,7 @@ pub const POLLPRI: PollEvents = 8;
 /// One thing to poll: a socket or a raw file descriptor, the events wanted, and after `poll`
 /// the events found.
 pub struct PollItem<'a> {
-    socket: Option<&'a Socket>,
+    socket: Option<&'a dyn Pollable>,
     fd: RawFd,
     events: PollEvents,
     revents: PollEvents,
@@ -52,7 +54,7 @@ impl<'a> PollItem<'a> {
         }
     }
 
-    pub(crate) fn from_socket(socket: &'a Socket, events: PollEvents) -> PollItem<'a> {
+    pub(crate) fn from_pollable(socket: &'a dyn Pollable, events: PollEvents) -> PollItem<'a> {
         PollItem {
             socket: Some(socket),
             fd: -1,
@@ -88,12 +90,32 @@ impl<'a> PollItem<'a> {
 
     /// True if this item polls `socket`.
     pub fn has_socket(&self, socket: &Socket) -> bool {
-        self.socket.is_some_and(|s| std::ptr::eq(s, socket))
+        self.socket
+            .is_some_and(|s| std::ptr::addr_eq(s as *const dyn Pollable, socket))
     }
 
     /// True if this item polls raw descriptor `fd`.
     pub fn has_fd(&self, fd: RawFd) -> bool {
         self.socket.is_none() && self.fd == fd
+    }
+}
+
+/// What `poll` needs of a socket: its readiness (ZMQ_EVENTS) and the descriptor that
+/// becomes readable when that may have changed. `Socket` and `ThreadSafeSocket` have them.
+pub(crate) trait Pollable {
+    /// ZMQ_EVENTS, consuming the pending wake-up.
+    fn poll_events(&self) -> Result<PollEvents>;
+    /// The socket's signaler descriptor.
+    fn signal_fd(&self) -> RawFd;
+}
+
+impl Pollable for Socket {
+    fn poll_events(&self) -> Result<PollEvents> {
+        Socket::poll_events(self)
+    }
+
+    fn signal_fd(&self) -> RawFd {
+        Socket::signal_fd(self)
     }
 }
 
@@ -192,7 +214,10 @@ fn wait(
 }
 
 /// A set of sockets and descriptors to wait on repeatedly (libzmq's `zmq_poller`): the set is
-/// built once and kept between waits, instead of being passed in on every call.
+/// built once and kept between waits, instead of being passed in on every call. As
+/// `zmq_poller`'s: an entry holds user data (a `usize`), a socket or descriptor is added once
+/// (EINVAL the second time), [`wait_all`](Poller::wait_all) says EAGAIN on timeout, and
+/// [`fd`](Poller::fd) gives a descriptor that becomes readable when an entry may be ready.
 ///
 /// ```
 /// use ferrozmq::{Context, Poller, POLLIN, PULL, PUSH};
@@ -212,6 +237,27 @@ fn wait(
 pub struct Poller<'a> {
     items: Vec<PollItem<'a>>,
     fds: Vec<PollFd>,
+    /// Per entry: its user data and whether it is a thread-safe socket.
+    entries: Vec<Entry>,
+    /// Behind [`Poller::fd`], made on first use: an epoll set of every entry's descriptor.
+    readiness: Option<mio::Poll>,
+}
+
+#[derive(Clone, Copy, Default)]
+struct Entry {
+    user_data: usize,
+    thread_safe: bool,
+}
+
+/// One ready entry, as [`Poller::wait_all`] reports it (`zmq_poller_event_t`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PollerEvent {
+    /// The entry's index in the set.
+    pub index: usize,
+    /// What was found ([`POLLIN`], [`POLLOUT`], [`POLLERR`]…).
+    pub events: PollEvents,
+    /// The entry's user data ([`Poller::set_user_data`]).
+    pub user_data: usize,
 }
 
 impl<'a> Poller<'a> {
@@ -220,19 +266,40 @@ impl<'a> Poller<'a> {
         Poller::default()
     }
 
-    /// Adds a socket to wait on for `events`; returns its index in the set.
+    /// Adds a socket to wait on for `events`; returns its index in the set. EINVAL if it
+    /// is in the set already.
     pub fn add(&mut self, socket: &'a Socket, events: PollEvents) -> Result<usize> {
-        self.push(PollItem::from_socket(socket, events))
+        self.push(socket.as_poll_item(events), false)
     }
 
-    /// Adds a raw descriptor to wait on for `events`; returns its index in the set.
+    /// Adds a thread-safe socket to wait on for `events`; returns its index in the set.
+    /// EINVAL if it is in the set already.
+    pub fn add_thread_safe(
+        &mut self,
+        socket: &'a ThreadSafeSocket,
+        events: PollEvents,
+    ) -> Result<usize> {
+        self.push(socket.as_poll_item(events), true)
+    }
+
+    /// Adds a raw descriptor to wait on for `events`; returns its index in the set. EINVAL
+    /// if it is in the set already.
     pub fn add_fd(&mut self, fd: RawFd, events: PollEvents) -> Result<usize> {
-        self.push(PollItem::from_fd(fd, events))
+        self.push(PollItem::from_fd(fd, events), false)
     }
 
-    fn push(&mut self, item: PollItem<'a>) -> Result<usize> {
-        self.fds.push(pollfd_for(&item)?);
+    fn push(&mut self, item: PollItem<'a>, thread_safe: bool) -> Result<usize> {
+        let fd = pollfd_for(&item)?;
+        if self.fds.iter().any(|known| known.fd() == fd.fd()) {
+            return Err(Error::EINVAL);
+        }
+        self.register(fd)?;
+        self.fds.push(fd);
         self.items.push(item);
+        self.entries.push(Entry {
+            user_data: 0,
+            thread_safe,
+        });
         Ok(self.items.len() - 1)
     }
 
@@ -240,7 +307,10 @@ impl<'a> Poller<'a> {
     pub fn modify(&mut self, index: usize, events: PollEvents) -> Result<()> {
         let item = self.items.get_mut(index).ok_or(Error::EINVAL)?;
         item.set_events(events);
-        self.fds[index] = pollfd_for(item)?;
+        let fd = pollfd_for(item)?;
+        self.deregister(self.fds[index]);
+        self.register(fd)?;
+        self.fds[index] = fd;
         Ok(())
     }
 
@@ -250,7 +320,16 @@ impl<'a> Poller<'a> {
             return Err(Error::EINVAL);
         }
         self.items.remove(index);
-        self.fds.remove(index);
+        let fd = self.fds.remove(index);
+        self.deregister(fd);
+        self.entries.remove(index);
+        Ok(())
+    }
+
+    /// Sets the user data of entry `index` (`zmq_poller_add`'s `user_data`); EINVAL if there
+    /// is no such entry.
+    pub fn set_user_data(&mut self, index: usize, user_data: usize) -> Result<()> {
+        self.entries.get_mut(index).ok_or(Error::EINVAL)?.user_data = user_data;
         Ok(())
     }
 
@@ -264,9 +343,33 @@ impl<'a> Poller<'a> {
         self.items.is_empty()
     }
 
-    /// Waits as [`poll`] does; returns how many entries are ready.
+    /// Waits as [`poll`] does; returns how many entries are ready (0 on timeout).
     pub fn wait(&mut self, timeout_ms: i64) -> Result<usize> {
-        wait(&mut self.items, &mut self.fds, deadline_after(timeout_ms))
+        self.clear_readiness();
+        let ready = wait(&mut self.items, &mut self.fds, deadline_after(timeout_ms));
+        // What woke this wait is taken: the descriptor of `fd` goes quiet again.
+        self.clear_readiness();
+        ready
+    }
+
+    /// Waits as `zmq_poller_wait_all` does: every ready entry with its user data, EAGAIN
+    /// if none is ready before `timeout_ms` passes, EFAULT for an empty set and no timeout
+    /// (it would wait forever).
+    pub fn wait_all(&mut self, timeout_ms: i64) -> Result<Vec<PollerEvent>> {
+        if self.is_empty() && timeout_ms < 0 {
+            return Err(Error::EFAULT);
+        }
+        if self.wait(timeout_ms)? == 0 {
+            return Err(Error::EAGAIN);
+        }
+        Ok(self
+            .ready()
+            .map(|(index, events)| PollerEvent {
+                index,
+                events,
+                user_data: self.entries[index].user_data,
+            })
+            .collect())
     }
 
     /// The entries found ready by the last `wait`, with what was found.
@@ -276,5 +379,59 @@ impl<'a> Poller<'a> {
             .enumerate()
             .filter(|(_, item)| item.revents != 0)
             .map(|(i, item)| (i, item.revents))
+    }
+
+    /// A descriptor that becomes readable when an entry may have become ready
+    /// (`zmq_poller_fd`), to wait on this set from another event loop; then call
+    /// [`wait`](Poller::wait) with timeout 0. Like ZMQ_FD it signals changes (it stays
+    /// quiet about a raw descriptor that was ready already at the last `wait`). As libzmq,
+    /// it exists only while a thread-safe socket is in the set: EINVAL otherwise.
+    pub fn fd(&mut self) -> Result<RawFd> {
+        if !self.entries.iter().any(|e| e.thread_safe) {
+            return Err(Error::EINVAL);
+        }
+        if self.readiness.is_none() {
+            self.readiness = Some(mio::Poll::new()?);
+            for fd in self.fds.clone() {
+                self.register(fd)?;
+            }
+        }
+        Ok(self.readiness.as_ref().map_or(-1, |r| r.as_raw_fd()))
+    }
+
+    /// Adds `fd` to the readiness set, if there is one.
+    fn register(&self, fd: PollFd) -> Result<()> {
+        let Some(readiness) = &self.readiness else {
+            return Ok(());
+        };
+        let events = fd.events();
+        let interest = match (events & sys::WRITABLE != 0, events & !sys::WRITABLE != 0) {
+            (true, true) => mio::Interest::READABLE | mio::Interest::WRITABLE,
+            (true, false) => mio::Interest::WRITABLE,
+            (false, true) => mio::Interest::READABLE,
+            (false, false) => return Ok(()),
+        };
+        let raw = fd.fd();
+        readiness
+            .registry()
+            .register(&mut SourceFd(&raw), Token(raw as usize), interest)?;
+        Ok(())
+    }
+
+    /// Removes `fd` from the readiness set, if there is one.
+    fn deregister(&self, fd: PollFd) {
+        if let Some(readiness) = &self.readiness {
+            // Not registered (no events wanted) is fine.
+            let _ = readiness.registry().deregister(&mut SourceFd(&fd.fd()));
+        }
+    }
+
+    /// Consumes what the readiness set has queued, so its descriptor goes quiet until
+    /// something changes again.
+    fn clear_readiness(&mut self) {
+        if let Some(readiness) = &mut self.readiness {
+            let mut events = mio::Events::with_capacity(64);
+            while readiness.poll(&mut events, Some(Duration::ZERO)).is_ok() && !events.is_empty() {}
+        }
     }
 }

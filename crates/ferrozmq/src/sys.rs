@@ -74,6 +74,16 @@ impl PollFd {
         })
     }
 
+    /// The descriptor.
+    pub(crate) fn fd(&self) -> RawFd {
+        self.0.fd
+    }
+
+    /// The conditions wanted.
+    pub(crate) fn events(&self) -> i16 {
+        self.0.events
+    }
+
     /// The conditions the last `poll` found.
     pub(crate) fn revents(&self) -> i16 {
         self.0.revents

@@ -3,6 +3,7 @@
 //! for the line format); what else happens depends on the socket type's role
 //! ([`Role`]).
 
+mod draft;
 mod input;
 mod output;
 mod run;
@@ -22,7 +23,8 @@ usage: ferrozmq cat <TYPE> [-b|--bind EP]... [-c|--connect EP]... [options]
 
 Sends each line of stdin as one message and prints each message received as
 one line of stdout. TYPE (any case): pair pub sub xpub xsub req rep dealer
-router push pull stream.
+router push pull stream, and the draft types client server radio dish scatter
+gather peer channel.
 
 Lines: frames are separated by TAB (or --separator S); a frame written 0x
 followed by hex digits is those bytes (0x alone: an empty frame). A received
@@ -38,11 +40,15 @@ What each type does:
   others             send stdin and print what arrives; after stdin ends keep
                      printing until -n or --timeout (xpub prints the
                      subscriptions it gets, e.g. 0x01746f706963 for 'topic')
+  radio dish         like push and pull, with lines GROUP<TAB>BODY (dish: -j)
+  server peer        lines ROUTING-ID<TAB>BODY (the id a received message
+                     printed); client scatter gather channel: one-field lines
 
 options:
   -b, --bind EP        bind to EP (repeatable); a wildcard port is reported on stderr
   -c, --connect EP     connect to EP (repeatable)
   -s, --subscribe P    subscribe to prefix P (sub/xsub; repeatable; 0x… for binary)
+  -j, --join GROUP     join GROUP (dish; repeatable; at most 15 bytes)
   -n, --count N        stop after receiving N messages
   --timeout MS         stop after MS without a message (exit 1 if -n was not
                        reached); also bounds each send and each REQ reply
@@ -92,6 +98,8 @@ pub struct CatOptions {
     pub connects: Vec<String>,
     /// `-s` prefixes.
     pub subscribe: Vec<Vec<u8>>,
+    /// `-j` groups (DISH).
+    pub join: Vec<String>,
     /// Options set on the socket.
     pub socket: SocketOptions,
     /// Its security flags.
@@ -120,6 +128,7 @@ impl CatOptions {
             binds: Vec::new(),
             connects: Vec::new(),
             subscribe: Vec::new(),
+            join: Vec::new(),
             socket: SocketOptions::default(),
             security: SecurityOptions::default(),
             count: None,
@@ -145,11 +154,13 @@ impl CatOptions {
                 Arg::Short('c') => o.connects.push(p.value()?),
                 Arg::Short('s') => o.subscribe.push(parse_frame(p.value()?.as_bytes())),
                 Arg::Short('n') => o.count = Some(p.number(1)?),
+                Arg::Short('j') => o.join.push(p.value()?),
                 Arg::Long(name) => match name.as_str() {
                     "bind" => o.binds.push(p.value()?),
                     "connect" => o.connects.push(p.value()?),
                     "subscribe" => o.subscribe.push(parse_frame(p.value()?.as_bytes())),
                     "count" => o.count = Some(p.number(1)?),
+                    "join" => o.join.push(p.value()?),
                     "timeout" => o.timeout = Some(p.number(0)?),
                     "delay" => o.delay = p.number(0)?,
                     "separator" => o.separator = p.value()?.into_bytes(),
@@ -173,6 +184,9 @@ impl CatOptions {
         }
         if !o.subscribe.is_empty() && !matches!(kind, SocketType::SUB | SocketType::XSUB) {
             return usage("-s/--subscribe is for sub and xsub sockets");
+        }
+        if !o.join.is_empty() && kind != SocketType::DISH {
+            return usage("-j/--join is for dish sockets");
         }
         if let Some(text) = reply_text {
             if kind != SocketType::REP {
@@ -258,6 +272,7 @@ mod tests {
             &["req", "-b", "x", "--reply", "a"],
             &["pair", "-b", "x", "--separator", ""],
             &["pair", "-b"],
+            &["sub", "-b", "x", "-j", "g"],
         ] {
             assert!(matches!(parse(bad), Err(Failure::Usage(_))), "{bad:?}");
         }
@@ -269,5 +284,18 @@ mod tests {
         assert_eq!(Role::of(SocketType::SUB), Role::Receive);
         assert_eq!(Role::of(SocketType::XSUB), Role::Both);
         assert_eq!(Role::of(SocketType::STREAM), Role::Both);
+        assert_eq!(Role::of(SocketType::RADIO), Role::Send);
+        assert_eq!(Role::of(SocketType::DISH), Role::Receive);
+        assert_eq!(Role::of(SocketType::SERVER), Role::Both);
+        let o = parse(&[
+            "dish",
+            "-b",
+            "tcp://127.0.0.1:5555",
+            "-j",
+            "a",
+            "--join",
+            "b",
+        ]);
+        assert_eq!(o.unwrap().unwrap().join, ["a", "b"]);
     }
 }

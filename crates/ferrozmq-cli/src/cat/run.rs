@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use ferrozmq::{poll, Context, Error, Socket, SocketType, DONTWAIT, POLLIN};
 
+use super::draft;
 use super::input::{Input, Stdin};
 use super::output::{Printed, Printer};
 use super::{CatOptions, Role};
@@ -60,6 +61,11 @@ fn setup(o: &CatOptions, socket: &Socket) -> Result<(), Failure> {
             socket.set_subscribe(prefix).map_err(failed)?;
         }
     }
+    for group in &o.join {
+        socket
+            .join(group)
+            .map_err(|e| Failure::Run(format!("cannot join group {group:?}: {e}")))?;
+    }
     for endpoint in &o.binds {
         bind(socket, endpoint, "cat: ")?;
     }
@@ -108,7 +114,13 @@ impl Cat<'_> {
 
     fn send(&mut self, frames: Vec<Vec<u8>>) -> Result<(), Failure> {
         self.printer.sent(&frames);
-        self.socket.send_multipart(frames, 0).map_err(|e| match e {
+        let sent = if draft::is_draft(self.o.kind) {
+            let msg = draft::message(self.o.kind, frames)?;
+            self.socket.send(msg, 0)
+        } else {
+            self.socket.send_multipart(frames, 0)
+        };
+        sent.map_err(|e| match e {
             Error::EAGAIN => Failure::Run(format!(
                 "could not send within {} ms (no peer ready?)",
                 self.o.timeout.unwrap_or(0)
@@ -119,7 +131,15 @@ impl Cat<'_> {
 
     /// The next message, or `None` once `--timeout` passes without one.
     fn recv(&self, flags: i32) -> Result<Option<Vec<Vec<u8>>>, Failure> {
-        match self.socket.recv_multipart(flags) {
+        let received = if draft::is_draft(self.o.kind) {
+            let kind = self.o.kind;
+            self.socket
+                .recv_msg(flags)
+                .map(|msg| draft::fields(kind, msg))
+        } else {
+            self.socket.recv_multipart(flags)
+        };
+        match received {
             Ok(frames) => Ok(Some(frames)),
             Err(Error::EAGAIN) => Ok(None),
             Err(e) => Err(Failure::Run(format!("cannot receive: {e}"))),

@@ -30,6 +30,10 @@ pub enum Outgoing<'a> {
     Subscribe(&'a [u8]),
     /// The cancellation of a subscription to `topic`.
     Cancel(&'a [u8]),
+    /// A DISH joining `group` (a JOIN command, as libzmq sends it to every ZMTP 3.x peer).
+    Join(&'a [u8]),
+    /// A DISH leaving `group` (a LEAVE command).
+    Leave(&'a [u8]),
     /// A PING heartbeat with `ttl` (tenths of a second) and up to 16 bytes of `context`
     /// (longer contexts are cut, as libzmq does).
     Ping {
@@ -81,6 +85,8 @@ impl<F: Framing> Engine<F> {
             }
             Outgoing::Subscribe(topic) => self.encode_subscription(true, topic, out),
             Outgoing::Cancel(topic) => self.encode_subscription(false, topic, out),
+            Outgoing::Join(group) => self.encode_group(command::JOIN, group, out),
+            Outgoing::Leave(group) => self.encode_group(command::LEAVE, group, out),
             Outgoing::Ping { ttl, context } => {
                 let context = context.get(..command::MAX_PING_CONTEXT).unwrap_or(context);
                 let ttl = ttl.to_be_bytes();
@@ -88,6 +94,17 @@ impl<F: Framing> Engine<F> {
                     .encode_command(&self.framing, command::PING, &ttl, context, out);
             }
         }
+    }
+
+    /// JOIN/LEAVE: commands whatever the peer's minor revision (libzmq's `dish_session_t`
+    /// writes command frames; RADIO/DISH peers are ZMTP 3.x); nothing to older or raw peers,
+    /// which have no RADIO.
+    fn encode_group(&mut self, name: &[u8], group: &[u8], out: &mut Vec<u8>) {
+        if self.phase == Phase::Raw || self.legacy.is_some() {
+            return;
+        }
+        self.codec
+            .encode_command(&self.framing, name, &[], group, out);
     }
 
     fn encode_subscription(&mut self, subscribe: bool, topic: &[u8], out: &mut Vec<u8>) {

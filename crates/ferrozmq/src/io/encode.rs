@@ -7,7 +7,8 @@ use crate::message::Message;
 use crate::pipe::Parcel;
 use ferrozmq_zmtp::{Engine, Outgoing};
 
-/// Appends one whole message, or a subscription, to `output`.
+/// Appends one whole message to `output` (subscriptions go through the session's hook,
+/// which knows whether they are topics or groups, and are skipped here).
 #[inline]
 pub(crate) fn encode_parcel(engine: &mut Engine, parcel: Parcel, output: &mut OutBuffer) {
     match parcel {
@@ -18,8 +19,7 @@ pub(crate) fn encode_parcel(engine: &mut Engine, parcel: Parcel, output: &mut Ou
                 encode_data_frame(engine, frame, i < last, output);
             }
         }
-        Parcel::Subscribe(topic) => engine.encode(Outgoing::Subscribe(&topic), output.tail()),
-        Parcel::Cancel(topic) => engine.encode(Outgoing::Cancel(&topic), output.tail()),
+        Parcel::Subscribe(_) | Parcel::Cancel(_) => {}
     }
 }
 

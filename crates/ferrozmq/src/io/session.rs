@@ -24,7 +24,7 @@ use crate::peer_messages;
 use crate::pipe::{self, Notify, Parcel, PipeEnd};
 use bytes::Bytes;
 use ferrozmq_zmtp::mechanism::ZapRequest;
-use ferrozmq_zmtp::{Engine, EngineError, Event, Outgoing, PeerInfo};
+use ferrozmq_zmtp::{Engine, EngineError, Event, PeerInfo};
 use mio::{Interest, Registry, Token};
 use std::io;
 use std::os::fd::AsRawFd;
@@ -557,6 +557,16 @@ impl Session {
                         Some(parcel) => parcel,
                         None => continue,
                     },
+                    Event::Join(group) => match self.hook.peer_group(true, group) {
+                        Ok(Some(parcel)) => parcel,
+                        Ok(None) => continue,
+                        Err(e) => break Err(e),
+                    },
+                    Event::Leave(group) => match self.hook.peer_group(false, group) {
+                        Ok(Some(parcel)) => parcel,
+                        Ok(None) => continue,
+                        Err(e) => break Err(e),
+                    },
                 };
                 // Hands a whole message to the socket; stops once its queue is full.
                 if let Some(p) = self.pipe.as_mut().filter(|p| !p.is_other_closed()) {
@@ -655,7 +665,7 @@ impl Session {
         if let Some(c) = self.connection.as_mut() {
             for topic in self.hook.resubscriptions() {
                 c.engine
-                    .encode(Outgoing::Subscribe(&topic), c.output.tail());
+                    .encode(self.hook.outgoing(true, &topic), c.output.tail());
             }
             if let Some(hello) = peer_messages::hello(&self.socket.options, self.socket.socket_type)
             {
@@ -732,12 +742,19 @@ impl Session {
                         let Some(parcel) = pipe.read_unarmed() else {
                             break;
                         };
-                        match &parcel {
-                            Parcel::Subscribe(topic) => self.hook.sent_subscription(true, topic),
-                            Parcel::Cancel(topic) => self.hook.sent_subscription(false, topic),
-                            _ => {}
+                        let subscription = match &parcel {
+                            Parcel::Subscribe(topic) => Some((true, topic)),
+                            Parcel::Cancel(topic) => Some((false, topic)),
+                            _ => None,
+                        };
+                        match subscription {
+                            Some((subscribe, topic)) => {
+                                self.hook.sent_subscription(subscribe, topic);
+                                let unit = self.hook.outgoing(subscribe, topic);
+                                c.engine.encode(unit, c.output.tail());
+                            }
+                            None => encode_parcel(&mut c.engine, parcel, &mut c.output),
                         }
-                        encode_parcel(&mut c.engine, parcel, &mut c.output);
                     }
                     // Going idle: only now ask the socket to wake us when it writes again
                     // (a write that came meanwhile is taken at once).

@@ -139,6 +139,13 @@ impl Core {
         }
     }
 
+    /// The draft thread-safe types (DGRAM aside) send and receive single frames only: SNDMORE
+    /// is EINVAL and multipart messages from peers are dropped, as libzmq's.
+    #[inline]
+    pub(super) fn single_frame(&self) -> bool {
+        self.socket_type.is_thread_safe() && self.socket_type != SocketType::DGRAM
+    }
+
     pub(super) fn deadline(timeout_ms: i32, flags: i32) -> Option<Option<Instant>> {
         if flags & DONTWAIT != 0 || timeout_ms == 0 {
             None
@@ -175,6 +182,9 @@ impl Core {
         };
         self.check_term()?;
         let more = flags & SNDMORE != 0;
+        if more && self.single_frame() {
+            return Err(Error::EINVAL);
+        }
         if self.outgoing.is_empty() {
             self.wait_ready_to_send(msg, more, flags)?;
         }
@@ -194,6 +204,9 @@ impl Core {
         };
         self.check_term()?;
         let continues = flags & SNDMORE != 0;
+        if (continues || frames.len() > 1) && self.single_frame() {
+            return Err(Error::EINVAL);
+        }
         if self.outgoing.is_empty() {
             self.wait_ready_to_send(first, frames.len() > 1 || continues, flags)?;
         }
@@ -287,6 +300,7 @@ impl Core {
                 }
                 // Subscriptions never reach the application as such.
                 Ok((_, Parcel::Subscribe(_) | Parcel::Cancel(_))) => continue,
+                Ok((_, Parcel::Multi(_))) if self.single_frame() => continue,
                 Ok((pipe, Parcel::Multi(mut frames))) => {
                     let metadata = self.peer_metadata(pipe);
                     for frame in &mut frames {
@@ -308,6 +322,37 @@ impl Core {
 
     /// ZMQ_SUBSCRIBE / ZMQ_UNSUBSCRIBE, applied by the pattern at once.
     pub(super) fn subscribe(&mut self, topic: &[u8], subscribe: bool) -> Result<()> {
+        if self.socket_type == SocketType::DISH {
+            // A DISH joins groups (`join`); it takes no topic subscriptions.
+            return Err(Error::EINVAL);
+        }
+        self.apply_subscription(topic, subscribe)
+    }
+
+    /// `zmq_join` / `zmq_leave`: DISH only (ENOTSUP elsewhere, as libzmq).
+    pub(super) fn join(&mut self, group: &[u8], join: bool) -> Result<()> {
+        if self.socket_type != SocketType::DISH {
+            return Err(Error::ENOTSUP);
+        }
+        self.apply_subscription(group, join)
+    }
+
+    /// `zmq_connect_peer`: PEER only (ENOTSUP elsewhere); connects and returns the routing id
+    /// the new connection got. EFAULT under ZMQ_IMMEDIATE, as libzmq (the connection would
+    /// have no pipe to name yet there).
+    pub(super) fn connect_peer(&mut self, endpoint: &str) -> Result<u32> {
+        if self.socket_type != SocketType::PEER {
+            return Err(Error::ENOTSUP);
+        }
+        if self.options.immediate {
+            return Err(Error::EFAULT);
+        }
+        self.connect(endpoint)?;
+        let pipe = self.connected.last().map(|c| c.pipe).ok_or(Error::EFAULT)?;
+        self.pattern.peer_routing_id(pipe).ok_or(Error::EFAULT)
+    }
+
+    fn apply_subscription(&mut self, topic: &[u8], subscribe: bool) -> Result<()> {
         self.check_term()?;
         self.process_commands();
         let mut cx = Self::cx(&mut self.pipes, &self.options);

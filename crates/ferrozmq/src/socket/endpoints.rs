@@ -33,6 +33,8 @@ pub(super) enum BoundKind {
     Io(Arc<IoShared>, Option<std::path::PathBuf>),
     /// The context's inproc registry, under this name.
     Inproc(String),
+    /// A DISH's udp pump (`udp/`), which ends when its pipe is removed.
+    Datagram,
 }
 
 impl Bound {
@@ -50,6 +52,7 @@ impl Bound {
                 io.send(IoCommand::Unbind(self.listener, close_failed));
             }
             BoundKind::Inproc(name) => ctx.inner().inproc().unbind(&name, self.listener),
+            BoundKind::Datagram => {}
         }
     }
 }
@@ -86,6 +89,7 @@ impl Core {
         io::TransportKind::of(&endpoint).check(self.socket_type)?;
         let (listener, resolved, ipc_path) = match endpoint {
             Endpoint::Inproc(name) => return self.bind_inproc(requested, name),
+            Endpoint::Udp(address) => return self.bind_udp(requested, &address),
             endpoint => match io::listen(endpoint, &self.options) {
                 Ok(bound) => bound,
                 Err(e) => {
@@ -150,6 +154,38 @@ impl Core {
         Ok(())
     }
 
+    /// DISH `bind("udp://…")` (libzmq: only a DISH binds udp; ENOCOMPATPROTO for a RADIO).
+    fn bind_udp(&mut self, requested: &str, address: &str) -> Result<()> {
+        if self.socket_type != SocketType::DISH {
+            return Err(Error::ENOCOMPATPROTO);
+        }
+        let id = self.ctx.inner().next_id();
+        let (pipe, resolved) =
+            crate::udp::bind_dish(address, id, &self.options, self.shared.clone())?;
+        self.bound.push(Bound {
+            requested: requested.to_string(),
+            resolved: resolved.clone(),
+            listener: id,
+            kind: BoundKind::Datagram,
+            conflate: false,
+        });
+        self.attach_pipe(pipe, id);
+        self.last_endpoint = resolved;
+        Ok(())
+    }
+
+    /// RADIO `connect("udp://…")` (libzmq: a DISH never connects udp, ENOCOMPATPROTO).
+    fn connect_udp(&mut self, requested: &str, address: &str) -> Result<()> {
+        if self.socket_type != SocketType::RADIO {
+            return Err(Error::ENOCOMPATPROTO);
+        }
+        let id = self.ctx.inner().next_id();
+        let pipe = crate::udp::connect_radio(address, id, &self.options, self.shared.clone())?;
+        self.attach_connected(pipe, requested);
+        self.pattern.datagram_peer(id);
+        Ok(())
+    }
+
     pub(super) fn connect(&mut self, requested: &str) -> Result<()> {
         self.check_term()?;
         let endpoint = Endpoint::parse(requested)?;
@@ -161,8 +197,7 @@ impl Core {
             }
             Endpoint::Ipc(IpcAddress::Wildcard) => return Err(Error::EINVAL),
             Endpoint::Ipc(address) => ConnectTarget::Ipc(address),
-            // Refused by the kind check above.
-            Endpoint::Udp(_) => return Err(Error::EINVAL),
+            Endpoint::Udp(address) => return self.connect_udp(requested, &address),
             Endpoint::Inproc(name) => {
                 let id = self.ctx.inner().next_id();
                 let peer = self.inproc_peer();

@@ -487,6 +487,9 @@ static TABLE: &[Entry] = &[
     bytes_field!(HICCUP_MSG, hiccup_msg),
     read_only!(RCVMORE, |core| Ok(put_bool(core.rcvmore))),
     read_only!(TYPE, |core| Ok(put_int(core.socket_type.to_raw()))),
+    read_only!(THREAD_SAFE, |core| Ok(put_bool(
+        core.socket_type.is_thread_safe()
+    ))),
     read_only!(EVENTS, |core| Ok(put_int(i32::from(core.events()?)))),
     read_only!(FD, |core| Ok(put_int(core.shared.signaler.fd()))),
     read_only!(LAST_ENDPOINT, |core| Ok(put_text(
@@ -895,6 +898,13 @@ impl Socket {
     pub fn get_socket_type(&self) -> Result<ferrozmq_zmtp::SocketType> {
         let raw = self.get_int(ids::TYPE)?;
         ferrozmq_zmtp::SocketType::from_raw(raw).ok_or(Error::EINVAL)
+    }
+
+    /// Whether the socket's type is one of the thread-safe draft types (`ZMQ_THREAD_SAFE`);
+    /// such a socket can be shared between threads as a
+    /// [`ThreadSafeSocket`](crate::ThreadSafeSocket).
+    pub fn is_thread_safe(&self) -> Result<bool> {
+        Ok(self.get_int(ids::THREAD_SAFE)? != 0)
     }
 
     /// What the socket can do now without blocking: [`POLLIN`](crate::POLLIN) and/or
@@ -1524,8 +1534,11 @@ mod tests {
             assert_eq!(s.get_option(ids::MECHANISM).unwrap(), i(2));
         }
         // The read-only ones: the typed getter and the table agree; the table cannot set them.
-        let read_only: [(i32, Read); 7] = [
+        let read_only: [(i32, Read); 8] = [
             (ids::RCVMORE, |s| s.get_rcvmore().map(|v| i(v.into()))),
+            (ids::THREAD_SAFE, |s| {
+                s.is_thread_safe().map(|v| i(v.into()))
+            }),
             (ids::TYPE, |s| s.get_socket_type().map(|t| i(t.to_raw()))),
             (ids::EVENTS, |s| s.get_events().map(|e| i(e.into()))),
             (ids::FD, |s| s.get_fd().map(i)),

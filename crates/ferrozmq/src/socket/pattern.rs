@@ -47,6 +47,13 @@ pub(crate) trait Pattern: Send {
     fn routing_id_of(&self, _id: u64) -> Option<Vec<u8>> {
         None
     }
+    /// Pipe `id` leads to a datagram transport, whose peers cannot say which groups they
+    /// joined: a RADIO sends it every message (libzmq's `_udp_pipes`).
+    fn datagram_peer(&mut self, _id: u64) {}
+    /// The 32-bit routing id a SERVER or PEER gave pipe `id` (`connect_peer`'s answer).
+    fn peer_routing_id(&self, _pipe: u64) -> Option<u32> {
+        None
+    }
     /// ZMQ_TOPICS_COUNT: distinct topics subscribed, for the types that have subscriptions.
     fn topics_count(&self) -> Option<usize> {
         None

@@ -4,22 +4,19 @@
 //! a peer's connection and disconnection arrive as `[routing-id, ""]`; sending
 //! `[routing-id, ""]` closes that connection. Unknown ids are refused with EHOSTUNREACH.
 
-use super::fq::FairQueue;
 use super::pattern::{prepend, Cx, Pattern};
+use super::routes::Routes;
 use crate::error::{Error, Result};
 use crate::message::Message;
 use crate::options::ids;
 use crate::pipe::Parcel;
-use std::collections::HashMap;
 
 /// STREAM: raw TCP peers by routing id.
 pub(crate) struct Stream {
     /// A ROUTER under ROUTER_RAW: it takes the ROUTER options instead of STREAM_NOTIFY and,
     /// as a ROUTER, drops what it cannot route unless ROUTER_MANDATORY is set.
     as_router: bool,
-    fq: FairQueue,
-    routes: HashMap<Vec<u8>, u64>,
-    ids: HashMap<u64, Vec<u8>>,
+    routes: Routes<Vec<u8>>,
     next_generated: u32,
     target: Option<u64>,
 }
@@ -28,9 +25,7 @@ impl Default for Stream {
     fn default() -> Stream {
         Stream {
             as_router: false,
-            fq: FairQueue::default(),
-            routes: HashMap::new(),
-            ids: HashMap::new(),
+            routes: Routes::default(),
             next_generated: crate::random::u32(),
             target: None,
         }
@@ -58,7 +53,7 @@ impl Pattern for Stream {
 
     fn attach(&mut self, id: u64, cx: &mut Cx<'_>) -> bool {
         let routing_id = match cx.connect_routing_id.take() {
-            Some(rid) if self.routes.contains_key(&rid) => return false,
+            Some(rid) if self.routes.contains(&rid[..]) => return false,
             Some(rid) => rid,
             None => {
                 let mut rid = vec![0u8];
@@ -67,21 +62,16 @@ impl Pattern for Stream {
                 rid
             }
         };
-        self.routes.insert(routing_id.clone(), id);
-        self.ids.insert(id, routing_id);
-        self.fq.attach(id);
+        self.routes.attach(id, routing_id);
         true
     }
 
     fn detach(&mut self, id: u64, _: &mut Cx<'_>) {
-        self.fq.detach(id);
-        if let Some(rid) = self.ids.remove(&id) {
-            self.routes.remove(&rid);
-        }
+        self.routes.detach(id);
     }
 
     fn activate(&mut self, id: u64, _: &mut Cx<'_>) {
-        self.fq.activate(id);
+        self.routes.fq.activate(id);
     }
 
     fn begin_send(&mut self, first: &Message, more: bool, cx: &mut Cx<'_>) -> Result<()> {
@@ -118,21 +108,21 @@ impl Pattern for Stream {
 
     fn recv(&mut self, cx: &mut Cx<'_>) -> Result<(u64, Parcel)> {
         loop {
-            let (from, parcel) = self.fq.recv(cx.pipes).ok_or(Error::EAGAIN)?;
-            if let Some(rid) = self.ids.get(&from) {
+            let (from, parcel) = self.routes.fq.recv(cx.pipes).ok_or(Error::EAGAIN)?;
+            if let Some(rid) = self.routes.routing_id_of(from) {
                 return Ok((from, prepend(Message::from(&rid[..]), parcel)));
             }
         }
     }
     fn has_in(&mut self, cx: &mut Cx<'_>) -> bool {
-        self.fq.has_in(cx.pipes)
+        self.routes.fq.has_in(cx.pipes)
     }
     fn has_out(&mut self, _: &mut Cx<'_>) -> bool {
         true
     }
 
     fn routing_id_of(&self, id: u64) -> Option<Vec<u8>> {
-        self.ids.get(&id).cloned()
+        self.routes.routing_id_of(id).cloned()
     }
 }
 
@@ -143,15 +133,7 @@ impl Stream {
             // A routing id needs its data frame.
             return Err(Error::EINVAL);
         }
-        let id = *self.routes.get(&first[..]).ok_or(Error::EHOSTUNREACH)?;
-        let pipe = cx.pipes.get(id).ok_or(Error::EHOSTUNREACH)?;
-        if pipe.is_other_closed() {
-            return Err(Error::EHOSTUNREACH);
-        }
-        if !pipe.check_write() {
-            return Err(Error::EAGAIN);
-        }
-        self.target = Some(id);
+        self.target = Some(self.routes.aim(&first[..], cx.pipes)?);
         Ok(())
     }
 }

@@ -6,6 +6,8 @@
 
 #![allow(dead_code)]
 
+pub mod netns;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;

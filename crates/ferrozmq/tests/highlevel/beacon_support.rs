@@ -15,44 +15,12 @@
 #![allow(dead_code)]
 
 use std::path::PathBuf;
-use std::process::Command;
-
-const INSIDE: &str = "FERROZMQ_BEACON_NETNS";
 
 /// Runs `body` in a fresh loopback-only namespace: called from test `name`, it re-executes
 /// the test binary for that test alone inside the namespace and checks that it passed there;
 /// inside, it runs `body`.
 pub fn in_namespace(name: &str, body: impl FnOnce()) {
-    if std::env::var_os(INSIDE).is_some() {
-        body();
-        return;
-    }
-    let exe = std::env::current_exe().expect("test binary path");
-    let output = Command::new("unshare")
-        .args(["-n", "sh", "-c"])
-        .arg(
-            "ip link set lo up && ip route add default dev lo src 127.0.0.1 \
-             && ip route add 224.0.0.0/4 dev lo src 127.0.0.1 \
-             && ip -6 route add local ff00::/8 dev lo table local \
-             && exec \"$0\" \"$@\"",
-        )
-        .arg(exe)
-        .args([
-            "--exact",
-            &format!("beacon::{name}"),
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .env(INSIDE, "1")
-        .output()
-        .expect("run unshare (util-linux) to make a network namespace");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success() && stdout.contains("1 passed"),
-        "{name} failed in its network namespace ({}):\n{stdout}\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
+    crate::netns::in_namespace_at(&format!("beacon::{name}"), body)
 }
 
 /// The CZMQ beacon program (`czmq_beacon.c`).

@@ -5,6 +5,8 @@
 
 mod beacon_support;
 mod czmq_support;
+#[path = "../common/netns.rs"]
+mod netns;
 
 mod actor;
 mod beacon;

@@ -44,6 +44,23 @@ impl LinePeer {
         }
     }
 
+    /// Sends one JSON command line and returns its JSON answer (`ok` true or false).
+    pub fn call_json(&mut self, command: serde_json::Value) -> serde_json::Value {
+        let line = self.call(&command.to_string());
+        serde_json::from_str(&line).unwrap_or_else(|e| panic!("bad answer {line:?}: {e}"))
+    }
+
+    /// Sends one JSON command that must succeed and returns its answer.
+    pub fn ok_json(&mut self, command: serde_json::Value) -> serde_json::Value {
+        let reply = self.call_json(command.clone());
+        assert_eq!(
+            reply["ok"],
+            serde_json::json!(true),
+            "peer process failed {command}: {reply}"
+        );
+        reply
+    }
+
     /// Sends one command line and returns its answer line.
     pub fn call(&mut self, command: &str) -> String {
         writeln!(self.stdin, "{command}").expect("write to the peer process");
@@ -59,4 +76,17 @@ impl Drop for LinePeer {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Lowercase hex of `bytes`, as the JSON peers carry frames.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The bytes of lowercase or uppercase hex `text`.
+pub fn unhex(text: &str) -> Vec<u8> {
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).expect("hex"))
+        .collect()
 }

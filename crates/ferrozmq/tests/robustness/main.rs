@@ -10,6 +10,7 @@ mod common;
 
 mod fuzz_corpus;
 mod hostile;
+mod mock_draft;
 mod mock_pubsub;
 mod old_peers;
 

@@ -32,7 +32,7 @@ const SYNC_LIMIT: Duration = Duration::from_secs(20);
 // ZMTP by hand (`libzmq-facts.md` §5.1-5.3, §5.7).
 
 /// A NULL greeting announcing ZMTP 3.`minor`.
-fn greeting(minor: u8) -> Vec<u8> {
+pub(super) fn greeting(minor: u8) -> Vec<u8> {
     let mut g = vec![0xff, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x7f, 0x03, minor];
     g.extend_from_slice(b"NULL");
     g.extend_from_slice(&[0u8; 16]);
@@ -43,7 +43,7 @@ fn greeting(minor: u8) -> Vec<u8> {
 }
 
 /// A frame with `flags` (MORE/COMMAND) around `body`; LONG iff the body is over 255 bytes.
-fn frame_with(flags: u8, body: &[u8]) -> Vec<u8> {
+pub(super) fn frame_with(flags: u8, body: &[u8]) -> Vec<u8> {
     let mut f = Vec::with_capacity(body.len() + 9);
     if body.len() <= 255 {
         f.push(flags);
@@ -57,13 +57,13 @@ fn frame_with(flags: u8, body: &[u8]) -> Vec<u8> {
 }
 
 /// A command frame: `name-len name data`.
-fn command(name: &[u8], data: &[u8]) -> Vec<u8> {
+pub(super) fn command(name: &[u8], data: &[u8]) -> Vec<u8> {
     let body = [&[name.len() as u8][..], name, data].concat();
     frame_with(0x04, &body)
 }
 
 /// READY announcing `socket_type`.
-fn ready(socket_type: &str) -> Vec<u8> {
+pub(super) fn ready(socket_type: &str) -> Vec<u8> {
     let mut props = vec![11];
     props.extend_from_slice(b"Socket-Type");
     props.extend_from_slice(&(socket_type.len() as u32).to_be_bytes());
@@ -72,7 +72,7 @@ fn ready(socket_type: &str) -> Vec<u8> {
 }
 
 /// A data message.
-fn message(parts: &[&[u8]]) -> Vec<u8> {
+pub(super) fn message(parts: &[&[u8]]) -> Vec<u8> {
     let mut m = Vec::new();
     for (i, p) in parts.iter().enumerate() {
         m.extend(frame_with(u8::from(i + 1 < parts.len()), p));
@@ -99,12 +99,12 @@ fn subscription(form: Form, subscribe: bool, topic: &[u8]) -> Vec<u8> {
 }
 
 /// A raw TCP peer.
-struct Mock {
-    stream: TcpStream,
+pub(super) struct Mock {
+    pub(super) stream: TcpStream,
 }
 
 impl Mock {
-    fn connect(endpoint: &str) -> Mock {
+    pub(super) fn connect(endpoint: &str) -> Mock {
         let addr = endpoint.strip_prefix("tcp://").expect("a tcp endpoint");
         let stream = TcpStream::connect(addr).expect("raw connect");
         stream.set_nodelay(true).unwrap();
@@ -112,7 +112,7 @@ impl Mock {
         Mock { stream }
     }
 
-    fn send(&mut self, bytes: &[u8]) {
+    pub(super) fn send(&mut self, bytes: &[u8]) {
         self.stream.write_all(bytes).expect("raw write");
     }
 
@@ -126,7 +126,7 @@ impl Mock {
 
     /// Greets as ZMTP 3.`minor`, announces `socket_type`, and reads ferrozmq's greeting and
     /// READY. Returns ferrozmq's greeting and its `Socket-Type`.
-    fn handshake(&mut self, minor: u8, socket_type: &str) -> (Vec<u8>, Vec<u8>) {
+    pub(super) fn handshake(&mut self, minor: u8, socket_type: &str) -> (Vec<u8>, Vec<u8>) {
         self.send(&greeting(minor));
         self.send(&ready(socket_type));
         let theirs = self.read_exact(64, "greeting");
@@ -149,7 +149,7 @@ impl Mock {
     }
 
     /// One frame: its flags and body.
-    fn read_frame(&mut self, what: &str) -> (u8, Vec<u8>) {
+    pub(super) fn read_frame(&mut self, what: &str) -> (u8, Vec<u8>) {
         let flags = self.read_exact(1, what)[0];
         let size = if flags & 0x02 != 0 {
             u64::from_be_bytes(self.read_exact(8, what).try_into().unwrap()) as usize
@@ -160,7 +160,7 @@ impl Mock {
     }
 
     /// One whole data message.
-    fn read_message(&mut self, what: &str) -> Vec<Vec<u8>> {
+    pub(super) fn read_message(&mut self, what: &str) -> Vec<Vec<u8>> {
         let mut parts = Vec::new();
         loop {
             let (flags, body) = self.read_frame(what);
@@ -174,7 +174,7 @@ impl Mock {
 
     /// Waits until ferrozmq has sent something, calling `nudge` between short waits (to let
     /// a ferrozmq socket run, or to publish a probe). Consumes nothing.
-    fn await_data(&mut self, mut nudge: impl FnMut()) {
+    pub(super) fn await_data(&mut self, mut nudge: impl FnMut()) {
         let deadline = Instant::now() + SYNC_LIMIT;
         self.stream
             .set_read_timeout(Some(Duration::from_millis(20)))
@@ -199,7 +199,7 @@ impl Mock {
 }
 
 /// A ferrozmq socket of `ty` bound on an ephemeral loopback port, and that endpoint.
-fn bound(ctx: &Context, ty: ferrozmq::SocketType) -> (Socket, String) {
+pub(super) fn bound(ctx: &Context, ty: ferrozmq::SocketType) -> (Socket, String) {
     let s = ours(ctx, ty);
     s.set_linger(0).unwrap();
     s.bind("tcp://127.0.0.1:*").unwrap();

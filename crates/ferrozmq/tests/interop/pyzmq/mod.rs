@@ -28,19 +28,12 @@ impl PyPeer {
 
     /// Sends one command and returns its answer (`ok` true or false).
     pub fn call(&mut self, command: Value) -> Value {
-        let line = self.0.call(&command.to_string());
-        serde_json::from_str(&line).unwrap_or_else(|e| panic!("bad answer {line:?}: {e}"))
+        self.0.call_json(command)
     }
 
     /// Sends one command that must succeed.
     pub fn ok(&mut self, command: Value) -> Value {
-        let reply = self.call(command.clone());
-        assert_eq!(
-            reply["ok"],
-            json!(true),
-            "python peer failed {command}: {reply}"
-        );
-        reply
+        self.0.ok_json(command)
     }
 
     /// Binds and returns the resolved endpoint.
@@ -121,14 +114,4 @@ impl PyPeer {
     }
 }
 
-/// Lowercase hex of `bytes`.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn unhex(text: &str) -> Vec<u8> {
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).expect("hex"))
-        .collect()
-}
+pub use crate::line_peer::{hex, unhex};

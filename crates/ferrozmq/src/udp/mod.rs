@@ -1,0 +1,177 @@
+//! The udp transport of RADIO and DISH (libzmq's `udp_engine`): a RADIO connects to
+//! `udp://host:port` (a multicast group too) and sends every message as one datagram; a
+//! DISH binds `udp://*:port`, `udp://host:port` or `udp://interface;group:port` (joining
+//! the multicast group) and hands each datagram to its socket, which keeps those of the
+//! groups it joined. The datagram layout is `ferrozmq_zmtp::datagram`'s.
+//!
+//! Each udp endpoint is served by a thread of its own (a "pump") between its kernel socket
+//! and its pipe, rather than by an I/O thread: a datagram socket has no connection, session
+//! or handshake, so the session machinery has nothing to do for it. The pump ends when the
+//! socket closes its end of the pipe. Datagrams are lossy as libzmq's: a message that does
+//! not fit in one (8192 bytes) is dropped by the RADIO's pump, a datagram that is not a RADIO
+//! message, or that arrives while the DISH's pipe is full, by the DISH's.
+
+mod address;
+
+use crate::error::Result;
+use crate::message::Message;
+use crate::options::Options;
+use crate::pipe::{self, Notify, Parcel, PipeEnd};
+use crate::signal::Signaler;
+use crate::sys::{self, PollFd};
+use address::UdpAddress;
+use ferrozmq_zmtp::datagram::{self, MAX_DATAGRAM};
+use socket2::{Domain, Protocol, Socket as RawSocket, Type};
+use std::io::ErrorKind;
+use std::net::{Ipv4Addr, SocketAddrV4, UdpSocket};
+use std::os::fd::AsRawFd;
+use std::sync::Arc;
+
+/// Wakes a pump when its socket wrote to (or closed) the pipe.
+struct PumpWaker(Signaler);
+
+impl Notify for PumpWaker {
+    fn notify(&self, _pipe_id: u64) {
+        self.0.signal();
+    }
+}
+
+/// A pipe between a socket (`notify_socket` wakes it) and a new pump, with the socket's
+/// HWMs; the socket's end and the pump's.
+fn pump_pipe(
+    id: u64,
+    options: &Options,
+    notify_socket: Arc<dyn Notify>,
+) -> Result<(PipeEnd, PipeEnd, Arc<PumpWaker>)> {
+    let waker = Arc::new(PumpWaker(Signaler::new()?));
+    let notify_pump: Arc<dyn Notify> = waker.clone();
+    let (socket_end, pump_end) = pipe::pipe(
+        id,
+        options.sndhwm.max(0) as u64,
+        options.rcvhwm.max(0) as u64,
+        notify_socket,
+        notify_pump,
+    );
+    Ok((socket_end, pump_end, waker))
+}
+
+fn spawn(body: impl FnOnce() + Send + 'static) -> Result<()> {
+    std::thread::Builder::new()
+        .name("ferrozmq-udp".into())
+        .spawn(body)?;
+    Ok(())
+}
+
+/// RADIO `connect("udp://…")`: the socket's end of a pipe whose messages go out as datagrams
+/// to `endpoint` (the text after `udp://`).
+pub(crate) fn connect_radio(
+    endpoint: &str,
+    id: u64,
+    options: &Options,
+    notify_socket: Arc<dyn Notify>,
+) -> Result<PipeEnd> {
+    let address = UdpAddress::resolve(endpoint, false)?;
+    let socket = UdpSocket::bind(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0))?;
+    if address.is_multicast() {
+        socket.set_multicast_ttl_v4(options.multicast_hops.max(1) as u32)?;
+        if let Some(interface) = address.interface {
+            RawSocket::from(socket.try_clone()?).set_multicast_if_v4(&interface)?;
+        }
+    }
+    let (socket_end, pump_end, waker) = pump_pipe(id, options, notify_socket)?;
+    spawn(move || send_datagrams(&socket, address.host, pump_end, &waker))?;
+    Ok(socket_end)
+}
+
+/// The RADIO's pump: every message in the pipe (a group frame and a body frame) out as one
+/// datagram, until the socket closes the pipe and it is drained.
+fn send_datagrams(socket: &UdpSocket, to: SocketAddrV4, mut pipe: PipeEnd, waker: &PumpWaker) {
+    let mut datagram = Vec::with_capacity(MAX_DATAGRAM);
+    loop {
+        while let Some(parcel) = pipe.read() {
+            let Parcel::Multi(frames) = parcel else {
+                continue;
+            };
+            let [group, body] = &frames[..] else {
+                continue;
+            };
+            if datagram::encode(group, body, &mut datagram).is_ok() {
+                // A refused send (no route, a full buffer) loses the datagram, as udp does.
+                let _ = socket.send_to(&datagram, to);
+            }
+        }
+        if pipe.is_finished() {
+            return;
+        }
+        if waker.0.wait(None).is_err() {
+            // EINTR: look again.
+            continue;
+        }
+    }
+}
+
+/// DISH `bind("udp://…")`: the socket's end of a pipe that receives the datagrams arriving
+/// at `endpoint` (the text after `udp://`), and the endpoint as bound (`udp://ip:port`).
+pub(crate) fn bind_dish(
+    endpoint: &str,
+    id: u64,
+    options: &Options,
+    notify_socket: Arc<dyn Notify>,
+) -> Result<(PipeEnd, String)> {
+    let address = UdpAddress::resolve(endpoint, true)?;
+    let raw = RawSocket::new(Domain::IPV4, Type::DGRAM, Some(Protocol::UDP))?;
+    // Several DISHes (and processes) may listen to one multicast port, as with libzmq.
+    raw.set_reuse_address(true)?;
+    raw.bind(&std::net::SocketAddr::V4(address.host).into())?;
+    if address.is_multicast() {
+        let interface = address.interface.unwrap_or(Ipv4Addr::UNSPECIFIED);
+        raw.join_multicast_v4(address.host.ip(), &interface)?;
+    }
+    raw.set_nonblocking(true)?;
+    let socket = UdpSocket::from(raw);
+    let bound = format!("udp://{}", socket.local_addr()?);
+    let (socket_end, pump_end, waker) = pump_pipe(id, options, notify_socket)?;
+    spawn(move || receive_datagrams(&socket, pump_end, &waker))?;
+    Ok((socket_end, bound))
+}
+
+/// The DISH's pump: each datagram that is a RADIO message into the pipe as a group frame and
+/// a body frame, until the socket closes the pipe. What the DISH writes (its joins) is read
+/// and dropped: over udp the DISH filters alone.
+fn receive_datagrams(socket: &UdpSocket, mut pipe: PipeEnd, waker: &PumpWaker) {
+    // One byte more than the largest datagram, so an oversize one is seen as such.
+    let mut buffer = vec![0u8; MAX_DATAGRAM + 1];
+    loop {
+        while pipe.read().is_some() {}
+        if pipe.is_other_closed() {
+            return;
+        }
+        let mut fds = [
+            PollFd::new(socket.as_raw_fd(), sys::READABLE),
+            PollFd::new(waker.0.fd(), sys::READABLE),
+        ];
+        if sys::poll(&mut fds, -1).is_err() {
+            continue;
+        }
+        waker.0.take();
+        loop {
+            match socket.recv_from(&mut buffer) {
+                Ok((n, _)) if n <= MAX_DATAGRAM => {
+                    let Ok((group, body)) = datagram::decode(&buffer[..n]) else {
+                        continue;
+                    };
+                    if pipe.check_write() {
+                        pipe.write_unflushed(Parcel::Multi(vec![
+                            Message::from(group),
+                            Message::from(body),
+                        ]));
+                    }
+                }
+                Ok(_) => {}
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(_) => break,
+            }
+        }
+        pipe.flush();
+    }
+}

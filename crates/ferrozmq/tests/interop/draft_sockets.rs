@@ -1,0 +1,246 @@
+//! The draft socket types against npm zeromq's libzmq 4.3.5 (its draft API) over tcp: every
+//! pair — CLIENT/SERVER, RADIO/DISH, SCATTER/GATHER, each side in each role — with ours
+//! binding and with theirs binding.
+
+use crate::common::{bounded, last_ep, ours};
+use crate::npm::{NpmPeer, Received};
+use ferrozmq::{Context, Message, Socket, SocketType, POLLIN};
+
+/// Connects `socket` and `peer` over tcp: ours binds if `ours_binds`, else theirs does.
+fn link(socket: &Socket, peer: &mut NpmPeer, ours_binds: bool) {
+    if ours_binds {
+        socket.bind("tcp://127.0.0.1:*").unwrap();
+        peer.connect(&last_ep(socket));
+    } else {
+        let endpoint = peer.bind("tcp://127.0.0.1:*");
+        socket.connect(&endpoint).unwrap();
+    }
+}
+
+/// Runs `check` with ours binding, then with theirs binding, each on a fresh pair of `ty`
+/// (ours) and `class` (theirs).
+fn both_ways(ty: SocketType, class: &str, check: impl Fn(&Socket, &mut NpmPeer)) {
+    for ours_binds in [true, false] {
+        let ctx = Context::new();
+        let socket = ours(&ctx, ty);
+        let mut peer = NpmPeer::new(class);
+        link(&socket, &mut peer, ours_binds);
+        check(&socket, &mut peer);
+    }
+}
+
+fn plain(body: &[u8]) -> Received {
+    Received {
+        body: body.to_vec(),
+        routing_id: None,
+        group: None,
+    }
+}
+
+#[test]
+fn our_client_talks_to_their_server() {
+    bounded(|| {
+        both_ways(ferrozmq::CLIENT, "Server", |client, server| {
+            client.send("hello", 0).unwrap();
+            let request = server.recv(5000).expect("the request");
+            assert_eq!(request.body, b"hello");
+            let routing_id = request.routing_id.expect("a routing id");
+            server.send(b"world", Some(routing_id), None);
+            assert_eq!(&client.recv_msg(0).unwrap()[..], b"world");
+        });
+    });
+}
+
+#[test]
+fn their_client_talks_to_our_server() {
+    bounded(|| {
+        both_ways(ferrozmq::SERVER, "Client", |server, client| {
+            client.send(b"hello", None, None);
+            let request = server.recv_msg(0).unwrap();
+            assert_eq!(&request[..], b"hello");
+            let mut reply = Message::from("world");
+            reply.set_routing_id(request.routing_id()).unwrap();
+            server.send(reply, 0).unwrap();
+            assert_eq!(client.recv(5000), Some(plain(b"world")));
+        });
+    });
+}
+
+#[test]
+fn our_scatter_feeds_their_gather_and_theirs_ours() {
+    bounded(|| {
+        both_ways(ferrozmq::SCATTER, "Gather", |scatter, gather| {
+            for i in 0..5u8 {
+                scatter.send(&[i][..], 0).unwrap();
+            }
+            for i in 0..5u8 {
+                assert_eq!(gather.recv(5000), Some(plain(&[i])));
+            }
+        });
+        both_ways(ferrozmq::GATHER, "Scatter", |gather, scatter| {
+            for i in 0..5u8 {
+                scatter.send(&[i], None, None);
+            }
+            for i in 0..5u8 {
+                assert_eq!(gather.recv_bytes(0).unwrap(), vec![i]);
+            }
+        });
+    });
+}
+
+/// Publishes until the JOIN has travelled and a message arrives (at most 100 tries, 50 ms
+/// apart): the JOIN goes its own way, so the first messages may find no member.
+fn until_delivered<T>(mut publish: impl FnMut(), mut received: impl FnMut() -> Option<T>) -> T {
+    for _ in 0..100 {
+        publish();
+        if let Some(got) = received() {
+            return got;
+        }
+    }
+    panic!("nothing was delivered to the group");
+}
+
+#[test]
+fn our_radio_reaches_their_dish() {
+    bounded(|| {
+        both_ways(ferrozmq::RADIO, "Dish", |radio, dish| {
+            dish.join("movies");
+            let publish = |body: &str, group: &str| {
+                let mut msg = Message::from(body);
+                msg.set_group(group).unwrap();
+                radio.send(msg, 0).unwrap();
+            };
+            let got = until_delivered(|| publish("first", "movies"), || dish.recv(50));
+            assert_eq!(got.body, b"first");
+            assert_eq!(got.group.as_deref(), Some("movies"));
+            // Groups it did not join do not reach it; the next one in its group does.
+            publish("other", "tv");
+            publish("second", "movies");
+            let got = dish.recv(5000).expect("the second message");
+            assert_eq!(
+                (got.body, got.group),
+                (b"second".to_vec(), Some("movies".into()))
+            );
+        });
+    });
+}
+
+#[test]
+fn their_radio_reaches_our_dish() {
+    bounded(|| {
+        both_ways(ferrozmq::DISH, "Radio", |dish, radio| {
+            dish.join("movies").unwrap();
+            let got = until_delivered(
+                || radio.send(b"first", None, Some("movies")),
+                || (dish.poll(POLLIN, 50).unwrap() == 1).then(|| dish.recv_msg(0).unwrap()),
+            );
+            assert_eq!(&got[..], b"first");
+            assert_eq!(got.group(), Some(&b"movies"[..]));
+            radio.send(b"other", None, Some("tv"));
+            radio.send(b"second", None, Some("movies"));
+            assert_eq!(&dish.recv_msg(0).unwrap()[..], b"second");
+        });
+    });
+}
+
+/// A udp port nobody uses at the moment (the kernel's pick, released at once).
+fn free_udp_port() -> u16 {
+    let probe = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    probe.local_addr().unwrap().port()
+}
+
+#[test]
+fn their_radio_reaches_our_dish_over_udp() {
+    bounded(|| {
+        let ctx = Context::new();
+        let dish = ours(&ctx, ferrozmq::DISH);
+        dish.bind("udp://127.0.0.1:0").unwrap();
+        dish.join("movies").unwrap();
+        let mut radio = NpmPeer::new("Radio");
+        radio.connect(&last_ep(&dish));
+        let got = until_delivered(
+            || {
+                radio.send(b"other", None, Some("tv"));
+                radio.send(b"first", None, Some("movies"));
+            },
+            || (dish.poll(POLLIN, 50).unwrap() == 1).then(|| dish.recv_msg(0).unwrap()),
+        );
+        assert_eq!(
+            (&got[..], got.group()),
+            (&b"first"[..], Some(&b"movies"[..]))
+        );
+    });
+}
+
+#[test]
+fn our_radio_reaches_their_dish_over_udp() {
+    bounded(|| {
+        let mut dish = NpmPeer::new("Dish");
+        // libzmq reports a udp endpoint without its scheme: connect to the one given.
+        let endpoint = format!("udp://127.0.0.1:{}", free_udp_port());
+        dish.bind(&endpoint);
+        dish.join("movies");
+        let ctx = Context::new();
+        let radio = ours(&ctx, ferrozmq::RADIO);
+        radio.connect(&endpoint).unwrap();
+        let publish = |body: &str, group: &str| {
+            let mut msg = Message::from(body);
+            msg.set_group(group).unwrap();
+            radio.send(msg, 0).unwrap();
+        };
+        let got = until_delivered(
+            || {
+                publish("other", "tv");
+                publish("first", "movies");
+            },
+            || dish.recv(50),
+        );
+        assert_eq!(
+            (got.body, got.group),
+            (b"first".to_vec(), Some("movies".into()))
+        );
+    });
+}
+
+/// The multicast group and port of the multicast tests (each runs in a network namespace of
+/// its own, so the fixed port meets no other test).
+const MULTICAST: &str = "239.0.0.7:5570";
+
+#[test]
+fn radio_and_dish_over_multicast_ours_and_theirs() {
+    crate::common::netns::in_namespace_at(
+        "draft_sockets::radio_and_dish_over_multicast_ours_and_theirs",
+        || {
+            bounded(|| {
+                let ctx = Context::new();
+                let dish = ours(&ctx, ferrozmq::DISH);
+                dish.bind(&format!("udp://lo;{MULTICAST}")).unwrap();
+                dish.join("movies").unwrap();
+                let received =
+                    || (dish.poll(POLLIN, 50).unwrap() == 1).then(|| dish.recv_msg(0).unwrap());
+                // Ours to ours.
+                let radio = ours(&ctx, ferrozmq::RADIO);
+                radio.connect(&format!("udp://lo;{MULTICAST}")).unwrap();
+                let publish = || {
+                    let mut msg = Message::from("ours");
+                    msg.set_group("movies").unwrap();
+                    radio.send(msg, 0).unwrap();
+                };
+                assert_eq!(&until_delivered(publish, received)[..], b"ours");
+                drop(radio);
+                while dish.poll(POLLIN, 100).unwrap() == 1 {
+                    dish.recv_msg(0).unwrap();
+                }
+                // npm zeromq's libzmq to ours.
+                let mut theirs = NpmPeer::new("Radio");
+                theirs.connect(&format!("udp://{MULTICAST}"));
+                let got =
+                    until_delivered(|| theirs.send(b"theirs", None, Some("movies")), received);
+                assert_eq!(
+                    (&got[..], got.group()),
+                    (&b"theirs"[..], Some(&b"movies"[..]))
+                );
+            })
+        },
+    );
+}
