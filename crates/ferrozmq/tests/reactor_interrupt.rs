@@ -32,7 +32,11 @@ fn sigint_ends_the_loop_unless_it_is_nonstop() {
     });
     nonstop.start().unwrap();
     assert!(ferrozmq::interrupt::interrupted());
-    assert_eq!(ticks.get(), 4, "the nonstop loop kept running after the signal");
+    assert_eq!(
+        ticks.get(),
+        4,
+        "the nonstop loop kept running after the signal"
+    );
 
     // A default loop with a timer far away ends at once: the interrupt woke it (or had).
     let mut default = Reactor::new();
