@@ -85,10 +85,9 @@ fn psenvsub_sees_only_the_b_envelope() {
     let [port] = free_ports();
     let endpoint = tcp(port);
     let subscriber = Proc::start("psenvsub", &[&endpoint, "--count", "3"]);
-    let publisher = Proc::start(
-        "psenvpub",
-        &[&endpoint, "--count", "30", "--interval", "100"],
-    );
+    // Publishes until the subscriber is done, however long a loaded machine takes to start
+    // both and pass the subscription on.
+    let publisher = Proc::start("psenvpub", &[&endpoint, "--interval", "100"]);
 
     let subscriber = subscriber.finish_ok();
     let lines: Vec<&str> = subscriber.stdout.lines().collect();
@@ -97,7 +96,7 @@ fn psenvsub_sees_only_the_b_envelope() {
         "{}",
         subscriber.stdout
     );
-    publisher.finish_ok();
+    publisher.kill();
 }
 
 #[test]
