@@ -1,0 +1,1 @@
+//! The ZRE codec: placeholder until the property tests land.

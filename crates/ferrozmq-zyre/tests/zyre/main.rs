@@ -1,0 +1,8 @@
+//! ferrozmq-zyre's tests, one binary: the codec (properties, bad input, fuzz seeds), nodes
+//! talking to nodes, and pyre interop. Every test that beacons runs in a loopback-only
+//! network namespace it makes itself (`namespace::in_namespace`).
+
+mod codec;
+mod namespace;
+mod nodes;
+mod pyre;

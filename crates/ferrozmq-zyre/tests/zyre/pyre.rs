@@ -1,0 +1,1 @@
+//! pyre interop: placeholder.
