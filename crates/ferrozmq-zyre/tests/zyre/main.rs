@@ -3,6 +3,7 @@
 //! network namespace it makes itself (`namespace::in_namespace`).
 
 mod codec;
+mod hostile;
 mod namespace;
 mod nodes;
 mod pyre;
