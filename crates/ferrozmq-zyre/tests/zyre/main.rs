@@ -7,3 +7,4 @@ mod hostile;
 mod namespace;
 mod nodes;
 mod pyre;
+mod pyre_support;
