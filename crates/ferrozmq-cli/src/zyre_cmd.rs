@@ -5,7 +5,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
-use std::sync::mpsc::{channel, Receiver, TryRecvError};
+use std::sync::mpsc::{channel, Receiver};
 use std::time::{Duration, Instant};
 
 use ferrozmq::Uuid;
@@ -200,12 +200,7 @@ fn run(o: &ZyreArgs) -> Result<(), Failure> {
             None => Duration::from_millis(50),
         }
         .min(Duration::from_millis(50));
-        loop {
-            match lines.try_recv() {
-                Ok(line) => pending.push_back(line),
-                Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
-            }
-        }
+        pending.extend(lines.try_iter());
         send_pending(&node, o, &names, &mut pending)?;
         match node.recv_timeout(wait) {
             Ok(Some(event)) => {
