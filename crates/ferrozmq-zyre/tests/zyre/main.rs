@@ -3,6 +3,7 @@
 //! network namespace it makes itself (`namespace::in_namespace`).
 
 mod codec;
+mod examples;
 mod hostile;
 mod namespace;
 mod nodes;

@@ -5,7 +5,7 @@
 
 use crate::namespace::in_namespace;
 use crate::nodes::{expect, node};
-use crate::pyre_support::Pyre;
+use crate::pyre_support::pyre;
 use ferrozmq::Context;
 use ferrozmq_zyre::Event;
 
@@ -14,7 +14,7 @@ fn pyre_and_ferrozmq_enter_join_shout_whisper_leave_exit_both_ways() {
     in_namespace(
         "pyre::pyre_and_ferrozmq_enter_join_shout_whisper_leave_exit_both_ways",
         || {
-            let mut pyre = Pyre::start("pyrenode", &["X-FROM=pyre"]);
+            let mut pyre = pyre("pyrenode", &["X-FROM=pyre"]);
             let pyre_uuid = pyre.expect("READY")[1].to_uppercase();
             pyre.say("JOIN CHAT");
             let ctx = Context::new();
