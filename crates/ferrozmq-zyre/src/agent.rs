@@ -180,12 +180,8 @@ fn command(pipe: &Socket, state: &mut State) -> Result<bool> {
         }
         "SHOUT" => {
             let group = text();
-            let result = state.shout(group, request.into_iter().collect());
-            Some(vec![Message::from(if result.is_ok() {
-                "OK"
-            } else {
-                "EINVAL"
-            })])
+            state.shout(&group, request.into_iter().collect());
+            None
         }
         _ => Some(query(&verb, request, state)),
     };

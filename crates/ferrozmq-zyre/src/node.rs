@@ -196,12 +196,16 @@ impl Node {
         self.actor()?.send(request)
     }
 
-    /// Sends `content` to every peer in `group` (`zyre_shout`).
+    /// Sends `content` to every peer in `group` (`zyre_shout`). EINVAL for a name over
+    /// 255 bytes.
     pub fn shout(&self, group: &str, content: impl Into<Multipart>) -> Result<()> {
+        if group.len() > 255 {
+            return Err(Error::EINVAL);
+        }
         let mut request = content.into();
         request.push(group);
         request.push("SHOUT");
-        self.ask(request).map(drop)
+        self.actor()?.send(request)
     }
 
     /// Whispers one text frame (`zyre_whispers`).

@@ -337,18 +337,18 @@ impl State {
         self.send_to(vec![uuid], &Body::Whisper { content });
     }
 
-    /// Sends `content` to every peer in `group`. EINVAL if the name is over 255 bytes.
-    pub fn shout(&mut self, group: String, content: Vec<Message>) -> ferrozmq::Result<()> {
-        if group.len() > 255 {
-            return Err(Error::EINVAL);
-        }
-        let targets = self
-            .peer_groups
-            .get(&group)
-            .map(|m| m.iter().copied().collect())
-            .unwrap_or_default();
-        self.send_to(targets, &Body::Shout { group, content });
-        Ok(())
+    /// Sends `content` to every peer in `group` (names over 255 bytes are refused by
+    /// [`Node::shout`](crate::Node::shout) before they get here).
+    pub fn shout(&mut self, group: &str, content: Vec<Message>) {
+        let Some(members) = self.peer_groups.get(group) else {
+            return;
+        };
+        let targets = members.iter().copied().collect();
+        let body = Body::Shout {
+            group: group.to_string(),
+            content,
+        };
+        self.send_to(targets, &body);
     }
 
     /// Once per reap interval: expired peers are removed, evasive and silent ones pinged

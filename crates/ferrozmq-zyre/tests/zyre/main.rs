@@ -4,6 +4,7 @@
 
 mod codec;
 mod examples;
+mod fuzz_corpus;
 mod hostile;
 mod namespace;
 mod nodes;
