@@ -102,6 +102,9 @@ fn main() {
     let (mut started, mut stopped, mut failures) = (0, 0, 0);
     {
         let ctx = Context::new();
+        // Every pair of nodes costs two DEALERs; libzmq's default of 1023 sockets per
+        // context would stop a full pool of 100 at about 30.
+        let _ = ctx.set(ferrozmq::context_options::MAX_SOCKETS, 65_535);
         let mut pool: Vec<Option<Running>> = (0..max).map(|_| None).collect();
         let end = seconds.map(|s| Instant::now() + Duration::from_secs(s));
         let mut running = 0;

@@ -47,8 +47,15 @@ fn open_fds() -> usize {
     std::fs::read_dir("/proc/self/fd").map(|d| d.count()).unwrap_or(0)
 }
 
-fn discovery(n: usize, interface: Option<&String>) {
+/// A context with room for the sockets of many nodes (two DEALERs per pair).
+fn context() -> Context {
     let ctx = Context::new();
+    let _ = ctx.set(ferrozmq::context_options::MAX_SOCKETS, 65_535);
+    ctx
+}
+
+fn discovery(n: usize, interface: Option<&String>) {
+    let ctx = context();
     let mut nodes: Vec<Node> = (0..n)
         .map(|i| start(&ctx, &format!("n{i}"), interface, false))
         .collect();
@@ -74,7 +81,7 @@ fn discovery(n: usize, interface: Option<&String>) {
 }
 
 fn shout(n: usize, messages: usize, size: usize, interface: Option<&String>) {
-    let ctx = Context::new();
+    let ctx = context();
     let mut sender = start(&ctx, "sender", interface, false);
     let mut receivers: Vec<Node> = (0..n)
         .map(|i| start(&ctx, &format!("r{i}"), interface, true))
