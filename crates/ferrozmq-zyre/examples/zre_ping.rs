@@ -1,10 +1,10 @@
 //! zre_ping: the guide's (and Zyre's zpinger) ping tool. Joins GLOBAL, whispers `Hello`
 //! to every peer that enters, answers nothing, and logs what happens:
-//! `I: [NAME] ENTER`, `I: [NAME] received ping (WHISPER)`, `I: [NAME] EXIT`, … With a
-//! count, it exits after that many whispers.
+//! `I: [NAME] ENTER`, `I: [NAME] received ping (WHISPER)`, `I: [NAME] EXIT`, … until
+//! interrupted.
 //!
 //! ```text
-//! zre_ping [INTERFACE] [COUNT]
+//! zre_ping [INTERFACE]
 //! ```
 
 use ferrozmq::Context;
@@ -13,7 +13,6 @@ use std::time::Duration;
 
 fn main() -> Result<(), ferrozmq::Error> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let count: Option<usize> = args.get(1).and_then(|c| c.parse().ok());
     let ctx = Context::new();
     let mut node = Node::new(&ctx, None)?;
     if let Some(interface) = args.first() {
@@ -22,8 +21,7 @@ fn main() -> Result<(), ferrozmq::Error> {
     node.join("GLOBAL")?;
     node.start()?;
     ferrozmq::interrupt::catch_interrupts()?;
-    let mut pings = 0;
-    while !ferrozmq::interrupt::interrupted() && count.is_none_or(|c| pings < c) {
+    while !ferrozmq::interrupt::interrupted() {
         let event = match node.recv_timeout(Duration::from_millis(100)) {
             Ok(Some(event)) => event,
             Ok(None) | Err(ferrozmq::Error::EINTR) => continue,
@@ -36,7 +34,6 @@ fn main() -> Result<(), ferrozmq::Error> {
             }
             Event::Whisper { .. } => {
                 println!("I: [{}] received ping (WHISPER)", event.name());
-                pings += 1;
             }
             _ => println!("I: [{}] {}", event.name(), event.kind()),
         }

@@ -27,12 +27,17 @@ fn start(ctx: &Context, name: &str, interface: Option<&String>, group: bool) -> 
 fn pump(nodes: &[Node], mut on_event: impl FnMut(usize, Event) -> bool) {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        assert!(Instant::now() < deadline, "zyre_bench: no result within a minute");
+        assert!(
+            Instant::now() < deadline,
+            "zyre_bench: no result within a minute"
+        );
         let mut items: Vec<PollItem<'_>> = (nodes.iter())
             .map(|n| n.socket().unwrap().as_poll_item(POLLIN))
             .collect();
         ferrozmq::poll(&mut items, 100).unwrap();
-        let ready: Vec<usize> = (0..nodes.len()).filter(|&i| items[i].is_readable()).collect();
+        let ready: Vec<usize> = (0..nodes.len())
+            .filter(|&i| items[i].is_readable())
+            .collect();
         for i in ready {
             while let Some(event) = nodes[i].recv_timeout(Duration::ZERO).unwrap() {
                 if on_event(i, event) {
@@ -44,7 +49,9 @@ fn pump(nodes: &[Node], mut on_event: impl FnMut(usize, Event) -> bool) {
 }
 
 fn open_fds() -> usize {
-    std::fs::read_dir("/proc/self/fd").map(|d| d.count()).unwrap_or(0)
+    std::fs::read_dir("/proc/self/fd")
+        .map(|d| d.count())
+        .unwrap_or(0)
 }
 
 /// A context with room for the sockets of many nodes (two DEALERs per pair).

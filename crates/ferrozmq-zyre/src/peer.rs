@@ -9,8 +9,9 @@ use std::time::Instant;
 
 /// Messages queued to one peer before sends fail and the peer is dropped as too slow.
 const SEND_HWM: i32 = 10_000;
-/// How long a closed peer socket tries to deliver what is queued.
-const LINGER_MS: i32 = 200;
+/// How long a closed peer socket tries to deliver what is queued (a node that stops right
+/// after a whisper still delivers it).
+const LINGER_MS: i32 = 1000;
 
 /// A peer and our connection to it.
 pub struct Peer {

@@ -41,12 +41,16 @@ fn zre_ping_nodes_ping_each_other() {
     in_namespace("examples::zre_ping_nodes_ping_each_other", || {
         let run = || {
             let mut command = example("zre_ping");
-            command.args(["lo", "1"]);
-            command.spawn().unwrap()
+            command.arg("lo");
+            LineChild::spawn(command)
         };
-        let (mut one, mut two) = (run(), run());
-        let (first, second) = (one.wait().unwrap(), two.wait().unwrap());
-        assert!(first.success() && second.success());
+        let pingers = [run(), run()];
+        for pinger in &pingers {
+            let line = pinger.expect("I: [")[0].clone();
+            assert!(line.ends_with("] ENTER"), "{line}");
+            while !pinger.expect("I: [")[0].ends_with("received ping (WHISPER)") {}
+        }
+        pingers.into_iter().for_each(LineChild::interrupt);
     });
 }
 

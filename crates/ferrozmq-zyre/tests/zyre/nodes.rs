@@ -82,3 +82,33 @@ fn two_nodes_enter_join_shout_whisper_leave_exit() {
         },
     );
 }
+
+#[test]
+fn events_arrive_on_the_async_stream() {
+    in_namespace("nodes::events_arrive_on_the_async_stream", || {
+        let ctx = Context::new();
+        let mut alice = node(&ctx, "alice");
+        let mut bob = node(&ctx, "bob");
+        let mut events = alice.events().unwrap();
+        assert!(
+            alice.recv_timeout(Duration::ZERO).is_err(),
+            "blocking receive after events()"
+        );
+        alice.start().unwrap();
+        bob.join("ASYNC").unwrap();
+        bob.start().unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
+        let (enter, join) = runtime.block_on(async {
+            tokio::time::timeout(WAIT, async {
+                (events.recv().await.unwrap(), events.recv().await.unwrap())
+            })
+            .await
+            .expect("no async events within the wait")
+        });
+        assert_eq!((enter.kind(), enter.name()), ("ENTER", "bob"));
+        assert_eq!((join.kind(), join.group()), ("JOIN", Some("ASYNC")));
+    });
+}
