@@ -28,6 +28,13 @@ if ! python3 -c "import majortomo" >/dev/null 2>&1; then
     python3 -m pip install majortomo==0.2.0
 fi
 
+# The Zyre interop tests (crates/ferrozmq-zyre/tests/zyre/pyre.rs) run PyPI's pyre (ZRE v2),
+# only ever inside loopback-only network namespaces the tests make themselves.
+if ! python3 -c "import pyre" >/dev/null 2>&1; then
+    echo "test.sh: installing zeromq-pyre for the Zyre interop tests" >&2
+    python3 -m pip install zeromq-pyre==0.3.4
+fi
+
 # The beacon tests (crates/ferrozmq/tests/highlevel/beacon.rs, crates/ferrozmq-cli/tests/beacon.rs) run
 # inside network namespaces of their own (unshare -n, ip from iproute2) and interoperate with
 # CZMQ's zbeacon, compiled from a small C program against Debian's libczmq-dev.

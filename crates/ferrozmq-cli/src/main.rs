@@ -12,6 +12,7 @@
 //!   and CURVE security ([`security`]);
 //! - `keygen`: a CURVE key pair in Z85, or as certificate files;
 //! - `beacon`: UDP discovery beacons (CZMQ's zbeacon) sent and printed;
+//! - `zyre`: a ZRE node (Zyre 2, pyre) printing its events, shouting stdin lines;
 //! - `curve-handshakes`: CURVE connections per second ([`handshake_bench`]);
 //! - `async-thr`, `async-lat`: one socket pair blocking vs async ([`async_bench`]).
 //!
@@ -37,6 +38,7 @@ mod security;
 mod signals;
 mod sock_opts;
 mod tool;
+mod zyre_cmd;
 
 use std::process::ExitCode;
 
@@ -53,6 +55,8 @@ usage:
   ferrozmq keygen [--out DIR/NAME [--force]]
   ferrozmq beacon --port P [--publish TEXT] [--interval MS] [--subscribe PREFIX]
                   [--interface IF] [-n N] [--timeout MS]
+  ferrozmq zyre [--name NAME] [--join GROUP]... [--header K=V]... [--interface IF]
+                [--port P] [--whisper-to NAME] [-n N] [--timeout MS]
   ferrozmq local-thr <bind-to> <message-size> <message-count> [<enable_curve>]
   ferrozmq remote-thr <connect-to> <message-size> <message-count> [<enable_curve>]
   ferrozmq local-lat <bind-to> <message-size> <roundtrip-count>
@@ -141,6 +145,7 @@ fn main() -> ExitCode {
         "curve-handshakes" => return handshake_bench::main(rest),
         "keygen" => return keygen::main(rest),
         "beacon" => return beacon_cmd::main(rest),
+        "zyre" => return zyre_cmd::main(rest),
         _ => {}
     }
     if cmd == "bench" {
