@@ -13,6 +13,8 @@ typedef int zmq_fd_t;
 #define ZMQ_ALIGNED(n) __attribute__((aligned(n)))
 /* The free callback of zmq_msg_init_data, a function type as in libzmq. */
 typedef void(zmq_free_fn) (void *data, void *hint);
+/* The body of a zmq_threadstart thread, a function type as in libzmq. */
+typedef void(zmq_thread_fn) (void *);
 
 
 #define ZMQ_VERSION_MAJOR 4
@@ -461,7 +463,7 @@ int zmq_ctx_shutdown(void *context);
 int zmq_ctx_set(void *context, int option, int value);
 
 /**
- * `zmq_ctx_get`: reads a context option.
+ * `zmq_ctx_get`: reads a context option; ZMQ_MSG_T_SIZE is the C ABI's `sizeof (zmq_msg_t)`.
  *
  * # Safety
  * As `zmq_ctx_term`.
@@ -574,7 +576,8 @@ size_t zmq_msg_size(const struct zmq_msg_t *msg);
 int zmq_msg_more(const struct zmq_msg_t *msg);
 
 /**
- * `zmq_msg_get`: ZMQ_MORE, ZMQ_SRCFD (-1: not tracked) or ZMQ_SHARED; EINVAL otherwise.
+ * `zmq_msg_get`: ZMQ_MORE, ZMQ_SRCFD (-1: not tracked) or ZMQ_SHARED (see `shared_flag`);
+ * EINVAL otherwise.
  *
  * # Safety
  * As `zmq_msg_data`.
@@ -794,6 +797,90 @@ int zmq_curve_keypair(char *public_key, char *secret_key);
  * `public_key` has 41 writable bytes; `secret_key` is a NUL-terminated string.
  */
 int zmq_curve_public(char *public_key, const char *secret_key);
+
+/**
+ * `zmq_atomic_counter_new`: a new counter at 0.
+ */
+void *zmq_atomic_counter_new(void);
+
+/**
+ * `zmq_atomic_counter_set`: sets the counter.
+ *
+ * # Safety
+ * As [`counter`].
+ */
+void zmq_atomic_counter_set(void *counter_p, int value);
+
+/**
+ * `zmq_atomic_counter_inc`: adds one; returns the value before.
+ *
+ * # Safety
+ * As [`counter`].
+ */
+int zmq_atomic_counter_inc(void *counter_p);
+
+/**
+ * `zmq_atomic_counter_dec`: subtracts one; returns 1 if the result is not zero, else 0.
+ *
+ * # Safety
+ * As [`counter`].
+ */
+int zmq_atomic_counter_dec(void *counter_p);
+
+/**
+ * `zmq_atomic_counter_value`: the current value.
+ *
+ * # Safety
+ * As [`counter`].
+ */
+int zmq_atomic_counter_value(void *counter_p);
+
+/**
+ * `zmq_atomic_counter_destroy`: frees the counter `*counter_p` and sets it to NULL.
+ *
+ * # Safety
+ * `counter_p` is NULL or points at NULL or a counter pointer.
+ */
+void zmq_atomic_counter_destroy(void **counter_p);
+
+/**
+ * `zmq_stopwatch_start`: a running stopwatch.
+ */
+void *zmq_stopwatch_start(void);
+
+/**
+ * `zmq_stopwatch_intermediate`: microseconds since the start (0 for NULL).
+ *
+ * # Safety
+ * `watch` is NULL or from `zmq_stopwatch_start` and not stopped.
+ */
+unsigned long zmq_stopwatch_intermediate(void *watch);
+
+/**
+ * `zmq_stopwatch_stop`: microseconds since the start; frees the stopwatch.
+ *
+ * # Safety
+ * As `zmq_stopwatch_intermediate`.
+ */
+unsigned long zmq_stopwatch_stop(void *watch);
+
+/**
+ * `zmq_sleep`: sleeps `seconds` seconds.
+ */
+void zmq_sleep(int seconds);
+
+/**
+ * `zmq_threadstart`: runs `body(arg)` on a new thread; NULL if it cannot be started.
+ */
+void *zmq_threadstart(void (*body)(void *arg), void *arg);
+
+/**
+ * `zmq_threadclose`: waits for a thread from `zmq_threadstart` to end and frees it.
+ *
+ * # Safety
+ * `thread` is NULL or from `zmq_threadstart`, closed once.
+ */
+void zmq_threadclose(void *thread);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -1,8 +1,11 @@
 //! Contexts and the making and closing of sockets: `zmq_ctx_*`, the deprecated `zmq_init`,
 //! `zmq_term` and `zmq_ctx_destroy`, `zmq_socket` and `zmq_close`.
 
+use crate::args::count;
+use crate::constants::ZMQ_MSG_T_SIZE;
 use crate::errno::{guard, EINVAL};
 use crate::handle;
+use crate::message::zmq_msg_t;
 use std::ffi::{c_int, c_void};
 use std::ptr;
 
@@ -80,13 +83,19 @@ pub unsafe extern "C" fn zmq_ctx_set(context: *mut c_void, option: c_int, value:
     })
 }
 
-/// `zmq_ctx_get`: reads a context option.
+/// `zmq_ctx_get`: reads a context option; ZMQ_MSG_T_SIZE is the C ABI's `sizeof (zmq_msg_t)`.
 ///
 /// # Safety
 /// As `zmq_ctx_term`.
 #[no_mangle]
 pub unsafe extern "C" fn zmq_ctx_get(context: *mut c_void, option: c_int) -> c_int {
-    guard(-1, || Ok(handle::context(context)?.get(option)?))
+    guard(-1, || {
+        let context = handle::context(context)?;
+        if option == ZMQ_MSG_T_SIZE {
+            return Ok(count(std::mem::size_of::<zmq_msg_t>()));
+        }
+        Ok(context.get(option)?)
+    })
 }
 
 /// `zmq_socket`: a new socket of libzmq type number `socket_type` (EINVAL if unknown).

@@ -16,3 +16,4 @@ mod message;
 mod poll;
 mod socket;
 mod utility;
+mod utils;

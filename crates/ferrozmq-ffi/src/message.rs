@@ -22,9 +22,13 @@ pub struct zmq_msg_t {
 /// appears in a signature, so that cbindgen writes a plain nullable function pointer.
 pub type FreeFn = Option<unsafe extern "C" fn(data: *mut c_void, hint: *mut c_void)>;
 
+/// Where the ZMQ_SHARED flag byte sits, after the message.
+const SHARED_OFFSET: usize = 56;
 const TAG_OFFSET: usize = 60;
 const LIVE_TAG: u32 = 0x5a4d_5347;
-const _: () = assert!(size_of::<Message>() <= TAG_OFFSET && align_of::<Message>() <= 8);
+const _: () = assert!(size_of::<Message>() <= SHARED_OFFSET && align_of::<Message>() <= 8);
+/// libzmq's largest inline ("very small") message: copies of larger ones share their buffer.
+const MAX_INLINE: usize = 33;
 
 /// ZMQ_MORE for `zmq_msg_get`.
 const MORE: c_int = 1;
@@ -38,12 +42,20 @@ unsafe fn tag(msg: *mut zmq_msg_t) -> *mut u32 {
     msg.cast::<u8>().add(TAG_OFFSET).cast()
 }
 
+/// The ZMQ_SHARED flag of a `zmq_msg_t`: set for constant data (`zmq_msg_init_data` without
+/// a free callback) and for both sides of a `zmq_msg_copy` of a non-inline message. Unlike
+/// libzmq's reference count it stays set after the other copy is closed.
+unsafe fn shared_flag(msg: *mut zmq_msg_t) -> *mut u8 {
+    msg.cast::<u8>().add(SHARED_OFFSET)
+}
+
 /// Stores a fresh message into uninitialised `zmq_msg_t` memory.
 unsafe fn store(msg: *mut zmq_msg_t, message: Message) -> Outcome<c_int> {
     if msg.is_null() || msg as usize % align_of::<Message>() != 0 {
         return Err(EFAULT);
     }
     msg.cast::<Message>().write(message);
+    shared_flag(msg).write(0);
     tag(msg).write(LIVE_TAG);
     Ok(0)
 }
@@ -145,7 +157,11 @@ pub unsafe extern "C" fn zmq_msg_init_data(
         (true, 0) => store(msg, Message::new()),
         (true, _) => Err(EFAULT),
         (false, _) if msg.is_null() => Err(EFAULT),
-        (false, _) => store(msg, borrowed_message(data, size, free, hint)),
+        (false, _) => {
+            store(msg, borrowed_message(data, size, free, hint))?;
+            shared_flag(msg).write(u8::from(free.is_none()));
+            Ok(0)
+        }
     })
 }
 
@@ -171,6 +187,7 @@ pub unsafe extern "C" fn zmq_msg_move(dest: *mut zmq_msg_t, src: *mut zmq_msg_t)
     guard(-1, || {
         let content = std::mem::take(live(src)?);
         *live(dest)? = content;
+        shared_flag(dest).write(shared_flag(src).replace(0));
         Ok(0)
     })
 }
@@ -183,7 +200,10 @@ pub unsafe extern "C" fn zmq_msg_move(dest: *mut zmq_msg_t, src: *mut zmq_msg_t)
 pub unsafe extern "C" fn zmq_msg_copy(dest: *mut zmq_msg_t, src: *mut zmq_msg_t) -> c_int {
     guard(-1, || {
         let content = live(src)?.clone();
+        let shared = u8::from(content.len() > MAX_INLINE || shared_flag(src).read() == 1);
         *live(dest)? = content;
+        shared_flag(src).write(shared);
+        shared_flag(dest).write(shared);
         Ok(0)
     })
 }
@@ -220,7 +240,8 @@ pub unsafe extern "C" fn zmq_msg_more(msg: *const zmq_msg_t) -> c_int {
     guard(0, || Ok(c_int::from(live(msg.cast_mut())?.get_more())))
 }
 
-/// `zmq_msg_get`: ZMQ_MORE, ZMQ_SRCFD (-1: not tracked) or ZMQ_SHARED; EINVAL otherwise.
+/// `zmq_msg_get`: ZMQ_MORE, ZMQ_SRCFD (-1: not tracked) or ZMQ_SHARED (see `shared_flag`);
+/// EINVAL otherwise.
 ///
 /// # Safety
 /// As `zmq_msg_data`.
@@ -231,7 +252,7 @@ pub unsafe extern "C" fn zmq_msg_get(msg: *const zmq_msg_t, property: c_int) -> 
         match property {
             MORE => Ok(c_int::from(message.get_more())),
             SRCFD => Ok(-1),
-            SHARED => Ok(0),
+            SHARED => Ok(c_int::from(shared_flag(msg.cast_mut()).read())),
             _ => Err(EINVAL),
         }
     })
