@@ -1,6 +1,7 @@
 //! C programs of ours (tests/c/) compiled against our `zmq.h` and the `libzmq.so.5` this
 //! crate builds, and run: the API checks alone, then REQ/REP and PUB/SUB against pyzmq (with
-//! its bundled, real libzmq), a C program on ours on each side in turn.
+//! its bundled, real libzmq), a C program on ours on each side in turn. The same sources built
+//! against Debian's libzmq3-dev run on ours too, through LD_LIBRARY_PATH alone.
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -35,32 +36,44 @@ fn build_dir() -> &'static Path {
             std::os::unix::fs::symlink(&library, &link).unwrap();
         }
         for program in ["api", "reqrep", "pubsub"] {
-            let output = Command::new("cc")
-                .args([
-                    "-Wall",
-                    "-Wextra",
-                    "-Werror",
-                    "-std=c99",
-                    "-D_DEFAULT_SOURCE",
-                ])
-                .arg("-I")
-                .arg(crate_dir().join("include"))
-                .arg("-o")
-                .arg(dir.join(program))
-                .arg(crate_dir().join(format!("tests/c/{program}.c")))
-                .arg("-L")
-                .arg(&dir)
-                .args(["-lzmq", "-lpthread"])
-                .output()
-                .expect("cc runs");
-            assert!(
-                output.status.success(),
-                "cc {program}.c: {}",
-                text(&output.stderr)
+            compile(
+                program,
+                program,
+                &["-I", "include", "-L", dir.to_str().unwrap()],
+                &dir,
             );
+            // The same source against Debian's zmq.h and libzmq.so (libzmq3-dev), to show a
+            // binary built for libzmq runs on ours unchanged.
+            compile(program, &format!("{program}-debian"), &[], &dir);
         }
         dir
     })
+}
+
+/// Compiles tests/c/`source`.c into `dir`/`binary` with `flags` (include and library paths)
+/// and links it with `-lzmq`.
+fn compile(source: &str, binary: &str, flags: &[&str], dir: &Path) {
+    let output = Command::new("cc")
+        .current_dir(crate_dir())
+        .args([
+            "-Wall",
+            "-Wextra",
+            "-Werror",
+            "-std=c99",
+            "-D_DEFAULT_SOURCE",
+        ])
+        .args(flags)
+        .arg("-o")
+        .arg(dir.join(binary))
+        .arg(format!("tests/c/{source}.c"))
+        .args(["-lzmq", "-lpthread"])
+        .output()
+        .expect("cc runs");
+    assert!(
+        output.status.success(),
+        "cc {binary}: {}",
+        text(&output.stderr)
+    );
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -166,11 +179,10 @@ fn pair(mut server: Command, mut client: Command, what: &str) {
     running_server.expect_ok(&format!("{what}: server"));
 }
 
-#[test]
-fn c_api_checks_pass_on_our_library() {
-    let mut command = c_program("api");
+/// Checks the dynamic loader resolves `program`'s libzmq.so.5 to ours.
+fn assert_loads_ours(program: &str) {
     let ldd = Command::new("ldd")
-        .arg(build_dir().join("api"))
+        .arg(build_dir().join(program))
         .env("LD_LIBRARY_PATH", build_dir())
         .output()
         .expect("ldd runs");
@@ -179,8 +191,36 @@ fn c_api_checks_pass_on_our_library() {
         "libzmq.so.5 => {}",
         build_dir().join("libzmq.so.5").display()
     );
-    assert!(resolved.contains(&ours), "not loading ours: {resolved}");
-    Running::start(&mut command).expect_ok("api");
+    assert!(
+        resolved.contains(&ours),
+        "{program} does not load ours: {resolved}"
+    );
+}
+
+#[test]
+fn c_api_checks_pass_on_our_library() {
+    assert_loads_ours("api");
+    Running::start(&mut c_program("api")).expect_ok("api");
+}
+
+#[test]
+fn c_api_checks_built_against_debians_libzmq_pass_on_ours() {
+    assert_loads_ours("api-debian");
+    Running::start(&mut c_program("api-debian")).expect_ok("api built for Debian's libzmq");
+}
+
+#[test]
+fn c_rep_built_against_debians_libzmq_serves_pyzmq_on_ours() {
+    assert_loads_ours("reqrep-debian");
+    let mut server = c_program("reqrep-debian");
+    server.arg("server");
+    let mut client = python_peer("reqrep.py");
+    client.arg("client");
+    pair(
+        server,
+        client,
+        "C REP built for Debian's libzmq, on ours / pyzmq REQ",
+    );
 }
 
 #[test]
