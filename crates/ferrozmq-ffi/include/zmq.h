@@ -705,7 +705,8 @@ int zmq_setsockopt(void *socket, int option, const void *value, size_t len);
 
 /**
  * `zmq_getsockopt`: writes option `option` into the `*len` bytes at `value` and sets `*len`
- * to the size written; EINVAL if the buffer is too small for it.
+ * to the size written; EINVAL if the buffer is too small for it. An int fills a larger
+ * buffer with zeros first, as libzmq.
  *
  * # Safety
  * `socket` as `zmq_bind`; `len` is NULL or valid, `value` NULL or `*len` writable bytes.
@@ -741,7 +742,8 @@ int zmq_recv(void *socket, void *buffer, size_t len, int flags);
 
 /**
  * `zmq_socket_monitor`: publishes the socket's `events` (a ZMQ_EVENT_* mask) on a PAIR
- * socket bound at inproc `endpoint`; a NULL endpoint stops monitoring.
+ * socket bound at inproc `endpoint` (another transport: EPROTONOSUPPORT); a NULL endpoint
+ * stops monitoring.
  *
  * # Safety
  * `socket` as `zmq_bind`; `endpoint` is NULL or a NUL-terminated string.

@@ -2,11 +2,12 @@
 //! encodings), `zmq_send`/`zmq_recv`/`zmq_send_const` and `zmq_socket_monitor`.
 
 use crate::args::{bytes, bytes_mut, count, text};
-use crate::errno::{guard, Outcome, EFAULT, EINVAL};
+use crate::errno::{guard, Errno, Outcome, EFAULT, EINVAL};
 use crate::handle;
 use crate::message::borrowed_message;
 use ferrozmq::options::ids;
 use std::ffi::{c_char, c_int, c_void};
+use std::mem::size_of;
 
 /// Runs `call` with the socket behind `socket` and an endpoint string: 0 or -1 and errno.
 unsafe fn with_endpoint(
@@ -88,7 +89,8 @@ pub unsafe extern "C" fn zmq_setsockopt(
 }
 
 /// `zmq_getsockopt`: writes option `option` into the `*len` bytes at `value` and sets `*len`
-/// to the size written; EINVAL if the buffer is too small for it.
+/// to the size written; EINVAL if the buffer is too small for it. An int fills a larger
+/// buffer with zeros first, as libzmq.
 ///
 /// # Safety
 /// `socket` as `zmq_bind`; `len` is NULL or valid, `value` NULL or `*len` writable bytes.
@@ -108,6 +110,10 @@ pub unsafe extern "C" fn zmq_getsockopt(
         let mut option_value = socket.get_option(option)?;
         if is_curve_key(option) && buffer.len() == 41 {
             option_value = z85_with_nul(&option_value)?;
+        }
+        if option_value.len() == size_of::<c_int>() && buffer.len() > option_value.len() {
+            // libzmq clears a larger buffer for an int, so an int64 reads the int's value.
+            buffer.fill(0);
         }
         let out = buffer.get_mut(..option_value.len()).ok_or(EINVAL)?;
         out.copy_from_slice(&option_value);
@@ -185,7 +191,8 @@ pub unsafe extern "C" fn zmq_recv(
 }
 
 /// `zmq_socket_monitor`: publishes the socket's `events` (a ZMQ_EVENT_* mask) on a PAIR
-/// socket bound at inproc `endpoint`; a NULL endpoint stops monitoring.
+/// socket bound at inproc `endpoint` (another transport: EPROTONOSUPPORT); a NULL endpoint
+/// stops monitoring.
 ///
 /// # Safety
 /// `socket` as `zmq_bind`; `endpoint` is NULL or a NUL-terminated string.
@@ -199,9 +206,14 @@ pub unsafe extern "C" fn zmq_socket_monitor(
         let socket = handle::socket(socket)?;
         if endpoint.is_null() {
             socket.monitor("", 0)?;
-        } else {
-            socket.monitor(text(endpoint)?, events)?;
+            return Ok(0);
         }
+        let endpoint = text(endpoint)?;
+        // libzmq checks the transport before the events: only inproc monitors exist.
+        if !endpoint.starts_with("inproc://") {
+            return Err(Errno(libc::EPROTONOSUPPORT));
+        }
+        socket.monitor(endpoint, events)?;
         Ok(0)
     })
 }

@@ -54,6 +54,9 @@ pub unsafe extern "C" fn zmq_z85_encode(
     size: usize,
 ) -> *mut c_char {
     guard(ptr::null_mut(), || {
+        if size % 4 != 0 {
+            return Err(EINVAL);
+        }
         if dest.is_null() || data.is_null() {
             return Err(EFAULT);
         }
