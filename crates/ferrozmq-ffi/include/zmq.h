@@ -15,6 +15,8 @@ typedef int zmq_fd_t;
 typedef void(zmq_free_fn) (void *data, void *hint);
 /* The body of a zmq_threadstart thread, a function type as in libzmq. */
 typedef void(zmq_thread_fn) (void *);
+/* POSIX struct iovec (<sys/uio.h>), for zmq_sendiov and zmq_recviov. */
+struct iovec;
 
 
 #define ZMQ_VERSION_MAJOR 4
@@ -499,6 +501,26 @@ int zmq_errno(void);
 const char *zmq_strerror(int errnum);
 
 /**
+ * `zmq_sendiov`: sends `count` frames, one per element, as one message (the last without
+ * ZMQ_SNDMORE); returns the last frame's size. EINVAL for no frames.
+ *
+ * # Safety
+ * `socket` is NULL or from `zmq_socket`; `iov` points at `count` elements whose buffers are
+ * readable.
+ */
+int zmq_sendiov(void *socket, struct iovec *iov, size_t count, int flags);
+
+/**
+ * `zmq_recviov`: receives up to `*count` frames of the next message into `iov`, each into a
+ * buffer from `malloc` that the caller frees; sets `*count` to the frames received and
+ * returns that number.
+ *
+ * # Safety
+ * `socket` as `zmq_sendiov`; `count` points at the number of writable elements at `iov`.
+ */
+int zmq_recviov(void *socket, struct iovec *iov, size_t *count, int flags);
+
+/**
  * `zmq_msg_init`: an empty message.
  *
  * # Safety
@@ -661,6 +683,15 @@ int zmq_proxy(void *frontend, void *backend, void *capture);
  * As `zmq_proxy`.
  */
 int zmq_proxy_steerable(void *frontend, void *backend, void *capture, void *control);
+
+/**
+ * `zmq_device` (deprecated): `zmq_proxy` without capture; the device type is ignored, as in
+ * libzmq 4.
+ *
+ * # Safety
+ * As `zmq_proxy`.
+ */
+int zmq_device(int device_type, void *frontend, void *backend);
 
 /**
  * `zmq_bind`: accepts connections on `endpoint` (`tcp://`, `ipc://`, `inproc://`…).

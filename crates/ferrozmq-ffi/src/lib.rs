@@ -12,6 +12,7 @@ pub mod constants;
 mod context;
 mod errno;
 mod handle;
+mod iov;
 mod message;
 mod poll;
 mod socket;

@@ -111,3 +111,18 @@ pub unsafe extern "C" fn zmq_proxy_steerable(
         Ok(0)
     })
 }
+
+/// `zmq_device` (deprecated): `zmq_proxy` without capture; the device type is ignored, as in
+/// libzmq 4.
+///
+/// # Safety
+/// As `zmq_proxy`.
+#[no_mangle]
+pub unsafe extern "C" fn zmq_device(
+    device_type: c_int,
+    frontend: *mut c_void,
+    backend: *mut c_void,
+) -> c_int {
+    let _ = device_type;
+    zmq_proxy(frontend, backend, std::ptr::null_mut())
+}

@@ -1,9 +1,11 @@
 /* The C API's behaviours that need no outside peer, each as libzmq has them: errno numbers
    for misuse, contexts, options with libzmq's encodings, zmq_msg_* semantics, zmq_poll on
-   sockets and raw fds, the monitor, the proxy, Z85 and CURVE keys. Prints "ok" at the end. */
+   sockets and raw fds, zmq_sendiov/zmq_recviov, the monitor, the proxy, Z85 and CURVE keys.
+   Prints "ok" at the end. */
 #include "check.h"
 #include <pthread.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 static void misuse (void)
@@ -151,6 +153,26 @@ static void poll_and_multipart (void *ctx)
     CHECK (zmq_close (pull) == 0);
 }
 
+static void vectors (void *ctx)
+{
+    void *pull = zmq_socket (ctx, ZMQ_PULL);
+    void *push = zmq_socket (ctx, ZMQ_PUSH);
+    set_timeouts (pull);
+    CHECK (zmq_bind (pull, "inproc://iov") == 0 && zmq_connect (push, "inproc://iov") == 0);
+    struct iovec out[] = {{"ab", 2}, {"cde", 3}};
+    CHECK (zmq_sendiov (push, out, 2, ZMQ_SNDMORE) == 3);
+    struct iovec in[4];
+    size_t count = 4;
+    CHECK (zmq_recviov (pull, in, &count, 0) == 2 && count == 2);
+    CHECK (in[0].iov_len == 2 && memcmp (in[0].iov_base, "ab", 2) == 0);
+    CHECK (in[1].iov_len == 3 && memcmp (in[1].iov_base, "cde", 3) == 0);
+    free (in[0].iov_base);
+    free (in[1].iov_base);
+    CHECK (zmq_sendiov (push, out, 0, 0) == -1 && errno == EINVAL);
+    zmq_close (push);
+    zmq_close (pull);
+}
+
 static void monitor (void *ctx)
 {
     void *rep = zmq_socket (ctx, ZMQ_REP);
@@ -215,6 +237,7 @@ int main (void)
     options (ctx);
     messages ();
     poll_and_multipart (ctx);
+    vectors (ctx);
     monitor (ctx);
     CHECK (zmq_ctx_term (ctx) == 0);
     proxy ();
