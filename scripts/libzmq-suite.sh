@@ -4,7 +4,7 @@
 # Fetches Debian's zeromq3 source package with `apt-get source` (adding a deb-src entry for the
 # machine's Debian suites if it has none), builds each tests/test_*.cpp with the bundled Unity
 # and testutil against our zmq.h and libzmq.so.5, runs each with a timeout and writes a per-file
-# pass/fail table to docs/CONFORMANCE.md.
+# pass/fail table to docs/CONFORMANCE.md (--all) or target/libzmq-suite/CONFORMANCE-core.md.
 #
 #   scripts/libzmq-suite.sh            the core subset (REQ/REP, PAIR, PUB/SUB/XPUB, msg, sockopt, ctx)
 #   scripts/libzmq-suite.sh --all      every tests/test_*.cpp
@@ -44,6 +44,7 @@ cat >"$work/platform.hpp" <<'PLATFORM'
 #define ZMQ_HAVE_IPC 1
 #define ZMQ_HAVE_CURVE 1
 #define ZMQ_HAVE_SO_PEERCRED 1
+#define ZMQ_HAVE_UIO 1
 PLATFORM
 
 tests=$work/src/tests
@@ -69,6 +70,8 @@ else
         sed 's/\.cpp$//')
 fi
 
+# The full run's table is the committed one; CI's core subset writes beside the sources.
+if [ "${1:-}" = "--all" ]; then report=$root/docs/CONFORMANCE.md; else report=$work/CONFORMANCE-core.md; fi
 table=$work/table.md
 : >"$table"
 passed=0
@@ -123,8 +126,8 @@ commit=$(git rev-parse --short HEAD)
     echo "| test | result | Unity summary / first failures |"
     echo "|---|---|---|"
     cat "$table"
-} >"$root/docs/CONFORMANCE.md"
-echo "libzmq-suite.sh: $passed of $total pass; table in docs/CONFORMANCE.md"
+} >"$report"
+echo "libzmq-suite.sh: $passed of $total pass; table in $report"
 # The core subset is CI's gate (scripts/test.sh): any failing row fails the run.
 if [ "${1:-}" != "--all" ] && grep -q "| fail" "$table"; then
     exit 1

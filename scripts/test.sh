@@ -64,7 +64,7 @@ echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== cargo test"
 cargo test --workspace --locked
-echo "== libzmq's own tests (core subset) on the C ABI, table in docs/CONFORMANCE.md"
+echo "== libzmq's own tests (core subset) on the C ABI; the full table: scripts/libzmq-suite.sh --all"
 ./scripts/libzmq-suite.sh
 
 echo "== loom models of the pipes and their SPSC queue"
