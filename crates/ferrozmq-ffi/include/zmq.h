@@ -502,7 +502,7 @@ const char *zmq_strerror(int errnum);
 
 /**
  * `zmq_sendiov`: sends `count` frames, one per element, as one message (the last without
- * ZMQ_SNDMORE); returns the last frame's size. EINVAL for no frames.
+ * ZMQ_SNDMORE); returns the last frame's size. EINVAL for no frames or a NULL array.
  *
  * # Safety
  * `socket` is NULL or from `zmq_socket`; `iov` points at `count` elements whose buffers are
@@ -513,7 +513,7 @@ int zmq_sendiov(void *socket, struct iovec *iov, size_t count, int flags);
 /**
  * `zmq_recviov`: receives up to `*count` frames of the next message into `iov`, each into a
  * buffer from `malloc` that the caller frees; sets `*count` to the frames received and
- * returns that number.
+ * returns that number. EINVAL for a NULL array or count, or a count of 0.
  *
  * # Safety
  * `socket` as `zmq_sendiov`; `count` points at the number of writable elements at `iov`.

@@ -1,7 +1,7 @@
 //! The deprecated vector calls `zmq_sendiov` / `zmq_recviov`, which send a message from, and
 //! receive one into, an array of POSIX `struct iovec` (one frame per element).
 
-use crate::errno::{guard, EFAULT, EINVAL};
+use crate::errno::{guard, EINVAL};
 use crate::handle;
 use std::ffi::{c_int, c_void};
 
@@ -13,7 +13,7 @@ pub struct iovec {
 }
 
 /// `zmq_sendiov`: sends `count` frames, one per element, as one message (the last without
-/// ZMQ_SNDMORE); returns the last frame's size. EINVAL for no frames.
+/// ZMQ_SNDMORE); returns the last frame's size. EINVAL for no frames or a NULL array.
 ///
 /// # Safety
 /// `socket` is NULL or from `zmq_socket`; `iov` points at `count` elements whose buffers are
@@ -27,11 +27,8 @@ pub unsafe extern "C" fn zmq_sendiov(
 ) -> c_int {
     guard(-1, || {
         let socket = handle::socket(socket)?;
-        if count == 0 {
+        if count == 0 || iov.is_null() {
             return Err(EINVAL);
-        }
-        if iov.is_null() {
-            return Err(EFAULT);
         }
         let elements = std::slice::from_raw_parts(iov, count);
         let frames = elements
@@ -45,7 +42,7 @@ pub unsafe extern "C" fn zmq_sendiov(
 
 /// `zmq_recviov`: receives up to `*count` frames of the next message into `iov`, each into a
 /// buffer from `malloc` that the caller frees; sets `*count` to the frames received and
-/// returns that number.
+/// returns that number. EINVAL for a NULL array or count, or a count of 0.
 ///
 /// # Safety
 /// `socket` as `zmq_sendiov`; `count` points at the number of writable elements at `iov`.
@@ -58,8 +55,8 @@ pub unsafe extern "C" fn zmq_recviov(
 ) -> c_int {
     guard(-1, || {
         let socket = handle::socket(socket)?;
-        if iov.is_null() || count.is_null() {
-            return Err(EFAULT);
+        if iov.is_null() || count.is_null() || *count == 0 {
+            return Err(EINVAL);
         }
         let capacity = *count;
         *count = 0;
