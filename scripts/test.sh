@@ -54,6 +54,13 @@ if ! command -v javac >/dev/null 2>&1 || [ ! -e /usr/share/java/jeromq.jar ]; th
     $SUDO apt-get install -y -qq default-jdk-headless libjeromq-java >/dev/null
 fi
 
+# crates/ferrozmq-ffi/tests/header.rs regenerates the C ABI's zmq.h with cbindgen and compares
+# it with the checked-in copy.
+if ! command -v cbindgen >/dev/null 2>&1; then
+    echo "test.sh: installing cbindgen for the zmq.h check" >&2
+    cargo install cbindgen --version 0.29.4 --locked
+fi
+
 # The ZMTP/3.0 interop tests (crates/ferrozmq/tests/interop/libzmq41) run libzmq 4.1.5, built
 # from the source bundled in pyzmq 15.4.0's sdist on PyPI (no 3.0-speaking binary is packaged).
 ./scripts/libzmq41.sh
@@ -77,6 +84,9 @@ echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== cargo test"
 cargo test --workspace --locked
+echo "== libzmq's own tests (core subset) on the C ABI; the full table: scripts/libzmq-suite.sh --all"
+./scripts/libzmq-suite.sh
+
 echo "== loom models of the pipes and their SPSC queue"
 # crates/ferrozmq/src/loom_models/ under loom (see its module docs): a build of its own in
 # target/loom, so the main build above is not invalidated; release mode and a bound of 3

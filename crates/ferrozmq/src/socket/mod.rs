@@ -187,8 +187,9 @@ impl Socket {
         self.core().send_parts(frames, flags)
     }
 
-    /// Sends one frame from `slot`, which is emptied only on success (see `send_parts`).
-    pub(crate) fn send_one(&self, slot: &mut Option<Message>, flags: i32) -> Result<()> {
+    /// Sends one frame from `slot`, which is emptied only on success (see `send_parts`): on
+    /// any error the caller still owns the frame, as `zmq_msg_send` promises (the C ABI's use).
+    pub fn send_one(&self, slot: &mut Option<Message>, flags: i32) -> Result<()> {
         self.core().send_one(slot, flags)
     }
 

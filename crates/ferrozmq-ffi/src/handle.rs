@@ -1,0 +1,91 @@
+//! The objects behind libzmq's `void *` context and socket pointers: a tag first, as libzmq
+//! has, so a NULL, foreign or closed pointer is answered with EFAULT (contexts) or ENOTSOCK
+//! (sockets) instead of being used.
+
+use crate::errno::{Errno, Outcome, EFAULT, ENOTSOCK};
+use std::ffi::c_void;
+
+const CONTEXT_TAG: u32 = 0xabad_cafe;
+const SOCKET_TAG: u32 = 0xbadd_ecaf;
+const DEAD_TAG: u32 = 0xdead_beef;
+
+/// What a C context pointer points at.
+#[repr(C)]
+pub struct ContextHandle {
+    tag: u32,
+    /// The Rust context.
+    pub context: ferrozmq::Context,
+}
+
+/// What a C socket pointer points at.
+#[repr(C)]
+pub struct SocketHandle {
+    tag: u32,
+    /// The Rust socket.
+    pub socket: ferrozmq::Socket,
+}
+
+/// A new context, as the pointer handed to C.
+pub fn new_context(context: ferrozmq::Context) -> *mut c_void {
+    Box::into_raw(Box::new(ContextHandle {
+        tag: CONTEXT_TAG,
+        context,
+    }))
+    .cast()
+}
+
+/// A new socket, as the pointer handed to C.
+pub fn new_socket(socket: ferrozmq::Socket) -> *mut c_void {
+    Box::into_raw(Box::new(SocketHandle {
+        tag: SOCKET_TAG,
+        socket,
+    }))
+    .cast()
+}
+
+/// # Safety
+/// `pointer` is NULL or points at readable memory of at least a tag's size.
+unsafe fn tagged<T>(pointer: *mut c_void, tag: u32, errno: Errno) -> Outcome<*mut T> {
+    if pointer.is_null() || pointer.cast::<u32>().read() != tag {
+        return Err(errno);
+    }
+    Ok(pointer.cast())
+}
+
+/// The context behind a C pointer; EFAULT for NULL or a terminated context.
+///
+/// # Safety
+/// `pointer` is NULL or came from `new_context` (and, if terminated, its memory is readable).
+pub unsafe fn context<'a>(pointer: *mut c_void) -> Outcome<&'a ferrozmq::Context> {
+    let handle = tagged::<ContextHandle>(pointer, CONTEXT_TAG, EFAULT)?;
+    Ok(&(*handle).context)
+}
+
+/// The socket behind a C pointer; ENOTSOCK for NULL or a closed socket.
+///
+/// # Safety
+/// As [`context`], for `new_socket`.
+pub unsafe fn socket<'a>(pointer: *mut c_void) -> Outcome<&'a ferrozmq::Socket> {
+    let handle = tagged::<SocketHandle>(pointer, SOCKET_TAG, ENOTSOCK)?;
+    Ok(&(*handle).socket)
+}
+
+/// Takes a context back from C (`zmq_ctx_term`), marking the pointer dead first.
+///
+/// # Safety
+/// As [`context`]; the pointer is not used by C afterwards except by mistake.
+pub unsafe fn take_context(pointer: *mut c_void) -> Outcome<Box<ContextHandle>> {
+    let handle = tagged::<ContextHandle>(pointer, CONTEXT_TAG, EFAULT)?;
+    (*handle).tag = DEAD_TAG;
+    Ok(Box::from_raw(handle))
+}
+
+/// Takes a socket back from C (`zmq_close`), marking the pointer dead first.
+///
+/// # Safety
+/// As [`take_context`], for sockets.
+pub unsafe fn take_socket(pointer: *mut c_void) -> Outcome<Box<SocketHandle>> {
+    let handle = tagged::<SocketHandle>(pointer, SOCKET_TAG, ENOTSOCK)?;
+    (*handle).tag = DEAD_TAG;
+    Ok(Box::from_raw(handle))
+}
