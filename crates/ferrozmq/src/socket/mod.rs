@@ -17,6 +17,7 @@ mod core;
 mod dealer;
 mod endpoints;
 mod fq;
+mod gssapi_options;
 mod lb;
 mod monitoring;
 mod options;
@@ -24,10 +25,12 @@ mod pair;
 mod pattern;
 mod pipeline;
 mod pipes;
+mod raw_fd;
 mod rep;
 mod req;
 mod router;
 mod security;
+mod sendable;
 mod stream;
 mod transport_options;
 mod trie;
@@ -35,6 +38,7 @@ mod xpub;
 mod xsub;
 
 pub use router::{NOTIFY_CONNECT, NOTIFY_DISCONNECT};
+pub use sendable::Sendable;
 
 use crate::context::Context;
 use crate::error::{Error, Result};
