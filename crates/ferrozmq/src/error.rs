@@ -8,7 +8,7 @@ const HAUSNUMERO: i32 = 156_384_712;
 
 /// A ZeroMQ error: one libzmq errno kind. `to_raw` gives the number libzmq uses on Linux.
 #[allow(clippy::upper_case_acronyms)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Error {
     /// The operation would block: DONTWAIT, a timeout, or the socket is at its high-water mark.
     EAGAIN,
@@ -50,6 +50,22 @@ pub enum Error {
     EACCES,
     /// An ipc path is longer than a Unix socket address can hold.
     ENAMETOOLONG,
+    /// A resource is busy. (rust-zmq has it; libzmq can report it.)
+    EBUSY,
+    /// An operation is in progress (a non-blocking connect). (rust-zmq has it; libzmq can report it.)
+    EINPROGRESS,
+    /// Out of memory. (rust-zmq has it; libzmq can report it.)
+    ENOMEM,
+    /// The socket is not connected. (rust-zmq has it; libzmq can report it.)
+    ENOTCONN,
+    /// Not a socket (a closed or invalid socket handle). (rust-zmq has it; libzmq can report it.)
+    ENOTSOCK,
+    /// A protocol error. (rust-zmq has it; libzmq can report it.)
+    EPROTO,
+    /// No buffer space available. (rust-zmq has it; libzmq can report it.)
+    ENOBUFS,
+    /// The network is down. (rust-zmq has it; libzmq can report it.)
+    ENETDOWN,
     /// Any other operating-system error, by its raw errno.
     Os(i32),
 }
@@ -78,13 +94,21 @@ impl Error {
             Error::EFAULT => libc::EFAULT,
             Error::EACCES => libc::EACCES,
             Error::ENAMETOOLONG => libc::ENAMETOOLONG,
+            Error::EBUSY => libc::EBUSY,
+            Error::EINPROGRESS => libc::EINPROGRESS,
+            Error::ENOMEM => libc::ENOMEM,
+            Error::ENOTCONN => libc::ENOTCONN,
+            Error::ENOTSOCK => libc::ENOTSOCK,
+            Error::EPROTO => libc::EPROTO,
+            Error::ENOBUFS => libc::ENOBUFS,
+            Error::ENETDOWN => libc::ENETDOWN,
             Error::Os(n) => n,
         }
     }
 
     /// The error for a raw errno number (libzmq's or the OS's).
     pub fn from_raw(raw: i32) -> Error {
-        const KNOWN: [Error; 20] = [
+        const KNOWN: [Error; 28] = [
             Error::EAGAIN,
             Error::EFSM,
             Error::ETERM,
@@ -105,6 +129,14 @@ impl Error {
             Error::EFAULT,
             Error::EACCES,
             Error::ENAMETOOLONG,
+            Error::EBUSY,
+            Error::EINPROGRESS,
+            Error::ENOMEM,
+            Error::ENOTCONN,
+            Error::ENOTSOCK,
+            Error::EPROTO,
+            Error::ENOBUFS,
+            Error::ENETDOWN,
         ];
         KNOWN
             .into_iter()
@@ -128,6 +160,13 @@ impl Error {
                 }
             }
         }
+    }
+}
+
+/// The message, as rust-zmq's `Debug` prints it (so `{:?}` equals `{}` and `message()`).
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
     }
 }
 
@@ -156,9 +195,24 @@ impl From<std::io::Error> for Error {
     }
 }
 
+/// With the `io::ErrorKind` rust-zmq gives each errno (`ENOENT` is NotFound...), so code
+/// that matches on `kind()` after `?` into `io::Error` behaves as with the zmq crate.
 impl From<Error> for std::io::Error {
     fn from(e: Error) -> std::io::Error {
-        std::io::Error::other(e)
+        use std::io::ErrorKind;
+        let kind = match e {
+            Error::ENOENT => ErrorKind::NotFound,
+            Error::EACCES => ErrorKind::PermissionDenied,
+            Error::ECONNREFUSED => ErrorKind::ConnectionRefused,
+            Error::ENOTCONN => ErrorKind::NotConnected,
+            Error::EADDRINUSE => ErrorKind::AddrInUse,
+            Error::EADDRNOTAVAIL => ErrorKind::AddrNotAvailable,
+            Error::EAGAIN => ErrorKind::WouldBlock,
+            Error::EINVAL => ErrorKind::InvalidInput,
+            Error::EINTR => ErrorKind::Interrupted,
+            _ => ErrorKind::Other,
+        };
+        std::io::Error::new(kind, e)
     }
 }
 

@@ -110,6 +110,7 @@ pub use proxy::{
     proxy, proxy_steerable, proxy_steerable_with_capture, proxy_with_capture, ProxyStats,
     SocketStats,
 };
+pub use socket::Sendable;
 pub use socket::{Socket, ThreadSafeSocket, DONTWAIT, NOTIFY_CONNECT, NOTIFY_DISCONNECT, SNDMORE};
 pub use unique_id::Uuid;
 pub use z85::{z85_decode, z85_encode, DecodeError, EncodeError};

@@ -214,12 +214,10 @@ impl PartialEq for Message {
 
 impl Eq for Message {}
 
+/// The payload's bytes, as rust-zmq prints a message (`[102, 111, 111]`).
 impl fmt::Debug for Message {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Message")
-            .field("data", &&self[..])
-            .field("more", &self.more)
-            .finish()
+        fmt::Debug::fmt(&self[..], f)
     }
 }
 
@@ -287,6 +285,47 @@ impl<const N: usize> From<&[u8; N]> for Message {
 impl From<&Vec<u8>> for Message {
     fn from(data: &Vec<u8>) -> Message {
         Message::from(&data[..])
+    }
+}
+
+/// rust-zmq's `send_multipart(&["a", "b"], 0)`: iterating a slice of `&str` gives `&&str`.
+impl From<&&str> for Message {
+    fn from(data: &&str) -> Message {
+        Message::from(data.as_bytes())
+    }
+}
+
+/// rust-zmq's `send_multipart(&[&b"a"[..], b"bc"], 0)`: a slice of `&[u8]` gives `&&[u8]`.
+impl From<&&[u8]> for Message {
+    fn from(data: &&[u8]) -> Message {
+        Message::from(*data)
+    }
+}
+
+/// rust-zmq's `send_multipart(&[b"ab", b"cd"], 0)`: a slice of byte strings.
+impl<const N: usize> From<&&[u8; N]> for Message {
+    fn from(data: &&[u8; N]) -> Message {
+        Message::from(&data[..])
+    }
+}
+
+/// rust-zmq's `AsMut<[u8]>`: the payload, to fill in place (as `DerefMut`).
+impl AsMut<[u8]> for Message {
+    fn as_mut(&mut self) -> &mut [u8] {
+        self
+    }
+}
+
+/// rust-zmq's deprecated constructors, so code written for the zmq crate builds unchanged.
+impl Message {
+    /// A frame of `len` zero bytes: rust-zmq's old name for [`Message::with_size`].
+    pub fn with_capacity(len: usize) -> Message {
+        Message::with_size(len)
+    }
+
+    /// A frame holding a copy of `data`: rust-zmq's old name for `Message::from(data)`.
+    pub fn from_slice(data: &[u8]) -> Message {
+        Message::from(data)
     }
 }
 

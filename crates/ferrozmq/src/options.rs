@@ -90,6 +90,12 @@ pub mod ids {
     pub const XPUB_MAX_SUBSCRIPTION_BYTES: i32 = 1001;
     pub const AFFINITY: i32 = 4;
     pub const MULTICAST_HOPS: i32 = 25;
+    pub const RATE: i32 = 8;
+    pub const RECOVERY_IVL: i32 = 9;
+    pub const GSSAPI_SERVER: i32 = 62;
+    pub const GSSAPI_PRINCIPAL: i32 = 63;
+    pub const GSSAPI_SERVICE_PRINCIPAL: i32 = 64;
+    pub const GSSAPI_PLAINTEXT: i32 = 65;
     pub const IPV4ONLY: i32 = 31;
     pub const TCP_ACCEPT_FILTER: i32 = 38;
     pub const IPC_FILTER_PID: i32 = 58;
@@ -207,6 +213,9 @@ pub(crate) struct Options {
     /// dropped.
     pub xpub_max_subscription_bytes: i64,
     pub conflate: bool,
+    /// CONFLATE as set and read back: libzmq takes it on every socket type, and `conflate`
+    /// is on only where the pattern conflates (PUB, SUB, PUSH, PULL, DEALER).
+    pub conflate_requested: bool,
     /// Routing id for the peer of the next `connect` (consumed by it).
     pub connect_routing_id: Option<Vec<u8>>,
     /// METADATA: application properties (`X-` names) sent in READY, in name order.
@@ -237,6 +246,10 @@ pub(crate) struct Options {
     pub affinity: u64,
     /// MULTICAST_HOPS: kept for multicast transports (ferrozmq has none yet).
     pub multicast_hops: i32,
+    /// RATE: multicast data rate in kbit/s, kept for multicast transports (default 100).
+    pub rate: i32,
+    /// RECOVERY_IVL: multicast recovery interval in ms, kept for multicast transports.
+    pub recovery_ivl: i32,
     /// TCP_ACCEPT_FILTER and IPC_FILTER_*: whom listeners accept.
     pub accept_filters: crate::io::AcceptFilters,
 }
@@ -291,6 +304,7 @@ impl Default for Options {
             xpub_max_subscriptions: -1,
             xpub_max_subscription_bytes: -1,
             conflate: false,
+            conflate_requested: false,
             connect_routing_id: None,
             metadata: Default::default(),
             hello_msg: Vec::new(),
@@ -309,6 +323,8 @@ impl Default for Options {
             priority: 0,
             affinity: 0,
             multicast_hops: 1,
+            rate: 100,
+            recovery_ivl: 10_000,
             accept_filters: Default::default(),
         }
     }

@@ -350,7 +350,18 @@ static TABLE: &[Entry] = &[
         set: Some(|core, topic| core.subscribe(topic, false)),
         read: Read::No,
     },
-    flag_field!(CONFLATE, conflate, strict_bool, Pattern, Yes),
+    // Taken by every type, as libzmq; it conflates only where the pattern takes it.
+    Entry {
+        id: ids::CONFLATE,
+        scope: Scope::Any,
+        set: Some(|core, v| {
+            let on = strict_bool(v)?;
+            core.options.conflate_requested = on;
+            core.options.conflate = on && core.pattern.takes_option(ids::CONFLATE);
+            Ok(())
+        }),
+        read: Read::Yes(|core| Ok(put_bool(core.options.conflate_requested))),
+    },
     flag_field!(INVERT_MATCHING, invert_matching, any_int_bool, Pattern, Yes),
     flag_field!(
         ROUTER_MANDATORY,
@@ -1015,9 +1026,11 @@ impl Socket {
     }
 
     /// XPUB: a message sent to every new subscriber as it connects (`ZMQ_XPUB_WELCOME_MSG`);
-    /// None or an empty message: none, as in libzmq.
-    pub fn set_xpub_welcome_msg(&self, message: Option<&[u8]>) -> Result<()> {
-        self.set_option(ids::XPUB_WELCOME_MSG, message.unwrap_or_default())
+    /// None or an empty message: none, as in libzmq. Text or bytes: rust-zmq's
+    /// `Some("welcome")` builds unchanged (a bare `None` needs its type: `None::<&str>`).
+    pub fn set_xpub_welcome_msg<T: AsRef<[u8]>>(&self, message: Option<T>) -> Result<()> {
+        let message = message.as_ref().map_or(&[][..], AsRef::as_ref);
+        self.set_option(ids::XPUB_WELCOME_MSG, message)
     }
 
     /// PUB, XPUB, SUB, XSUB: deliver what does NOT match the subscriptions
@@ -1028,7 +1041,7 @@ impl Socket {
 
     /// PUB, SUB, PUSH, PULL, DEALER: keep only the newest message in each queue, for
     /// "latest value" feeds; single-part messages only (`ZMQ_CONFLATE`). Applies to later
-    /// binds and connects.
+    /// binds and connects. Other types take and read it back but do not conflate, as libzmq.
     pub fn set_conflate(&self, value: bool) -> Result<()> {
         self.set_flag(ids::CONFLATE, value)
     }
@@ -1569,6 +1582,8 @@ mod tests {
             int_probe!(BUSY_POLL, set_busy_poll, get_busy_poll, 50, -1),
             int_probe!(PRIORITY, set_priority, get_priority, 3, 0),
             int_probe!(MULTICAST_HOPS, set_multicast_hops, get_multicast_hops, 5, 1),
+            int_probe!(RATE, set_rate, get_rate, 200, 100),
+            int_probe!(RECOVERY_IVL, set_recovery_ivl, get_recovery_ivl, 0, 10_000),
             flag_probe!(IPV4ONLY, DEALER, set_ipv4only, is_ipv4only),
             Probe {
                 id: ids::AFFINITY,
@@ -1719,6 +1734,8 @@ mod tests {
         einval(&rep, ids::ROUTER_NOTIFY, &i(1));
         let router = ctx.socket(SocketType::ROUTER).unwrap();
         einval(&router, ids::ROUTER_NOTIFY, &i(4));
-        einval(&router, ids::CONFLATE, &i(1));
+        // CONFLATE is taken (and read back) by every type, as libzmq 4.3.5 does.
+        router.set_conflate(true).unwrap();
+        assert!(router.is_conflate().unwrap());
     }
 }

@@ -10,6 +10,8 @@
 //!   binds and connects use, 0 = any, as libzmq's `choose_io_thread`;
 //! * MULTICAST_HOPS (positive int, default 1): stored for multicast transports, which
 //!   ferrozmq does not have yet;
+//! * RATE (positive int, default 100 kbit/s) and RECOVERY_IVL (non-negative int, default
+//!   10000 ms): stored as libzmq stores them without PGM, for multicast transports;
 //! * IPV4ONLY (0 or 1): the deprecated inverse of IPV6;
 //! * TCP_ACCEPT_FILTER (`address[/bits]` text), IPC_FILTER_PID/UID/GID (4-byte numbers): the
 //!   deprecated accept filters (`io/accept_filter.rs`); each value adds one, an empty value
@@ -84,6 +86,24 @@ pub(super) static TABLE: &[Entry] = &[
             Ok(())
         }),
         read: Read::Yes(|core| Ok(put_int(core.options.multicast_hops))),
+    },
+    Entry {
+        id: ids::RATE,
+        scope: Scope::Any,
+        set: Some(|core, v| {
+            core.options.rate = positive(v)?;
+            Ok(())
+        }),
+        read: Read::Yes(|core| Ok(put_int(core.options.rate))),
+    },
+    Entry {
+        id: ids::RECOVERY_IVL,
+        scope: Scope::Any,
+        set: Some(|core, v| {
+            core.options.recovery_ivl = crate::options::non_negative(int(v)?)?;
+            Ok(())
+        }),
+        read: Read::Yes(|core| Ok(put_int(core.options.recovery_ivl))),
     },
     Entry {
         id: ids::IPV4ONLY,
@@ -188,6 +208,26 @@ impl Socket {
     /// Multicast hop count (`ZMQ_MULTICAST_HOPS`, > 0).
     pub fn set_multicast_hops(&self, value: i32) -> Result<()> {
         self.set_int(ids::MULTICAST_HOPS, value)
+    }
+
+    /// Multicast data rate in kbit/s (`ZMQ_RATE`, default 100; for multicast transports).
+    pub fn get_rate(&self) -> Result<i32> {
+        self.get_int(ids::RATE)
+    }
+
+    /// Multicast data rate in kbit/s (`ZMQ_RATE`, > 0).
+    pub fn set_rate(&self, value: i32) -> Result<()> {
+        self.set_int(ids::RATE, value)
+    }
+
+    /// Multicast recovery interval in ms (`ZMQ_RECOVERY_IVL`, default 10000).
+    pub fn get_recovery_ivl(&self) -> Result<i32> {
+        self.get_int(ids::RECOVERY_IVL)
+    }
+
+    /// Multicast recovery interval in ms (`ZMQ_RECOVERY_IVL`, >= 0).
+    pub fn set_recovery_ivl(&self, value: i32) -> Result<()> {
+        self.set_int(ids::RECOVERY_IVL, value)
     }
 
     /// The inverse of IPV6 (`ZMQ_IPV4ONLY`, deprecated by libzmq; default true).
