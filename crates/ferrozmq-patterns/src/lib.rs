@@ -11,6 +11,8 @@
 //! The guide's programs built on these are this crate's examples, under the guide's names,
 //! endpoints, arguments and printed lines (`mdbroker`, `mdworker`, `mdclient`, …).
 
+pub mod clone;
+pub mod kvmsg;
 pub mod mdp;
 pub mod mmi;
 pub mod pirate;
