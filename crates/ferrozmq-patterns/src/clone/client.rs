@@ -141,7 +141,7 @@ impl Client {
     pub fn values(&self) -> Result<HashMap<String, Vec<u8>>> {
         self.agent.send(Multipart::from(["VALUES"]))?;
         let reply: Vec<Vec<u8>> = self.agent.recv()?.iter().map(|f| f.to_vec()).collect();
-        Ok(reply
+        Ok(reply[1..]
             .chunks_exact(2)
             .map(|pair| {
                 (
@@ -324,7 +324,8 @@ impl<'p> Agent<'p> {
                 self.pipe.send(value.unwrap_or_default(), 0)?;
             }
             "VALUES" => {
-                let mut reply = Multipart::new();
+                // A header frame, so an empty map still makes a reply.
+                let mut reply = Multipart::from(["VALUES"]);
                 for entry in self.replica.map().iter() {
                     reply.append(entry.key.as_str());
                     reply.append(entry.body.as_slice());
