@@ -5,6 +5,9 @@
 mod bad_input;
 mod codec;
 mod convergence;
+mod examples;
+#[path = "../../../ferrozmq/tests/examples/harness.rs"]
+mod harness;
 mod live;
 mod python;
 mod support;

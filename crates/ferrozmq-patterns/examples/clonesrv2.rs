@@ -1,0 +1,78 @@
+//! Clone server, Model 2 (zguide chapter 5): publishes random updates (simple kvmsgs) on
+//! `tcp://*:5557`, and a state manager thread, fed the same updates over a PAIR pipe,
+//! answers ICANHAZ? snapshot requests on `tcp://*:5556` with its store and a KTHXBAI.
+//!
+//! ```text
+//! cargo run -p ferrozmq-patterns --example clonesrv2
+//! ```
+//!
+//! Prints "Sending state shapshot=N" (the guide's spelling) for each snapshot, and on
+//! Ctrl-C " Interrupted" and "N messages out".
+
+#[path = "support/randof.rs"]
+mod randof;
+
+use ferrozmq::actor::{self, Actor};
+use ferrozmq::{Context, Multipart, Socket, POLLIN, PUB, ROUTER};
+use ferrozmq_patterns::clone::protocol::{addressed, kthxbai, Form, SnapshotRequest};
+use ferrozmq_patterns::kvmsg::{KvMap, KvMsg};
+use randof::randof;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ferrozmq::interrupt::catch_interrupts()?;
+    let ctx = Context::new();
+    let publisher = ctx.socket(PUB)?;
+    publisher.bind("tcp://*:5557")?;
+    let manager_ctx = ctx.clone();
+    let updates = Actor::new(&ctx, move |pipe| state_manager(&manager_ctx, pipe))?;
+
+    let mut sequence = 0;
+    while !ferrozmq::interrupt::interrupted() {
+        sequence += 1;
+        let kvmsg = KvMsg::new(
+            sequence,
+            randof(10_000).to_string(),
+            randof(1_000_000).to_string(),
+        );
+        kvmsg.send_simple(&publisher)?;
+        kvmsg.send_simple(updates.pipe())?;
+    }
+    println!(" Interrupted\n{sequence} messages out");
+    Ok(())
+}
+
+/// Keeps the store from the updates on `pipe` and answers snapshot requests, until `$TERM`.
+fn state_manager(ctx: &Context, pipe: &Socket) -> ferrozmq::Result<()> {
+    let snapshot = ctx.socket(ROUTER)?;
+    snapshot.bind("tcp://*:5556")?;
+    actor::signal(pipe, 0)?;
+    let mut kvmap = KvMap::new();
+    let mut sequence = 0;
+    loop {
+        let mut items = [pipe.as_poll_item(POLLIN), snapshot.as_poll_item(POLLIN)];
+        ferrozmq::poll(&mut items, -1)?;
+        if items[0].is_readable() {
+            let frames = Multipart::recv(pipe)?;
+            if frames.first().is_some_and(|f| &f[..] == b"$TERM") {
+                return Ok(());
+            }
+            if let Ok(kvmsg) = KvMsg::from_simple_frames(&frames) {
+                sequence = kvmsg.sequence;
+                kvmap.store(kvmsg);
+            }
+        }
+        if items[1].is_readable() {
+            let request = match SnapshotRequest::parse(Multipart::recv(&snapshot)?) {
+                Ok(request) => request,
+                Err(why) => {
+                    eprintln!("E: bad request dropped: {why}");
+                    continue;
+                }
+            };
+            for kvmsg in kvmap.iter().cloned().chain([kthxbai(sequence, "")]) {
+                addressed(&request.identity, Form::Simple.encode(&kvmsg)).send(&snapshot)?;
+            }
+            println!("Sending state shapshot={sequence}");
+        }
+    }
+}
