@@ -8,12 +8,11 @@
 //! Waits 200 ms after binding (against the slow joiner), then publishes until Ctrl-C and
 //! prints " Interrupted" and "N messages out".
 
-#[path = "support/randof.rs"]
-mod randof;
+#[path = "support/random_update.rs"]
+mod random_update;
 
 use ferrozmq::{Context, PUB};
-use ferrozmq_patterns::kvmsg::{KvMap, KvMsg};
-use randof::randof;
+use ferrozmq_patterns::kvmsg::KvMap;
 use std::time::Duration;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -27,11 +26,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut sequence = 0;
     while !ferrozmq::interrupt::interrupted() {
         sequence += 1;
-        let kvmsg = KvMsg::new(
-            sequence,
-            randof(10_000).to_string(),
-            randof(1_000_000).to_string(),
-        );
+        let kvmsg = random_update::random_update(sequence, "");
         kvmsg.send_simple(&publisher)?;
         kvmap.store(kvmsg);
     }

@@ -9,14 +9,13 @@
 //! Prints "Sending state shapshot=N" (the guide's spelling) for each snapshot, and on
 //! Ctrl-C " Interrupted" and "N messages out".
 
-#[path = "support/randof.rs"]
-mod randof;
+#[path = "support/random_update.rs"]
+mod random_update;
 
 use ferrozmq::actor::{self, Actor};
 use ferrozmq::{Context, Multipart, Socket, POLLIN, PUB, ROUTER};
 use ferrozmq_patterns::clone::protocol::{addressed, kthxbai, Form, SnapshotRequest};
 use ferrozmq_patterns::kvmsg::{KvMap, KvMsg};
-use randof::randof;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     ferrozmq::interrupt::catch_interrupts()?;
@@ -29,11 +28,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut sequence = 0;
     while !ferrozmq::interrupt::interrupted() {
         sequence += 1;
-        let kvmsg = KvMsg::new(
-            sequence,
-            randof(10_000).to_string(),
-            randof(1_000_000).to_string(),
-        );
+        let kvmsg = random_update::random_update(sequence, "");
         kvmsg.send_simple(&publisher)?;
         kvmsg.send_simple(updates.pipe())?;
     }

@@ -2,14 +2,14 @@
 //! the guide's ports (5556), apply its updates (5557), and send a random update each second
 //! (5558), until Ctrl-C. Included with `#[path]`.
 
-#[path = "randof.rs"]
-mod randof;
+#[path = "random_update.rs"]
+mod random_update;
 
 use ferrozmq::{Context, Error, Socket, DEALER, POLLIN, PUSH, SUB};
 use ferrozmq_patterns::clone::protocol::{icanhaz, Form, ICANHAZ};
 use ferrozmq_patterns::clone::replica::Replica;
 use ferrozmq_patterns::kvmsg::{KvMsg, RecvError};
-use randof::randof;
+use random_update::randof::randof;
 use std::time::{Duration, Instant};
 
 /// What differs between the three models.
@@ -84,8 +84,7 @@ pub fn run(model: Model) -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         if Instant::now() >= alarm {
-            let key = format!("{}{}", model.subtree.unwrap_or(""), randof(10_000));
-            let mut update = KvMsg::new(0, key, randof(1_000_000).to_string());
+            let mut update = random_update::random_update(0, model.subtree.unwrap_or(""));
             if model.ttl {
                 update.set_prop("ttl", &randof(30).to_string());
             }
