@@ -39,6 +39,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 loop {
                     match Multipart::recv(&work) {
                         Ok(_) => done += 1,
+                        Err(Error::EINTR) => {}
                         Err(Error::ETERM) => return Ok(done),
                         Err(e) => return Err(e),
                     }
@@ -52,8 +53,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     subscriber.connect(&endpoint)?;
     let mut received = 0u64;
     while interrupted_recv::wait_readable(&subscriber)? {
-        Multipart::recv(&subscriber)?.send(&pipeline)?;
-        received += 1;
+        match Multipart::recv(&subscriber)?.send(&pipeline) {
+            Ok(()) => received += 1,
+            Err(Error::EINTR) => {}
+            Err(e) => return Err(e.into()),
+        }
     }
     drop(subscriber);
     drop(pipeline);

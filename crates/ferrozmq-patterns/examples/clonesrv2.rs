@@ -13,7 +13,7 @@
 mod random_update;
 
 use ferrozmq::actor::{self, Actor};
-use ferrozmq::{Context, Multipart, Socket, POLLIN, PUB, ROUTER};
+use ferrozmq::{Context, Error, Multipart, Socket, POLLIN, PUB, ROUTER};
 use ferrozmq_patterns::clone::protocol::{addressed, kthxbai, Form, SnapshotRequest};
 use ferrozmq_patterns::kvmsg::{KvMap, KvMsg};
 
@@ -30,7 +30,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         sequence += 1;
         let kvmsg = random_update::random_update(sequence, "");
         kvmsg.send_simple(&publisher)?;
-        kvmsg.send_simple(updates.pipe())?;
+        // The pipe blocks at its HWM while the state manager sends a snapshot; Ctrl-C then
+        // interrupts the send (EINTR), and the loop sees it.
+        match kvmsg.send_simple(updates.pipe()) {
+            Ok(()) | Err(Error::EINTR) => {}
+            Err(e) => return Err(e.into()),
+        }
     }
     println!(" Interrupted\n{sequence} messages out");
     Ok(())
@@ -45,7 +50,11 @@ fn state_manager(ctx: &Context, pipe: &Socket) -> ferrozmq::Result<()> {
     let mut sequence = 0;
     loop {
         let mut items = [pipe.as_poll_item(POLLIN), snapshot.as_poll_item(POLLIN)];
-        ferrozmq::poll(&mut items, -1)?;
+        match ferrozmq::poll(&mut items, -1) {
+            // Ctrl-C: keep serving until the main thread says $TERM.
+            Err(Error::EINTR) => continue,
+            other => other?,
+        };
         if items[0].is_readable() {
             let frames = Multipart::recv(pipe)?;
             if frames.first().is_some_and(|f| &f[..] == b"$TERM") {
