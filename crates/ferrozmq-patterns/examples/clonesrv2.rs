@@ -44,6 +44,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// Keeps the store from the updates on `pipe` and answers snapshot requests, until `$TERM`.
 fn state_manager(ctx: &Context, pipe: &Socket) -> ferrozmq::Result<()> {
     let snapshot = ctx.socket(ROUTER)?;
+    // A snapshot outgrows the default HWM, where a ROUTER drops (and the KTHXBAI with it).
+    snapshot.set_sndhwm(0)?;
     snapshot.bind("tcp://*:5556")?;
     actor::signal(pipe, 0)?;
     let mut kvmap = KvMap::new();

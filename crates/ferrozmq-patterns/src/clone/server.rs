@@ -2,7 +2,8 @@
 //! publishes every update in sequence, and a collector takes updates from clients — a PULL
 //! as in the guide's model 5, or a SUB as CHP and model 6 have it ([`Collector`]).
 //!
-//! Malformed updates and requests are dropped with a log line ([`Event::Dropped`]) and the
+//! The snapshot ROUTER has no send HWM (a ROUTER drops at its HWM, and a snapshot that lost
+//! its KTHXBAI would leave its client waiting). Malformed updates and requests are dropped with a log line ([`Event::Dropped`]) and the
 //! server keeps serving. TTLs are checked once a second (`ttl_check`), and an idle server
 //! can send HUGZ (`hugz`) so clients notice when it dies.
 //!
@@ -104,6 +105,9 @@ impl Server {
         for socket in [&snapshot, &publisher, &collector] {
             socket.set_linger(0)?;
         }
+        // A snapshot is larger than the default HWM of 1000 once the map is, and a ROUTER
+        // drops at its HWM: the KTHXBAI lost, the client would wait for ever.
+        snapshot.set_sndhwm(0)?;
         let now = Instant::now();
         Ok(Server {
             snapshot,

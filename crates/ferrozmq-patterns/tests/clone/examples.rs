@@ -51,9 +51,18 @@ fn kvsimple_and_kvmsg_pass_their_self_tests() {
 fn clonecli1_stores_what_clonesrv1_publishes() {
     let _ports = guide_ports();
     let client = Proc::start("clonecli1", &[]);
+    // A probe that subscribes as the client does: once it has an update, so has the client
+    // (or soon will), and the server is past its start.
+    let ctx = ferrozmq::Context::new();
+    let probe = ctx.socket(ferrozmq::SUB).unwrap();
+    probe.set_subscribe(b"").unwrap();
+    probe.set_rcvtimeo(30_000).unwrap();
+    probe.connect("tcp://localhost:5556").unwrap();
     let server = Proc::start("clonesrv1", &[]);
-    // The server publishes as fast as it can; the client has stored some once it prints.
-    std::thread::sleep(std::time::Duration::from_millis(700));
+    // Ten thousand updates (three frames each) give the client's subscription time too.
+    for _ in 0..30_000 {
+        probe.recv_msg(0).expect("an update from clonesrv1");
+    }
     let server = interrupt(server);
     assert!(
         number_before(&server.stdout, " messages out") > 0,

@@ -1,11 +1,14 @@
 //! Clone servers and clone clients (the multithreaded API) over tcp: late joiners, several
 //! writers, TTLs, subtrees and failover between two servers.
 
-use crate::support::{chp_server, client, map_of, pump};
+use crate::support::{chp_server, client, client_with, fast_failover, map_of, pump, server_with};
 use ferrozmq::{Context, SUB};
+use ferrozmq_patterns::clone::client::{ClientConfig, Updates};
 use ferrozmq_patterns::clone::protocol::{Endpoints, Form, HUGZ};
+use ferrozmq_patterns::clone::server::ServerConfig;
 use ferrozmq_patterns::kvmsg::KvMsg;
 use std::collections::HashMap;
+use std::time::Duration;
 
 /// A SUB on `server`'s publisher that has seen a HUGZ, so it misses no later update.
 fn observer(
@@ -165,4 +168,28 @@ fn a_client_fails_over_to_the_second_server_when_the_first_dies() {
         "the client to fail over and see the second server's update",
         |_| both.values().unwrap() == expected,
     );
+}
+
+#[test]
+fn a_snapshot_larger_than_the_socket_hwm_arrives_whole() {
+    let (ctx, mut server, endpoints) = server_with(ServerConfig {
+        ttl_check: Duration::from_millis(20),
+        ..ServerConfig::default()
+    });
+    // PUSH to a PULL collector: back-pressure rather than drops, so all 3000 arrive.
+    let push = ClientConfig {
+        updates: Updates::Push,
+        ..fast_failover()
+    };
+    let writer = client_with(&ctx, &endpoints, push.clone());
+    for i in 0..3000 {
+        writer.set(&format!("key{i}"), "v", 0).unwrap();
+    }
+    pump(&mut [&mut server], "3000 updates", |s| {
+        s[0].state().sequence() == 3000
+    });
+    let late = client_with(&ctx, &endpoints, push);
+    pump(&mut [&mut server], "a 3000-key snapshot", |_| {
+        late.values().unwrap().len() == 3000
+    });
 }
