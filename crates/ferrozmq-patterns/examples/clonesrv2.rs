@@ -42,43 +42,57 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 /// Keeps the store from the updates on `pipe` and answers snapshot requests, until `$TERM`.
+/// A Ctrl-C that lands in this thread (EINTR) does not end it: the main thread says when.
 fn state_manager(ctx: &Context, pipe: &Socket) -> ferrozmq::Result<()> {
     let snapshot = ctx.socket(ROUTER)?;
     // A snapshot outgrows the default HWM, where a ROUTER drops (and the KTHXBAI with it).
     snapshot.set_sndhwm(0)?;
     snapshot.bind("tcp://*:5556")?;
     actor::signal(pipe, 0)?;
-    let mut kvmap = KvMap::new();
-    let mut sequence = 0;
+    let mut store = Store::default();
     loop {
+        match store.serve_once(pipe, &snapshot) {
+            Ok(true) | Err(Error::EINTR) => {}
+            Ok(false) => return Ok(()),
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// The state manager's store and the sequence number it has reached.
+#[derive(Default)]
+struct Store {
+    kvmap: KvMap,
+    sequence: u64,
+}
+
+impl Store {
+    /// Handles what has arrived on the pipe or the snapshot socket; false on `$TERM`.
+    fn serve_once(&mut self, pipe: &Socket, snapshot: &Socket) -> ferrozmq::Result<bool> {
         let mut items = [pipe.as_poll_item(POLLIN), snapshot.as_poll_item(POLLIN)];
-        match ferrozmq::poll(&mut items, -1) {
-            // Ctrl-C: keep serving until the main thread says $TERM.
-            Err(Error::EINTR) => continue,
-            other => other?,
-        };
+        ferrozmq::poll(&mut items, -1)?;
         if items[0].is_readable() {
             let frames = Multipart::recv(pipe)?;
             if frames.first().is_some_and(|f| &f[..] == b"$TERM") {
-                return Ok(());
+                return Ok(false);
             }
             if let Ok(kvmsg) = KvMsg::from_simple_frames(&frames) {
-                sequence = kvmsg.sequence;
-                kvmap.store(kvmsg);
+                self.sequence = kvmsg.sequence;
+                self.kvmap.store(kvmsg);
             }
         }
         if items[1].is_readable() {
-            let request = match SnapshotRequest::parse(Multipart::recv(&snapshot)?) {
-                Ok(request) => request,
-                Err(why) => {
-                    eprintln!("E: bad request dropped: {why}");
-                    continue;
+            match SnapshotRequest::parse(Multipart::recv(snapshot)?) {
+                Ok(request) => {
+                    let end = kthxbai(self.sequence, "");
+                    for kvmsg in self.kvmap.iter().chain([&end]) {
+                        addressed(&request.identity, Form::Simple.encode(kvmsg)).send(snapshot)?;
+                    }
+                    println!("Sending state shapshot={}", self.sequence);
                 }
-            };
-            for kvmsg in kvmap.iter().cloned().chain([kthxbai(sequence, "")]) {
-                addressed(&request.identity, Form::Simple.encode(&kvmsg)).send(&snapshot)?;
+                Err(why) => eprintln!("E: bad request dropped: {why}"),
             }
-            println!("Sending state shapshot={sequence}");
         }
+        Ok(true)
     }
 }
