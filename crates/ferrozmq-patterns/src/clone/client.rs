@@ -23,7 +23,7 @@
 
 use super::protocol::{icanhaz, Endpoints, Form, HUGZ};
 use super::replica::Replica;
-use crate::kvmsg::{KvMsg, RecvError};
+use crate::kvmsg::KvMsg;
 use crate::mdp::broker::millis_rounded_up;
 use ferrozmq::actor::{self, Actor};
 use ferrozmq::{
@@ -34,6 +34,8 @@ use std::time::{Duration, Instant};
 
 /// The most servers a client talks to (a primary and a backup).
 pub const SERVER_MAX: usize = 2;
+/// The most commands, or messages from the server, handled in one turn of the loop.
+const BATCH: usize = 1024;
 /// The most updates held for one server whose collector has not subscribed yet; beyond
 /// it the oldest are dropped with a log line.
 const UNSENT_MAX: usize = 10_000;
@@ -232,14 +234,28 @@ impl<'p> Agent<'p> {
             }
         }
         let (pipe_ready, server_ready, subscribed, timeout) = self.wait()?;
-        if pipe_ready && !self.control()? {
-            return Ok(false);
+        if pipe_ready {
+            for _ in 0..BATCH {
+                match Multipart::recv_with(self.pipe, DONTWAIT) {
+                    Ok(command) => {
+                        if !self.control(command)? {
+                            return Ok(false);
+                        }
+                    }
+                    Err(Error::EAGAIN) => break,
+                    Err(e) => return Err(e),
+                }
+            }
         }
         for index in subscribed {
             self.collector_subscription(index)?;
         }
         if server_ready {
-            self.server_message()?;
+            for _ in 0..BATCH {
+                if !self.server_message()? {
+                    break;
+                }
+            }
         } else if !pipe_ready && timeout {
             let server = &self.servers[self.current];
             eprintln!("I: server at {} didn't give HUGZ", server.name);
@@ -287,8 +303,7 @@ impl<'p> Agent<'p> {
     }
 
     /// Handles one command from the frontend; false for `$TERM`.
-    fn control(&mut self) -> Result<bool> {
-        let mut command = Multipart::recv(self.pipe)?;
+    fn control(&mut self, mut command: Multipart) -> Result<bool> {
         let name = command.pop_str().unwrap_or_default();
         let mut arg = || command.pop_str().unwrap_or_default();
         match name.as_str() {
@@ -353,6 +368,9 @@ impl<'p> Agent<'p> {
             socket.set_linger(0)?;
         }
         snapshot.connect(&endpoints.snapshot)?;
+        // Updates wait in this process rather than overflow the server's PUB queue, where
+        // they would be dropped and leave this replica wrong.
+        subscriber.set_rcvhwm(0)?;
         subscriber.connect(&endpoints.publisher)?;
         subscriber.set_subscribe(self.subtree.as_bytes())?;
         subscriber.set_subscribe(HUGZ.as_bytes())?;
@@ -407,20 +425,25 @@ impl<'p> Agent<'p> {
         Ok(())
     }
 
-    /// Handles what the current server sent: a snapshot part or an update.
-    fn server_message(&mut self) -> Result<()> {
+    /// Handles one message the current server sent, a snapshot part or an update; false
+    /// when none was waiting.
+    fn server_message(&mut self) -> Result<bool> {
         let server = &mut self.servers[self.current];
         let socket = match self.stage {
             Stage::Active => &server.subscriber,
             _ => &server.snapshot,
         };
-        let message = match Form::Full.recv(socket) {
+        let frames = match Multipart::recv_with(socket, DONTWAIT) {
+            Ok(frames) => frames,
+            Err(Error::EAGAIN) => return Ok(false),
+            Err(e) => return Err(e),
+        };
+        let message = match Form::Full.decode(&frames) {
             Ok(message) => message,
-            Err(RecvError::Socket(e)) => return Err(e),
-            Err(RecvError::Malformed(why)) => {
+            Err(why) => {
                 eprintln!("E: dropped from {}: {why}", server.name);
                 server.expiry = Instant::now() + self.config.server_ttl;
-                return Ok(());
+                return Ok(true);
             }
         };
         // Anything from the server shows it is alive.
@@ -444,6 +467,6 @@ impl<'p> Agent<'p> {
                 self.replica.sequence()
             );
         }
-        Ok(())
+        Ok(true)
     }
 }
