@@ -460,6 +460,21 @@ impl<'p> Agent<'p> {
                     );
                 }
             }
+        } else if self.subtree.is_empty()
+            && message.sequence > self.replica.sequence() + u64::from(message.key != HUGZ)
+        {
+            // A gap: an update more than one past ours, or a HUGZ (which carries the
+            // server's sequence) past ours, means this replica missed updates (its
+            // subscription arrived after the snapshot was taken, or the server's PUB dropped
+            // some), so it synchronises again. A subtree replica sees only its subtree's
+            // sequence numbers and cannot tell.
+            eprintln!(
+                "I: missed updates from {}, asking for a new snapshot",
+                server.name
+            );
+            server.requests = 0;
+            self.stage = Stage::Initial;
+            return Ok(false);
         } else if self.replica.update(message) && self.config.verbose {
             eprintln!(
                 "I: received from {} update={}",

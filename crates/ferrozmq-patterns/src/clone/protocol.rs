@@ -147,7 +147,8 @@ pub fn kthxbai(sequence: u64, subtree: &str) -> KvMsg {
     KvMsg::new(sequence, KTHXBAI, subtree)
 }
 
-/// A heartbeat (CHP's HUGZ; clients drop it as it is never newer than what they have).
+/// A heartbeat (CHP's HUGZ) carrying the server's current `sequence`, as the guide's
+/// clonesrv6 sends it: replicas never apply it, and one behind it knows it missed updates.
 pub fn hugz(sequence: u64) -> KvMsg {
     KvMsg::new(sequence, HUGZ, "")
 }

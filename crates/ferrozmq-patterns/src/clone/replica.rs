@@ -5,7 +5,7 @@
 //! number it applies the queued updates, dropping every one that is not newer (CHP: "not
 //! strictly greater than the last KTHXBAI or KVPUB"), which also drops HUGZ.
 
-use super::protocol::KTHXBAI;
+use super::protocol::{HUGZ, KTHXBAI};
 use crate::kvmsg::{KvMap, KvMsg};
 
 /// A client's hashmap and the sequence number it has reached.
@@ -44,9 +44,10 @@ impl Replica {
     }
 
     /// Applies one message from the subscriber if it is newer than the last one applied;
-    /// returns whether it was. Call it only after the snapshot has ended.
+    /// returns whether it was. HUGZ is never applied (its sequence is the server's, and
+    /// taking it would skip updates still queued). Call it only after the snapshot has ended.
     pub fn update(&mut self, message: KvMsg) -> bool {
-        if message.sequence <= self.sequence {
+        if message.key == HUGZ || message.sequence <= self.sequence {
             return false;
         }
         self.sequence = message.sequence;
@@ -88,6 +89,7 @@ mod tests {
         assert!(replica.snapshot_message(kthxbai(5, "")));
         assert!(!replica.update(KvMsg::new(5, "a", "old")));
         assert!(!replica.update(hugz(0)));
+        assert!(!replica.update(hugz(9)));
         assert!(replica.update(KvMsg::new(6, "a", "new")));
         assert_eq!(replica.map().get("a").unwrap().body, b"new");
         assert_eq!(replica.sequence(), 6);
