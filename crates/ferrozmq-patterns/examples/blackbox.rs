@@ -3,13 +3,13 @@
 //! inproc PUSH/PULL pipeline to worker threads that do the work (here: count it).
 //!
 //! ```text
-//! cargo run -p ferrozmq-patterns --example blackbox [ENDPOINT] [--workers N]
+//! cargo run -p ferrozmq-patterns --example blackbox [ENDPOINT] [--workers N] [--count N]
 //! ```
 //!
 //! Subscribes to everything at `tcp://localhost:5556` (`pathopub`'s port) unless told
-//! another endpoint, with 2 workers unless told otherwise. On Ctrl-C prints "worker K: M
-//! messages" for each worker and "N messages in"; what the workers had not taken yet when
-//! the context ended is not counted.
+//! another endpoint, with 2 workers unless told otherwise. On Ctrl-C, or after `--count N`
+//! messages, prints "worker K: M messages" for each worker and "N messages in"; what the
+//! workers had not taken yet when the context ended is not counted.
 
 #[path = "support/interrupted_recv.rs"]
 mod interrupted_recv;
@@ -19,10 +19,12 @@ use ferrozmq::{Context, Error, Multipart, PULL, PUSH, SUB};
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut endpoint = "tcp://localhost:5556".to_string();
     let mut workers = 2;
+    let mut count = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--workers" => workers = args.next().ok_or("--workers needs a number")?.parse()?,
+            "--count" => count = Some(args.next().ok_or("--count needs a number")?.parse()?),
             _ => endpoint = arg,
         }
     }
@@ -52,7 +54,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     subscriber.set_subscribe(b"")?;
     subscriber.connect(&endpoint)?;
     let mut received = 0u64;
-    while interrupted_recv::wait_readable(&subscriber)? {
+    while count.is_none_or(|count| received < count)
+        && interrupted_recv::wait_readable(&subscriber)?
+    {
         match Multipart::recv(&subscriber)?.send(&pipeline) {
             Ok(()) => received += 1,
             Err(Error::EINTR) => {}
