@@ -2,6 +2,9 @@
 //! guide's ports (ROUTER 5556, PUB 5557, PULL 5558) with the guide's log lines, until
 //! Ctrl-C. Included with `#[path]`.
 
+#[path = "zclock.rs"]
+mod zclock;
+
 use ferrozmq::Context;
 use ferrozmq_patterns::clone::protocol::{Endpoints, Form};
 use ferrozmq_patterns::clone::server::{Event, Server, ServerConfig};
@@ -28,10 +31,7 @@ pub fn serve(form: Form, timestamps: bool) -> Result<(), Box<dyn std::error::Err
             (Event::Dropped(why), _) => return eprintln!("E: dropped {why}"),
         };
         if timestamps {
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs());
-            println!("{now} {line}");
+            zclock::log(&line);
         } else {
             println!("{line}");
         }

@@ -133,6 +133,12 @@ impl BinaryStar {
         Ok(())
     }
 
+    /// The voter socket, once bound: for options the application sets on it (a Clone
+    /// server lifts its send HWM, as a snapshot must arrive whole).
+    pub fn voter_socket(&self) -> Option<&Socket> {
+        self.voter.as_ref()
+    }
+
     /// Publishes every `heartbeat` instead of every second (both servers must agree).
     pub fn set_heartbeat(&mut self, heartbeat: Duration) {
         self.heartbeat = heartbeat;

@@ -257,8 +257,11 @@ impl<'p> Agent<'p> {
                 }
             }
         } else if !pipe_ready && timeout {
-            let server = &self.servers[self.current];
+            let server = &mut self.servers[self.current];
             eprintln!("I: server at {} didn't give HUGZ", server.name);
+            // A request still queued for the silent server would reach it when it comes
+            // back, as a Binary Star vote that could make it a second active server.
+            server.snapshot = snapshot_socket(&self.ctx, &server.name)?;
             self.current = (self.current + 1) % self.servers.len();
             self.stage = Stage::Initial;
         }
@@ -358,16 +361,15 @@ impl<'p> Agent<'p> {
             eprintln!("E: too many servers (max. {SERVER_MAX})");
             return Err(Error::EINVAL);
         }
-        let snapshot = self.ctx.socket(DEALER)?;
+        let snapshot = snapshot_socket(&self.ctx, &endpoints.snapshot)?;
         let subscriber = self.ctx.socket(SUB)?;
         let updates = match self.config.updates {
             Updates::Publish => self.ctx.socket(XPUB)?,
             Updates::Push => self.ctx.socket(PUSH)?,
         };
-        for socket in [&snapshot, &subscriber, &updates] {
+        for socket in [&subscriber, &updates] {
             socket.set_linger(0)?;
         }
-        snapshot.connect(&endpoints.snapshot)?;
         // Updates wait in this process rather than overflow the server's PUB queue, where
         // they would be dropped and leave this replica wrong.
         subscriber.set_rcvhwm(0)?;
@@ -484,4 +486,12 @@ impl<'p> Agent<'p> {
         }
         Ok(true)
     }
+}
+
+/// A DEALER connected to a server's snapshot `endpoint`, dropping what it holds when closed.
+fn snapshot_socket(ctx: &Context, endpoint: &str) -> Result<Socket> {
+    let snapshot = ctx.socket(DEALER)?;
+    snapshot.set_linger(0)?;
+    snapshot.connect(endpoint)?;
+    Ok(snapshot)
 }

@@ -259,7 +259,7 @@ impl Server {
 /// the other or the timers.
 const BATCH: usize = 1024;
 /// Up to [`BATCH`] messages waiting on `socket`.
-fn waiting(socket: &Socket) -> Result<Vec<Multipart>> {
+pub(super) fn waiting(socket: &Socket) -> Result<Vec<Multipart>> {
     let mut out = Vec::new();
     while out.len() < BATCH {
         match Multipart::recv_with(socket, DONTWAIT) {

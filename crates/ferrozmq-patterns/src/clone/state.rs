@@ -25,6 +25,27 @@ impl State {
         State::default()
     }
 
+    /// A store taken over from a replica, as a passive server of a pair (the guide's model
+    /// 6) becomes active: `map` at `sequence`, every key with a `ttl` expiring that long
+    /// after `now` — the TTL restarts at the takeover, as a replica never learns when its
+    /// peer stored the key.
+    pub fn restore(map: KvMap, sequence: u64, now: Instant) -> State {
+        let deadlines = map
+            .iter()
+            .filter_map(|m| {
+                Some((
+                    m.key.clone(),
+                    now.checked_add(Duration::from_secs(m.ttl()?))?,
+                ))
+            })
+            .collect();
+        State {
+            map,
+            sequence,
+            deadlines,
+        }
+    }
+
     /// The sequence number of the last update accepted (or expired).
     pub fn sequence(&self) -> u64 {
         self.sequence
@@ -112,6 +133,20 @@ mod tests {
         assert!(deletes[0].is_delete());
         assert_eq!(state.map().len(), 1);
         assert_eq!(state.next_expiry(), None);
+    }
+
+    #[test]
+    fn a_restored_store_continues_the_sequence_and_restarts_ttls() {
+        let now = Instant::now();
+        let mut map = KvMap::new();
+        let mut expiring = KvMsg::new(4, "/a", "1");
+        expiring.set_prop("ttl", "3");
+        map.store(expiring);
+        map.store(KvMsg::new(5, "/b", "2"));
+        let mut state = State::restore(map, 5, now);
+        assert_eq!(state.next_expiry(), Some(now + Duration::from_secs(3)));
+        assert_eq!(state.accept(KvMsg::new(0, "/c", "3"), now).sequence, 6);
+        assert_eq!(state.expire(now + Duration::from_secs(3))[0].sequence, 7);
     }
 
     #[test]

@@ -9,7 +9,8 @@ use std::sync::{Mutex, MutexGuard};
 /// Held by each test here: the guide's ports are one set for the whole machine.
 static GUIDE_PORTS: Mutex<()> = Mutex::new(());
 
-fn guide_ports() -> MutexGuard<'static, ()> {
+/// The guide's ports, one test at a time (the model 6 tests in `pair.rs` hold it too).
+pub fn guide_ports() -> MutexGuard<'static, ()> {
     GUIDE_PORTS.lock().unwrap_or_else(|e| e.into_inner())
 }
 

@@ -9,5 +9,6 @@ mod examples;
 #[path = "../../../ferrozmq/tests/examples/harness.rs"]
 mod harness;
 mod live;
+mod pair;
 mod python;
 mod support;
