@@ -236,3 +236,55 @@ fn a_closed_listener_raises_closed() {
     assert_eq!(u16::from_le_bytes([frames[0][0], frames[0][1]]), wanted);
     assert_eq!(frames[1], endpoint.as_bytes());
 }
+
+#[test]
+fn poll_events_are_a_set_of_flags() {
+    let ctx = zmq::Context::new();
+    let (a, b) = pair(&ctx, "poll-events");
+    let both = zmq::POLLIN | zmq::POLLOUT;
+    assert!(both.contains(zmq::PollEvents::POLLIN) && both.intersects(zmq::POLLOUT));
+    assert!(!both.contains(zmq::POLLERR) && zmq::PollEvents::empty().is_empty());
+    assert_eq!(both.bits(), 3);
+    assert_eq!(zmq::POLLPRI.bits(), 8);
+    assert!(!b.get_events().unwrap().contains(zmq::POLLIN));
+    a.send("ready", 0).unwrap();
+    let mut items = [b.as_poll_item(zmq::POLLIN)];
+    assert_eq!(zmq::poll(&mut items, 5_000).unwrap(), 1);
+    assert!(items[0].get_revents().contains(zmq::POLLIN));
+    assert!(b.get_events().unwrap().intersects(zmq::POLLIN));
+}
+
+#[test]
+fn socket_event_from_raw_is_rust_zmqs() {
+    let connected = zmq::SocketEvent::CONNECTED.to_raw();
+    assert_eq!(
+        zmq::SocketEvent::from_raw(connected),
+        zmq::SocketEvent::CONNECTED
+    );
+    assert_eq!(zmq::SocketEvent::from_raw(0xFFFF), zmq::SocketEvent::ALL);
+    let unknown = std::panic::catch_unwind(|| zmq::SocketEvent::from_raw(3));
+    assert!(
+        unknown.is_err(),
+        "rust-zmq panics on an unknown event number"
+    );
+}
+
+#[test]
+fn z85_errors_are_rust_zmqs() {
+    assert!(matches!(
+        zmq::z85_decode("/AB8"),
+        Err(zmq::DecodeError::BadLength)
+    ));
+    assert!(matches!(
+        zmq::z85_decode("/AB\x008"),
+        Err(zmq::DecodeError::NulError(_))
+    ));
+    assert!(matches!(
+        zmq::z85_encode(b"\x01\x01\x01\x01\x01"),
+        Err(zmq::EncodeError::BadLength)
+    ));
+    assert_eq!(
+        zmq::z85_decode("/AB8").unwrap_err().to_string(),
+        "Invalid data length. Should be multiple of 5."
+    );
+}

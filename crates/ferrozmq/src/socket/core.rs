@@ -365,7 +365,7 @@ impl Core {
         self.check_term()?;
         self.shared.signaler.take();
         self.process_commands();
-        let mut events = 0;
+        let mut events = crate::PollEvents::empty();
         let mut cx = Self::cx(&mut self.pipes, &self.options);
         if !self.incoming.is_empty() || self.pattern.has_in(&mut cx) {
             events |= crate::POLLIN;
