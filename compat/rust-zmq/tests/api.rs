@@ -195,6 +195,8 @@ fn xpub_welcome_msg_takes_text() {
     let ctx = zmq::Context::new();
     let xpub = ctx.socket(zmq::XPUB).unwrap();
     xpub.bind("inproc://welcome").unwrap();
+    // rust-zmq's signature, `Option<&str>`: a bare `None` builds and clears it.
+    xpub.set_xpub_welcome_msg(None).unwrap();
     xpub.set_xpub_welcome_msg(Some("welcome")).unwrap();
     let sub = ctx.socket(zmq::SUB).unwrap();
     sub.set_rcvtimeo(5_000).unwrap();
@@ -214,6 +216,11 @@ fn monitor_takes_only_inproc_endpoints() {
     let all = zmq::SocketEvent::ALL.to_raw() as i32;
     assert_eq!(
         sock.monitor("tcp://127.0.0.1:*", all),
+        Err(zmq::Error::EPROTONOSUPPORT)
+    );
+    // An empty mask does not skip the check, as libzmq (rust-zmq's monitor test asks this).
+    assert_eq!(
+        sock.monitor("tcp://127.0.0.1:*", 0),
         Err(zmq::Error::EPROTONOSUPPORT)
     );
     sock.monitor("inproc://monitor-ok", all).unwrap();
@@ -286,5 +293,37 @@ fn z85_errors_are_rust_zmqs() {
     assert_eq!(
         zmq::z85_decode("/AB8").unwrap_err().to_string(),
         "Invalid data length. Should be multiple of 5."
+    );
+}
+
+#[test]
+fn closing_a_listening_socket_raises_closed_before_monitor_stopped() {
+    let ctx = zmq::Context::new();
+    let sock = ctx.socket(zmq::DEALER).unwrap();
+    sock.monitor("inproc://monitor-close-order", zmq::SocketEvent::ALL as i32)
+        .unwrap();
+    let monitor = ctx.socket(zmq::PAIR).unwrap();
+    monitor.set_rcvtimeo(5_000).unwrap();
+    monitor.connect("inproc://monitor-close-order").unwrap();
+    sock.bind("tcp://127.0.0.1:*").unwrap();
+    let endpoint = sock.get_last_endpoint().unwrap().unwrap();
+    sock.set_linger(0).unwrap();
+    drop(sock);
+    let mut seen = Vec::new();
+    loop {
+        let frames = monitor.recv_multipart(0).unwrap();
+        let event = zmq::SocketEvent::from_raw(u16::from_ne_bytes([frames[0][0], frames[0][1]]));
+        seen.push((event, String::from_utf8(frames[1].clone()).unwrap()));
+        if event == zmq::SocketEvent::MONITOR_STOPPED {
+            break;
+        }
+    }
+    assert_eq!(
+        seen,
+        [
+            (zmq::SocketEvent::LISTENING, endpoint.clone()),
+            (zmq::SocketEvent::CLOSED, endpoint),
+            (zmq::SocketEvent::MONITOR_STOPPED, String::new()),
+        ]
     );
 }

@@ -1028,11 +1028,11 @@ impl Socket {
     }
 
     /// XPUB: a message sent to every new subscriber as it connects (`ZMQ_XPUB_WELCOME_MSG`);
-    /// None or an empty message: none, as in libzmq. Text or bytes: rust-zmq's
-    /// `Some("welcome")` builds unchanged (a bare `None` needs its type: `None::<&str>`).
-    pub fn set_xpub_welcome_msg<T: AsRef<[u8]>>(&self, message: Option<T>) -> Result<()> {
-        let message = message.as_ref().map_or(&[][..], AsRef::as_ref);
-        self.set_option(ids::XPUB_WELCOME_MSG, message)
+    /// None or an empty message: none, as in libzmq. Text, as rust-zmq's signature; a binary
+    /// welcome is `set_option(ids::XPUB_WELCOME_MSG, bytes)`.
+    pub fn set_xpub_welcome_msg(&self, message: Option<&str>) -> Result<()> {
+        let message = message.unwrap_or_default();
+        self.set_option(ids::XPUB_WELCOME_MSG, message.as_bytes())
     }
 
     /// PUB, XPUB, SUB, XSUB: deliver what does NOT match the subscriptions
@@ -1425,7 +1425,7 @@ mod tests {
             Probe {
                 id: ids::XPUB_WELCOME_MSG,
                 ty: SocketType::XPUB,
-                typed_set: Some(|s| s.set_xpub_welcome_msg(Some(b"hi"))),
+                typed_set: Some(|s| s.set_xpub_welcome_msg(Some("hi"))),
                 expected: None,
                 raw: Some(b"hello".to_vec()),
                 typed_get: None,
