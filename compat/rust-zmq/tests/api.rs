@@ -195,6 +195,8 @@ fn xpub_welcome_msg_takes_text() {
     let ctx = zmq::Context::new();
     let xpub = ctx.socket(zmq::XPUB).unwrap();
     xpub.bind("inproc://welcome").unwrap();
+    // rust-zmq's signature, `Option<&str>`: a bare `None` builds and clears it.
+    xpub.set_xpub_welcome_msg(None).unwrap();
     xpub.set_xpub_welcome_msg(Some("welcome")).unwrap();
     let sub = ctx.socket(zmq::SUB).unwrap();
     sub.set_rcvtimeo(5_000).unwrap();
@@ -216,6 +218,11 @@ fn monitor_takes_only_inproc_endpoints() {
         sock.monitor("tcp://127.0.0.1:*", all),
         Err(zmq::Error::EPROTONOSUPPORT)
     );
+    // An empty mask does not skip the check, as libzmq (rust-zmq's monitor test asks this).
+    assert_eq!(
+        sock.monitor("tcp://127.0.0.1:*", 0),
+        Err(zmq::Error::EPROTONOSUPPORT)
+    );
     sock.monitor("inproc://monitor-ok", all).unwrap();
 }
 
@@ -235,4 +242,88 @@ fn a_closed_listener_raises_closed() {
     let frames = monitor.recv_multipart(0).unwrap();
     assert_eq!(u16::from_le_bytes([frames[0][0], frames[0][1]]), wanted);
     assert_eq!(frames[1], endpoint.as_bytes());
+}
+
+#[test]
+fn poll_events_are_a_set_of_flags() {
+    let ctx = zmq::Context::new();
+    let (a, b) = pair(&ctx, "poll-events");
+    let both = zmq::POLLIN | zmq::POLLOUT;
+    assert!(both.contains(zmq::PollEvents::POLLIN) && both.intersects(zmq::POLLOUT));
+    assert!(!both.contains(zmq::POLLERR) && zmq::PollEvents::empty().is_empty());
+    assert_eq!(both.bits(), 3);
+    assert_eq!(zmq::POLLPRI.bits(), 8);
+    assert!(!b.get_events().unwrap().contains(zmq::POLLIN));
+    a.send("ready", 0).unwrap();
+    let mut items = [b.as_poll_item(zmq::POLLIN)];
+    assert_eq!(zmq::poll(&mut items, 5_000).unwrap(), 1);
+    assert!(items[0].get_revents().contains(zmq::POLLIN));
+    assert!(b.get_events().unwrap().intersects(zmq::POLLIN));
+}
+
+#[test]
+fn socket_event_from_raw_is_rust_zmqs() {
+    let connected = zmq::SocketEvent::CONNECTED.to_raw();
+    assert_eq!(
+        zmq::SocketEvent::from_raw(connected),
+        zmq::SocketEvent::CONNECTED
+    );
+    assert_eq!(zmq::SocketEvent::from_raw(0xFFFF), zmq::SocketEvent::ALL);
+    let unknown = std::panic::catch_unwind(|| zmq::SocketEvent::from_raw(3));
+    assert!(
+        unknown.is_err(),
+        "rust-zmq panics on an unknown event number"
+    );
+}
+
+#[test]
+fn z85_errors_are_rust_zmqs() {
+    assert!(matches!(
+        zmq::z85_decode("/AB8"),
+        Err(zmq::DecodeError::BadLength)
+    ));
+    assert!(matches!(
+        zmq::z85_decode("/AB\x008"),
+        Err(zmq::DecodeError::NulError(_))
+    ));
+    assert!(matches!(
+        zmq::z85_encode(b"\x01\x01\x01\x01\x01"),
+        Err(zmq::EncodeError::BadLength)
+    ));
+    assert_eq!(
+        zmq::z85_decode("/AB8").unwrap_err().to_string(),
+        "Invalid data length. Should be multiple of 5."
+    );
+}
+
+#[test]
+fn closing_a_listening_socket_raises_closed_before_monitor_stopped() {
+    let ctx = zmq::Context::new();
+    let sock = ctx.socket(zmq::DEALER).unwrap();
+    sock.monitor("inproc://monitor-close-order", zmq::SocketEvent::ALL as i32)
+        .unwrap();
+    let monitor = ctx.socket(zmq::PAIR).unwrap();
+    monitor.set_rcvtimeo(5_000).unwrap();
+    monitor.connect("inproc://monitor-close-order").unwrap();
+    sock.bind("tcp://127.0.0.1:*").unwrap();
+    let endpoint = sock.get_last_endpoint().unwrap().unwrap();
+    sock.set_linger(0).unwrap();
+    drop(sock);
+    let mut seen = Vec::new();
+    loop {
+        let frames = monitor.recv_multipart(0).unwrap();
+        let event = zmq::SocketEvent::from_raw(u16::from_ne_bytes([frames[0][0], frames[0][1]]));
+        seen.push((event, String::from_utf8(frames[1].clone()).unwrap()));
+        if event == zmq::SocketEvent::MONITOR_STOPPED {
+            break;
+        }
+    }
+    assert_eq!(
+        seen,
+        [
+            (zmq::SocketEvent::LISTENING, endpoint.clone()),
+            (zmq::SocketEvent::CLOSED, endpoint),
+            (zmq::SocketEvent::MONITOR_STOPPED, String::new()),
+        ]
+    );
 }

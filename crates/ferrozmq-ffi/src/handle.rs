@@ -1,12 +1,12 @@
 //! The objects behind libzmq's `void *` context and socket pointers: a tag first, as libzmq
 //! has, so a NULL, foreign or closed pointer is answered with EFAULT (contexts) or ENOTSOCK
-//! (sockets) instead of being used.
+//! (sockets) instead of being used. A socket pointer is ferrozmq's own (`Socket::into_raw`),
+//! so Rust code can hand a socket to C and take one back (rust-zmq's `as_mut_ptr`, `from_raw`).
 
 use crate::errno::{Errno, Outcome, EFAULT, ENOTSOCK};
 use std::ffi::c_void;
 
 const CONTEXT_TAG: u32 = 0xabad_cafe;
-const SOCKET_TAG: u32 = 0xbadd_ecaf;
 const DEAD_TAG: u32 = 0xdead_beef;
 
 /// What a C context pointer points at.
@@ -15,14 +15,6 @@ pub struct ContextHandle {
     tag: u32,
     /// The Rust context.
     pub context: ferrozmq::Context,
-}
-
-/// What a C socket pointer points at.
-#[repr(C)]
-pub struct SocketHandle {
-    tag: u32,
-    /// The Rust socket.
-    pub socket: ferrozmq::Socket,
 }
 
 /// A new context, as the pointer handed to C.
@@ -36,11 +28,7 @@ pub fn new_context(context: ferrozmq::Context) -> *mut c_void {
 
 /// A new socket, as the pointer handed to C.
 pub fn new_socket(socket: ferrozmq::Socket) -> *mut c_void {
-    Box::into_raw(Box::new(SocketHandle {
-        tag: SOCKET_TAG,
-        socket,
-    }))
-    .cast()
+    socket.into_raw()
 }
 
 /// # Safety
@@ -66,8 +54,7 @@ pub unsafe fn context<'a>(pointer: *mut c_void) -> Outcome<&'a ferrozmq::Context
 /// # Safety
 /// As [`context`], for `new_socket`.
 pub unsafe fn socket<'a>(pointer: *mut c_void) -> Outcome<&'a ferrozmq::Socket> {
-    let handle = tagged::<SocketHandle>(pointer, SOCKET_TAG, ENOTSOCK)?;
-    Ok(&(*handle).socket)
+    ferrozmq::Socket::borrow_raw(pointer).ok_or(ENOTSOCK)
 }
 
 /// Takes a context back from C (`zmq_ctx_term`), marking the pointer dead first.
@@ -80,12 +67,11 @@ pub unsafe fn take_context(pointer: *mut c_void) -> Outcome<Box<ContextHandle>> 
     Ok(Box::from_raw(handle))
 }
 
-/// Takes a socket back from C (`zmq_close`), marking the pointer dead first.
+/// Takes a socket back from C (`zmq_close`); dropping it marks the pointer dead.
 ///
 /// # Safety
 /// As [`take_context`], for sockets.
-pub unsafe fn take_socket(pointer: *mut c_void) -> Outcome<Box<SocketHandle>> {
-    let handle = tagged::<SocketHandle>(pointer, SOCKET_TAG, ENOTSOCK)?;
-    (*handle).tag = DEAD_TAG;
-    Ok(Box::from_raw(handle))
+pub unsafe fn take_socket(pointer: *mut c_void) -> Outcome<ferrozmq::Socket> {
+    socket(pointer)?;
+    Ok(ferrozmq::Socket::from_raw(pointer))
 }

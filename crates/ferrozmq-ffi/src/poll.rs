@@ -43,10 +43,11 @@ pub unsafe extern "C" fn zmq_poll(
         let mut rust_items = items
             .iter()
             .map(|item| {
+                let events = ferrozmq::PollEvents::from_bits_truncate(item.events);
                 Ok(if item.socket.is_null() {
-                    ferrozmq::PollItem::from_fd(item.fd, item.events)
+                    ferrozmq::PollItem::from_fd(item.fd, events)
                 } else {
-                    handle::socket(item.socket)?.as_poll_item(item.events)
+                    handle::socket(item.socket)?.as_poll_item(events)
                 })
             })
             .collect::<Outcome<Vec<_>>>()?;
@@ -54,7 +55,7 @@ pub unsafe extern "C" fn zmq_poll(
         #[allow(clippy::useless_conversion)]
         let ready = ferrozmq::poll(&mut rust_items, i64::from(timeout))?;
         for (item, polled) in items.iter_mut().zip(&rust_items) {
-            item.revents = polled.get_revents();
+            item.revents = polled.get_revents().bits();
         }
         Ok(ready)
     })

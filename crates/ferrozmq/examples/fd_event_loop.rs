@@ -54,7 +54,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             println!("(tick: nothing for half a second)");
         }
         // Whatever woke us, drain the socket while it says it has input.
-        while pull.get_events()? & POLLIN != 0 {
+        while pull.get_events()?.contains(POLLIN) {
             match pull.recv_string(DONTWAIT) {
                 Ok(Ok(text)) => {
                     println!("received {text}");

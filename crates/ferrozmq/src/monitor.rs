@@ -89,9 +89,31 @@ impl SocketEvent {
         self as u16
     }
 
-    /// The event with libzmq's number `raw`, if any.
-    pub fn from_raw(raw: u16) -> Option<SocketEvent> {
-        EVENTS.iter().copied().find(|e| e.to_raw() == raw)
+    /// The event with libzmq's number `raw` (`ALL` for 0xFFFF), as rust-zmq's `from_raw`.
+    ///
+    /// # Panics
+    /// If `raw` is no event's number, as in rust-zmq; `SocketEvent::try_from(raw)` answers
+    /// EINVAL instead (what the monitor decoder uses on the numbers it receives).
+    pub fn from_raw(raw: u16) -> SocketEvent {
+        match SocketEvent::try_from(raw) {
+            Ok(event) => event,
+            Err(_) if raw == SocketEvent::ALL.to_raw() => SocketEvent::ALL,
+            Err(_) => panic!("unknown event type {raw}"),
+        }
+    }
+}
+
+impl TryFrom<u16> for SocketEvent {
+    type Error = Error;
+
+    /// The single event with libzmq's number `raw`; EINVAL for any other number (the `ALL`
+    /// mask included: no event carries it).
+    fn try_from(raw: u16) -> Result<SocketEvent> {
+        EVENTS
+            .iter()
+            .copied()
+            .find(|e| e.to_raw() == raw)
+            .ok_or(Error::EINVAL)
     }
 }
 
@@ -119,7 +141,7 @@ impl MonitorEvent {
         let event = u16::from_ne_bytes([head[0], head[1]]);
         let value = u32::from_ne_bytes([head[2], head[3], head[4], head[5]]);
         Ok(MonitorEvent {
-            event: SocketEvent::from_raw(event).ok_or(Error::EINVAL)?,
+            event: SocketEvent::try_from(event)?,
             value,
             endpoint: String::from_utf8_lossy(endpoint).into_owned(),
         })
@@ -250,11 +272,20 @@ mod tests {
     use super::*;
 
     #[test]
+    #[should_panic(expected = "unknown event type 3")]
+    fn from_raw_panics_on_an_unknown_number_as_rust_zmq() {
+        SocketEvent::from_raw(0x0003);
+    }
+
+    #[test]
     fn numbers_round_trip_and_decode_rejects_garbage() {
         for e in EVENTS {
-            assert_eq!(SocketEvent::from_raw(e.to_raw()), Some(e));
+            assert_eq!(SocketEvent::try_from(e.to_raw()), Ok(e));
+            assert_eq!(SocketEvent::from_raw(e.to_raw()), e);
         }
-        assert_eq!(SocketEvent::from_raw(0x0003), None);
+        assert_eq!(SocketEvent::try_from(0x0003), Err(Error::EINVAL));
+        assert_eq!(SocketEvent::try_from(0xFFFF), Err(Error::EINVAL));
+        assert_eq!(SocketEvent::from_raw(0xFFFF), SocketEvent::ALL);
         let mut head = 0x0020u16.to_ne_bytes().to_vec();
         head.extend_from_slice(&7u32.to_ne_bytes());
         let ok = MonitorEvent::decode(&[head.clone(), b"tcp://x:1".to_vec()]).unwrap();

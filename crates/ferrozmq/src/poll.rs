@@ -23,16 +23,31 @@ use mio::Token;
 use std::os::fd::{AsRawFd, RawFd};
 use std::time::{Duration, Instant};
 
-/// Poll event bits, as libzmq's `short` events.
-pub type PollEvents = i16;
+bitflags::bitflags! {
+    /// Poll event bits, libzmq's `short` events as a set (rust-zmq's `PollEvents`):
+    /// `events.contains(POLLIN)`, `POLLIN | POLLOUT`, `PollEvents::empty()`; `bits()` is the
+    /// number libzmq uses.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+    pub struct PollEvents: i16 {
+        /// At least one message can be received (or the fd is readable).
+        const POLLIN = 1;
+        /// At least one message can be sent (or the fd is writable).
+        const POLLOUT = 2;
+        /// An error condition on a raw fd.
+        const POLLERR = 4;
+        /// Urgent data on a raw fd.
+        const POLLPRI = 8;
+    }
+}
+
 /// At least one message can be received (or the fd is readable).
-pub const POLLIN: PollEvents = 1;
+pub const POLLIN: PollEvents = PollEvents::POLLIN;
 /// At least one message can be sent (or the fd is writable).
-pub const POLLOUT: PollEvents = 2;
+pub const POLLOUT: PollEvents = PollEvents::POLLOUT;
 /// An error condition on a raw fd.
-pub const POLLERR: PollEvents = 4;
+pub const POLLERR: PollEvents = PollEvents::POLLERR;
 /// Urgent data on a raw fd.
-pub const POLLPRI: PollEvents = 8;
+pub const POLLPRI: PollEvents = PollEvents::POLLPRI;
 
 /// One thing to poll: a socket or a raw file descriptor, the events wanted, and after `poll`
 /// the events found.
@@ -50,7 +65,7 @@ impl<'a> PollItem<'a> {
             socket: None,
             fd,
             events,
-            revents: 0,
+            revents: PollEvents::empty(),
         }
     }
 
@@ -59,7 +74,7 @@ impl<'a> PollItem<'a> {
             socket: Some(socket),
             fd: -1,
             events,
-            revents: 0,
+            revents: PollEvents::empty(),
         }
     }
 
@@ -75,17 +90,17 @@ impl<'a> PollItem<'a> {
 
     /// POLLIN was found.
     pub fn is_readable(&self) -> bool {
-        self.revents & POLLIN != 0
+        self.revents.contains(POLLIN)
     }
 
     /// POLLOUT was found.
     pub fn is_writable(&self) -> bool {
-        self.revents & POLLOUT != 0
+        self.revents.contains(POLLOUT)
     }
 
     /// POLLERR was found (raw fds only).
     pub fn is_error(&self) -> bool {
-        self.revents & POLLERR != 0
+        self.revents.contains(POLLERR)
     }
 
     /// True if this item polls `socket`.
@@ -122,13 +137,13 @@ impl Pollable for Socket {
 /// libzmq's event bits as `poll(2)` conditions.
 fn to_sys(events: PollEvents) -> i16 {
     let mut out = 0;
-    if events & POLLIN != 0 {
+    if events.contains(POLLIN) {
         out |= sys::READABLE;
     }
-    if events & POLLOUT != 0 {
+    if events.contains(POLLOUT) {
         out |= sys::WRITABLE;
     }
-    if events & POLLPRI != 0 {
+    if events.contains(POLLPRI) {
         out |= sys::PRIORITY;
     }
     out
@@ -136,7 +151,7 @@ fn to_sys(events: PollEvents) -> i16 {
 
 /// `poll(2)` conditions as libzmq's event bits.
 fn from_sys(revents: i16) -> PollEvents {
-    let mut out = 0;
+    let mut out = PollEvents::empty();
     if revents & (sys::READABLE | sys::HANGUP) != 0 {
         out |= POLLIN;
     }
@@ -198,7 +213,7 @@ fn wait(
                 Some(socket) => socket.poll_events()? & item.events,
                 None => from_sys(fd.revents()) & (item.events | POLLERR),
             };
-            if item.revents != 0 {
+            if !item.revents.is_empty() {
                 ready += 1;
             }
         }
@@ -230,7 +245,7 @@ fn wait(
 /// let pull_id = poller.add(&pull, POLLIN)?;
 /// push.send("hi", 0)?;
 /// assert_eq!(poller.wait(1000)?, 1);
-/// assert!(poller.ready().any(|(id, events)| id == pull_id && events & POLLIN != 0));
+/// assert!(poller.ready().any(|(id, events)| id == pull_id && events.contains(POLLIN)));
 /// # Ok::<(), ferrozmq::Error>(())
 /// ```
 #[derive(Default)]
@@ -377,7 +392,7 @@ impl<'a> Poller<'a> {
         self.items
             .iter()
             .enumerate()
-            .filter(|(_, item)| item.revents != 0)
+            .filter(|(_, item)| !item.revents.is_empty())
             .map(|(i, item)| (i, item.revents))
     }
 

@@ -15,7 +15,7 @@
 
 use crate::error::{Error, Result};
 use crate::message::Message;
-use crate::poll::{poll, POLLIN};
+use crate::poll::{poll, PollEvents, POLLIN};
 use crate::socket::{Socket, DONTWAIT, SNDMORE};
 
 /// Most messages moved in one direction before the other direction gets a turn
@@ -108,8 +108,8 @@ fn run(
                 items.push(control.as_poll_item(POLLIN));
             }
             if paused {
-                items[0].set_events(0);
-                items[1].set_events(0);
+                items[0].set_events(PollEvents::empty());
+                items[1].set_events(PollEvents::empty());
             }
             poll(&mut items, -1)?;
             (

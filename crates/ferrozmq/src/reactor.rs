@@ -339,8 +339,8 @@ impl<'a> Reactor<'a> {
         for (reader, item) in self.readers.iter().zip(&items) {
             let revents = item.get_revents();
             match reader.source {
-                Source::Fd(fd, _, _) if revents & POLLERR != 0 => failed.push((reader.key, fd)),
-                _ if revents != 0 => ready.push((reader.key, revents)),
+                Source::Fd(fd, _, _) if revents.contains(POLLERR) => failed.push((reader.key, fd)),
+                _ if !revents.is_empty() => ready.push((reader.key, revents)),
                 _ => {}
             }
         }

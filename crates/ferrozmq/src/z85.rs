@@ -2,36 +2,50 @@
 //! (`zmq_z85_encode`/`zmq_z85_decode`) and rust-zmq's API. Four bytes become five characters
 //! of an 85-symbol alphabet that needs no quoting in source code, ZPL files or shells.
 
+use std::ffi::{CString, NulError};
 use std::fmt;
+use std::string::FromUtf8Error;
 
 /// RFC 32's alphabet: the digit for each value 0..85.
 const ALPHABET: &[u8; 85] =
     b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#";
 
-/// Why `z85_encode` refused its input.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Why `z85_encode` refused its input (rust-zmq's `EncodeError`: the same variants and
+/// messages).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EncodeError {
-    /// The input's length (carried) is not a multiple of 4.
-    BadLength(usize),
+    /// The input's length is not a multiple of 4.
+    BadLength,
+    /// The encoded text was not UTF-8. Never raised here (the alphabet is ASCII); kept so that
+    /// code matching rust-zmq's variants builds.
+    FromUtf8Error(FromUtf8Error),
+}
+
+impl From<FromUtf8Error> for EncodeError {
+    fn from(err: FromUtf8Error) -> Self {
+        EncodeError::FromUtf8Error(err)
+    }
 }
 
 impl fmt::Display for EncodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            EncodeError::BadLength(len) => {
-                write!(f, "Z85 input length {len} is not a multiple of 4")
-            }
+            EncodeError::BadLength => write!(f, "Invalid data length. Should be multiple of 4."),
+            EncodeError::FromUtf8Error(e) => write!(f, "UTF8 conversion error: {e}"),
         }
     }
 }
 
 impl std::error::Error for EncodeError {}
 
-/// Why `z85_decode` refused its input.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Why `z85_decode` refused its input: rust-zmq's `DecodeError` variants and messages, and two
+/// of libzmq's refusals that rust-zmq does not report (it returns the bytes libzmq left).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DecodeError {
-    /// The input's length (carried) is zero or not a multiple of 5.
-    BadLength(usize),
+    /// The input's length is zero or not a multiple of 5.
+    BadLength,
+    /// The input has a NUL byte (the error says where), which a C string cannot hold.
+    NulError(NulError),
     /// The byte (carried) at the position (carried) is not in the Z85 alphabet.
     InvalidByte(usize, u8),
     /// The five characters starting at the position (carried) encode a value above
@@ -39,12 +53,17 @@ pub enum DecodeError {
     Overflow(usize),
 }
 
+impl From<NulError> for DecodeError {
+    fn from(err: NulError) -> Self {
+        DecodeError::NulError(err)
+    }
+}
+
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            DecodeError::BadLength(len) => {
-                write!(f, "Z85 input length {len} is not a positive multiple of 5")
-            }
+            DecodeError::BadLength => write!(f, "Invalid data length. Should be multiple of 5."),
+            DecodeError::NulError(e) => write!(f, "Nul byte error: {e}"),
             DecodeError::InvalidByte(at, byte) => {
                 write!(f, "byte 0x{byte:02x} at {at} is not a Z85 character")
             }
@@ -60,7 +79,7 @@ impl std::error::Error for DecodeError {}
 /// Encodes `data` (a multiple of 4 bytes long) as Z85 text, as `zmq_z85_encode`.
 pub fn z85_encode(data: &[u8]) -> Result<String, EncodeError> {
     if data.len() % 4 != 0 {
-        return Err(EncodeError::BadLength(data.len()));
+        return Err(EncodeError::BadLength);
     }
     let mut out = String::with_capacity(data.len() / 4 * 5);
     for chunk in data.chunks_exact(4) {
@@ -77,12 +96,14 @@ pub fn z85_encode(data: &[u8]) -> Result<String, EncodeError> {
 
 /// Decodes Z85 text (a non-zero multiple of 5 characters long) into bytes, as
 /// `zmq_z85_decode`: empty text, characters outside the alphabet and groups worth more than 32
-/// bits are refused.
+/// bits are refused; a NUL byte is [`DecodeError::NulError`], as in rust-zmq.
 pub fn z85_decode(data: &str) -> Result<Vec<u8>, DecodeError> {
     let bytes = data.as_bytes();
     if bytes.is_empty() || bytes.len() % 5 != 0 {
-        return Err(DecodeError::BadLength(bytes.len()));
+        return Err(DecodeError::BadLength);
     }
+    // A NUL is reported as rust-zmq does: the error `CString::new` gives, which says where.
+    CString::new(bytes)?;
     let mut out = Vec::with_capacity(bytes.len() / 5 * 4);
     for (group, chunk) in bytes.chunks_exact(5).enumerate() {
         let mut value: u64 = 0;
@@ -141,14 +162,14 @@ mod tests {
     fn empty_input() {
         // As libzmq: encoding nothing gives "", decoding "" is refused.
         assert_eq!(z85_encode(&[]).unwrap(), "");
-        assert_eq!(z85_decode(""), Err(DecodeError::BadLength(0)));
+        assert_eq!(z85_decode(""), Err(DecodeError::BadLength));
     }
 
     #[test]
     fn lengths_are_checked() {
-        assert_eq!(z85_encode(&[1, 2, 3]), Err(EncodeError::BadLength(3)));
+        assert_eq!(z85_encode(&[1, 2, 3]), Err(EncodeError::BadLength));
         assert_eq!(z85_decode("Hello"), Ok(vec![0x86, 0x4F, 0xD2, 0x6F]));
-        assert_eq!(z85_decode("HelloWorl"), Err(DecodeError::BadLength(9)));
+        assert_eq!(z85_decode("HelloWorl"), Err(DecodeError::BadLength));
     }
 
     #[test]
@@ -161,16 +182,40 @@ mod tests {
         assert_eq!(z85_decode("%nSc0"), Ok(vec![0xff; 4]));
         assert_eq!(z85_decode("%nSc1"), Err(DecodeError::Overflow(0)));
         assert_eq!(z85_decode("#####"), Err(DecodeError::Overflow(0)));
-        assert!(matches!(
-            z85_decode("abcdé"),
-            Err(DecodeError::BadLength(6))
-        ));
+        assert!(matches!(z85_decode("abcdé"), Err(DecodeError::BadLength)));
         assert!(matches!(
             z85_decode("abcé"),
             Err(DecodeError::InvalidByte(3, 0xc3))
         ));
         assert!(!DecodeError::Overflow(0).to_string().is_empty());
-        assert!(!EncodeError::BadLength(1).to_string().is_empty());
+        assert!(!DecodeError::InvalidByte(0, 0).to_string().is_empty());
+    }
+
+    #[test]
+    fn errors_are_rust_zmqs() {
+        assert_eq!(
+            EncodeError::BadLength.to_string(),
+            "Invalid data length. Should be multiple of 4."
+        );
+        assert_eq!(
+            DecodeError::BadLength.to_string(),
+            "Invalid data length. Should be multiple of 5."
+        );
+        // The length is checked first, then the NUL, as rust-zmq does.
+        assert_eq!(z85_decode("/A\x00B"), Err(DecodeError::BadLength));
+        let Err(DecodeError::NulError(nul)) = z85_decode("/AB\x008") else {
+            panic!("a NUL byte must be a NulError");
+        };
+        assert_eq!(nul.nul_position(), 3);
+        assert_eq!(
+            DecodeError::NulError(nul).to_string(),
+            "Nul byte error: nul byte found in provided data at position: 3"
+        );
+        let utf8 = String::from_utf8(vec![0xff]).unwrap_err();
+        assert_eq!(
+            EncodeError::from(utf8).to_string(),
+            "UTF8 conversion error: invalid utf-8 sequence of 1 bytes from index 0"
+        );
     }
 
     #[test]
@@ -218,7 +263,7 @@ mod tests {
             match z85_decode(&text) {
                 Ok(data) => prop_assert_eq!(z85_encode(&data).unwrap(), text),
                 Err(e) => prop_assert!(
-                    matches!(e, DecodeError::BadLength(_) | DecodeError::Overflow(_))
+                    matches!(e, DecodeError::BadLength | DecodeError::Overflow(_))
                 ),
             }
         }

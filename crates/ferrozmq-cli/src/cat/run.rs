@@ -3,7 +3,7 @@
 use std::thread;
 use std::time::{Duration, Instant};
 
-use ferrozmq::{poll, Context, Error, Socket, SocketType, DONTWAIT, POLLIN};
+use ferrozmq::{poll, Context, Error, PollEvents, Socket, SocketType, DONTWAIT, POLLIN};
 
 use super::draft;
 use super::input::{Input, Stdin};
@@ -229,9 +229,11 @@ impl Cat<'_> {
             let (message_ready, line_ready) = {
                 let mut items = [
                     self.socket.as_poll_item(POLLIN),
-                    stdin
-                        .socket()
-                        .as_poll_item(if stdin_open { POLLIN } else { 0 }),
+                    stdin.socket().as_poll_item(if stdin_open {
+                        POLLIN
+                    } else {
+                        PollEvents::empty()
+                    }),
                 ];
                 poll(&mut items, wait_ms)
                     .map_err(|e| Failure::Run(format!("cannot wait for messages: {e}")))?;

@@ -60,7 +60,7 @@ pub(crate) fn run(pipe: &Socket, options: BeaconOptions) -> Result<()> {
         }
         let (pipe_ready, udp_ready) = (
             items[0].is_readable(),
-            items.get(1).is_some_and(|i| i.get_revents() != 0),
+            items.get(1).is_some_and(|i| !i.get_revents().is_empty()),
         );
         drop(items);
         if pipe_ready {

@@ -365,7 +365,7 @@ impl Core {
         self.check_term()?;
         self.shared.signaler.take();
         self.process_commands();
-        let mut events = 0;
+        let mut events = crate::PollEvents::empty();
         let mut cx = Self::cx(&mut self.pipes, &self.options);
         if !self.incoming.is_empty() || self.pattern.has_in(&mut cx) {
             events |= crate::POLLIN;
@@ -384,12 +384,19 @@ impl Core {
 
 impl Drop for Core {
     fn drop(&mut self) {
-        if let Some(monitor) = self.shared.set_monitor(None) {
-            monitor.emit(SocketEvent::MONITOR_STOPPED, 0, "");
-        }
+        // The monitor goes first, so the I/O threads report nothing more; the listeners'
+        // closes are reported here, before MONITOR_STOPPED (libzmq's order).
+        let monitor = self.shared.set_monitor(None);
         drop(self.shared.close());
         for bound in std::mem::take(&mut self.bound) {
-            bound.close(&self.ctx);
+            let endpoint = bound.resolved.clone();
+            let closed = bound.close(&self.ctx);
+            if let (Some(monitor), Some((event, value))) = (&monitor, closed) {
+                monitor.emit(event, value, &endpoint);
+            }
+        }
+        if let Some(monitor) = monitor {
+            monitor.emit(SocketEvent::MONITOR_STOPPED, 0, "");
         }
         self.pipes.clear();
         self.ctx.inner().unregister_socket();

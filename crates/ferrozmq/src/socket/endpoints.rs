@@ -29,8 +29,13 @@ pub(super) struct Bound {
 
 /// Who serves a bound endpoint.
 pub(super) enum BoundKind {
-    /// A listener in this I/O thread, and the ipc socket file it created, if any.
-    Io(Arc<IoShared>, Option<std::path::PathBuf>),
+    /// A listener in this I/O thread, the ipc socket file it created (if any), and its
+    /// descriptor (the value of its CLOSED event).
+    Io(
+        Arc<IoShared>,
+        Option<std::path::PathBuf>,
+        std::os::fd::RawFd,
+    ),
     /// The context's inproc registry, under this name.
     Inproc(String),
     /// A DISH's udp pump (`udp/`), which ends when its pipe is removed.
@@ -39,9 +44,13 @@ pub(super) enum BoundKind {
 
 impl Bound {
     /// Stops accepting on this endpoint.
-    pub(super) fn close(self, ctx: &Context) {
+    ///
+    /// For a listener, returns the event its I/O thread reports when it closes it (CLOSED
+    /// with its fd, or CLOSE_FAILED with an errno): the socket's close reports it itself, so
+    /// it comes before MONITOR_STOPPED as in libzmq.
+    pub(super) fn close(self, ctx: &Context) -> Option<(SocketEvent, u32)> {
         match self.kind {
-            BoundKind::Io(io, ipc_path) => {
+            BoundKind::Io(io, ipc_path, fd) => {
                 // Removed here, not later by the I/O thread: a bind that follows at once may
                 // already have created the same path anew. A file that cannot be removed
                 // (gone already, or its directory not writable) makes the close CLOSE_FAILED.
@@ -50,9 +59,16 @@ impl Bound {
                     removed.err().map(|e| e.raw_os_error().unwrap_or(0) as u32)
                 });
                 io.send(IoCommand::Unbind(self.listener, close_failed));
+                Some(match close_failed {
+                    Some(errno) => (SocketEvent::CLOSE_FAILED, errno),
+                    None => (SocketEvent::CLOSED, fd as u32),
+                })
             }
-            BoundKind::Inproc(name) => ctx.inner().inproc().unbind(&name, self.listener),
-            BoundKind::Datagram => {}
+            BoundKind::Inproc(name) => {
+                ctx.inner().inproc().unbind(&name, self.listener);
+                None
+            }
+            BoundKind::Datagram => None,
         }
     }
 }
@@ -114,7 +130,7 @@ impl Core {
             requested: requested.to_string(),
             resolved: resolved.clone(),
             listener: id,
-            kind: BoundKind::Io(io, ipc_path),
+            kind: BoundKind::Io(io, ipc_path, fd),
             conflate: self.options.conflate,
         });
         self.last_endpoint = resolved;
@@ -293,6 +309,7 @@ impl Core {
             .ok_or(Error::ENOENT)?;
         let bound = self.bound.remove(i);
         let listener = bound.listener;
+        // Its I/O thread reports the close: the monitor is still there when it does.
         bound.close(&self.ctx);
         let accepted: Vec<u64> = self
             .pipe_listener

@@ -27,6 +27,7 @@ mod pattern;
 mod pipeline;
 mod pipes;
 mod radio;
+mod raw;
 mod raw_fd;
 mod rep;
 mod req;
@@ -55,7 +56,6 @@ use crate::PollEvents;
 use ferrozmq_zmtp::SocketType;
 use pattern::Pattern;
 use pipes::Pipes;
-use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 use std::os::fd::RawFd;
 use std::sync::Arc;
@@ -83,8 +83,9 @@ pub const SNDMORE: i32 = 2;
 /// # Ok::<(), ferrozmq::Error>(())
 /// ```
 pub struct Socket {
-    // Boxed: a socket handle stays one pointer wide however much state the socket keeps.
-    core: Box<RefCell<core::Core>>,
+    // The socket's heap block (`raw.rs`): a handle stays one pointer wide however much state
+    // the socket keeps, and that pointer is the socket's C pointer.
+    body: std::ptr::NonNull<raw::Body>,
 }
 
 impl Socket {
@@ -121,28 +122,26 @@ impl Socket {
         };
         let shared = Arc::new(SocketShared::new(options.linger)?);
         ctx.inner().register_socket(&shared)?;
-        Ok(Socket {
-            core: Box::new(RefCell::new(core::Core {
-                ctx,
-                shared,
-                socket_type,
-                options,
-                pattern,
-                pipes: Pipes::default(),
-                pipe_listener: HashMap::new(),
-                commands: Vec::new(),
-                outgoing: Vec::new(),
-                incoming: VecDeque::new(),
-                rcvmore: false,
-                bound: Vec::new(),
-                connected: Vec::new(),
-                last_endpoint: String::new(),
-            })),
-        })
+        Ok(Socket::from_core(core::Core {
+            ctx,
+            shared,
+            socket_type,
+            options,
+            pattern,
+            pipes: Pipes::default(),
+            pipe_listener: HashMap::new(),
+            commands: Vec::new(),
+            outgoing: Vec::new(),
+            incoming: VecDeque::new(),
+            rcvmore: false,
+            bound: Vec::new(),
+            connected: Vec::new(),
+            last_endpoint: String::new(),
+        }))
     }
 
     fn core(&self) -> std::cell::RefMut<'_, core::Core> {
-        self.core.borrow_mut()
+        self.body().core.borrow_mut()
     }
 
     /// Accepts connections on `endpoint` (`tcp://…`, `ipc://…`).

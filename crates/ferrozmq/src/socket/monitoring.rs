@@ -16,13 +16,11 @@ impl Socket {
     /// Publishes this socket's connection events (`events`: a mask of
     /// [`SocketEvent`](crate::SocketEvent) values) on a PAIR socket bound at `endpoint`, which
     /// must be `inproc://` (`zmq_socket_monitor`); connect a PAIR there to read them, e.g.
-    /// with [`MonitorEvent::recv`](crate::MonitorEvent::recv). An empty endpoint or an empty
-    /// mask stops monitoring (MONITOR_STOPPED is the last event).
+    /// with [`MonitorEvent::recv`](crate::MonitorEvent::recv). An empty endpoint (libzmq's
+    /// NULL) stops monitoring (MONITOR_STOPPED is the last event); an empty mask, as in libzmq,
+    /// still checks the endpoint (EPROTONOSUPPORT unless inproc) and raises nothing.
     pub fn monitor(&self, endpoint: &str, events: i32) -> Result<()> {
         let mask = (events & 0xffff) as u64;
-        if mask == 0 {
-            return self.monitor_versioned("", 0, 1, SocketType::PAIR);
-        }
         self.monitor_versioned(endpoint, mask, 1, SocketType::PAIR)
     }
 

@@ -501,7 +501,7 @@ static TABLE: &[Entry] = &[
     read_only!(THREAD_SAFE, |core| Ok(put_bool(
         core.socket_type.is_thread_safe()
     ))),
-    read_only!(EVENTS, |core| Ok(put_int(i32::from(core.events()?)))),
+    read_only!(EVENTS, |core| Ok(put_int(i32::from(core.events()?.bits())))),
     read_only!(FD, |core| Ok(put_int(core.shared.signaler.fd()))),
     read_only!(LAST_ENDPOINT, |core| Ok(put_text(
         core.last_endpoint.as_bytes()
@@ -923,7 +923,9 @@ impl Socket {
     /// [`get_fd`](Socket::get_fd), as libzmq's does.
     pub fn get_events(&self) -> Result<PollEvents> {
         let events = self.get_int(ids::EVENTS)?;
-        PollEvents::try_from(events).map_err(|_| Error::EINVAL)
+        i16::try_from(events)
+            .map(PollEvents::from_bits_truncate)
+            .map_err(|_| Error::EINVAL)
     }
 
     /// A file descriptor that becomes readable when the socket's state may have changed
@@ -1026,11 +1028,11 @@ impl Socket {
     }
 
     /// XPUB: a message sent to every new subscriber as it connects (`ZMQ_XPUB_WELCOME_MSG`);
-    /// None or an empty message: none, as in libzmq. Text or bytes: rust-zmq's
-    /// `Some("welcome")` builds unchanged (a bare `None` needs its type: `None::<&str>`).
-    pub fn set_xpub_welcome_msg<T: AsRef<[u8]>>(&self, message: Option<T>) -> Result<()> {
-        let message = message.as_ref().map_or(&[][..], AsRef::as_ref);
-        self.set_option(ids::XPUB_WELCOME_MSG, message)
+    /// None or an empty message: none, as in libzmq. Text, as rust-zmq's signature; a binary
+    /// welcome is `set_option(ids::XPUB_WELCOME_MSG, bytes)`.
+    pub fn set_xpub_welcome_msg(&self, message: Option<&str>) -> Result<()> {
+        let message = message.unwrap_or_default();
+        self.set_option(ids::XPUB_WELCOME_MSG, message.as_bytes())
     }
 
     /// PUB, XPUB, SUB, XSUB: deliver what does NOT match the subscriptions
@@ -1423,7 +1425,7 @@ mod tests {
             Probe {
                 id: ids::XPUB_WELCOME_MSG,
                 ty: SocketType::XPUB,
-                typed_set: Some(|s| s.set_xpub_welcome_msg(Some(b"hi"))),
+                typed_set: Some(|s| s.set_xpub_welcome_msg(Some("hi"))),
                 expected: None,
                 raw: Some(b"hello".to_vec()),
                 typed_get: None,
@@ -1553,7 +1555,7 @@ mod tests {
                 s.is_thread_safe().map(|v| i(v.into()))
             }),
             (ids::TYPE, |s| s.get_socket_type().map(|t| i(t.to_raw()))),
-            (ids::EVENTS, |s| s.get_events().map(|e| i(e.into()))),
+            (ids::EVENTS, |s| s.get_events().map(|e| i(e.bits().into()))),
             (ids::FD, |s| s.get_fd().map(i)),
             (ids::LAST_ENDPOINT, |s| txt(s.get_last_endpoint())),
             (ids::MECHANISM, |s| s.get_mechanism().map(|m| i(m.to_raw()))),
