@@ -38,6 +38,10 @@ use crate::scan::Published;
 pub const CHUNK_SIZE: u64 = 256 * 1024;
 /// The largest command the server accepts (an ICANHAZ with a full cache is far smaller).
 const MAX_COMMAND: i64 = 256 * 1024;
+/// Outgoing messages queued per client at most: with [`CHUNK_SIZE`] chunks, what a client
+/// that grants credit but never reads can make the server hold (8 MiB), and twice what the
+/// default client window needs.
+const SEND_HWM: i32 = 32;
 /// How many heartbeats of silence make a client dead.
 const LIVENESS: u32 = 3;
 /// The option key prefix a client uses to ask for a file from an offset: its value is
@@ -75,6 +79,7 @@ impl Server {
         let router = ctx.socket(ROUTER)?;
         router.set_maxmsgsize(MAX_COMMAND)?;
         router.set_router_mandatory(true)?;
+        router.set_sndhwm(SEND_HWM)?;
         router.set_linger(0)?;
         router.bind(endpoint)?;
         let endpoint = router
