@@ -1,9 +1,12 @@
 //! The guide's examples as processes: fileio1-3 and nom_server on the guide's fixed ports
 //! (6000, 5670), and track (5670), each in a loopback-only network namespace of its own
-//! (`unshare -n`), so they share no port with anything else on the machine.
+//! (`unshare -n`), so they share no port with anything else on the machine; the Zyre
+//! sender and listener together in one such namespace (they broadcast beacons).
 
 #[path = "../../ferrozmq/tests/examples/harness.rs"]
 mod harness;
+#[path = "../../ferrozmq/tests/common/netns.rs"]
+mod netns;
 
 mod common;
 
@@ -21,8 +24,10 @@ struct Example {
 }
 
 impl Example {
+    /// Starts example `name` in `cwd`, in a loopback-only namespace of its own.
     fn start(name: &str, args: &[&str], cwd: &Path) -> Example {
-        let mut child = Command::new("unshare")
+        let mut command = Command::new("unshare");
+        command
             .args([
                 "-n",
                 "sh",
@@ -31,11 +36,26 @@ impl Example {
             ])
             .arg(harness::example_path(name))
             .arg(cwd)
+            .args(args);
+        Example::spawn(command)
+    }
+
+    /// Starts example `name` in `cwd`, in this process's namespace, beaconing on `lo`.
+    fn start_here(name: &str, args: &[&str], cwd: &Path) -> Example {
+        let mut command = Command::new(harness::example_path(name));
+        command
             .args(args)
+            .current_dir(cwd)
+            .env("ZSYS_INTERFACE", "lo");
+        Example::spawn(command)
+    }
+
+    fn spawn(mut command: Command) -> Example {
+        let mut child = command
             .stdout(Stdio::piped())
             .stdin(Stdio::null())
             .spawn()
-            .expect("run unshare");
+            .expect("start the example");
         let (tx, lines) = channel();
         let stdout = child.stdout.take().unwrap();
         std::thread::spawn(move || {
@@ -130,5 +150,28 @@ fn track_mirrors_a_directory() {
     assert_eq!(
         common::digests(&dir.path().join("send")),
         common::digests(&dir.path().join("recv"))
+    );
+}
+
+#[test]
+fn the_zyre_listener_receives_the_file_the_sender_publishes() {
+    netns::in_namespace_at(
+        "the_zyre_listener_receives_the_file_the_sender_publishes",
+        || {
+            let dir = tempfile::tempdir().unwrap();
+            common::write_file(&dir.path().join("doc.bin"), 300_000, 4);
+            let sender = Example::start_here("sender", &["doc.bin", "/docs/doc.bin"], dir.path());
+            sender.expect_line(
+                "Publishing doc.bin as /docs/doc.bin",
+                Duration::from_secs(10),
+            );
+            let listener = Example::start_here("listener", &[], dir.path());
+            listener.expect_line("ENTER *", Duration::from_secs(20));
+            let line = listener.expect_line("DELIVER /docs/doc.bin *", Duration::from_secs(30));
+            let fullname = line.rsplit(' ').next().unwrap();
+            let got = ferrozmq_filemq::file_sha1(&dir.path().join(fullname), None).unwrap();
+            let sent = ferrozmq_filemq::file_sha1(&dir.path().join("doc.bin"), None).unwrap();
+            assert_eq!(got, sent);
+        },
     );
 }
