@@ -46,12 +46,15 @@ fn usage(message: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
-/// Splits `--flag VALUE` options (in `flags`) from positional arguments.
+/// Positional arguments, and options with their values (`""` for a switch).
+type SplitArgs<'a> = (Vec<&'a str>, Vec<(&'a str, &'a str)>);
+
+/// Splits `--flag VALUE` options (in `flags`) and switches from positional arguments.
 fn split_args<'a>(
     args: &'a [String],
     flags: &[&str],
     switches: &[&str],
-) -> Result<(Vec<&'a str>, Vec<(&'a str, &'a str)>), String> {
+) -> Result<SplitArgs<'a>, String> {
     let mut positional = Vec::new();
     let mut options = Vec::new();
     let mut it = args.iter();

@@ -12,8 +12,10 @@ fn main() {
         std::process::exit(2);
     };
     let ctx = ferrozmq::Context::new();
-    let mut config = ServerConfig::default();
-    config.anonymous = true;
+    let mut config = ServerConfig {
+        anonymous: true,
+        ..ServerConfig::default()
+    };
     config.mounts.push(Mount {
         location: send.into(),
         alias: "/".into(),

@@ -100,7 +100,7 @@ impl ServerConfig {
         }
         config.anonymous = zpl
             .get("security/anonymous")
-            .map_or(true, |v| v.trim() == "1");
+            .is_none_or(|v| v.trim() == "1");
         config.echo = zpl.get("security/echo").map(str::to_string);
         if let Some(plain) = zpl
             .locate("security/plain")

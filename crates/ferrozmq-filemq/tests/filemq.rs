@@ -333,8 +333,10 @@ fn malformed_commands_get_rtfm_and_the_server_keeps_serving() {
 #[test]
 fn plain_accounts_are_checked() {
     let src = tempfile::tempdir().unwrap();
-    let mut config = ServerConfig::default();
-    config.anonymous = false;
+    let mut config = ServerConfig {
+        anonymous: false,
+        ..ServerConfig::default()
+    };
     config.plain.push(("guest".into(), "guest".into()));
     config.mounts.push(Mount {
         location: src.path().to_path_buf(),
