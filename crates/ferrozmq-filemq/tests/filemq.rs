@@ -362,6 +362,19 @@ fn plain_accounts_are_checked() {
         response: b"\0guest\0guest".to_vec(),
     });
     assert_eq!(peer.recv(), Command::OhaiOk);
+    // Heartbeats go both ways: ours is answered.
+    peer.send(&Command::Hugz);
+    assert_eq!(peer.recv_skipping_server_hugz(), Command::HugzOk);
+    // KTHXBAI ends the conversation: the server has forgotten us.
+    peer.send(&Command::Kthxbai);
+    peer.send(&Command::Nom {
+        credit: 1,
+        sequence: 0,
+    });
+    assert!(matches!(
+        peer.recv_skipping_server_hugz(),
+        Command::Rtfm { .. }
+    ));
 }
 
 #[test]

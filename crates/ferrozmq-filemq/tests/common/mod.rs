@@ -125,6 +125,16 @@ impl RawPeer {
         }
     }
 
+    /// The next command that is not the server's own HUGZ.
+    pub fn recv_skipping_server_hugz(&self) -> Command {
+        loop {
+            match self.recv() {
+                Command::Hugz => continue,
+                other => return other,
+            }
+        }
+    }
+
     /// OHAI, YARLY ANONYMOUS, expects OHAI-OK.
     pub fn open(&self) {
         self.send(&Command::Ohai);
