@@ -1,7 +1,8 @@
 //! What a mount point publishes: a walk of its directory that keeps only stable files
 //! (modified more than a second ago, as the guide has it), resolves the guide's portable
 //! `.ln` links (a file `name.ln` holding one line, the real path, publishes `name`), and
-//! skips operating-system symbolic links that lead out of the mount.
+//! follows operating-system symbolic links only to files inside the mount (never to
+//! directories, which could loop).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -80,6 +81,9 @@ fn walk(
             continue;
         };
         if meta.is_dir() {
+            if link_meta.file_type().is_symlink() {
+                continue; // a linked directory could loop back on itself
+            }
             walk(
                 root,
                 &path,
