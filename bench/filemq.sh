@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# FileMQ throughput on one 1 GiB file over tcp loopback, against two floors: reading the
-# file (`cat testdata > /dev/null`, from the page cache after the first read) and the
-# guide's fileio3 (credit-based chunk pipelining, no protocol around it). FileMQ runs as
+# FileMQ throughput on one 1 GiB file over tcp loopback, against three floors: reading the
+# file (`cat testdata > /dev/null`, from the page cache after the first read), copying it
+# (`cp`, the guide's own baseline: FileMQ writes what it receives too) and the guide's
+# fileio3 (credit-based chunk pipelining, no protocol around it, nothing written). FileMQ runs as
 # `ferrozmq filemq serve` + `ferrozmq filemq sync` (two processes, resync on, SHA-1 of the
 # received file not counted). fileio3 binds the guide's fixed port 6000, so it runs in a
 # loopback-only network namespace of its own (`unshare -n`, needs root).
@@ -23,6 +24,9 @@ cat "$work/send/testdata" > /dev/null   # warm the page cache once
 start=$(now); cat "$work/send/testdata" > /dev/null; end=$(now)
 echo "cat testdata > /dev/null: $(rate "$start" "$end")"
 
+start=$(now); cp "$work/send/testdata" "$work/copy"; sync; end=$(now); rm -f "$work/copy"
+echo "cp testdata copy; sync:   $(rate "$start" "$end")"
+
 start=$(now)
 (cd "$work/send" && unshare -n sh -c 'ip link set lo up && exec "$0"' "$bin/examples/fileio3")
 end=$(now)
@@ -36,6 +40,7 @@ start=$(now)
 "$bin/ferrozmq" filemq sync "$endpoint" / "$work/recv" 2>/dev/null > "$work/sync.out" &
 client=$!
 until grep -q 'I: received /testdata' "$work/sync.out" 2>/dev/null; do sleep 0.01; done
+sync
 end=$(now)
-echo "ferrozmq filemq sync:     $(rate "$start" "$end")"
+echo "ferrozmq filemq sync; sync: $(rate "$start" "$end")"
 cmp "$work/send/testdata" "$work/recv/testdata" && echo "received file identical"
