@@ -1,5 +1,7 @@
 //! `ferrozmq filemq` as processes: a server killed (SIGKILL) mid-transfer and restarted on
-//! the same endpoint, and a server's memory while clients withhold credit or never read.
+//! the same endpoint (with our library client, whose byte count proves the resume, and
+//! with `ferrozmq filemq sync`), and a server's memory while clients withhold credit or
+//! never read.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
@@ -210,4 +212,87 @@ fn clients_that_withhold_credit_or_never_read_cost_the_server_bounded_memory() {
         grown < 48 * 1024,
         "server grew by {grown} KiB for a 200 MiB file"
     );
+}
+
+/// `ferrozmq filemq sync` as a process, its stdout lines on a channel; killed on drop.
+struct Sync {
+    child: Child,
+    lines: std::sync::mpsc::Receiver<String>,
+}
+
+impl Sync {
+    fn start(endpoint: &str, dest: &Path) -> Sync {
+        let mut child = Command::new(BIN)
+            .args(["filemq", "sync", endpoint, "/", dest.to_str().unwrap()])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let (tx, lines) = std::sync::mpsc::channel();
+        let stdout = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Sync { child, lines }
+    }
+}
+
+impl Drop for Sync {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn ferrozmq_filemq_sync_mirrors_a_directory_across_a_server_restart() {
+    let src = tempfile::tempdir().unwrap();
+    let dst = tempfile::tempdir().unwrap();
+    for i in 0..10 {
+        write_file(
+            &src.path().join(format!("docs/d{i}.txt")),
+            50 + i * 999,
+            i as u64,
+        );
+    }
+    let big = 64 * 1024 * 1024;
+    write_file(&src.path().join("big.bin"), big, 3);
+    let (server, endpoint) = serve(src.path(), "tcp://127.0.0.1:*");
+    let mut server = Reaper(server);
+    let sync = Sync::start(&endpoint, dst.path());
+    // As above: the partial file is looked at every few milliseconds, to a deadline.
+    let partial = dst.path().join("big.bin.fmqpart");
+    let size_of = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while size_of(&partial) < 4 * 1024 * 1024 {
+        assert!(Instant::now() < deadline, "the big file never got going");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    server.0.kill().unwrap();
+    server.0.wait().unwrap();
+    assert!(size_of(&partial) < big as u64, "finished before the kill");
+    let (restarted, _) = serve(src.path(), &endpoint);
+    let _restarted = Reaper(restarted);
+    let mut missing: std::collections::BTreeSet<String> = digests(src.path())
+        .into_keys()
+        .map(|k| format!("/{k}"))
+        .collect();
+    let deadline = Instant::now() + Duration::from_secs(300);
+    while !missing.is_empty() {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let line = sync
+            .lines
+            .recv_timeout(left)
+            .unwrap_or_else(|_| panic!("missing {missing:?}"));
+        let name = line
+            .strip_prefix("I: received ")
+            .and_then(|rest| rest.split(' ').next())
+            .unwrap_or_else(|| panic!("unexpected line {line:?}"));
+        missing.remove(name);
+    }
+    assert_eq!(digests(src.path()), digests(dst.path()));
 }
