@@ -13,6 +13,7 @@
 //! - `keygen`: a CURVE key pair in Z85, or as certificate files;
 //! - `beacon`: UDP discovery beacons (CZMQ's zbeacon) sent and printed;
 //! - `zyre`: a ZRE node (Zyre 2, pyre) printing its events, shouting stdin lines;
+//! - `filemq`: a FileMQ server (`serve`) or mirroring client (`sync`);
 //! - `curve-handshakes`: CURVE connections per second ([`handshake_bench`]);
 //! - `async-thr`, `async-lat`: one socket pair blocking vs async ([`async_bench`]).
 //!
@@ -26,6 +27,7 @@ mod bench;
 mod cat;
 mod child;
 mod cli_args;
+mod filemq_cmd;
 mod frames;
 mod handshake_bench;
 mod keygen;
@@ -57,6 +59,8 @@ usage:
                   [--interface IF] [-n N] [--timeout MS]
   ferrozmq zyre [--name NAME] [--join GROUP]... [--header K=V]... [--interface IF]
                 [--port P] [--whisper-to NAME] [-n N] [--timeout MS]
+  ferrozmq filemq serve DIR [--mount /PATH] [-b ENDPOINT] [--config FILE]
+  ferrozmq filemq sync ENDPOINT /PATH DESTDIR [--no-resync]
   ferrozmq local-thr <bind-to> <message-size> <message-count> [<enable_curve>]
   ferrozmq remote-thr <connect-to> <message-size> <message-count> [<enable_curve>]
   ferrozmq local-lat <bind-to> <message-size> <roundtrip-count>
@@ -146,6 +150,7 @@ fn main() -> ExitCode {
         "keygen" => return keygen::main(rest),
         "beacon" => return beacon_cmd::main(rest),
         "zyre" => return zyre_cmd::main(rest),
+        "filemq" => return filemq_cmd::main(rest),
         _ => {}
     }
     if cmd == "bench" {
