@@ -212,7 +212,10 @@ fn maxmsgsize_bounds_ws_frames() {
     assert_eq!(pull.recv_string(0).unwrap().unwrap(), "before");
     push.send(vec![0u8; 2000], 0).unwrap();
     push.send("small", 0).unwrap();
-    pull.set_rcvtimeo(300).unwrap();
-    // The connection is dropped before "small": libzmq drops the peer on an oversize message.
-    assert!(pull.recv_bytes(0).is_err());
+    pull.set_rcvtimeo(1000).unwrap();
+    // The connection is dropped at the oversize frame's header, the message with it; the
+    // PUSH reconnects and may deliver "small" on the new connection, never the 2000 bytes.
+    if let Ok(body) = pull.recv_bytes(0) {
+        assert_eq!(body, b"small");
+    }
 }

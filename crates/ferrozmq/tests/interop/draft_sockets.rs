@@ -245,6 +245,23 @@ fn radio_and_dish_over_multicast_ours_and_theirs() {
                     (&got[..], got.group()),
                     (&b"theirs"[..], Some(&b"movies"[..]))
                 );
+                drop(dish);
+                // Ours to npm zeromq's libzmq.
+                let mut their_dish = NpmPeer::new("Dish");
+                their_dish.bind(&format!("udp://{MULTICAST}"));
+                their_dish.join("movies");
+                let radio = ours(&ctx, ferrozmq::RADIO);
+                radio.connect(&format!("udp://lo;{MULTICAST}")).unwrap();
+                let publish = || {
+                    let mut msg = Message::from("ours to theirs");
+                    msg.set_group("movies").unwrap();
+                    radio.send(msg, 0).unwrap();
+                };
+                let got = until_delivered(publish, || their_dish.recv(50));
+                assert_eq!(
+                    (got.body, got.group),
+                    (b"ours to theirs".to_vec(), Some("movies".into()))
+                );
             })
         },
     );
