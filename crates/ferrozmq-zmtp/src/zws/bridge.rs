@@ -149,7 +149,8 @@ impl Bridge {
     }
 
     /// Translates the peer's WebSocket bytes `wire`: ZMTP bytes for the engine go to `zmtp`,
-    /// replies the peer is owed (pong, close) to `reply`. All of `wire` is consumed.
+    /// replies the peer is owed (pong, close) to `reply`, whole frames to be written when
+    /// [`between_frames`](Self::between_frames). All of `wire` is consumed.
     pub fn decode(
         &mut self,
         mut wire: &[u8],
@@ -277,17 +278,28 @@ impl Bridge {
         let payload = std::mem::take(&mut self.control);
         match opcode {
             OP_PING => {
-                self.write_frame_header(OP_PONG, payload.len() as u64, reply);
-                self.put_masked(&payload, 0, reply);
+                // Its own key: a data frame being sent keeps `out_mask`.
+                let mask = self.write_frame_header(OP_PONG, payload.len() as u64, reply);
+                put_with_mask(&payload, mask, self.client, 0, reply);
                 Decoded::Open
             }
             OP_CLOSE => {
                 let status = payload.get(..2).unwrap_or(&[0x03, 0xE8]).to_vec();
-                self.write_frame_header(OP_CLOSE, status.len() as u64, reply);
-                self.put_masked(&status, 0, reply);
+                let mask = self.write_frame_header(OP_CLOSE, status.len() as u64, reply);
+                put_with_mask(&status, mask, self.client, 0, reply);
                 Decoded::Closed
             }
             _ => Decoded::Open,
+        }
+    }
+
+    /// True between outgoing frames: control replies (from [`decode`](Self::decode)) may be
+    /// put on the wire now without landing inside a frame.
+    pub fn between_frames(&self) -> bool {
+        match self.output {
+            Out::Greeting { .. } | Out::Command { .. } => true,
+            Out::Header => self.out_header.is_empty(),
+            Out::Body { .. } => false,
         }
     }
 
@@ -365,7 +377,7 @@ impl Bridge {
         }
         self.more = flags & FLAG_MORE != 0;
         let zws = if self.more { ZWS_MORE } else { 0 };
-        self.write_frame_header(OP_BINARY, len + 1, wire);
+        self.out_mask = self.write_frame_header(OP_BINARY, len + 1, wire);
         put_with_mask(&[zws], self.out_mask, self.client, 0, wire);
         self.output = if len == 0 {
             Out::Header
@@ -390,8 +402,7 @@ impl Bridge {
             None => (ZWS_COMMAND, &[], &body),
         };
         let len = 1 + prefix.len() + payload.len();
-        self.write_frame_header(OP_BINARY, len as u64, wire);
-        let mask = self.out_mask;
+        let mask = self.write_frame_header(OP_BINARY, len as u64, wire);
         put_with_mask(&[zws], mask, self.client, 0, wire);
         put_with_mask(prefix, mask, self.client, 1, wire);
         put_with_mask(payload, mask, self.client, 1 + prefix.len(), wire);
@@ -399,7 +410,7 @@ impl Bridge {
 
     /// Writes a final frame's header for `opcode` and `len` payload bytes, with a fresh
     /// masking key when we are the client.
-    fn write_frame_header(&mut self, opcode: u8, len: u64, wire: &mut Vec<u8>) {
+    fn write_frame_header(&mut self, opcode: u8, len: u64, wire: &mut Vec<u8>) -> [u8; 4] {
         wire.push(0x80 | opcode);
         let mask_bit = if self.client { 0x80 } else { 0 };
         if len <= 125 {
@@ -419,14 +430,11 @@ impl Bridge {
             x ^= x >> 7;
             x ^= x << 17;
             self.next_mask = x;
-            self.out_mask = (x as u32).to_be_bytes();
-            wire.extend_from_slice(&self.out_mask);
+            let mask = (x as u32).to_be_bytes();
+            wire.extend_from_slice(&mask);
+            return mask;
         }
-    }
-
-    /// Appends `bytes`, masked with the current key from payload offset `start` if client.
-    fn put_masked(&self, bytes: &[u8], start: usize, wire: &mut Vec<u8>) {
-        put_with_mask(bytes, self.out_mask, self.client, start, wire);
+        [0; 4]
     }
 }
 
@@ -574,6 +582,19 @@ mod tests {
         assert_eq!(server.decode(&close, &mut z, &mut r), Ok(Decoded::Closed));
         assert_eq!(r, b"\x88\x02\x03\xE8");
         assert!(z.is_empty());
+    }
+
+    #[test]
+    fn replies_wait_for_the_end_of_a_half_written_frame() {
+        let (mut client, _) = pair();
+        let mut wire = Vec::new();
+        client.encode(&[0; GREETING_LEN], &mut wire);
+        assert!(client.between_frames());
+        let frame = zmtp_frame(0, &[5; 100]);
+        client.encode(&frame[..50], &mut wire);
+        assert!(!client.between_frames(), "half a body is out");
+        client.encode(&frame[50..], &mut wire);
+        assert!(client.between_frames());
     }
 
     proptest! {

@@ -5,8 +5,8 @@
 //!
 //! Writes: the engine's bytes are translated into WebSocket frames and reported written only
 //! once their frames are in the kernel, so nothing translated is ever stranded while the
-//! session believes its output empty (pongs and close replies ride along with the next
-//! write or read). Reads: the socket is read until it would block or a chunk of ZMTP bytes
+//! session believes its output empty (pongs and close replies go out between our frames,
+//! with the next write or read). Reads: the socket is read until it would block or a chunk of ZMTP bytes
 //! is ready, so a short read still means the kernel is drained (the session's edge rule).
 
 use crate::options::{Mechanism, Options};
@@ -47,6 +47,8 @@ pub(crate) struct WsLink {
     runs: VecDeque<(u64, usize)>,
     /// Engine bytes translated but not yet reported written.
     held: usize,
+    /// Pongs and close replies owed to the peer, put on the wire between our frames.
+    replies: Vec<u8>,
     /// The peer closed (EOF or a close frame).
     closed: bool,
     raw: Vec<u8>,
@@ -106,6 +108,7 @@ impl WsLink {
             wire_written: 0,
             runs: VecDeque::new(),
             held: 0,
+            replies: Vec::new(),
             closed: false,
             raw: vec![0; 64 * 1024],
         }
@@ -160,18 +163,25 @@ impl WsLink {
         }
     }
 
-    /// Decodes the peer's bytes `wire` into `zmtp_in` (and replies into `wire_out`).
+    /// Decodes the peer's bytes `wire` into `zmtp_in` (replies into `replies`).
     fn take_wire(&mut self, wire: &[u8]) -> io::Result<()> {
-        let before = self.wire_out.len();
         let decoded = self
             .bridge
-            .decode(wire, &mut self.zmtp_in, &mut self.wire_out)
+            .decode(wire, &mut self.zmtp_in, &mut self.replies)
             .map_err(invalid)?;
-        self.wire_total += (self.wire_out.len() - before) as u64;
         if decoded == Decoded::Closed {
             self.closed = true;
         }
+        self.queue_replies();
         Ok(())
+    }
+
+    /// Moves owed replies onto the wire if no frame of ours is half written.
+    fn queue_replies(&mut self) {
+        if !self.replies.is_empty() && self.bridge.between_frames() {
+            self.wire_total += self.replies.len() as u64;
+            self.wire_out.append(&mut self.replies);
+        }
     }
 
     /// Reads up to `max` translated bytes into `buf` (see the module docs for when it reads
@@ -250,6 +260,7 @@ impl WsLink {
             self.runs.push_back((self.wire_total, translated));
             self.held += translated;
         }
+        self.queue_replies();
         let blocked = self.flush(s)?;
         let mut reported = 0;
         while let Some(&(end, n)) = self.runs.front() {
