@@ -198,6 +198,21 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
+    fn ws_endpoints_keep_their_path() {
+        let ws = |text| Endpoint::parse(text);
+        let expect = |host: &str, port, path: &str| Endpoint::Ws {
+            host: host.into(),
+            port,
+            path: path.into(),
+        };
+        assert_eq!(ws("ws://127.0.0.1:*"), Ok(expect("127.0.0.1", None, "/")));
+        assert_eq!(ws("ws://h:80/a/b"), Ok(expect("h", Some(80), "/a/b")));
+        assert_eq!(ws("ws://[::1]:5/x"), Ok(expect("::1", Some(5), "/x")));
+        assert_eq!(ws("ws://nohost/x"), Err(Error::EINVAL));
+        assert_eq!(ws("wss://h:1/x"), Err(Error::EPROTONOSUPPORT));
+    }
+
+    #[test]
     fn binds_take_interface_names() {
         let lo = resolve_bind("lo", Some(5555), false).unwrap();
         assert_eq!(lo, "127.0.0.1:5555".parse().unwrap());
