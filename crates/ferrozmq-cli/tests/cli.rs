@@ -495,3 +495,25 @@ fn pub_sub_topics_missing() {
     assert_thr_report(&p, 32, 5000);
     assert!(s.is_empty(), "{s}");
 }
+
+#[test]
+fn throughput_and_latency_over_ws() {
+    let ep = tcp_endpoint().replace("tcp://", "ws://") + "/perf";
+    let (l, r) = run_pair(
+        &["local-thr", &ep, "64", "5000"],
+        &["remote-thr", &ep, "64", "5000"],
+        Duration::from_secs(30),
+    );
+    assert_ok(&l, "local-thr");
+    assert_ok(&r, "remote-thr");
+    assert_thr_report(&l.stdout, 64, 5000);
+    let ep = tcp_endpoint().replace("tcp://", "ws://");
+    let (l, r) = run_pair(
+        &["local-lat", &ep, "32", "300"],
+        &["remote-lat", &ep, "32", "300"],
+        Duration::from_secs(30),
+    );
+    assert_ok(&l, "local-lat");
+    assert_ok(&r, "remote-lat");
+    assert_lat_report(&r.stdout, 32, 300);
+}

@@ -560,3 +560,51 @@ fn cat_client_and_server_carry_routing_ids_as_the_first_field() {
     assert_eq!(tool.line(), format!("{id}\tagain"));
     tool.finish().assert_ok();
 }
+
+#[test]
+fn cat_to_cat_over_ws_carries_lines_in_order() {
+    let lines: Vec<String> = (0..500).map(|i| format!("ws line {i}")).collect();
+    let mut pull = Tool::start(&["cat", "pull", "-b", "ws://127.0.0.1:*/cat", "-n", "500"]);
+    let ep = pull.bound("cat: ");
+    assert!(
+        ep.starts_with("ws://127.0.0.1:") && ep.ends_with("/cat"),
+        "{ep}"
+    );
+    let input = lines.join("\n") + "\n";
+    let push = Tool::with_input(&["cat", "push", "-c", &ep], input.as_bytes());
+    push.finish().assert_ok();
+    let done = pull.finish();
+    done.assert_ok();
+    assert_eq!(done.stdout, lines);
+}
+
+#[test]
+fn cat_radio_reaches_cat_dish_over_udp() {
+    // A free udp port: the kernel picks one, which the dish then binds.
+    let port = std::net::UdpSocket::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let ep = format!("udp://127.0.0.1:{port}");
+    let mut dish = Tool::start(&["cat", "dish", "-b", &ep, "-j", "tv", "-n", "1"]);
+    // The dish is bound once it has a socket that reads: wait until a radio's datagram is
+    // printed, re-sending (udp has no connection to wait for).
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let sender = {
+        let (stop, ep) = (stop.clone(), ep.clone());
+        thread::spawn(move || {
+            while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                let radio = Tool::with_input(
+                    &["cat", "radio", "-c", &ep],
+                    b"movies\tnot joined\ntv\tnews\n",
+                );
+                radio.finish().assert_ok();
+            }
+        })
+    };
+    assert_eq!(dish.line(), "tv\tnews");
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    sender.join().unwrap();
+    dish.finish().assert_ok();
+}

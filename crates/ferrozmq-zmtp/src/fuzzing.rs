@@ -413,3 +413,48 @@ pub fn datagram(data: &[u8]) {
         Err(e) => assert!(!e.to_string().is_empty()),
     }
 }
+
+/// `zws` target: a ws peer's bytes. Byte 0: bit 0 = we are the client (the peer a server),
+/// bit 1 = the bytes start with the HTTP upgrade request (our side a server); byte 1 sizes
+/// the chunks. Whole and chunked decoding must agree, and never more ZMTP bytes come out than
+/// the input plus the headers the translation adds.
+pub fn zws(data: &[u8]) {
+    let [cfg, chunk, rest @ ..] = data else {
+        return;
+    };
+    let client = cfg & 1 != 0 && cfg & 2 == 0;
+    let mut wire = rest.to_vec();
+    if cfg & 2 != 0 {
+        let mut handshake = crate::zws::ServerHandshake::new("NULL");
+        match handshake.received(rest) {
+            Ok(true) => {
+                let response = handshake.output().len();
+                handshake.wrote(response);
+                assert!(handshake.is_done());
+                wire = handshake.take_rest();
+            }
+            Ok(false) => return,
+            Err(e) => {
+                assert!(!e.to_string().is_empty());
+                return;
+            }
+        }
+    }
+    let run = |size: usize| {
+        let mut greeting = Vec::new();
+        let mut bridge = crate::zws::Bridge::new(client, "NULL", 1, &mut greeting);
+        let (mut zmtp, mut reply) = (Vec::new(), Vec::new());
+        let mut outcome = Ok(crate::zws::Decoded::Open);
+        for piece in wire.chunks(size.max(1)) {
+            outcome = bridge.decode(piece, &mut zmtp, &mut reply);
+            if outcome != Ok(crate::zws::Decoded::Open) {
+                break;
+            }
+        }
+        (outcome, zmtp, reply)
+    };
+    let whole = run(wire.len());
+    let chunked = run(usize::from(*chunk % 17) + 1);
+    assert_eq!(whole, chunked);
+    assert!(whole.1.len() <= wire.len() + 9 * (wire.len() / 2 + 1));
+}

@@ -45,6 +45,7 @@ mod peer;
 mod random;
 pub mod socket_type;
 pub mod zap;
+pub mod zws;
 
 pub use engine::{Engine, EngineConfig, Event, Outgoing, PeerInfo, MAX_HANDSHAKE_COMMAND};
 pub use error::{EngineError, LegacyVersion};

@@ -17,7 +17,7 @@ use ferrozmq_zmtp::fuzzing;
 type Entry = fn(&[u8]);
 
 /// Each fuzz target's name (its corpus folder) and entry point.
-const TARGETS: [(&str, Entry); 8] = [
+const TARGETS: [(&str, Entry); 9] = [
     ("greeting", fuzzing::greeting),
     ("frame_decoder", fuzzing::frame_decoder),
     ("command", fuzzing::command),
@@ -26,6 +26,7 @@ const TARGETS: [(&str, Entry); 8] = [
     ("curve_client", fuzzing::curve_client),
     ("mechanism_commands", fuzzing::mechanism_commands),
     ("datagram", fuzzing::datagram),
+    ("zws", fuzzing::zws),
 ];
 
 fn corpus_dir(target: &str) -> PathBuf {
@@ -315,6 +316,24 @@ fn seeds() -> Vec<(&'static str, &'static str, Vec<u8>)> {
         ("datagram", "truncated-group", b"\x05tv".to_vec()),
         ("datagram", "empty", Vec::new()),
         ("datagram", "largest", [&[0u8][..], &[7; 8191]].concat()),
+        ("zws", "server-masked-binary", b"\x00\x05\x82\x83\x01\x02\x03\x04\x01hm".to_vec()),
+        ("zws", "client-unmasked-ping-close", b"\x01\x03\x89\x01p\x88\x00".to_vec()),
+        ("zws", "unmasked-from-a-client", b"\x00\x01\x82\x02\x00x".to_vec()),
+        ("zws", "bad-opcode", b"\x01\x01\x81\x01\x00".to_vec()),
+        (
+            "zws",
+            "huge-length",
+            b"\x01\x02\x82\x7f\x7f\xff\xff\xff\xff\xff\xff\xff\x00".to_vec(),
+        ),
+        ("zws", "upgrade-then-frame", {
+            let mut v = b"\x02\x07GET / HTTP/1.1\r\nUpgrade: websocket\r\n\
+                Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\
+                Sec-WebSocket-Protocol: ZWS2.0/NULL\r\n\r\n"
+                .to_vec();
+            v.extend_from_slice(b"\x82\x81\x00\x00\x00\x00\x00");
+            v
+        }),
+        ("zws", "upgrade-wrong-protocol", b"\x02\x00GET / HTTP/1.1\r\nUpgrade: websocket\r\nSec-WebSocket-Key: a\r\nSec-WebSocket-Protocol: chat\r\n\r\n".to_vec()),
     ]
 }
 

@@ -2,14 +2,14 @@
 //! (`zmq_has`), so code written for libzmq can check before it relies on one.
 
 /// Capabilities ferrozmq has: libzmq's names for the optional ones it implements (ipc, the
-/// CURVE mechanism, the draft socket types), plus the transports libzmq always has and so
-/// never lists (tcp, inproc, udp), which ferrozmq answers truthfully.
-const SUPPORTED: [&str; 6] = ["ipc", "curve", "draft", "tcp", "inproc", "udp"];
+/// CURVE mechanism, the draft socket types, the ws transport as `"WS"`), plus the transports
+/// libzmq always has and so never lists (tcp, inproc, udp), which ferrozmq answers truthfully.
+const SUPPORTED: [&str; 7] = ["ipc", "curve", "draft", "WS", "tcp", "inproc", "udp"];
 
 /// Whether ferrozmq offers `capability`, by libzmq's `zmq_has` names: `"ipc"`, `"curve"`,
-/// `"draft"` (CLIENT, SERVER, RADIO, DISH, SCATTER, GATHER, PEER, CHANNEL; not yet DGRAM)
-/// (and `"tcp"`, `"inproc"`, `"udp"` for RADIO/DISH) are there; `"pgm"`, `"tipc"`, `"norm"`,
-/// `"gssapi"`, `"vmci"`, `"vsock"`, `"WS"`, `"WSS"` and anything else are not. Always
+/// `"draft"` (CLIENT, SERVER, RADIO, DISH, SCATTER, GATHER, PEER, CHANNEL; not yet DGRAM),
+/// `"WS"` (and `"tcp"`, `"inproc"`, `"udp"` for RADIO/DISH) are there; `"pgm"`, `"tipc"`,
+/// `"norm"`, `"gssapi"`, `"vmci"`, `"vsock"`, `"WSS"` and anything else are not. Always
 /// `Some` — the `Option` keeps rust-zmq's signature, whose `None` is a libzmq without
 /// `zmq_has`.
 ///

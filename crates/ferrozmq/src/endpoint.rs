@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 /// Transports libzmq knows of that ferrozmq does not offer (yet): EPROTONOSUPPORT, as a libzmq
 /// built without them answers.
-const KNOWN_UNSUPPORTED: [&str; 8] = ["pgm", "epgm", "norm", "ws", "wss", "tipc", "vmci", "vsock"];
+const KNOWN_UNSUPPORTED: [&str; 7] = ["pgm", "epgm", "norm", "wss", "tipc", "vmci", "vsock"];
 
 /// A parsed endpoint.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,6 +27,12 @@ pub(crate) enum Endpoint {
     /// libzmq refuses the transport for other socket types before it reads the address
     /// (ENOCOMPATPROTO, see [`TransportKind`](crate::io::TransportKind)).
     Udp(String),
+    /// `ws://host:port/path`, ZMTP over WebSocket (ZWS 2.0); the path defaults to `/`.
+    Ws {
+        host: String,
+        port: Option<u16>,
+        path: String,
+    },
 }
 
 /// Where an ipc endpoint lives.
@@ -52,10 +58,31 @@ impl Endpoint {
             "inproc" => Err(Error::EINVAL),
             "udp" if !rest.is_empty() => Ok(Endpoint::Udp(rest.to_string())),
             "udp" => Err(Error::EINVAL),
+            "ws" => parse_ws(rest),
             s if KNOWN_UNSUPPORTED.contains(&s) => Err(Error::EPROTONOSUPPORT),
             _ => Err(Error::EPROTONOSUPPORT),
         }
     }
+}
+
+/// `host:port/path` (`[v6]` hosts too); the path is everything from the first `/` after
+/// the host, `/` when none is given.
+fn parse_ws(rest: &str) -> Result<Endpoint> {
+    let host_end = if rest.starts_with('[') {
+        rest.find(']').ok_or(Error::EINVAL)?
+    } else {
+        0
+    };
+    let (address, path) = match rest[host_end..].find('/') {
+        Some(at) => rest.split_at(host_end + at),
+        None => (rest, "/"),
+    };
+    let (host, port) = host_port(address)?;
+    Ok(Endpoint::Ws {
+        host,
+        port,
+        path: path.to_string(),
+    })
 }
 
 fn parse_tcp(rest: &str) -> Result<Endpoint> {
@@ -169,6 +196,21 @@ fn resolve(host: &str, port: u16, ipv6: bool) -> Result<SocketAddr> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn ws_endpoints_keep_their_path() {
+        let ws = |text| Endpoint::parse(text);
+        let expect = |host: &str, port, path: &str| Endpoint::Ws {
+            host: host.into(),
+            port,
+            path: path.into(),
+        };
+        assert_eq!(ws("ws://127.0.0.1:*"), Ok(expect("127.0.0.1", None, "/")));
+        assert_eq!(ws("ws://h:80/a/b"), Ok(expect("h", Some(80), "/a/b")));
+        assert_eq!(ws("ws://[::1]:5/x"), Ok(expect("::1", Some(5), "/x")));
+        assert_eq!(ws("ws://nohost/x"), Err(Error::EINVAL));
+        assert_eq!(ws("wss://h:1/x"), Err(Error::EPROTONOSUPPORT));
+    }
 
     #[test]
     fn binds_take_interface_names() {

@@ -28,6 +28,13 @@ pub(crate) enum ConnectTarget {
         ipv6: bool,
     },
     Ipc(IpcAddress),
+    /// A ws peer: a tcp target and the path of the upgrade request.
+    Ws {
+        host: String,
+        port: u16,
+        path: String,
+        ipv6: bool,
+    },
 }
 
 impl ConnectTarget {
@@ -55,6 +62,28 @@ impl ConnectTarget {
             source,
             ipv6,
         })
+    }
+}
+
+impl ConnectTarget {
+    /// A ws target, its host and port checked as a tcp target's.
+    pub(crate) fn ws(
+        host: String,
+        port: Option<u16>,
+        path: String,
+        ipv6: bool,
+    ) -> Result<ConnectTarget> {
+        match ConnectTarget::tcp(host, port, None, ipv6)? {
+            ConnectTarget::Tcp {
+                host, port, ipv6, ..
+            } => Ok(ConnectTarget::Ws {
+                host,
+                port,
+                path,
+                ipv6,
+            }),
+            _ => Err(Error::EINVAL),
+        }
     }
 }
 

@@ -17,6 +17,7 @@ mod thread;
 mod thread_setup;
 mod timer;
 mod transport;
+mod ws_stream;
 mod zap_client;
 
 pub(crate) use accept_filter::{AcceptFilters, Credential};

@@ -147,7 +147,9 @@ impl Session {
         let mut session = Session::new(id, origin, None, socket);
         session.peer_address = peer_address;
         session.endpoints = stream.endpoints();
-        session.attach_stream(stream, false, ctx)?;
+        // A ws connection is upgraded first, as a connect in progress completes.
+        let upgrading = matches!(stream, Stream::Ws(..));
+        session.attach_stream(stream, upgrading, ctx)?;
         Ok(session)
     }
 
@@ -197,7 +199,8 @@ impl Session {
         match dialer.dial(&self.socket.options) {
             Ok((stream, peer_address)) => {
                 self.peer_address = Some(peer_address);
-                let connecting = matches!(stream, Stream::Tcp(_) | Stream::Socks(..));
+                let connecting =
+                    matches!(stream, Stream::Tcp(_) | Stream::Socks(..) | Stream::Ws(..));
                 if self.attach_stream(stream, connecting, ctx).is_err() {
                     return self.connection_lost(Lost::ConnectFailed { refused: false }, ctx);
                 }
@@ -294,7 +297,9 @@ impl Session {
             raw = c.engine.is_raw();
             let fd = c.stream.as_raw_fd() as u32;
             self.endpoints = c.stream.endpoints();
-            self.event(SocketEvent::CONNECTED, fd);
+            if matches!(self.origin, Origin::Connect(_)) {
+                self.event(SocketEvent::CONNECTED, fd);
+            }
         }
         if raw {
             self.raw_peer_ready(ctx);

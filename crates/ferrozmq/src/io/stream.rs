@@ -2,6 +2,7 @@
 //! over both so sessions need not care which they carry.
 
 use super::socks::Handshake;
+use super::ws_stream::WsLink;
 use crate::endpoint::IpcAddress;
 use crate::error::{Error, Result};
 use crate::options::Options;
@@ -23,6 +24,8 @@ pub(crate) const IPC_PEER_ADDRESS: &str = "localhost";
 pub(crate) enum Listener {
     Tcp(TcpListener),
     Unix(UnixListener),
+    /// A ws listener: tcp, each accepted connection upgraded for the socket's mechanism.
+    Ws(TcpListener, &'static str),
 }
 
 /// A connected byte stream (tcp or ipc).
@@ -32,6 +35,9 @@ pub(crate) enum Stream {
     /// A tcp connection through a SOCKS5 proxy: `finish_connect` runs the handshake, and
     /// once the tunnel is up it carries bytes as `Tcp` does.
     Socks(TcpStream, Box<Handshake>),
+    /// A ws connection: `finish_connect` runs the HTTP upgrade (on the accepting side too),
+    /// then every byte passes through the ZWS bridge.
+    Ws(TcpStream, Box<WsLink>),
 }
 
 /// Binds a tcp listener as libzmq does (SO_REUSEADDR, the socket's BACKLOG and buffer sizes).
@@ -259,6 +265,15 @@ pub(crate) fn connect_socks(
     Ok(Stream::Socks(tcp_connect(proxy, None, options)?, handshake))
 }
 
+/// Starts a tcp connect to a ws peer at `addr`, which `link` then upgrades.
+pub(crate) fn connect_ws(
+    addr: SocketAddr,
+    link: Box<WsLink>,
+    options: &Options,
+) -> io::Result<Stream> {
+    Ok(Stream::Ws(tcp_connect(addr, None, options)?, link))
+}
+
 /// Connects to an ipc endpoint; completes or fails at once.
 pub(crate) fn connect_ipc(address: &IpcAddress) -> io::Result<Stream> {
     let addr = match address {
@@ -285,13 +300,18 @@ impl Listener {
                 // What libzmq reports for ipc peers on Linux (glibc's getnameinfo for AF_UNIX).
                 Ok((Stream::Unix(stream), Some(IPC_PEER_ADDRESS.to_string())))
             }
+            Listener::Ws(l, mechanism) => {
+                let (stream, peer) = l.accept()?;
+                let link = Box::new(WsLink::server(mechanism));
+                Ok((Stream::Ws(stream, link), Some(peer.ip().to_string())))
+            }
         }
     }
 
     /// Configures an accepted connection as libzmq configures accepted sockets (NODELAY,
     /// keepalives, TCP_MAXRT, buffer sizes); a failure concerns that connection only.
     pub(crate) fn configure(stream: &Stream, options: &Options) -> io::Result<()> {
-        let Stream::Tcp(stream) = stream else {
+        let (Stream::Tcp(stream) | Stream::Ws(stream, _)) = stream else {
             return Ok(());
         };
         stream.set_nodelay(true)?;
@@ -332,7 +352,7 @@ impl Stream {
     /// name them (`tcp://127.0.0.1:5555`); ipc connections have none of their own (empty).
     pub(crate) fn endpoints(&self) -> (String, String) {
         match self {
-            Stream::Tcp(s) | Stream::Socks(s, _) => {
+            Stream::Tcp(s) | Stream::Socks(s, _) | Stream::Ws(s, _) => {
                 let uri =
                     |a: io::Result<SocketAddr>| a.map_or(String::new(), |a| format!("tcp://{a}"));
                 (uri(s.local_addr()), uri(s.peer_addr()))
@@ -348,11 +368,15 @@ impl Stream {
             Stream::Tcp(s) => tcp_connected(s),
             Stream::Unix(_) => Ok(true),
             Stream::Socks(s, handshake) => Ok(tcp_connected(s)? && socks_handshake(s, handshake)?),
+            Stream::Ws(s, link) => Ok(tcp_connected(s)? && link.handshake(s)?),
         }
     }
 
     /// Reads into the spare capacity of `buf` (at most `max` bytes) without zero-filling it.
     pub(crate) fn read_into(&mut self, buf: &mut bytes::BytesMut, max: usize) -> io::Result<usize> {
+        if let Stream::Ws(s, link) = self {
+            return link.read_into(s, buf, max);
+        }
         buf.reserve(max);
         let spare = buf.spare_capacity_mut();
         let len = spare.len().min(max);
@@ -375,6 +399,7 @@ impl Stream {
             Stream::Tcp(s) => s.write_vectored(slices),
             Stream::Unix(s) => s.write_vectored(slices),
             Stream::Socks(s, handshake) if handshake.is_done() => s.write_vectored(slices),
+            Stream::Ws(s, link) => link.write_vectored(s, slices),
             // Nothing but the handshake goes to the proxy before its tunnel is up.
             Stream::Socks(..) => Err(io::ErrorKind::WouldBlock.into()),
         }
@@ -426,7 +451,7 @@ fn socks_handshake(s: &mut TcpStream, handshake: &mut Handshake) -> io::Result<b
 impl AsRawFd for Stream {
     fn as_raw_fd(&self) -> RawFd {
         match self {
-            Stream::Tcp(s) | Stream::Socks(s, _) => s.as_raw_fd(),
+            Stream::Tcp(s) | Stream::Socks(s, _) | Stream::Ws(s, _) => s.as_raw_fd(),
             Stream::Unix(s) => s.as_raw_fd(),
         }
     }
@@ -435,7 +460,7 @@ impl AsRawFd for Stream {
 impl AsRawFd for Listener {
     fn as_raw_fd(&self) -> RawFd {
         match self {
-            Listener::Tcp(l) => l.as_raw_fd(),
+            Listener::Tcp(l) | Listener::Ws(l, _) => l.as_raw_fd(),
             Listener::Unix(l) => l.as_raw_fd(),
         }
     }
@@ -444,19 +469,19 @@ impl AsRawFd for Listener {
 impl Source for Stream {
     fn register(&mut self, r: &Registry, t: Token, i: Interest) -> io::Result<()> {
         match self {
-            Stream::Tcp(s) | Stream::Socks(s, _) => s.register(r, t, i),
+            Stream::Tcp(s) | Stream::Socks(s, _) | Stream::Ws(s, _) => s.register(r, t, i),
             Stream::Unix(s) => s.register(r, t, i),
         }
     }
     fn reregister(&mut self, r: &Registry, t: Token, i: Interest) -> io::Result<()> {
         match self {
-            Stream::Tcp(s) | Stream::Socks(s, _) => s.reregister(r, t, i),
+            Stream::Tcp(s) | Stream::Socks(s, _) | Stream::Ws(s, _) => s.reregister(r, t, i),
             Stream::Unix(s) => s.reregister(r, t, i),
         }
     }
     fn deregister(&mut self, r: &Registry) -> io::Result<()> {
         match self {
-            Stream::Tcp(s) | Stream::Socks(s, _) => s.deregister(r),
+            Stream::Tcp(s) | Stream::Socks(s, _) | Stream::Ws(s, _) => s.deregister(r),
             Stream::Unix(s) => s.deregister(r),
         }
     }
@@ -465,19 +490,19 @@ impl Source for Stream {
 impl Source for Listener {
     fn register(&mut self, r: &Registry, t: Token, i: Interest) -> io::Result<()> {
         match self {
-            Listener::Tcp(s) => s.register(r, t, i),
+            Listener::Tcp(s) | Listener::Ws(s, _) => s.register(r, t, i),
             Listener::Unix(s) => s.register(r, t, i),
         }
     }
     fn reregister(&mut self, r: &Registry, t: Token, i: Interest) -> io::Result<()> {
         match self {
-            Listener::Tcp(s) => s.reregister(r, t, i),
+            Listener::Tcp(s) | Listener::Ws(s, _) => s.reregister(r, t, i),
             Listener::Unix(s) => s.reregister(r, t, i),
         }
     }
     fn deregister(&mut self, r: &Registry) -> io::Result<()> {
         match self {
-            Listener::Tcp(s) => s.deregister(r),
+            Listener::Tcp(s) | Listener::Ws(s, _) => s.deregister(r),
             Listener::Unix(s) => s.deregister(r),
         }
     }

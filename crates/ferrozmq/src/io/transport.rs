@@ -10,6 +10,7 @@
 use super::dialer::ConnectTarget;
 use super::socks::Handshake;
 use super::stream::{self, Listener, Stream};
+use super::ws_stream::WsLink;
 use crate::endpoint::{self, Endpoint, IpcAddress};
 use crate::error::{Error, Result};
 use crate::options::Options;
@@ -31,7 +32,9 @@ impl TransportKind {
     pub(crate) fn of(endpoint: &Endpoint) -> TransportKind {
         match endpoint {
             Endpoint::Udp(_) => TransportKind::Datagram,
-            Endpoint::Tcp { .. } | Endpoint::Ipc(_) | Endpoint::Inproc(_) => TransportKind::Stream,
+            Endpoint::Tcp { .. } | Endpoint::Ipc(_) | Endpoint::Inproc(_) | Endpoint::Ws { .. } => {
+                TransportKind::Stream
+            }
         }
     }
 
@@ -96,6 +99,24 @@ pub(crate) fn listen(
             };
             (listener, resolved, path)
         }
+        Endpoint::Ws { host, port, path } => {
+            let (listener, bound) = match adopted {
+                Some(fd) => stream::adopt_tcp(fd)?,
+                None => {
+                    let addr = endpoint::resolve_bind(&host, port, options.ipv6)?;
+                    stream::bind_tcp(addr, options)?
+                }
+            };
+            let Listener::Tcp(listener) = listener else {
+                return Err(Error::EINVAL);
+            };
+            let mechanism = WsLink::listener_mechanism(options);
+            let resolved = match bound {
+                std::net::SocketAddr::V4(a) => format!("ws://{}:{}{path}", a.ip(), a.port()),
+                std::net::SocketAddr::V6(a) => format!("ws://[{}]:{}{path}", a.ip(), a.port()),
+            };
+            (Listener::Ws(listener, mechanism), resolved, None)
+        }
         Endpoint::Inproc(_) | Endpoint::Udp(_) => return Err(Error::EINVAL),
     })
 }
@@ -141,6 +162,18 @@ pub(crate) fn dial(target: &ConnectTarget, options: &Options) -> io::Result<(Str
             });
             let handshake = Box::new(Handshake::new(host, *port, credentials));
             let stream = stream::connect_socks(addr, handshake, options)?;
+            Ok((stream, addr.ip().to_string()))
+        }
+        ConnectTarget::Ws {
+            host,
+            port,
+            path,
+            ipv6,
+        } => {
+            let unresolved = |_| io::Error::from(io::ErrorKind::NotFound);
+            let addr = endpoint::resolve_connect(host, Some(*port), *ipv6).map_err(unresolved)?;
+            let link = Box::new(WsLink::client(&format!("{host}:{port}"), path, options));
+            let stream = stream::connect_ws(addr, link, options)?;
             Ok((stream, addr.ip().to_string()))
         }
         ConnectTarget::Ipc(address) => Ok((

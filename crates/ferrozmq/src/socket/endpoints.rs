@@ -213,6 +213,9 @@ impl Core {
             }
             Endpoint::Ipc(IpcAddress::Wildcard) => return Err(Error::EINVAL),
             Endpoint::Ipc(address) => ConnectTarget::Ipc(address),
+            Endpoint::Ws { host, port, path } => {
+                ConnectTarget::ws(host, port, path, self.options.ipv6)?
+            }
             Endpoint::Udp(address) => return self.connect_udp(requested, &address),
             Endpoint::Inproc(name) => {
                 let id = self.ctx.inner().next_id();

@@ -26,4 +26,5 @@ mod sockopt_hwm;
 mod stream;
 mod thread_safe;
 mod transports;
+mod ws_transport;
 mod xpub_manual;

@@ -7,7 +7,7 @@ const CAPABILITIES: [&str; 10] = [
 ];
 
 #[test]
-fn has_answers_as_libzmq_but_for_curve_drafts_and_websockets() {
+fn has_answers_as_libzmq_but_for_curve_and_drafts() {
     for capability in CAPABILITIES {
         let ours = ferrozmq::has(capability);
         match capability {
@@ -16,8 +16,6 @@ fn has_answers_as_libzmq_but_for_curve_drafts_and_websockets() {
             // ferrozmq has the draft socket types; this libzmq is built without them (npm
             // zeromq's libzmq 4.3.5, with them, is the draft interop peer).
             "draft" => assert_eq!((ours, zmq::has(capability)), (Some(true), Some(false))),
-            // This libzmq has the ws transport (not wss); ferrozmq has neither (yet).
-            "WS" => assert_eq!((ours, zmq::has(capability)), (Some(false), Some(true))),
             _ => assert_eq!(ours, zmq::has(capability), "{capability}"),
         }
     }

@@ -1,31 +1,36 @@
-//! The draft socket types against npm zeromq's libzmq 4.3.5 (its draft API) over tcp: every
-//! pair — CLIENT/SERVER, RADIO/DISH, SCATTER/GATHER, each side in each role — with ours
-//! binding and with theirs binding.
+//! The draft socket types against npm zeromq's libzmq 4.3.5 (its draft API) over tcp and ws:
+//! every pair — CLIENT/SERVER, RADIO/DISH, SCATTER/GATHER, each side in each role — with ours
+//! binding and with theirs binding, on each transport.
 
 use crate::common::{bounded, last_ep, ours};
 use crate::npm::{NpmPeer, Received};
 use ferrozmq::{Context, Message, Socket, SocketType, POLLIN};
 
-/// Connects `socket` and `peer` over tcp: ours binds if `ours_binds`, else theirs does.
-fn link(socket: &Socket, peer: &mut NpmPeer, ours_binds: bool) {
+/// The wildcard endpoints each pair is linked over: tcp, and ws (ZWS 2.0) with a path.
+const TRANSPORTS: [&str; 2] = ["tcp://127.0.0.1:*", "ws://127.0.0.1:*/draft"];
+
+/// Connects `socket` and `peer` at `wildcard`: ours binds if `ours_binds`, else theirs does.
+fn link(socket: &Socket, peer: &mut NpmPeer, wildcard: &str, ours_binds: bool) {
     if ours_binds {
-        socket.bind("tcp://127.0.0.1:*").unwrap();
+        socket.bind(wildcard).unwrap();
         peer.connect(&last_ep(socket));
     } else {
-        let endpoint = peer.bind("tcp://127.0.0.1:*");
+        let endpoint = peer.bind(wildcard);
         socket.connect(&endpoint).unwrap();
     }
 }
 
-/// Runs `check` with ours binding, then with theirs binding, each on a fresh pair of `ty`
-/// (ours) and `class` (theirs).
+/// Runs `check` on every transport with ours binding, then with theirs binding, each on a
+/// fresh pair of `ty` (ours) and `class` (theirs).
 fn both_ways(ty: SocketType, class: &str, check: impl Fn(&Socket, &mut NpmPeer)) {
-    for ours_binds in [true, false] {
-        let ctx = Context::new();
-        let socket = ours(&ctx, ty);
-        let mut peer = NpmPeer::new(class);
-        link(&socket, &mut peer, ours_binds);
-        check(&socket, &mut peer);
+    for wildcard in TRANSPORTS {
+        for ours_binds in [true, false] {
+            let ctx = Context::new();
+            let socket = ours(&ctx, ty);
+            let mut peer = NpmPeer::new(class);
+            link(&socket, &mut peer, wildcard, ours_binds);
+            check(&socket, &mut peer);
+        }
     }
 }
 
@@ -239,6 +244,23 @@ fn radio_and_dish_over_multicast_ours_and_theirs() {
                 assert_eq!(
                     (&got[..], got.group()),
                     (&b"theirs"[..], Some(&b"movies"[..]))
+                );
+                drop(dish);
+                // Ours to npm zeromq's libzmq.
+                let mut their_dish = NpmPeer::new("Dish");
+                their_dish.bind(&format!("udp://{MULTICAST}"));
+                their_dish.join("movies");
+                let radio = ours(&ctx, ferrozmq::RADIO);
+                radio.connect(&format!("udp://lo;{MULTICAST}")).unwrap();
+                let publish = || {
+                    let mut msg = Message::from("ours to theirs");
+                    msg.set_group("movies").unwrap();
+                    radio.send(msg, 0).unwrap();
+                };
+                let got = until_delivered(publish, || their_dish.recv(50));
+                assert_eq!(
+                    (got.body, got.group),
+                    (b"ours to theirs".to_vec(), Some("movies".into()))
                 );
             })
         },

@@ -34,4 +34,5 @@ mod security;
 mod socks;
 mod transport_options;
 mod use_fd;
+mod ws_libzmq;
 mod z85;

@@ -19,8 +19,8 @@ pub struct Received {
 pub struct NpmPeer(LinePeer);
 
 impl NpmPeer {
-    /// Starts `peer.js` with a socket of npm zeromq's draft class `class` ("Server",
-    /// "Client", "Radio", "Dish", "Scatter", "Gather").
+    /// Starts `peer.js` with a socket of npm zeromq's class `class`: a draft one ("Server",
+    /// "Client", "Radio", "Dish", "Scatter", "Gather") or a classic one ("Push", "Reply"...).
     pub fn new(class: &str) -> NpmPeer {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/interop/npm");
         let mut peer = NpmPeer(LinePeer::spawn(
@@ -41,6 +41,11 @@ impl NpmPeer {
     pub fn connect(&mut self, endpoint: &str) {
         self.0
             .ok_json(json!({"op": "connect", "endpoint": endpoint}));
+    }
+
+    /// Subscribes to `topic` (Subscriber).
+    pub fn subscribe(&mut self, topic: &str) {
+        self.0.ok_json(json!({"op": "subscribe", "topic": topic}));
     }
 
     /// Joins `group` (Dish).

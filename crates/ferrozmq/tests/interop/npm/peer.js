@@ -4,10 +4,12 @@
 // Each stdin line is a JSON command; each gets exactly one JSON line back on stdout:
 // {"ok": true, ...} or {"ok": false, "error": "..."}. Bodies travel as hex strings.
 //
-//   {"op": "socket", "type": "Server"}   Server, Client, Radio, Dish, Scatter, Gather
+//   {"op": "socket", "type": "Server"}   Server, Client, Radio, Dish, Scatter, Gather, or a
+//                                        classic class: Push, Pull, Request, Reply, Publisher...
 //   {"op": "bind", "endpoint": "tcp://127.0.0.1:*"}  -> {"endpoint": "tcp://127.0.0.1:40001"}
 //   {"op": "connect", "endpoint": "..."}
 //   {"op": "join", "group": "movies"}    (Dish)
+//   {"op": "subscribe", "topic": "news"} (Subscriber)
 //   {"op": "send", "body": "<hex>", "routingId": 7, "group": "movies"}
 //       routingId for a Server, group for a Radio, neither otherwise
 //   {"op": "recv", "timeout": 5000}  -> {"body": "<hex>", "routingId": n, "group": "..."}
@@ -18,6 +20,7 @@
 process.removeAllListeners("warning") // draft.js warns that drafts are experimental
 const readline = require("readline")
 const draft = require("zeromq/draft")
+const classic = require("zeromq")
 
 let sock = null
 
@@ -25,7 +28,7 @@ async function run(cmd) {
   switch (cmd.op) {
     case "socket":
       // Receive-only and send-only classes lack the other direction's timeout option.
-      sock = new draft[cmd.type]({ linger: 1000 })
+      sock = new (draft[cmd.type] || classic[cmd.type])({ linger: 1000 })
       if ("sendTimeout" in sock) sock.sendTimeout = 5000
       return {}
     case "bind":
@@ -33,6 +36,9 @@ async function run(cmd) {
       return { endpoint: sock.lastEndpoint }
     case "connect":
       sock.connect(cmd.endpoint)
+      return {}
+    case "subscribe":
+      sock.subscribe(cmd.topic)
       return {}
     case "join":
       sock.join(cmd.group)
