@@ -249,7 +249,7 @@ pub unsafe extern "C" fn zmq_msg_more(msg: *const zmq_msg_t) -> c_int {
     guard(0, || Ok(c_int::from(live(msg.cast_mut())?.get_more())))
 }
 
-/// `zmq_msg_get`: ZMQ_MORE, ZMQ_SRCFD (-1: not tracked) or ZMQ_SHARED (see `shared_flag`);
+/// `zmq_msg_get`: ZMQ_MORE, ZMQ_SRCFD (the connection's descriptor, -1 if none) or ZMQ_SHARED (see `shared_flag`);
 /// EINVAL otherwise.
 ///
 /// # Safety
@@ -260,7 +260,7 @@ pub unsafe extern "C" fn zmq_msg_get(msg: *const zmq_msg_t, property: c_int) -> 
         let message = live(msg.cast_mut())?;
         match property {
             MORE => Ok(c_int::from(message.get_more())),
-            SRCFD => Ok(-1),
+            SRCFD => Ok(message.source_fd()),
             SHARED => Ok(c_int::from(shared_flag(msg.cast_mut()).read())),
             _ => Err(EINVAL),
         }
