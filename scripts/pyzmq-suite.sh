@@ -69,8 +69,9 @@ for case in ET.parse(report).iter("testcase"):
     skip = case.find("skipped")
     if bad is not None:
         counts["fail"] += 1
-        reason = (bad.get("message") or bad.text or "").strip().splitlines()
-        failures.append((name, (reason[0] if reason else "?")[:140].replace("|", "/")))
+        lines = (bad.get("message") or bad.text or "?").splitlines()
+        reason = "; ".join(line.strip() for line in lines if line.strip())
+        failures.append((name, reason[:300].replace("|", "/")))
     elif skip is not None:
         counts["skip"] += 1
         why = (skip.get("message") or "").strip().splitlines()
@@ -89,7 +90,7 @@ lines = [
     "",
     f"**{counts['pass']} pass, {counts['fail']} fail, {counts['skip']} skipped.**",
     "",
-    "| failing test | reason (first line) |",
+    "| failing test | reason |",
     "|---|---|",
     *[f"| `{n}` | {r} |" for n, r in failures],
     "",
