@@ -110,6 +110,11 @@ for name in $names; do
 done
 
 commit=$(git rev-parse --short HEAD)
+# The pyzmq suite's section (scripts/pyzmq-suite.sh) lives in the same file: keep it.
+kept=""
+if [ -f "$report" ]; then
+    kept=$(sed -n '/<!-- pyzmq-suite begin -->/,/<!-- pyzmq-suite end -->/p' "$report")
+fi
 {
     echo "# Conformance: libzmq's own test suite on ferrozmq's C ABI"
     echo
@@ -129,6 +134,10 @@ commit=$(git rev-parse --short HEAD)
     echo "| test | result | Unity summary / first failures |"
     echo "|---|---|---|"
     cat "$table"
+    if [ -n "$kept" ]; then
+        echo
+        printf '%s\n' "$kept"
+    fi
 } >"$report"
 echo "libzmq-suite.sh: $passed of $total pass; table in $report"
 # The core subset is CI's gate (scripts/test.sh): any failing row fails the run.

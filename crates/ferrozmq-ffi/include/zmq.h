@@ -1033,7 +1033,7 @@ size_t zmq_msg_size(const struct zmq_msg_t *msg);
 int zmq_msg_more(const struct zmq_msg_t *msg);
 
 /**
- * `zmq_msg_get`: ZMQ_MORE, ZMQ_SRCFD (-1: not tracked) or ZMQ_SHARED (see `shared_flag`);
+ * `zmq_msg_get`: ZMQ_MORE, ZMQ_SRCFD (the connection's descriptor, -1 if none) or ZMQ_SHARED (see `shared_flag`);
  * EINVAL otherwise.
  *
  * # Safety

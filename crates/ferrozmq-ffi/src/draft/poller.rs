@@ -104,8 +104,10 @@ impl PollerHandle {
             .iter()
             .map(|entry| {
                 Ok(match entry.target {
-                    Target::Socket(socket) => handle::socket(socket)?.as_poll_item(entry.events),
-                    Target::Fd(fd) => ferrozmq::PollItem::from_fd(fd, entry.events),
+                    Target::Socket(socket) => {
+                        handle::socket(socket)?.as_poll_item(events(entry.events))
+                    }
+                    Target::Fd(fd) => ferrozmq::PollItem::from_fd(fd, events(entry.events)),
                 })
             })
             .collect::<Outcome<Vec<_>>>()?;
@@ -114,7 +116,7 @@ impl PollerHandle {
             .entries
             .iter()
             .zip(&items)
-            .filter(|(_, item)| item.get_revents() != 0);
+            .filter(|(_, item)| !item.get_revents().is_empty());
         let mut found = 0;
         for ((entry, item), slot) in ready.zip(out.iter_mut()) {
             *slot = match entry.target {
@@ -122,13 +124,13 @@ impl PollerHandle {
                     socket,
                     fd: 0,
                     user_data: entry.user_data,
-                    events: item.get_revents(),
+                    events: item.get_revents().bits(),
                 },
                 Target::Fd(fd) => zmq_poller_event_t {
                     socket: std::ptr::null_mut(),
                     fd,
                     user_data: entry.user_data,
-                    events: item.get_revents(),
+                    events: item.get_revents().bits(),
                 },
             };
             found += 1;
@@ -140,11 +142,16 @@ impl PollerHandle {
     }
 }
 
+/// libzmq's event bits as the poll set they name (`checked` refused any others).
+fn events(bits: c_short) -> ferrozmq::PollEvents {
+    ferrozmq::PollEvents::from_bits_truncate(bits)
+}
+
 /// The events an entry may wait for: EINVAL for bits beyond POLLIN, POLLOUT, POLLERR and
 /// POLLPRI, as libzmq.
 fn checked(events: c_short) -> Outcome<c_short> {
     let known = ferrozmq::POLLIN | ferrozmq::POLLOUT | ferrozmq::POLLERR | ferrozmq::POLLPRI;
-    if events & !known != 0 {
+    if events & !known.bits() != 0 {
         return Err(EINVAL);
     }
     Ok(events)
