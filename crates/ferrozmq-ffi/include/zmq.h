@@ -379,12 +379,192 @@ struct iovec;
 
 #define EMTHREAD (ZMQ_HAUSNUMERO + 54)
 
+#if defined(ZMQ_BUILD_DRAFT_API)
+#define ZMQ_SERVER 12
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+#define ZMQ_CLIENT 13
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+#define ZMQ_RADIO 14
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+#define ZMQ_DISH 15
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+#define ZMQ_GATHER 16
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+#define ZMQ_SCATTER 17
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+#define ZMQ_DGRAM 18
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+#define ZMQ_PEER 19
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+#define ZMQ_CHANNEL 20
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+#define ZMQ_ZAP_ENFORCE_DOMAIN 93
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+#define ZMQ_LOOPBACK_FASTPATH 94
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+#define ZMQ_METADATA 95
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+#define ZMQ_MULTICAST_LOOP 96
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+#define ZMQ_ROUTER_NOTIFY 97
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+#define ZMQ_XPUB_MANUAL_LAST_VALUE 98
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+#define ZMQ_SOCKS_USERNAME 99
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+#define ZMQ_SOCKS_PASSWORD 100
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+#define ZMQ_IN_BATCH_SIZE 101
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+#define ZMQ_OUT_BATCH_SIZE 102
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+#define ZMQ_WSS_KEY_PEM 103
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+#define ZMQ_WSS_CERT_PEM 104
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+#define ZMQ_WSS_TRUST_PEM 105
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+#define ZMQ_WSS_HOSTNAME 106
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+#define ZMQ_WSS_TRUST_SYSTEM 107
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+#define ZMQ_ONLY_FIRST_SUBSCRIBE 108
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+#define ZMQ_RECONNECT_STOP 109
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+#define ZMQ_HELLO_MSG 110
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+#define ZMQ_DISCONNECT_MSG 111
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+#define ZMQ_PRIORITY 112
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+#define ZMQ_RECONNECT_STOP_CONN_REFUSED 1
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+#define ZMQ_RECONNECT_STOP_HANDSHAKE_FAILED 2
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+#define ZMQ_RECONNECT_STOP_AFTER_DISCONNECT 3
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+#define ZMQ_ZERO_COPY_RECV 10
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+#define ZMQ_NOTIFY_CONNECT 1
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+#define ZMQ_NOTIFY_DISCONNECT 2
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+#define ZMQ_EVENT_PIPES_STATS 65536
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+#define ZMQ_CURRENT_EVENT_VERSION 1
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+#define ZMQ_CURRENT_EVENT_VERSION_DRAFT 2
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+#define ZMQ_EVENT_ALL_V2 (ZMQ_EVENT_ALL_V1 | ZMQ_EVENT_PIPES_STATS)
+#endif
+
 /**
  * libzmq's message: 64 opaque bytes the caller allocates.
  */
 typedef struct ZMQ_ALIGNED(8) zmq_msg_t {
   uint8_t _d[64];
 } zmq_msg_t;
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+/**
+ * One ready entry, as `zmq_poller_wait` and `zmq_poller_wait_all` report it.
+ */
+typedef struct zmq_poller_event_t {
+  /**
+   * The socket, or NULL for a descriptor entry.
+   */
+  void *socket;
+  /**
+   * The descriptor of a descriptor entry.
+   */
+  int fd;
+  /**
+   * The user data given to `zmq_poller_add`.
+   */
+  void *user_data;
+  /**
+   * The events found.
+   */
+  short events;
+} zmq_poller_event_t;
+#endif
 
 /**
  * libzmq's poll item: a socket (or, if NULL, the raw descriptor `fd`), the events wanted
@@ -488,6 +668,261 @@ void *zmq_socket(void *context, int socket_type);
  * `socket` is NULL or a pointer `zmq_socket` returned.
  */
 int zmq_close(void *socket);
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+/**
+ * `zmq_ctx_set_ext`: sets an int context option from `len` bytes at `value` (an int's
+ * size, else EINVAL: ferrozmq's context options are all ints).
+ *
+ * # Safety
+ * `context` is NULL or from `zmq_ctx_new`; `value` is NULL or `len` readable bytes.
+ */
+int zmq_ctx_set_ext(void *context, int option, const void *value, size_t len);
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+/**
+ * `zmq_ctx_get_ext`: writes an int context option into the `*len` bytes at `value` and
+ * sets `*len` to an int's size (EINVAL if the buffer is smaller).
+ *
+ * # Safety
+ * `context` as `zmq_ctx_set_ext`; `len` is NULL or valid, `value` NULL or `*len` bytes.
+ */
+int zmq_ctx_get_ext(void *context, int option, void *value, size_t *len);
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+/**
+ * `zmq_msg_init_buffer`: a message holding a copy of the `size` bytes at `buf`.
+ *
+ * # Safety
+ * `msg` is NULL or points at a writable `zmq_msg_t`; `buf` is NULL (with `size` 0) or
+ * `size` readable bytes.
+ */
+int zmq_msg_init_buffer(struct zmq_msg_t *msg, const void *buf, size_t size);
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+/**
+ * `zmq_msg_set_routing_id`: names the SERVER or PEER connection the message goes to;
+ * EINVAL for 0.
+ *
+ * # Safety
+ * `msg` is NULL or a `zmq_msg_t` (EFAULT unless initialised).
+ */
+int zmq_msg_set_routing_id(struct zmq_msg_t *msg, uint32_t routing_id);
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+/**
+ * `zmq_msg_routing_id`: the connection a SERVER or PEER message came from; 0 if none.
+ *
+ * # Safety
+ * As `zmq_msg_set_routing_id`.
+ */
+uint32_t zmq_msg_routing_id(struct zmq_msg_t *msg);
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+/**
+ * `zmq_msg_set_group`: the group a RADIO publishes the message to (at most 15 bytes,
+ * else EINVAL).
+ *
+ * # Safety
+ * As `zmq_msg_set_routing_id`; `group` is NULL or a NUL-terminated string.
+ */
+int zmq_msg_set_group(struct zmq_msg_t *msg, const char *group);
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+/**
+ * `zmq_msg_group`: the message's group as a NUL-terminated string ("" if none), valid
+ * until the message changes. It is written into the `zmq_msg_t`'s own spare bytes (a group
+ * is at most 15 bytes), so it costs no allocation.
+ *
+ * # Safety
+ * As `zmq_msg_set_routing_id`.
+ */
+const char *zmq_msg_group(struct zmq_msg_t *msg);
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+/**
+ * `zmq_poller_new`: an empty set.
+ */
+void *zmq_poller_new(void);
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+/**
+ * `zmq_poller_destroy`: frees the set `*poller_p` and sets `*poller_p` to NULL (EFAULT
+ * for a NULL or destroyed set).
+ *
+ * # Safety
+ * `poller_p` is NULL or points at NULL or a pointer from `zmq_poller_new`.
+ */
+int zmq_poller_destroy(void **poller_p);
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+/**
+ * `zmq_poller_size`: how many entries the set has.
+ *
+ * # Safety
+ * `poller` is NULL or from `zmq_poller_new`.
+ */
+int zmq_poller_size(void *poller_);
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+/**
+ * `zmq_poller_add`: waits on `socket` for `events` too (EINVAL if it is in the set).
+ *
+ * # Safety
+ * `poller_` as `zmq_poller_size`; `socket` is NULL or from `zmq_socket` and stays open
+ * while in the set.
+ */
+int zmq_poller_add(void *poller_, void *socket, void *user_data, short events);
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+/**
+ * `zmq_poller_modify`: changes the events wanted for `socket` (EINVAL if not in the set).
+ *
+ * # Safety
+ * As `zmq_poller_add`.
+ */
+int zmq_poller_modify(void *poller_, void *socket, short events);
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+/**
+ * `zmq_poller_remove`: stops waiting on `socket` (EINVAL if not in the set).
+ *
+ * # Safety
+ * As `zmq_poller_add`.
+ */
+int zmq_poller_remove(void *poller_, void *socket);
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+/**
+ * `zmq_poller_add_fd`: waits on descriptor `fd` for `events` too (EBADF for -1, EINVAL
+ * if it is in the set).
+ *
+ * # Safety
+ * As `zmq_poller_size`.
+ */
+int zmq_poller_add_fd(void *poller_, int fd, void *user_data, short events);
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+/**
+ * `zmq_poller_modify_fd`: changes the events wanted for `fd` (EINVAL if not in the set).
+ *
+ * # Safety
+ * As `zmq_poller_size`.
+ */
+int zmq_poller_modify_fd(void *poller_, int fd, short events);
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+/**
+ * `zmq_poller_remove_fd`: stops waiting on `fd` (EINVAL if not in the set).
+ *
+ * # Safety
+ * As `zmq_poller_size`.
+ */
+int zmq_poller_remove_fd(void *poller_, int fd);
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+/**
+ * `zmq_poller_wait`: waits up to `timeout` ms (-1: forever) for one entry to be ready and
+ * writes it to `*event`; EAGAIN on timeout, EFAULT for a NULL `event`.
+ *
+ * # Safety
+ * `poller_` as `zmq_poller_size`; `event` is NULL or writable.
+ */
+int zmq_poller_wait(void *poller_, struct zmq_poller_event_t *event, long timeout);
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+/**
+ * `zmq_poller_wait_all`: waits as `zmq_poller_wait`, writing up to `n_events` ready
+ * entries to `events`; returns how many (EINVAL for a negative count, EFAULT for NULL).
+ *
+ * # Safety
+ * `poller_` as `zmq_poller_size`; `events` is NULL or `n_events` writable events.
+ */
+int zmq_poller_wait_all(void *poller_, struct zmq_poller_event_t *events, int n_events, long timeout);
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+/**
+ * `zmq_poller_fd`: libzmq gives a descriptor only while a thread-safe socket is in the
+ * set; ferrozmq's C sets have none to give: EINVAL (EFAULT for a bad set).
+ *
+ * # Safety
+ * `poller_` as `zmq_poller_size`; `fd` is NULL or writable.
+ */
+int zmq_poller_fd(void *poller_, int *fd);
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+/**
+ * `zmq_join`: a DISH receives `group`'s messages from now on (EINVAL for a name over 15
+ * bytes, ENOTSUP on another socket type).
+ *
+ * # Safety
+ * `socket` is NULL or from `zmq_socket`; `group` is NULL or a NUL-terminated string.
+ */
+int zmq_join(void *socket, const char *group);
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+/**
+ * `zmq_leave`: a DISH stops receiving `group`'s messages (EINVAL if it had not joined).
+ *
+ * # Safety
+ * As `zmq_join`.
+ */
+int zmq_leave(void *socket, const char *group);
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+/**
+ * `zmq_connect_peer`: a PEER socket connects to `endpoint`; returns the routing id of the
+ * new connection, or 0 and errno (ENOTSUP on another socket type).
+ *
+ * # Safety
+ * `socket` as `zmq_join`; `endpoint` is NULL or a NUL-terminated string.
+ */
+uint32_t zmq_connect_peer(void *socket, const char *endpoint);
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+/**
+ * `zmq_socket_monitor_versioned`: publishes the socket's `events` in format `version`
+ * (1 or 2) on a socket of `socket_type` (ZMQ_PAIR, ZMQ_PUB or ZMQ_PUSH) bound at inproc
+ * `endpoint`; a NULL endpoint stops monitoring.
+ *
+ * # Safety
+ * `socket` as `zmq_join`; `endpoint` is NULL or a NUL-terminated string.
+ */
+int zmq_socket_monitor_versioned(void *socket, const char *endpoint, uint64_t events, int version, int socket_type);
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+/**
+ * `zmq_socket_monitor_pipes_stats`: one PIPES_STATS event per pipe on the socket's
+ * version 2 monitor (EINVAL unless it asked for them, EAGAIN without pipes).
+ *
+ * # Safety
+ * `socket` as `zmq_join`.
+ */
+int zmq_socket_monitor_pipes_stats(void *socket);
+#endif
 
 /**
  * `zmq_errno`: the calling thread's errno.
@@ -598,7 +1033,7 @@ size_t zmq_msg_size(const struct zmq_msg_t *msg);
 int zmq_msg_more(const struct zmq_msg_t *msg);
 
 /**
- * `zmq_msg_get`: ZMQ_MORE, ZMQ_SRCFD (-1: not tracked) or ZMQ_SHARED (see `shared_flag`);
+ * `zmq_msg_get`: ZMQ_MORE, ZMQ_SRCFD (the connection's descriptor, -1 if none) or ZMQ_SHARED (see `shared_flag`);
  * EINVAL otherwise.
  *
  * # Safety
@@ -920,3 +1355,11 @@ void zmq_threadclose(void *thread);
 #endif  // __cplusplus
 
 #endif  /* FERROZMQ_ZMQ_H */
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+#define ZMQ_MSG_PROPERTY_ROUTING_ID "Routing-Id"
+#define ZMQ_MSG_PROPERTY_SOCKET_TYPE "Socket-Type"
+#define ZMQ_MSG_PROPERTY_USER_ID "User-Id"
+#define ZMQ_MSG_PROPERTY_PEER_ADDRESS "Peer-Address"
+#define ZMQ_HAVE_POLLER
+#endif

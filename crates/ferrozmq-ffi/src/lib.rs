@@ -10,6 +10,8 @@
 mod args;
 pub mod constants;
 mod context;
+#[cfg(feature = "draft")]
+pub mod draft;
 mod errno;
 mod handle;
 mod iov;

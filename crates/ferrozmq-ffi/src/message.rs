@@ -27,6 +27,10 @@ pub type FreeFn = Option<unsafe extern "C" fn(data: *mut c_void, hint: *mut c_vo
 /// Where the ZMQ_SHARED flag byte sits, after the message.
 const SHARED_OFFSET: usize = 56;
 const TAG_OFFSET: usize = 60;
+/// Where `zmq_msg_group` writes the group's NUL-terminated text: the spare bytes after the
+/// message pointer (a group is at most 15 bytes).
+#[cfg(feature = "draft")]
+pub(crate) const GROUP_TEXT_OFFSET: usize = 8;
 const LIVE_TAG: u32 = 0x5a4d_5347;
 /// libzmq's largest inline ("very small") message: copies of larger ones share their buffer.
 const MAX_INLINE: usize = 33;
@@ -51,7 +55,7 @@ unsafe fn shared_flag(msg: *mut zmq_msg_t) -> *mut u8 {
 }
 
 /// Stores a fresh message into uninitialised `zmq_msg_t` memory.
-unsafe fn store(msg: *mut zmq_msg_t, message: Message) -> Outcome<c_int> {
+pub(crate) unsafe fn store(msg: *mut zmq_msg_t, message: Message) -> Outcome<c_int> {
     if msg.is_null() || msg as usize % align_of::<*mut Message>() != 0 {
         return Err(EFAULT);
     }
@@ -63,7 +67,7 @@ unsafe fn store(msg: *mut zmq_msg_t, message: Message) -> Outcome<c_int> {
 }
 
 /// The live message in a `zmq_msg_t`; EFAULT for NULL, closed or never initialised.
-unsafe fn live<'a>(msg: *mut zmq_msg_t) -> Outcome<&'a mut Message> {
+pub(crate) unsafe fn live<'a>(msg: *mut zmq_msg_t) -> Outcome<&'a mut Message> {
     if msg.is_null()
         || msg as usize % align_of::<*mut Message>() != 0
         || tag(msg).read() != LIVE_TAG
@@ -245,7 +249,7 @@ pub unsafe extern "C" fn zmq_msg_more(msg: *const zmq_msg_t) -> c_int {
     guard(0, || Ok(c_int::from(live(msg.cast_mut())?.get_more())))
 }
 
-/// `zmq_msg_get`: ZMQ_MORE, ZMQ_SRCFD (-1: not tracked) or ZMQ_SHARED (see `shared_flag`);
+/// `zmq_msg_get`: ZMQ_MORE, ZMQ_SRCFD (the connection's descriptor, -1 if none) or ZMQ_SHARED (see `shared_flag`);
 /// EINVAL otherwise.
 ///
 /// # Safety
@@ -256,7 +260,7 @@ pub unsafe extern "C" fn zmq_msg_get(msg: *const zmq_msg_t, property: c_int) -> 
         let message = live(msg.cast_mut())?;
         match property {
             MORE => Ok(c_int::from(message.get_more())),
-            SRCFD => Ok(-1),
+            SRCFD => Ok(message.source_fd()),
             SHARED => Ok(c_int::from(shared_flag(msg.cast_mut()).read())),
             _ => Err(EINVAL),
         }

@@ -123,6 +123,8 @@ fn parse_ipc(rest: &str) -> Result<Endpoint> {
         return Err(Error::ENAMETOOLONG);
     }
     match rest.strip_prefix('@') {
+        // libzmq's ipc_address_t: an abstract name cannot be empty.
+        Some("") => Err(Error::EINVAL),
         Some(name) => Ok(Endpoint::Ipc(IpcAddress::Abstract(
             name.as_bytes().to_vec(),
         ))),
@@ -288,6 +290,7 @@ mod tests {
         assert_eq!(Endpoint::parse("pgm://x;y:1"), Err(Error::EPROTONOSUPPORT));
         assert_eq!(Endpoint::parse("inproc://"), Err(Error::EINVAL));
         assert_eq!(Endpoint::parse("udp://"), Err(Error::EINVAL));
+        assert_eq!(Endpoint::parse("ipc://@"), Err(Error::EINVAL));
         let long = format!("ipc:///{}", "x".repeat(200));
         assert_eq!(Endpoint::parse(&long), Err(Error::ENAMETOOLONG));
     }

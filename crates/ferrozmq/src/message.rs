@@ -101,6 +101,16 @@ impl Message {
         self.metadata.as_deref().and_then(|m| m.get(property))
     }
 
+    /// The file descriptor of the connection this message came in on (libzmq's deprecated
+    /// `zmq_msg_get (ZMQ_SRCFD)`), -1 for a message not received over tcp or ipc. The
+    /// descriptor is the I/O thread's: only look at it (e.g. `getpeername`), never close it.
+    pub fn source_fd(&self) -> i32 {
+        self.metadata
+            .as_deref()
+            .and_then(PeerMetadata::source_fd)
+            .unwrap_or(-1)
+    }
+
     pub(crate) fn set_metadata(&mut self, metadata: Option<Arc<PeerMetadata>>) {
         self.metadata = metadata;
     }

@@ -9,6 +9,8 @@ use ferrozmq_zmtp::{PeerInfo, SocketType};
 pub(crate) struct PeerMetadata {
     properties: Vec<(String, Bytes)>,
     peer_address: Option<String>,
+    /// The connection's file descriptor (libzmq's deprecated ZMQ_SRCFD), if it has one.
+    source_fd: Option<i32>,
 }
 
 impl PeerMetadata {
@@ -26,6 +28,7 @@ impl PeerMetadata {
         PeerMetadata {
             properties,
             peer_address,
+            source_fd: None,
         }
     }
 
@@ -41,6 +44,7 @@ impl PeerMetadata {
         PeerMetadata {
             properties,
             peer_address: None,
+            source_fd: None,
         }
     }
 
@@ -49,7 +53,19 @@ impl PeerMetadata {
         PeerMetadata {
             properties: Vec::new(),
             peer_address,
+            source_fd: None,
         }
+    }
+
+    /// Records the connection's file descriptor, which `zmq_msg_get (ZMQ_SRCFD)` reports.
+    pub(crate) fn with_source_fd(mut self, fd: Option<i32>) -> PeerMetadata {
+        self.source_fd = fd;
+        self
+    }
+
+    /// The connection's file descriptor, if recorded ([`with_source_fd`](Self::with_source_fd)).
+    pub(crate) fn source_fd(&self) -> Option<i32> {
+        self.source_fd
     }
 
     /// Adds what the ZAP handler said of the peer: its `User-Id` and the reply's properties,

@@ -405,10 +405,11 @@ pub(crate) fn reconnect_stop(value: i32) -> Result<i32> {
     }
 }
 
-/// Validates ZMQ_HEARTBEAT_TTL: 0 to 6553599 ms (a u16 of deciseconds on the wire).
+/// Validates ZMQ_HEARTBEAT_TTL: 0 to 6553599 ms, kept (and read back) in whole deciseconds
+/// as libzmq does, since the wire carries a u16 of deciseconds.
 pub(crate) fn heartbeat_ttl(value: i32) -> Result<i32> {
     if (0..=6_553_599).contains(&value) {
-        Ok(value)
+        Ok(value - value % 100)
     } else {
         Err(Error::EINVAL)
     }
@@ -439,6 +440,9 @@ mod tests {
     #[test]
     fn validation() {
         assert_eq!(non_negative(-1), Err(Error::EINVAL));
+        assert_eq!(heartbeat_ttl(6_553_599), Ok(6_553_500));
+        assert_eq!(heartbeat_ttl(99), Ok(0));
+        assert_eq!(heartbeat_ttl(6_553_600), Err(Error::EINVAL));
         assert_eq!(
             metadata_property(b"X-key:a:b"),
             Ok(("X-key".to_string(), b"a:b".to_vec()))

@@ -21,6 +21,45 @@ fn next(events: &Socket) -> SocketEvent {
     MonitorEvent::recv(events).unwrap().event
 }
 
+/// ZMQ_SRCFD: a message received over tcp names its connection's descriptor, whose peer is
+/// the sender's source address; an inproc message has none.
+#[test]
+fn a_received_message_names_its_connection_descriptor() {
+    let ctx = Context::new();
+    let pull = ctx.socket(PULL).unwrap();
+    pull.set_rcvtimeo(TIMEOUT).unwrap();
+    pull.bind("tcp://127.0.0.1:*").unwrap();
+    let endpoint = pull.get_last_endpoint().unwrap().unwrap();
+    let push = ctx.socket(PUSH).unwrap();
+    push.connect(&endpoint.replace("tcp://", "tcp://127.0.0.3:*;"))
+        .unwrap();
+    push.send("srcfd", 0).unwrap();
+    let fd = pull.recv_msg(0).unwrap().source_fd();
+    assert!(fd >= 0, "no descriptor: {fd}");
+    // SAFETY: getpeername on a descriptor the I/O thread keeps open (the peer is connected);
+    // the address buffer is a zeroed sockaddr_in of the size passed.
+    let peer = unsafe {
+        let mut address: libc::sockaddr_in = std::mem::zeroed();
+        let mut len = std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t;
+        let rc = libc::getpeername(fd, std::ptr::addr_of_mut!(address).cast(), &mut len);
+        assert_eq!(rc, 0, "getpeername: {}", std::io::Error::last_os_error());
+        std::net::Ipv4Addr::from(u32::from_be(address.sin_addr.s_addr))
+    };
+    assert_eq!(peer, std::net::Ipv4Addr::new(127, 0, 0, 3));
+
+    let inproc_pull = ctx.socket(PULL).unwrap();
+    inproc_pull.set_rcvtimeo(TIMEOUT).unwrap();
+    inproc_pull
+        .bind("inproc://connection-control-srcfd")
+        .unwrap();
+    let inproc_push = ctx.socket(PUSH).unwrap();
+    inproc_push
+        .connect("inproc://connection-control-srcfd")
+        .unwrap();
+    inproc_push.send("inproc", 0).unwrap();
+    assert_eq!(inproc_pull.recv_msg(0).unwrap().source_fd(), -1);
+}
+
 #[test]
 fn a_source_address_is_what_the_peer_sees() {
     let ctx = Context::new();

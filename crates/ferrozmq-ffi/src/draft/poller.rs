@@ -1,0 +1,362 @@
+//! `zmq_poller_*`: a set of sockets and descriptors with user data, waited on together.
+//! Each wait checks every socket pointer again (a closed one is ENOTSOCK) and polls the set
+//! with `ferrozmq::poll`, so the set holds no Rust borrow of a socket between calls.
+
+use crate::errno::{guard, Errno, Outcome, EFAULT, EINVAL};
+use crate::handle;
+use std::ffi::{c_int, c_long, c_short, c_void};
+
+/// One ready entry, as `zmq_poller_wait` and `zmq_poller_wait_all` report it.
+#[repr(C)]
+pub struct zmq_poller_event_t {
+    /// The socket, or NULL for a descriptor entry.
+    pub socket: *mut c_void,
+    /// The descriptor of a descriptor entry.
+    pub fd: c_int,
+    /// The user data given to `zmq_poller_add`.
+    pub user_data: *mut c_void,
+    /// The events found.
+    pub events: c_short,
+}
+
+/// What an entry waits on.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Socket(*mut c_void),
+    Fd(c_int),
+}
+
+/// One entry of the set.
+struct Entry {
+    target: Target,
+    user_data: *mut c_void,
+    events: c_short,
+}
+
+const POLLER_TAG: u32 = 0xcafe_f00d;
+const DEAD_TAG: u32 = 0xdead_beef;
+
+/// What a C poller pointer points at: a tag (EFAULT for anything else) and the entries.
+#[repr(C)]
+struct PollerHandle {
+    tag: u32,
+    entries: Vec<Entry>,
+}
+
+/// The poller behind a C pointer; EFAULT for NULL or a destroyed poller.
+///
+/// # Safety
+/// `poller` is NULL or from `zmq_poller_new`.
+unsafe fn poller<'a>(poller: *mut c_void) -> Outcome<&'a mut PollerHandle> {
+    if poller.is_null() || poller.cast::<u32>().read() != POLLER_TAG {
+        return Err(EFAULT);
+    }
+    Ok(&mut *poller.cast::<PollerHandle>())
+}
+
+impl PollerHandle {
+    fn modify(&mut self, target: Target, events: c_short) -> Outcome<c_int> {
+        let entry = self
+            .entries
+            .iter_mut()
+            .find(|entry| entry.target == target)
+            .ok_or(EINVAL)?;
+        entry.events = checked(events)?;
+        Ok(0)
+    }
+
+    fn add(&mut self, target: Target, user_data: *mut c_void, events: c_short) -> Outcome<c_int> {
+        if self.entries.iter().any(|entry| entry.target == target) {
+            return Err(EINVAL);
+        }
+        self.entries.push(Entry {
+            target,
+            user_data,
+            events: checked(events)?,
+        });
+        Ok(0)
+    }
+
+    fn remove(&mut self, target: Target) -> Outcome<c_int> {
+        let index = self
+            .entries
+            .iter()
+            .position(|entry| entry.target == target)
+            .ok_or(EINVAL)?;
+        self.entries.remove(index);
+        Ok(0)
+    }
+
+    /// Waits up to `timeout` ms; writes up to `out.len()` ready entries and returns how many
+    /// (EAGAIN for none, EFAULT for an empty set waited on forever).
+    ///
+    /// # Safety
+    /// Every socket entry's pointer is NULL or from `zmq_socket`.
+    unsafe fn wait(&mut self, out: &mut [zmq_poller_event_t], timeout: c_long) -> Outcome<c_int> {
+        // c_long is i64 on LP64 targets only.
+        #[allow(clippy::useless_conversion)]
+        let timeout = i64::from(timeout);
+        if self.entries.is_empty() && timeout < 0 {
+            return Err(EFAULT);
+        }
+        let mut items = self
+            .entries
+            .iter()
+            .map(|entry| {
+                Ok(match entry.target {
+                    Target::Socket(socket) => {
+                        handle::socket(socket)?.as_poll_item(events(entry.events))
+                    }
+                    Target::Fd(fd) => ferrozmq::PollItem::from_fd(fd, events(entry.events)),
+                })
+            })
+            .collect::<Outcome<Vec<_>>>()?;
+        ferrozmq::poll(&mut items, timeout)?;
+        let ready = self
+            .entries
+            .iter()
+            .zip(&items)
+            .filter(|(_, item)| !item.get_revents().is_empty());
+        let mut found = 0;
+        for ((entry, item), slot) in ready.zip(out.iter_mut()) {
+            *slot = match entry.target {
+                Target::Socket(socket) => zmq_poller_event_t {
+                    socket,
+                    fd: 0,
+                    user_data: entry.user_data,
+                    events: item.get_revents().bits(),
+                },
+                Target::Fd(fd) => zmq_poller_event_t {
+                    socket: std::ptr::null_mut(),
+                    fd,
+                    user_data: entry.user_data,
+                    events: item.get_revents().bits(),
+                },
+            };
+            found += 1;
+        }
+        if found == 0 {
+            return Err(Errno(libc::EAGAIN));
+        }
+        Ok(found)
+    }
+}
+
+/// libzmq's event bits as the poll set they name (`checked` refused any others).
+fn events(bits: c_short) -> ferrozmq::PollEvents {
+    ferrozmq::PollEvents::from_bits_truncate(bits)
+}
+
+/// The events an entry may wait for: EINVAL for bits beyond POLLIN, POLLOUT, POLLERR and
+/// POLLPRI, as libzmq.
+fn checked(events: c_short) -> Outcome<c_short> {
+    let known = ferrozmq::POLLIN | ferrozmq::POLLOUT | ferrozmq::POLLERR | ferrozmq::POLLPRI;
+    if events & !known.bits() != 0 {
+        return Err(EINVAL);
+    }
+    Ok(events)
+}
+
+/// A socket entry's target: ENOTSOCK unless `socket` is a live socket.
+///
+/// # Safety
+/// `socket` is NULL or from `zmq_socket`.
+unsafe fn socket_target(socket: *mut c_void) -> Outcome<Target> {
+    handle::socket(socket)?;
+    Ok(Target::Socket(socket))
+}
+
+/// A descriptor entry's target: EBADF for -1.
+fn fd_target(fd: c_int) -> Outcome<Target> {
+    if fd < 0 {
+        return Err(Errno(libc::EBADF));
+    }
+    Ok(Target::Fd(fd))
+}
+
+/// `zmq_poller_new`: an empty set.
+#[no_mangle]
+pub extern "C" fn zmq_poller_new() -> *mut c_void {
+    Box::into_raw(Box::new(PollerHandle {
+        tag: POLLER_TAG,
+        entries: Vec::new(),
+    }))
+    .cast()
+}
+
+/// `zmq_poller_destroy`: frees the set `*poller_p` and sets `*poller_p` to NULL (EFAULT
+/// for a NULL or destroyed set).
+///
+/// # Safety
+/// `poller_p` is NULL or points at NULL or a pointer from `zmq_poller_new`.
+#[no_mangle]
+pub unsafe extern "C" fn zmq_poller_destroy(poller_p: *mut *mut c_void) -> c_int {
+    guard(-1, || {
+        if poller_p.is_null() {
+            return Err(EFAULT);
+        }
+        let handle = poller(*poller_p)?;
+        handle.tag = DEAD_TAG;
+        drop(Box::from_raw(std::ptr::from_mut(handle)));
+        *poller_p = std::ptr::null_mut();
+        Ok(0)
+    })
+}
+
+/// `zmq_poller_size`: how many entries the set has.
+///
+/// # Safety
+/// `poller` is NULL or from `zmq_poller_new`.
+#[no_mangle]
+pub unsafe extern "C" fn zmq_poller_size(poller_: *mut c_void) -> c_int {
+    guard(-1, || {
+        Ok(crate::args::count(poller(poller_)?.entries.len()))
+    })
+}
+
+/// `zmq_poller_add`: waits on `socket` for `events` too (EINVAL if it is in the set).
+///
+/// # Safety
+/// `poller_` as `zmq_poller_size`; `socket` is NULL or from `zmq_socket` and stays open
+/// while in the set.
+#[no_mangle]
+pub unsafe extern "C" fn zmq_poller_add(
+    poller_: *mut c_void,
+    socket: *mut c_void,
+    user_data: *mut c_void,
+    events: c_short,
+) -> c_int {
+    guard(-1, || {
+        let handle = poller(poller_)?;
+        handle.add(socket_target(socket)?, user_data, events)
+    })
+}
+
+/// `zmq_poller_modify`: changes the events wanted for `socket` (EINVAL if not in the set).
+///
+/// # Safety
+/// As `zmq_poller_add`.
+#[no_mangle]
+pub unsafe extern "C" fn zmq_poller_modify(
+    poller_: *mut c_void,
+    socket: *mut c_void,
+    events: c_short,
+) -> c_int {
+    guard(-1, || {
+        let handle = poller(poller_)?;
+        handle.modify(socket_target(socket)?, events)
+    })
+}
+
+/// `zmq_poller_remove`: stops waiting on `socket` (EINVAL if not in the set).
+///
+/// # Safety
+/// As `zmq_poller_add`.
+#[no_mangle]
+pub unsafe extern "C" fn zmq_poller_remove(poller_: *mut c_void, socket: *mut c_void) -> c_int {
+    guard(-1, || {
+        let handle = poller(poller_)?;
+        handle.remove(socket_target(socket)?)
+    })
+}
+
+/// `zmq_poller_add_fd`: waits on descriptor `fd` for `events` too (EBADF for -1, EINVAL
+/// if it is in the set).
+///
+/// # Safety
+/// As `zmq_poller_size`.
+#[no_mangle]
+pub unsafe extern "C" fn zmq_poller_add_fd(
+    poller_: *mut c_void,
+    fd: c_int,
+    user_data: *mut c_void,
+    events: c_short,
+) -> c_int {
+    guard(-1, || {
+        poller(poller_)?.add(fd_target(fd)?, user_data, events)
+    })
+}
+
+/// `zmq_poller_modify_fd`: changes the events wanted for `fd` (EINVAL if not in the set).
+///
+/// # Safety
+/// As `zmq_poller_size`.
+#[no_mangle]
+pub unsafe extern "C" fn zmq_poller_modify_fd(
+    poller_: *mut c_void,
+    fd: c_int,
+    events: c_short,
+) -> c_int {
+    guard(-1, || poller(poller_)?.modify(fd_target(fd)?, events))
+}
+
+/// `zmq_poller_remove_fd`: stops waiting on `fd` (EINVAL if not in the set).
+///
+/// # Safety
+/// As `zmq_poller_size`.
+#[no_mangle]
+pub unsafe extern "C" fn zmq_poller_remove_fd(poller_: *mut c_void, fd: c_int) -> c_int {
+    guard(-1, || poller(poller_)?.remove(fd_target(fd)?))
+}
+
+/// `zmq_poller_wait`: waits up to `timeout` ms (-1: forever) for one entry to be ready and
+/// writes it to `*event`; EAGAIN on timeout, EFAULT for a NULL `event`.
+///
+/// # Safety
+/// `poller_` as `zmq_poller_size`; `event` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn zmq_poller_wait(
+    poller_: *mut c_void,
+    event: *mut zmq_poller_event_t,
+    timeout: c_long,
+) -> c_int {
+    guard(-1, || {
+        let handle = poller(poller_)?;
+        if event.is_null() {
+            return Err(EFAULT);
+        }
+        handle.wait(std::slice::from_raw_parts_mut(event, 1), timeout)?;
+        Ok(0)
+    })
+}
+
+/// `zmq_poller_wait_all`: waits as `zmq_poller_wait`, writing up to `n_events` ready
+/// entries to `events`; returns how many (EINVAL for a negative count, EFAULT for NULL).
+///
+/// # Safety
+/// `poller_` as `zmq_poller_size`; `events` is NULL or `n_events` writable events.
+#[no_mangle]
+pub unsafe extern "C" fn zmq_poller_wait_all(
+    poller_: *mut c_void,
+    events: *mut zmq_poller_event_t,
+    n_events: c_int,
+    timeout: c_long,
+) -> c_int {
+    guard(-1, || {
+        let handle = poller(poller_)?;
+        if events.is_null() {
+            return Err(EFAULT);
+        }
+        let n_events = usize::try_from(n_events).map_err(|_| EINVAL)?;
+        if n_events == 0 {
+            return Err(EINVAL);
+        }
+        handle.wait(std::slice::from_raw_parts_mut(events, n_events), timeout)
+    })
+}
+
+/// `zmq_poller_fd`: libzmq gives a descriptor only while a thread-safe socket is in the
+/// set; ferrozmq's C sets have none to give: EINVAL (EFAULT for a bad set).
+///
+/// # Safety
+/// `poller_` as `zmq_poller_size`; `fd` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn zmq_poller_fd(poller_: *mut c_void, fd: *mut c_int) -> c_int {
+    guard(-1, || {
+        poller(poller_)?;
+        if fd.is_null() {
+            return Err(EFAULT);
+        }
+        Err(EINVAL)
+    })
+}
