@@ -1268,7 +1268,7 @@ mod tests {
                 HEARTBEAT_TTL,
                 set_heartbeat_ttl,
                 get_heartbeat_ttl,
-                6_553_599,
+                6_553_500,
                 200
             ),
             int_probe!(TCP_KEEPALIVE, set_tcp_keepalive, get_tcp_keepalive, 1, 0),
