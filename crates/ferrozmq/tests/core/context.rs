@@ -5,7 +5,7 @@
 
 use crate::common::bounded;
 use ferrozmq::context_options::*;
-use ferrozmq::{Context, Error, PAIR, PULL, PUSH};
+use ferrozmq::{Context, Error, MonitorEvent, SocketEvent, PAIR, PULL, PUSH};
 use std::collections::BTreeSet;
 
 /// The thread ids of this process whose name (`comm`) is `name`.
@@ -65,12 +65,29 @@ fn ipv6_and_blocky_are_the_defaults_of_new_sockets() {
     let after = ctx.socket(PUSH).unwrap();
     assert_eq!((before.is_ipv6(), before.get_linger()), (Ok(false), Ok(-1)));
     assert_eq!((after.is_ipv6(), after.get_linger()), (Ok(true), Ok(0)));
-    // Only the socket made after IPV6 was set may use an ipv6 address.
+    // Only the socket made after IPV6 was set reaches an ipv6 address. The other's connect
+    // is accepted, as libzmq's (resolution is deferred to each attempt), but every attempt
+    // fails and is retried.
     let pull = ctx.socket(PULL).unwrap();
     pull.set_rcvtimeo(5000).unwrap();
     pull.bind("tcp://[::1]:*").unwrap();
     let endpoint = pull.get_last_endpoint().unwrap().unwrap();
-    assert_eq!(before.connect(&endpoint), Err(Error::EINVAL));
+    before
+        .monitor("inproc://ipv6-before", SocketEvent::ALL as i32)
+        .unwrap();
+    let events = ctx.socket(PAIR).unwrap();
+    events.set_rcvtimeo(5000).unwrap();
+    events.connect("inproc://ipv6-before").unwrap();
+    before.set_reconnect_ivl(10).unwrap();
+    before.connect(&endpoint).unwrap();
+    let first_events: Vec<SocketEvent> = (0..2)
+        .map(|_| MonitorEvent::recv(&events).expect("a monitor event").event)
+        .collect();
+    assert!(
+        first_events.contains(&SocketEvent::CONNECT_RETRIED)
+            && !first_events.contains(&SocketEvent::CONNECTED),
+        "{first_events:?}"
+    );
     after.connect(&endpoint).unwrap();
     after.send("over ipv6", 0).unwrap();
     assert_eq!(pull.recv_string(0).unwrap().unwrap(), "over ipv6");
