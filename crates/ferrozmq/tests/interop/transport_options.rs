@@ -165,12 +165,17 @@ fn ipv4only_is_the_inverse_of_ipv6() {
     let pull = ctx.socket(ferrozmq::PULL).unwrap();
     pull.set_ipv6(true).unwrap();
     pull.bind("tcp://[::1]:*").unwrap();
+    // An IPv4-only socket may not bind an IPv6 address (a connect would be accepted, as
+    // libzmq's, its attempts failing); clearing IPV4ONLY is setting IPV6.
     let push = ctx.socket(ferrozmq::PUSH).unwrap();
     assert!(push.is_ipv4only().unwrap());
-    assert_eq!(push.connect(&last_ep(&pull)), Err(Error::EINVAL));
+    assert_eq!(push.bind("tcp://[::1]:*"), Err(Error::EINVAL));
     push.set_ipv4only(false).unwrap();
     assert!(push.is_ipv6().unwrap());
     push.connect(&last_ep(&pull)).unwrap();
+    pull.set_rcvtimeo(5000).unwrap();
+    push.send("over ipv6", 0).unwrap();
+    assert_eq!(pull.recv_string(0).unwrap().unwrap(), "over ipv6");
 }
 
 /// What a raw client connecting to `endpoint` first reads: the listener's greeting when it
