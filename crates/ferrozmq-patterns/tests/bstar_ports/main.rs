@@ -8,13 +8,13 @@
 #[path = "../../../ferrozmq/tests/examples/harness.rs"]
 mod harness;
 
+#[path = "../support/child_output.rs"]
+mod child_output;
+
+use child_output::{Output, Python};
 use harness::Proc;
-use std::io::Read;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::thread::sleep;
-use std::time::{Duration, Instant};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
 
 /// The ports are fixed: one scenario at a time.
 fn one_at_a_time() -> MutexGuard<'static, ()> {
@@ -25,75 +25,9 @@ fn one_at_a_time() -> MutexGuard<'static, ()> {
 /// The longest any awaited line may take (a failover takes about four seconds).
 const WAIT: Duration = Duration::from_secs(20);
 
-/// Something whose standard output can be read while it runs.
-trait Output {
-    fn text(&self) -> String;
-}
-
-impl Output for Proc {
-    fn text(&self) -> String {
-        self.stdout()
-    }
-}
-
-/// A pyzmq peer from `ha_peer.py`, its stdout collected, killed when dropped.
-struct Python {
-    child: Child,
-    stdout: Arc<Mutex<String>>,
-}
-
-impl Python {
-    fn start(args: &[&str]) -> Python {
-        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/patterns/ha_peer.py");
-        // Not under timeout(1): killing that would leave python3 running (the script ends
-        // itself after 60 s instead).
-        let mut child = Command::new("python3")
-            .arg(script)
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("run python3 (scripts/test.sh installs pyzmq)");
-        let stdout = Arc::new(Mutex::new(String::new()));
-        let mut pipe = child.stdout.take().expect("piped stdout");
-        let sink = Arc::clone(&stdout);
-        std::thread::spawn(move || {
-            let mut buffer = [0; 4096];
-            while let Ok(n @ 1..) = pipe.read(&mut buffer) {
-                sink.lock()
-                    .unwrap()
-                    .push_str(&String::from_utf8_lossy(&buffer[..n]));
-            }
-        });
-        Python { child, stdout }
-    }
-}
-
-impl Output for Python {
-    fn text(&self) -> String {
-        self.stdout.lock().unwrap().clone()
-    }
-}
-
-impl Drop for Python {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// Waits (bounded) until `what` holds for the output of `who`.
 fn wait_until(who: &dyn Output, why: &str, what: impl Fn(&str) -> bool) {
-    let deadline = Instant::now() + WAIT;
-    while !what(&who.text()) {
-        assert!(
-            Instant::now() < deadline,
-            "waited for {why} in:\n{}",
-            who.text()
-        );
-        sleep(Duration::from_millis(20));
-    }
+    child_output::wait_until(who, why, WAIT, what);
 }
 
 /// Waits until `who` has printed `line`.
@@ -172,15 +106,15 @@ fn the_pyzmq_bstarcli_fails_over_between_our_bstarsrv2_pair() {
     let _ports = one_at_a_time();
     let primary = Proc::start("bstarsrv2", &["-p"]);
     let backup = Proc::start("bstarsrv2", &["-b"]);
-    let client = Python::start(&["bstarcli"]);
+    let client = Python::start("patterns/ha_peer.py", &["bstarcli"]);
     serve_until_failover(Box::new(primary), &backup, &client);
 }
 
 #[test]
 fn our_bstarcli_fails_over_between_a_pyzmq_pair() {
     let _ports = one_at_a_time();
-    let primary = Python::start(&["bstarsrv", "-p"]);
-    let backup = Python::start(&["bstarsrv", "-b"]);
+    let primary = Python::start("patterns/ha_peer.py", &["bstarsrv", "-p"]);
+    let backup = Python::start("patterns/ha_peer.py", &["bstarsrv", "-b"]);
     let client = Proc::start("bstarcli", &[]);
     serve_until_failover(Box::new(primary), &backup, &client);
 }
@@ -188,7 +122,7 @@ fn our_bstarcli_fails_over_between_a_pyzmq_pair() {
 #[test]
 fn our_bstarsrv2_backup_takes_over_from_a_pyzmq_primary() {
     let _ports = one_at_a_time();
-    let primary = Python::start(&["bstarsrv", "-p"]);
+    let primary = Python::start("patterns/ha_peer.py", &["bstarsrv", "-p"]);
     let backup = Proc::start("bstarsrv2", &["-b"]);
     let client = Proc::start("bstarcli", &[]);
     serve_until_failover(Box::new(primary), &backup, &client);

@@ -3,6 +3,8 @@
 //! other, against hand-made bad peers and against a pyzmq CHP peer. Every wait is bounded.
 
 mod bad_input;
+#[path = "../support/child_output.rs"]
+mod child_output;
 mod codec;
 mod convergence;
 mod examples;

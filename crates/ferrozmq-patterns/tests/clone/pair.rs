@@ -5,15 +5,13 @@
 //! restarted primary comes back passive with the whole map. The same with pyzmq stand-ins
 //! written from the guide (`ha_clone_peer.py`) for the servers, and for the client.
 
+use crate::child_output::{wait_until, Output, Python};
 use crate::examples::guide_ports;
 use crate::harness::Proc;
 use ferrozmq::Context;
 use ferrozmq_patterns::clone::client::Client;
 use std::collections::HashMap;
-use std::io::Read;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::process::Command;
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
@@ -21,72 +19,9 @@ use std::time::{Duration, Instant};
 /// plus the Binary Star pair's two heartbeats).
 const WAIT: Duration = Duration::from_secs(30);
 
-/// A running program whose standard output can be read; dropping it kills it.
-trait Peer {
-    fn text(&self) -> String;
-}
-
-impl Peer for Proc {
-    fn text(&self) -> String {
-        self.stdout()
-    }
-}
-
-/// A pyzmq stand-in from `ha_clone_peer.py`, its stdout collected, killed when dropped.
-struct Python {
-    child: Child,
-    stdout: Arc<Mutex<String>>,
-}
-
-impl Python {
-    fn start(args: &[&str]) -> Python {
-        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/clone/ha_clone_peer.py");
-        let mut child = Command::new("python3")
-            .arg(script)
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("run python3 (scripts/test.sh installs pyzmq)");
-        let stdout = Arc::new(Mutex::new(String::new()));
-        let mut pipe = child.stdout.take().expect("piped stdout");
-        let sink = Arc::clone(&stdout);
-        std::thread::spawn(move || {
-            let mut buffer = [0; 4096];
-            while let Ok(n @ 1..) = pipe.read(&mut buffer) {
-                let text = String::from_utf8_lossy(&buffer[..n]);
-                sink.lock().unwrap().push_str(&text);
-            }
-        });
-        Python { child, stdout }
-    }
-}
-
-impl Peer for Python {
-    fn text(&self) -> String {
-        self.stdout.lock().unwrap().clone()
-    }
-}
-
-impl Drop for Python {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// Waits (bounded) until `who` has printed `text`.
-fn wait_for(who: &dyn Peer, text: &str) {
-    let deadline = Instant::now() + WAIT;
-    while !who.text().contains(text) {
-        assert!(
-            Instant::now() < deadline,
-            "waited for {text:?} in:\n{}",
-            who.text()
-        );
-        sleep(Duration::from_millis(20));
-    }
+fn wait_for(who: &dyn Output, text: &str) {
+    wait_until(who, &format!("{text:?}"), WAIT, |out| out.contains(text));
 }
 
 /// Which implementation runs the servers.
@@ -98,15 +33,18 @@ enum Servers {
 
 impl Servers {
     /// Starts `clonesrv6 role` (`-p` or `-b`).
-    fn start(self, role: &str) -> Box<dyn Peer> {
+    fn start(self, role: &str) -> Box<dyn Output> {
         match self {
             Servers::Ours => Box::new(Proc::start("clonesrv6", &[role])),
-            Servers::Python => Box::new(Python::start(&["clonesrv6", role])),
+            Servers::Python => Box::new(Python::start(
+                "clone/ha_clone_peer.py",
+                &["clonesrv6", role],
+            )),
         }
     }
 
     /// Starts the pair and waits until the backup follows the active primary.
-    fn start_pair(self, ctx: &Context) -> (Box<dyn Peer>, Box<dyn Peer>) {
+    fn start_pair(self, ctx: &Context) -> (Box<dyn Output>, Box<dyn Output>) {
         let primary = self.start("-p");
         wait_for(
             primary.as_ref(),
@@ -289,7 +227,7 @@ fn the_pyzmq_clonecli6_fails_over_between_our_clonesrv6_pair() {
     let _ports = guide_ports();
     let ctx = Context::new();
     let (primary, backup) = Servers::Ours.start_pair(&ctx);
-    let client = Python::start(&["clonecli6", "30"]);
+    let client = Python::start("clone/ha_clone_peer.py", &["clonecli6", "30"]);
     wait_for(&client, "I: received from 5556 snapshot=");
     // Mid-stream: the client sets a key each 100 ms.
     wait_for(primary.as_ref(), "I: publishing update=5\n");
