@@ -1,4 +1,5 @@
-//! Fuzz target `zre`: ZRE beacons and messages (ferrozmq-zyre's codec), checked against
+//! Fuzz target `zre`: ZRE beacons and messages and ZGOSSIP messages (ferrozmq-zyre's
+//! codecs), checked against
 //! re-encoding. The check lives in `fuzz/checks/zre.rs`, shared with ferrozmq-zyre's
 //! stable corpus replay test.
 

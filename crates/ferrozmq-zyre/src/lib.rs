@@ -25,6 +25,8 @@ mod agent;
 pub mod beacon;
 mod config;
 mod event;
+pub mod gossip;
+mod gossip_service;
 pub mod message;
 mod node;
 mod peer;

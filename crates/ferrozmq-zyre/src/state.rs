@@ -78,6 +78,23 @@ impl State {
         }
     }
 
+    /// A tuple the gossip network delivered: key a peer's UUID, value its endpoint. A new
+    /// peer is connected to (our own tuple and keys that are no UUID are ignored).
+    pub fn on_gossip(&mut self, key: &str, endpoint: &str) {
+        match Uuid::parse(key) {
+            Ok(uuid) if uuid != self.config.uuid => {
+                if let Some(peer) = self.require_peer(uuid, endpoint) {
+                    peer.heard(Instant::now());
+                }
+            }
+            Ok(_) => {}
+            Err(_) if self.config.verbose => {
+                self.log(format_args!("gossip tuple {key:?} is not a peer: ignored"));
+            }
+            Err(_) => {}
+        }
+    }
+
     /// The peer `uuid` at `endpoint`, connected to (and sent our HELLO) if it is new.
     /// `None` if the table is full or the endpoint cannot be connected to.
     fn require_peer(&mut self, uuid: Uuid, endpoint: &str) -> Option<&mut Peer> {

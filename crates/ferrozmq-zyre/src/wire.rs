@@ -77,6 +77,15 @@ impl<'a> Reader<'a> {
         self.text(n)
     }
 
+    /// A `longstr` of at most `max` bytes (a longer one is malformed before it is read).
+    pub fn bounded_longstr(&mut self, max: usize) -> Result<String, Malformed> {
+        let n = self.u32()? as usize;
+        if n > max {
+            return Err(Malformed("long string over its limit"));
+        }
+        self.text(n)
+    }
+
     fn count(&mut self) -> Result<u32, Malformed> {
         let n = self.u32()?;
         if n > MAX_ENTRIES {
@@ -129,7 +138,8 @@ impl Writer {
         self.data.extend_from_slice(&v.to_be_bytes());
     }
 
-    fn u32(&mut self, v: u32) {
+    /// A `number4`.
+    pub fn u32(&mut self, v: u32) {
         self.data.extend_from_slice(&v.to_be_bytes());
     }
 

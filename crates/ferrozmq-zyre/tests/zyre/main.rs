@@ -5,6 +5,8 @@
 mod codec;
 mod examples;
 mod fuzz_corpus;
+mod gossip;
+mod gossip_codec;
 mod hostile;
 mod namespace;
 mod nodes;
