@@ -27,6 +27,8 @@ mod config;
 mod event;
 pub mod gossip;
 mod gossip_service;
+pub mod log;
+mod log_publisher;
 pub mod message;
 mod node;
 mod peer;

@@ -61,6 +61,14 @@ impl<'a> Reader<'a> {
         Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
     }
 
+    /// A `number8`.
+    pub fn u64(&mut self) -> Result<u64, Malformed> {
+        let b = self.bytes(8)?;
+        let mut v = [0; 8];
+        v.copy_from_slice(b);
+        Ok(u64::from_be_bytes(v))
+    }
+
     fn text(&mut self, n: usize) -> Result<String, Malformed> {
         String::from_utf8(self.bytes(n)?.to_vec()).map_err(|_| Malformed("string not UTF-8"))
     }
@@ -140,6 +148,11 @@ impl Writer {
 
     /// A `number4`.
     pub fn u32(&mut self, v: u32) {
+        self.data.extend_from_slice(&v.to_be_bytes());
+    }
+
+    /// A `number8`.
+    pub fn u64(&mut self, v: u64) {
         self.data.extend_from_slice(&v.to_be_bytes());
     }
 

@@ -1,11 +1,12 @@
 //! Replays every file of the `zre` fuzz target's corpus (`fuzz/corpus/zre/`) through the
-//! target's own check (`fuzz/checks/zre.rs`, ZRE and ZGOSSIP), so the seeds and anything
+//! target's own check (`fuzz/checks/zre.rs`: ZRE, ZGOSSIP, ZRE log), so the seeds and anything
 //! the fuzzer keeps stay green on stable. Regenerate the named seeds with
 //! `cargo test -p ferrozmq-zyre --test zyre -- --ignored write_seed_corpus`.
 
 use ferrozmq::{Message, Uuid};
 use ferrozmq_zyre::beacon::ZreBeacon;
 use ferrozmq_zyre::gossip::GossipMessage;
+use ferrozmq_zyre::log::LogMessage;
 use ferrozmq_zyre::message::{Body, Hello, ZreMessage};
 use std::path::PathBuf;
 
@@ -114,6 +115,19 @@ fn write_seed_corpus() {
         ("gossip-ping", gossip_seed(GossipMessage::Ping)),
         ("gossip-pong", gossip_seed(GossipMessage::Pong)),
         ("gossip-invalid", gossip_seed(GossipMessage::Invalid)),
+        ("log", {
+            let record = LogMessage {
+                level: 3,
+                event: 1,
+                node: 0x1234,
+                peer: 0,
+                time: 1_700_000_000,
+                data: "CHAT".into(),
+            };
+            let mut seed = vec![0];
+            seed.extend(record.encode().unwrap());
+            seed
+        }),
         (
             "gossip-huge-value",
             vec![0, 0xAA, 0xA0, 2, 1, 1, b'k', 0x7F, 0xFF, 0xFF, 0xFF],

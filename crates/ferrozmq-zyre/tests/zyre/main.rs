@@ -8,6 +8,7 @@ mod fuzz_corpus;
 mod gossip;
 mod gossip_codec;
 mod hostile;
+mod log_codec;
 mod namespace;
 mod nodes;
 mod pyre;
