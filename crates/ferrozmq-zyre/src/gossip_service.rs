@@ -10,8 +10,11 @@
 //! dropped, logged once), values of at most [`MAX_VALUE`](crate::gossip::MAX_VALUE)
 //! bytes, messages of at most [`MAX_MESSAGE`] bytes, send queues capped (a full one drops
 //! the message). A tuple with a TTL is forgotten when it runs out (unless published
-//! again); clients silent for the client timeout are forgotten (a later PUBLISH from one
-//! is answered INVALID, which makes it say HELLO again, as zgossip's clients do).
+//! again); clients silent for the client timeout are forgotten. Anything but HELLO from
+//! a client we do not know (forgotten, or connected to a hub that restarted) is answered
+//! INVALID, which makes it say HELLO and publish its tuples again, as zgossip's clients
+//! do on INVALID (zgossip itself answers PING in any state; we do not, so that a remote
+//! learns at its next PING that the hub restarted).
 
 use crate::gossip::GossipMessage;
 use ferrozmq::{
@@ -192,7 +195,7 @@ impl GossipService {
                 }
                 None
             }
-            GossipMessage::Ping => {
+            GossipMessage::Ping if known => {
                 self.send_client(routing_id, &GossipMessage::Pong);
                 None
             }

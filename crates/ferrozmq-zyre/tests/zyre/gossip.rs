@@ -209,3 +209,33 @@ fn a_tuple_with_a_ttl_is_forgotten_when_it_runs_out() {
         std::thread::yield_now();
     }
 }
+
+#[test]
+fn nodes_greet_a_hub_that_restarted_and_meet_through_it() {
+    let ctx = Context::new();
+    let (mut first, hub_endpoint) = hub(&ctx, 1024);
+    let mut early = gossiping(&ctx, "early");
+    early.gossip_connect(&hub_endpoint).unwrap();
+    early.start().unwrap();
+    expect_enters(&early, &[&first]);
+    first.stop().unwrap();
+    drop(first);
+    // A new hub on the same endpoint knows nothing of `early` until it greets again.
+    let mut second = gossiping(&ctx, "hub2");
+    second.gossip_bind(&hub_endpoint).unwrap();
+    // The first hub's listener closes in the background: no event tells when the port is
+    // free, so binding is retried (bounded).
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while let Err(e) = second.start() {
+        assert!(
+            Instant::now() < deadline,
+            "the hub's port stayed taken: {e}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let mut late = gossiping(&ctx, "late");
+    late.gossip_connect(&hub_endpoint).unwrap();
+    late.start().unwrap();
+    expect_enters(&late, &[&early, &second]);
+    expect_enters(&early, &[&late, &second]);
+}
