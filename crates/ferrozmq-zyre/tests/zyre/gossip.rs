@@ -239,3 +239,27 @@ fn nodes_greet_a_hub_that_restarted_and_meet_through_it() {
     expect_enters(&late, &[&early, &second]);
     expect_enters(&early, &[&late, &second]);
 }
+
+#[test]
+fn the_hubs_client_table_is_bounded_too() {
+    let ctx = Context::new();
+    let (_hub, hub_endpoint) = hub(&ctx, 4);
+    let clients: Vec<Socket> = (0..10).map(|_| client(&ctx, &hub_endpoint)).collect();
+    let mut answers = Vec::new();
+    for socket in &clients {
+        send(socket, &GossipMessage::Hello);
+        send(socket, &GossipMessage::Ping);
+        // The hub's tuple and PONG for a client it took, INVALID for one it had no room for.
+        let mut last = GossipMessage::Hello;
+        while !matches!(last, GossipMessage::Pong | GossipMessage::Invalid) {
+            let frame = socket.recv_bytes(0).expect("an answer within 2 s");
+            last = GossipMessage::decode(&frame).unwrap();
+        }
+        answers.push(last);
+    }
+    let taken = answers
+        .iter()
+        .filter(|a| **a == GossipMessage::Pong)
+        .count();
+    assert_eq!(taken, 4, "{answers:?}");
+}
