@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Zyre (crates/ferrozmq-zyre): time for N nodes in one process to all see each other, and
-# SHOUT throughput from one node to a group of receivers. Each run is a fresh loopback-only
+# Zyre (crates/ferrozmq-zyre): time for N nodes in one process to all see each other (by
+# beacons, and through a gossip hub with beacons off), and SHOUT throughput from one node to a group of receivers. Each run is a fresh loopback-only
 # network namespace (unshare -n; beacons never leave it), interface lo. Prints the median of
 # ROUNDS runs of each case as Markdown rows.
 #
@@ -30,5 +30,8 @@ echo "| case | median of $ROUNDS runs |"
 echo "|---|---|"
 for n in 10 50; do
     echo "| $n nodes: time until every node has seen every other | $(median "$ALL_SAW" discovery "$n") ms |"
+done
+for n in 10 50; do
+    echo "| $n nodes, gossip hub, beacons off: time until every node has seen every other | $(median "$ALL_SAW" gossip "$n") ms |"
 done
 echo "| SHOUT of $SIZE B from one node to a group of 10 | $(median "$SHOUTS" shout 10 "$MESSAGES" "$SIZE") shouts/s (each delivered 10 times) |"

@@ -1,6 +1,6 @@
-//! Fuzz target `zre`: ZRE beacons and messages (ferrozmq-zyre's codec), checked against
-//! re-encoding. The check lives in `fuzz/checks/zre.rs`, shared with ferrozmq-zyre's
-//! stable corpus replay test.
+//! Fuzz target `zre`: ZRE beacons and messages, ZGOSSIP messages and ZRE log records
+//! (ferrozmq-zyre's codecs), checked against re-encoding. The check lives in
+//! `fuzz/checks/zre.rs`, shared with ferrozmq-zyre's stable corpus replay test.
 
 #![no_main]
 

@@ -1,5 +1,5 @@
 //! `ferrozmq zyre`: a Zyre node from the shell, on `ferrozmq-zyre` (ZRE v2, interoperable
-//! with Zyre 2 and pyre). Joins groups, prints each event as one tab-separated line, and
+//! with Zyre 2 and pyre), discovering by beacons or gossip. Joins groups, prints each event as one tab-separated line, and
 //! shouts each stdin line to the first joined group (or whispers it to one peer).
 
 use std::collections::{HashMap, VecDeque};
@@ -18,10 +18,12 @@ use crate::frames::format_frame;
 pub const HELP: &str = "\
 usage: ferrozmq zyre [--name NAME] [--join GROUP]... [--header KEY=VALUE]...
                      [--interface IF] [--port P] [--interval MS]
+                     [--endpoint EP] [--gossip-bind EP] [--gossip-connect EP]...
                      [--whisper-to NAME] [-n N] [--timeout MS]
 
-A ZRE node (RFC 36 v2, as Zyre 2 and pyre): finds peers by UDP beacons, joins
-the groups given, and prints each event as one line, fields separated by tabs:
+A ZRE node (RFC 36 v2, as Zyre 2 and pyre): finds peers by UDP beacons (or a
+gossip hub), joins the groups given, and prints each event as one line, fields
+separated by tabs:
   ENTER uuid name endpoint [KEY=VALUE...]   EXIT uuid name
   JOIN uuid name group                      LEAVE uuid name group
   SHOUT uuid name group frames...           WHISPER uuid name frames...
@@ -38,6 +40,12 @@ options:
                       ZSYS_INTERFACE, else the first broadcast interface
   --port P            UDP beacon port (default 5670)
   --interval MS       beacon interval (default 1000)
+  --endpoint EP       bind our ZRE ROUTER to EP and tell peers EP (a * port is
+                      resolved); turns beacons off
+  --gossip-bind EP    run a gossip hub (ZGOSSIP, as Zyre's) on EP; turns
+                      beacons off
+  --gossip-connect EP find peers through the gossip hub at EP (repeatable);
+                      turns beacons off
   --whisper-to NAME   whisper stdin lines to NAME instead of shouting
   -n N                exit after printing N events
   --timeout MS        exit after MS milliseconds (status 1 if -n was given and
@@ -55,6 +63,9 @@ pub struct ZyreArgs {
     pub port: Option<u16>,
     pub interval: Option<Duration>,
     pub whisper_to: Option<String>,
+    pub endpoint: Option<String>,
+    pub gossip_bind: Option<String>,
+    pub gossip_connect: Vec<String>,
     pub count: Option<u64>,
     pub timeout: Option<Duration>,
 }
@@ -84,6 +95,9 @@ impl ZyreArgs {
                     o.interval = Some(Duration::from_millis(p.number(1)?))
                 }
                 Arg::Long(name) if name == "whisper-to" => o.whisper_to = Some(p.value()?),
+                Arg::Long(name) if name == "endpoint" => o.endpoint = Some(p.value()?),
+                Arg::Long(name) if name == "gossip-bind" => o.gossip_bind = Some(p.value()?),
+                Arg::Long(name) if name == "gossip-connect" => o.gossip_connect.push(p.value()?),
                 Arg::Short('n') => o.count = Some(p.number(1)?),
                 Arg::Long(name) if name == "timeout" => {
                     o.timeout = Some(Duration::from_millis(p.number(0)?))
@@ -136,6 +150,15 @@ fn start(ctx: &ferrozmq::Context, o: &ZyreArgs) -> Result<Node, ferrozmq::Error>
     }
     if let Some(interval) = o.interval {
         node.set_interval(interval)?;
+    }
+    if let Some(endpoint) = &o.endpoint {
+        node.set_endpoint(endpoint)?;
+    }
+    if let Some(hub) = &o.gossip_bind {
+        node.gossip_bind(hub)?;
+    }
+    for hub in &o.gossip_connect {
+        node.gossip_connect(hub)?;
     }
     for group in &o.groups {
         node.join(group)?;
@@ -285,6 +308,14 @@ mod tests {
             "100",
             "--whisper-to",
             "bob",
+            "--endpoint",
+            "tcp://127.0.0.1:*",
+            "--gossip-bind",
+            "tcp://127.0.0.1:5999",
+            "--gossip-connect",
+            "tcp://10.0.0.1:5999",
+            "--gossip-connect",
+            "tcp://10.0.0.2:5999",
             "-n",
             "3",
             "--timeout",
@@ -301,6 +332,12 @@ mod tests {
             (Some(5671), Some(Duration::from_millis(100)))
         );
         assert_eq!(o.whisper_to.as_deref(), Some("bob"));
+        assert_eq!(o.endpoint.as_deref(), Some("tcp://127.0.0.1:*"));
+        assert_eq!(o.gossip_bind.as_deref(), Some("tcp://127.0.0.1:5999"));
+        assert_eq!(
+            o.gossip_connect,
+            ["tcp://10.0.0.1:5999", "tcp://10.0.0.2:5999"]
+        );
         assert_eq!(
             (o.count, o.timeout),
             (Some(3), Some(Duration::from_millis(500)))

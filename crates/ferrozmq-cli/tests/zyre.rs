@@ -80,3 +80,56 @@ fn ferrozmq_zyre_and_pyre_shout_and_whisper_both_ways() {
         pyre.say("QUIT");
     });
 }
+
+/// Reads `node`'s events until one of `kind` comes, failing after 20 s.
+fn expect_event(node: &ferrozmq_zyre::Node, kind: &str) -> ferrozmq_zyre::Event {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match node.recv_timeout(left).unwrap() {
+            Some(event) if event.kind() == kind => return event,
+            Some(_) => {}
+            None => panic!("no {kind} within 20 s"),
+        }
+    }
+}
+
+/// `--gossip-connect` and `--endpoint`, beacons off: the CLI and an in-process node
+/// running the gossip hub (TCP on 127.0.0.1 only, ephemeral ports: no namespace needed)
+/// see each other enter and exchange a shout and a whisper.
+#[test]
+fn ferrozmq_zyre_finds_a_node_through_its_gossip_hub() {
+    let ctx = ferrozmq::Context::new();
+    let mut hub = ferrozmq_zyre::Node::new(&ctx, Some("hub")).unwrap();
+    hub.set_endpoint("tcp://127.0.0.1:*").unwrap();
+    hub.gossip_bind("tcp://127.0.0.1:*").unwrap();
+    hub.join("CHAT").unwrap();
+    hub.start().unwrap();
+    let hub_endpoint = hub.gossip_endpoint().unwrap().unwrap();
+    let mut node = cli(&[
+        "--name",
+        "cli",
+        "--join",
+        "CHAT",
+        "--endpoint",
+        "tcp://127.0.0.1:*",
+        "--gossip-connect",
+        &hub_endpoint,
+    ]);
+    let enter = node.expect("ENTER");
+    assert_eq!(
+        (enter[1].as_str(), enter[2].as_str()),
+        (hub.uuid().to_string().as_str(), "hub")
+    );
+    assert_eq!(enter[3], hub.endpoint().unwrap());
+    let cli_enter = expect_event(&hub, "ENTER");
+    assert_eq!(cli_enter.name(), "cli");
+    expect_event(&hub, "JOIN");
+    node.expect("JOIN");
+    node.say("hello hub");
+    let shout = expect_event(&hub, "SHOUT");
+    assert_eq!(&shout.content().unwrap()[0][..], b"hello hub");
+    hub.whispers(&cli_enter.peer(), "hello cli").unwrap();
+    assert_eq!(node.expect("WHISPER")[3..], ["hello cli"]);
+    node.interrupt();
+}

@@ -1,8 +1,10 @@
-//! zyre_bench: how long N nodes in one process take to all see each other, and how many
-//! SHOUTs a second one node gets to a group of N receivers (for `bench/zyre.sh`).
+//! zyre_bench: how long N nodes in one process take to all see each other (by beacons,
+//! or through a gossip hub with beacons off), and how many SHOUTs a second one node gets
+//! to a group of N receivers (for `bench/zyre.sh`).
 //!
 //! ```text
 //! zyre_bench discovery N [INTERFACE]
+//! zyre_bench gossip N
 //! zyre_bench shout N MESSAGES SIZE [INTERFACE]
 //! ```
 //! Prints one line of results, with the process's open file descriptors at the end.
@@ -61,16 +63,12 @@ fn context() -> Context {
     ctx
 }
 
-fn discovery(n: usize, interface: Option<&String>) {
-    let ctx = context();
-    let mut nodes: Vec<Node> = (0..n)
-        .map(|i| start(&ctx, &format!("n{i}"), interface, false))
-        .collect();
-    let began = Instant::now();
-    nodes.iter_mut().for_each(|node| node.start().unwrap());
+/// Reads events until each of `nodes` has seen every other enter.
+fn until_all_see_all(nodes: &[Node]) {
+    let n = nodes.len();
     let mut seen = vec![0usize; n];
     let mut complete = 0;
-    pump(&nodes, |i, event| {
+    pump(nodes, |i, event| {
         if matches!(event, Event::Enter { .. }) {
             seen[i] += 1;
             if seen[i] == n - 1 {
@@ -79,12 +77,47 @@ fn discovery(n: usize, interface: Option<&String>) {
         }
         complete == n
     });
-    let took = began.elapsed();
+}
+
+fn report(mode: &str, n: usize, took: Duration) {
     println!(
-        "discovery\tnodes {n}\tall saw all in {:.0} ms\topen fds {}",
+        "{mode}\tnodes {n}\tall saw all in {:.0} ms\topen fds {}",
         took.as_secs_f64() * 1000.0,
         open_fds()
     );
+}
+
+fn discovery(n: usize, interface: Option<&String>) {
+    let ctx = context();
+    let mut nodes: Vec<Node> = (0..n)
+        .map(|i| start(&ctx, &format!("n{i}"), interface, false))
+        .collect();
+    let began = Instant::now();
+    nodes.iter_mut().for_each(|node| node.start().unwrap());
+    until_all_see_all(&nodes);
+    report("discovery", n, began.elapsed());
+}
+
+/// Node 0 runs the gossip hub (started first, so its port is known); the timing covers
+/// the other nodes' start and every node seeing every other.
+fn gossip(n: usize) {
+    let ctx = context();
+    let mut hub = Node::new(&ctx, Some("n0")).unwrap();
+    hub.set_endpoint("tcp://127.0.0.1:*").unwrap();
+    hub.gossip_bind("tcp://127.0.0.1:*").unwrap();
+    hub.start().unwrap();
+    let hub_endpoint = hub.gossip_endpoint().unwrap().unwrap();
+    let mut nodes = vec![hub];
+    let began = Instant::now();
+    for i in 1..n {
+        let mut node = Node::new(&ctx, Some(&format!("n{i}"))).unwrap();
+        node.set_endpoint("tcp://127.0.0.1:*").unwrap();
+        node.gossip_connect(&hub_endpoint).unwrap();
+        node.start().unwrap();
+        nodes.push(node);
+    }
+    until_all_see_all(&nodes);
+    report("gossip", n, began.elapsed());
 }
 
 fn shout(n: usize, messages: usize, size: usize, interface: Option<&String>) {
@@ -130,6 +163,7 @@ fn main() {
     let number = |i: usize| args.get(i).and_then(|a| a.parse::<usize>().ok());
     match (args.first().map(String::as_str), number(1)) {
         (Some("discovery"), Some(n)) if n >= 2 => discovery(n, args.get(2)),
+        (Some("gossip"), Some(n)) if n >= 2 => gossip(n),
         (Some("shout"), Some(n)) if n >= 1 => match (number(2), number(3)) {
             (Some(m), Some(size)) => shout(n, m, size, args.get(4)),
             _ => usage(),
@@ -139,6 +173,8 @@ fn main() {
 }
 
 fn usage() {
-    eprintln!("usage: zyre_bench discovery N [INTERFACE] | shout N MESSAGES SIZE [INTERFACE]");
+    eprintln!(
+        "usage: zyre_bench discovery N [INTERFACE] | gossip N | shout N MESSAGES SIZE [INTERFACE]"
+    );
     std::process::exit(2);
 }

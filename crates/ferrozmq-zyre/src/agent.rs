@@ -1,16 +1,17 @@
 //! The node's thread (an [`Actor`](ferrozmq::actor::Actor) body, Zyre's `zyre_node_actor`):
-//! binds the ROUTER inbox, starts the beacon, then polls the API pipe, the inbox and the
-//! beacon, and reaps quiet peers, until STOP or `$TERM`; on the way out it beacons port 0
+//! binds the ROUTER inbox, starts the beacon or the gossip service, then polls the API
+//! pipe, the inbox, the beacon and the gossip sockets, and reaps quiet peers, until STOP or `$TERM`; on the way out it beacons port 0
 //! so peers drop us at once.
 //!
 //! API commands on the pipe (sent by [`Node`](crate::Node)): `JOIN g`, `LEAVE g`,
 //! `WHISPER uuid frames…`, `SHOUT g frames…`, `STOP`, and the queries `PEERS`,
 //! `PEERS BY GROUP g`, `OWN GROUPS`, `PEER GROUPS`, `PEER ADDRESS uuid`, `PEER NAME uuid`,
-//! `PEER HEADER uuid key`, `PEER HEADERS uuid`, `ENDPOINT`, each answered with `OK` and
+//! `PEER HEADER uuid key`, `PEER HEADERS uuid`, `ENDPOINT`, `GOSSIP ENDPOINT`, each answered with `OK` and
 //! the values (none when unknown).
 
 use crate::beacon::{ZreBeacon, PREFIX};
 use crate::config::Config;
+use crate::gossip_service::GossipService;
 use crate::state::State;
 use crate::wire::Writer;
 use ferrozmq::beacon::Beacon;
@@ -29,13 +30,20 @@ pub fn run(pipe: &Socket, ctx: Context, config: Config, events_endpoint: String)
     let inbox = ctx.socket(ROUTER)?;
     inbox.set_router_handover(true)?;
     inbox.set_linger(0)?;
-    inbox.bind("tcp://*:*")?;
+    inbox.bind(config.endpoint.as_deref().unwrap_or("tcp://*:*"))?;
     let port = bound_port(&inbox)?;
     let (beacon, host) = start_beacon(&ctx, &config, port)?;
-    let endpoint = format!("tcp://{host}:{port}");
+    let endpoint = match &config.endpoint {
+        Some(told) if !told.ends_with(":*") => told.clone(),
+        Some(_) => inbox
+            .get_last_endpoint()?
+            .map_err(|_| ferrozmq::Error::EINVAL)?,
+        None => format!("tcp://{host}:{port}"),
+    };
     if config.verbose {
         eprintln!("zyre ({}): {} at {endpoint}", config.name, config.uuid);
     }
+    let mut gossip = start_gossip(&ctx, &config, &endpoint)?;
     let reap_every = reap_interval(&config);
     let mut state = State::new(ctx, config, endpoint, events);
     ferrozmq::actor::signal(pipe, 0)?;
@@ -44,6 +52,9 @@ pub fn run(pipe: &Socket, ctx: Context, config: Config, events_endpoint: String)
         let now = Instant::now();
         if now >= reap_at {
             state.reap(now);
+            if let Some(gossip) = &mut gossip {
+                gossip.tick(now);
+            }
             reap_at = now + reap_every;
         }
         let wait = reap_at.saturating_duration_since(now);
@@ -51,9 +62,14 @@ pub fn run(pipe: &Socket, ctx: Context, config: Config, events_endpoint: String)
         if let Some(beacon) = &beacon {
             items.push(beacon.pipe().as_poll_item(POLLIN));
         }
+        let gossip_from = items.len();
+        if let Some(gossip) = &gossip {
+            items.extend(gossip.poll_items());
+        }
         ferrozmq::poll(&mut items, poll_ms(wait))?;
         let ready: Vec<bool> = items.iter().map(|i| i.is_readable()).collect();
-        if ready[0] && !command(pipe, &mut state)? {
+        drop(items);
+        if ready[0] && !command(pipe, &mut state, gossip.as_ref())? {
             break;
         }
         if ready[1] {
@@ -61,6 +77,13 @@ pub fn run(pipe: &Socket, ctx: Context, config: Config, events_endpoint: String)
         }
         if let (Some(beacon), Some(true)) = (&beacon, ready.get(2)) {
             drain_beacons(beacon, &mut state)?;
+        }
+        if let Some(gossip) = &mut gossip {
+            if ready[gossip_from..].contains(&true) {
+                for (key, value) in gossip.drain()? {
+                    state.on_gossip(&key, &value);
+                }
+            }
         }
     }
     if let Some(beacon) = beacon {
@@ -118,6 +141,29 @@ fn start_beacon(ctx: &Context, config: &Config, port: u16) -> Result<(Option<Bea
     Ok((Some(beacon), host))
 }
 
+/// Starts the gossip service if the node gossips: binds the hub, connects to the hubs
+/// named, and publishes our (UUID, endpoint) tuple as Zyre does (TTL 0, forever).
+fn start_gossip(ctx: &Context, config: &Config, endpoint: &str) -> Result<Option<GossipService>> {
+    if config.gossip_bind.is_none() && config.gossip_connect.is_empty() {
+        return Ok(None);
+    }
+    let mut gossip = GossipService::new(
+        ctx,
+        &config.name,
+        config.verbose,
+        config.max_peers,
+        config.expired_timeout,
+    );
+    if let Some(hub) = &config.gossip_bind {
+        gossip.bind(hub)?;
+    }
+    for hub in &config.gossip_connect {
+        gossip.connect(hub)?;
+    }
+    gossip.publish(&config.uuid.to_czmq_string(), endpoint, 0);
+    Ok(Some(gossip))
+}
+
 fn drain_inbox(inbox: &Socket, state: &mut State) -> Result<()> {
     loop {
         let frames = match inbox.recv_multipart(DONTWAIT) {
@@ -150,7 +196,7 @@ fn drain_beacons(beacon: &Beacon, state: &mut State) -> Result<()> {
 }
 
 /// Handles one API command; `false` when the node is to end.
-fn command(pipe: &Socket, state: &mut State) -> Result<bool> {
+fn command(pipe: &Socket, state: &mut State, gossip: Option<&GossipService>) -> Result<bool> {
     let mut request = Multipart::recv(pipe)?;
     let verb = request.pop_str().unwrap_or_default();
     let mut text = || request.pop_str().unwrap_or_default();
@@ -182,6 +228,11 @@ fn command(pipe: &Socket, state: &mut State) -> Result<bool> {
             let group = text();
             state.shout(&group, request.into_iter().collect());
             None
+        }
+        "GOSSIP ENDPOINT" => {
+            let bound = gossip.and_then(GossipService::bound_endpoint);
+            let values = bound.into_iter().map(Message::from);
+            Some(std::iter::once(Message::from("OK")).chain(values).collect())
         }
         _ => Some(query(&verb, request, state)),
     };

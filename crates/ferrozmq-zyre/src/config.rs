@@ -1,4 +1,5 @@
-//! What a node is told before it starts ([`Config`]): Zyre's `zyre_set_*` values.
+//! What a node is told before it starts ([`Config`]): Zyre's `zyre_set_*` and
+//! `zyre_gossip_*` values.
 
 use crate::beacon::DEFAULT_PORT;
 use ferrozmq::beacon::BeaconOptions;
@@ -18,7 +19,7 @@ pub struct Config {
     /// Groups joined before start.
     pub groups: BTreeSet<String>,
     /// UDP beacon port (default 5670); 0 turns beaconing off (gossip or explicit
-    /// connections only).
+    /// connections only). Setting an endpoint or gossip sets it to 0, as in Zyre.
     pub port: u16,
     /// How often to beacon (default 1 s).
     pub interval: Duration,
@@ -36,6 +37,13 @@ pub struct Config {
     pub max_peers: usize,
     /// Logs traffic to stderr.
     pub verbose: bool,
+    /// The endpoint our ROUTER binds to and peers are told (`zyre_set_endpoint`); default
+    /// `tcp://*:*`, told as the beacon interface's address (127.0.0.1 without a beacon).
+    pub endpoint: Option<String>,
+    /// Where our gossip hub listens (`zyre_gossip_bind`).
+    pub gossip_bind: Option<String>,
+    /// The gossip hubs we connect to (`zyre_gossip_connect`).
+    pub gossip_connect: Vec<String>,
 }
 
 impl Config {
@@ -56,6 +64,9 @@ impl Config {
             expired_timeout: Duration::from_secs(30),
             max_peers: 1024,
             verbose: false,
+            endpoint: None,
+            gossip_bind: None,
+            gossip_connect: Vec::new(),
         }
     }
 }

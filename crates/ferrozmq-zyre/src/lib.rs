@@ -3,7 +3,10 @@
 //! ([`beacon`], on `ferrozmq::beacon`), connect with the guide's Harmony pattern (each
 //! node has one ROUTER; it connects one DEALER to each peer's ROUTER), greet with HELLO,
 //! and then WHISPER to one peer and SHOUT to groups that peers JOIN and LEAVE. Quiet
-//! peers are pinged and, after the expiry time, dropped.
+//! peers are pinged and, after the expiry time, dropped. Where there is no broadcast,
+//! nodes find each other through a gossip hub instead ([`gossip`], Zyre's
+//! `zyre_gossip_bind`/`zyre_gossip_connect`), and a node sends the guide's ZRE log
+//! records ([`log`]) to any collector a peer announces.
 //!
 //! ```no_run
 //! use ferrozmq_zyre::{Event, Node};
@@ -25,6 +28,10 @@ mod agent;
 pub mod beacon;
 mod config;
 mod event;
+pub mod gossip;
+mod gossip_service;
+pub mod log;
+mod log_publisher;
 pub mod message;
 mod node;
 mod peer;

@@ -1,8 +1,8 @@
 //! [`Node`] (Zyre's `zyre_t`): one ZRE node. Set it up (name, headers, port, interface,
-//! interval, timeouts), [`start`](Node::start) it, then join groups, shout and whisper,
-//! ask about peers, and read its [`Event`]s, blocking ([`recv`](Node::recv),
-//! [`recv_timeout`](Node::recv_timeout), [`socket`](Node::socket) for `poll`) or async
-//! ([`events`](Node::events)).
+//! interval, timeouts, or gossip discovery instead of beacons), [`start`](Node::start)
+//! it, then join groups, shout and whisper, ask about peers, and read its [`Event`]s,
+//! blocking ([`recv`](Node::recv), [`recv_timeout`](Node::recv_timeout),
+//! [`socket`](Node::socket) for `poll`) or async ([`events`](Node::events)).
 
 use crate::agent;
 use crate::config::Config;
@@ -121,6 +121,34 @@ impl Node {
     /// The most peers kept (default 1024).
     pub fn set_max_peers(&mut self, max: usize) -> Result<()> {
         self.before_start()?.max_peers = max;
+        Ok(())
+    }
+
+    /// Binds our ROUTER to `endpoint` and tells peers that endpoint (`zyre_set_endpoint`;
+    /// a `*` port is resolved). For gossip discovery: beacons are turned off.
+    pub fn set_endpoint(&mut self, endpoint: &str) -> Result<()> {
+        let config = self.before_start()?;
+        config.endpoint = Some(endpoint.into());
+        config.port = 0;
+        Ok(())
+    }
+
+    /// Runs a gossip hub on `endpoint` that other nodes connect to (`zyre_gossip_bind`);
+    /// beacons are turned off. A `*` port is resolved: see
+    /// [`gossip_endpoint`](Node::gossip_endpoint).
+    pub fn gossip_bind(&mut self, endpoint: &str) -> Result<()> {
+        let config = self.before_start()?;
+        config.gossip_bind = Some(endpoint.into());
+        config.port = 0;
+        Ok(())
+    }
+
+    /// Finds peers through the gossip hub at `endpoint` (`zyre_gossip_connect`; may be
+    /// called for several hubs); beacons are turned off.
+    pub fn gossip_connect(&mut self, endpoint: &str) -> Result<()> {
+        let config = self.before_start()?;
+        config.gossip_connect.push(endpoint.into());
+        config.port = 0;
         Ok(())
     }
 
@@ -290,6 +318,12 @@ impl Node {
         self.texts(Multipart::from(["ENDPOINT"]))?
             .pop()
             .ok_or(Error::EINVAL)
+    }
+
+    /// The endpoint our gossip hub is bound to (`None` without
+    /// [`gossip_bind`](Node::gossip_bind)).
+    pub fn gossip_endpoint(&self) -> Result<Option<String>> {
+        Ok(self.texts(Multipart::from(["GOSSIP ENDPOINT"]))?.pop())
     }
 
     fn event_socket(&self) -> Result<&Socket> {

@@ -1,9 +1,13 @@
 //! The ZRE state machine of one node ([`State`], Zyre's `zyre_node` less its I/O loop):
 //! the peer table, the groups of peers and our own, and what each beacon, message and
-//! reap does to them. Events for the owner are sent on the event pipe as they happen.
+//! reap does to them. Events for the owner are sent on the event pipe as they happen;
+//! ENTER, EXIT and our JOIN and LEAVE also go, as ZRE log records, to any log collector
+//! a peer announced.
 
 use crate::config::Config;
 use crate::event::Event;
+use crate::log::{EVENT_ENTER, EVENT_EXIT, EVENT_JOIN, EVENT_LEAVE, HEADER};
+use crate::log_publisher::LogPublisher;
 use crate::message::{Body, Hello, ZreMessage};
 use crate::peer::Peer;
 use ferrozmq::{Context, Error, Message, Socket, Uuid};
@@ -26,12 +30,14 @@ pub struct State {
     pub own_groups: BTreeSet<String>,
     status: u8,
     table_full_logged: bool,
+    log: LogPublisher,
 }
 
 impl State {
     /// A node with no peers yet, its events going out on `events`.
     pub fn new(ctx: Context, config: Config, endpoint: String, events: Socket) -> State {
         let own_groups = config.groups.clone();
+        let log = LogPublisher::new(&endpoint);
         State {
             ctx,
             config,
@@ -42,6 +48,7 @@ impl State {
             own_groups,
             status: 0,
             table_full_logged: false,
+            log,
         }
     }
 
@@ -75,6 +82,23 @@ impl State {
         let endpoint = format!("tcp://{address}:{port}");
         if let Some(peer) = self.require_peer(uuid, &endpoint) {
             peer.heard(Instant::now());
+        }
+    }
+
+    /// A tuple the gossip network delivered: key a peer's UUID, value its endpoint. A new
+    /// peer is connected to (our own tuple and keys that are no UUID are ignored).
+    pub fn on_gossip(&mut self, key: &str, endpoint: &str) {
+        match Uuid::parse(key) {
+            Ok(uuid) if uuid != self.config.uuid => {
+                if let Some(peer) = self.require_peer(uuid, endpoint) {
+                    peer.heard(Instant::now());
+                }
+            }
+            Ok(_) => {}
+            Err(_) if self.config.verbose => {
+                self.log(format_args!("gossip tuple {key:?} is not a peer: ignored"));
+            }
+            Err(_) => {}
         }
     }
 
@@ -124,6 +148,8 @@ impl State {
     /// Forgets a peer: EXIT to the owner, out of every group, its DEALER closed.
     pub fn remove_peer(&mut self, uuid: &Uuid) {
         if let Some(peer) = self.peers.remove(uuid) {
+            self.log
+                .info(EVENT_EXIT, Some(&peer.endpoint), &peer.endpoint);
             self.emit(Event::Exit {
                 peer: peer.uuid,
                 name: peer.name.clone(),
@@ -220,6 +246,14 @@ impl State {
         };
         peer.name = hello.name;
         peer.headers = hello.headers;
+        // A peer that is a ZRE log collector: our log records go to it too.
+        if let Some(collector) = peer.headers.get(HEADER) {
+            if let Err(reason) = self.log.connect(&self.ctx, collector) {
+                eprintln!("zyre ({}): {reason}", self.config.name);
+            }
+        }
+        self.log
+            .info(EVENT_ENTER, Some(&peer.endpoint), &peer.endpoint);
         let event = Event::Enter {
             peer: uuid,
             name: peer.name.clone(),
@@ -310,6 +344,7 @@ impl State {
             return Err(Error::EINVAL);
         }
         if self.own_groups.insert(group.clone()) {
+            self.log.info(EVENT_JOIN, None, &group);
             self.status = self.status.wrapping_add(1);
             let body = Body::Join {
                 group,
@@ -323,6 +358,7 @@ impl State {
     /// We leave `group` and tell every peer (nothing if we are not in it).
     pub fn leave(&mut self, group: String) {
         if self.own_groups.remove(&group) {
+            self.log.info(EVENT_LEAVE, None, &group);
             self.status = self.status.wrapping_add(1);
             let body = Body::Leave {
                 group,

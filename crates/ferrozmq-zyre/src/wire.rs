@@ -61,6 +61,14 @@ impl<'a> Reader<'a> {
         Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
     }
 
+    /// A `number8`.
+    pub fn u64(&mut self) -> Result<u64, Malformed> {
+        let b = self.bytes(8)?;
+        let mut v = [0; 8];
+        v.copy_from_slice(b);
+        Ok(u64::from_be_bytes(v))
+    }
+
     fn text(&mut self, n: usize) -> Result<String, Malformed> {
         String::from_utf8(self.bytes(n)?.to_vec()).map_err(|_| Malformed("string not UTF-8"))
     }
@@ -74,6 +82,15 @@ impl<'a> Reader<'a> {
     /// A `longstr`.
     pub fn longstr(&mut self) -> Result<String, Malformed> {
         let n = self.u32()? as usize;
+        self.text(n)
+    }
+
+    /// A `longstr` of at most `max` bytes (a longer one is malformed before it is read).
+    pub fn bounded_longstr(&mut self, max: usize) -> Result<String, Malformed> {
+        let n = self.u32()? as usize;
+        if n > max {
+            return Err(Malformed("long string over its limit"));
+        }
         self.text(n)
     }
 
@@ -129,7 +146,13 @@ impl Writer {
         self.data.extend_from_slice(&v.to_be_bytes());
     }
 
-    fn u32(&mut self, v: u32) {
+    /// A `number4`.
+    pub fn u32(&mut self, v: u32) {
+        self.data.extend_from_slice(&v.to_be_bytes());
+    }
+
+    /// A `number8`.
+    pub fn u64(&mut self, v: u64) {
         self.data.extend_from_slice(&v.to_be_bytes());
     }
 

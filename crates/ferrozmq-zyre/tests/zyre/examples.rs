@@ -97,3 +97,81 @@ fn zre_tester_runs_clean() {
         );
     });
 }
+
+/// Reads `logger`'s lines until one satisfies `wanted`, calling `poke` before each wait
+/// (records sent before a node's PUB has connected to the collector are dropped, as any
+/// PUB drops them, so the node is made to log again), failing after 20 s.
+fn logged(logger: &LineChild, mut poke: impl FnMut(), wanted: impl Fn(&str) -> bool) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        poke();
+        if let Some(line) = logger.expect_within("", std::time::Duration::from_millis(200)) {
+            let line = line.join("\t");
+            if wanted(&line) {
+                return line;
+            }
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the logger printed no such record"
+        );
+    }
+}
+
+#[test]
+fn logger_prints_the_log_records_of_nodes() {
+    use ferrozmq_zyre::log::node_id;
+    use ferrozmq_zyre::{Event, Node};
+    in_namespace("examples::logger_prints_the_log_records_of_nodes", || {
+        let mut command = example("logger");
+        command.arg("lo");
+        let logger = LineChild::spawn(command);
+        let ctx = ferrozmq::Context::new();
+        let start = |name: &str| {
+            let mut node = Node::new(&ctx, Some(name)).unwrap();
+            node.set_interface("lo").unwrap();
+            node.set_interval(std::time::Duration::from_millis(100))
+                .unwrap();
+            node.start().unwrap();
+            node
+        };
+        let mut alice = start("alice");
+        let enter = crate::nodes::expect(
+            &alice,
+            "the logger's ENTER",
+            |e| matches!(e, Event::Enter { headers, .. } if headers.contains_key("X-ZRELOG")),
+        );
+        let Event::Enter { headers, .. } = enter else {
+            unreachable!()
+        };
+        assert!(headers["X-ZRELOG"].starts_with("tcp://127.0.0.1:"));
+        let alice_id = format!("[{:04X}]", node_id(&alice.endpoint().unwrap()));
+        let mut group = 0;
+        let line = logged(
+            &logger,
+            || {
+                group += 1;
+                alice.join(&format!("LOG{group}")).unwrap();
+            },
+            |line| line.contains("Join group"),
+        );
+        let (date, record) = line.split_once("  I: ").expect("the guide's layout");
+        assert_eq!(date.len(), 17, "YY-MM-DD HH:MM:SS: {line}");
+        assert!(
+            record.starts_with(&format!("{alice_id} [0000] - Join group LOG")),
+            "{line}"
+        );
+        let bob = start("bob");
+        let bob_endpoint = bob.endpoint().unwrap();
+        let about_bob = format!(
+            "{alice_id} [{:04X}] - Peer enters {bob_endpoint}",
+            node_id(&bob_endpoint)
+        );
+        logged(&logger, || {}, |line| line.ends_with(&about_bob));
+        drop(bob);
+        let about_bob = about_bob.replace("Peer enters", "Peer exits");
+        logged(&logger, || {}, |line| line.ends_with(&about_bob));
+        alice.stop().unwrap();
+        logger.interrupt();
+    });
+}

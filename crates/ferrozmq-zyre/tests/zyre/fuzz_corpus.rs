@@ -1,10 +1,12 @@
 //! Replays every file of the `zre` fuzz target's corpus (`fuzz/corpus/zre/`) through the
-//! target's own check (`fuzz/checks/zre.rs`), so the seeds and anything the fuzzer keeps
-//! stay green on stable. Regenerate the named seeds with
+//! target's own check (`fuzz/checks/zre.rs`: ZRE, ZGOSSIP, ZRE log), so the seeds and anything
+//! the fuzzer keeps stay green on stable. Regenerate the named seeds with
 //! `cargo test -p ferrozmq-zyre --test zyre -- --ignored write_seed_corpus`.
 
 use ferrozmq::{Message, Uuid};
 use ferrozmq_zyre::beacon::ZreBeacon;
+use ferrozmq_zyre::gossip::GossipMessage;
+use ferrozmq_zyre::log::LogMessage;
 use ferrozmq_zyre::message::{Body, Hello, ZreMessage};
 use std::path::PathBuf;
 
@@ -22,6 +24,13 @@ fn the_zre_corpus_replays_clean() {
         replayed += 1;
     }
     assert!(replayed >= 10, "only {replayed} seeds");
+}
+
+/// A seed for a ZGOSSIP message: selector 0 and its frame.
+fn gossip_seed(message: GossipMessage) -> Vec<u8> {
+    let mut seed = vec![0];
+    seed.extend(message.encode().unwrap());
+    seed
 }
 
 /// A seed for a message: selector 1 (one frame) and its header frame.
@@ -93,6 +102,35 @@ fn write_seed_corpus() {
         (
             "truncated-string",
             vec![1, 0xAA, 0xA1, 4, 2, 0, 1, 200, b'C'],
+        ),
+        ("gossip-hello", gossip_seed(GossipMessage::Hello)),
+        (
+            "gossip-publish",
+            gossip_seed(GossipMessage::Publish {
+                key: Uuid::from_bytes([0x5A; 16]).to_czmq_string(),
+                value: "tcp://127.0.0.1:49152".into(),
+                ttl: 30_000,
+            }),
+        ),
+        ("gossip-ping", gossip_seed(GossipMessage::Ping)),
+        ("gossip-pong", gossip_seed(GossipMessage::Pong)),
+        ("gossip-invalid", gossip_seed(GossipMessage::Invalid)),
+        ("log", {
+            let record = LogMessage {
+                level: 3,
+                event: 1,
+                node: 0x1234,
+                peer: 0,
+                time: 1_700_000_000,
+                data: "CHAT".into(),
+            };
+            let mut seed = vec![0];
+            seed.extend(record.encode().unwrap());
+            seed
+        }),
+        (
+            "gossip-huge-value",
+            vec![0, 0xAA, 0xA0, 2, 1, 1, b'k', 0x7F, 0xFF, 0xFF, 0xFF],
         ),
     ];
     std::fs::create_dir_all(corpus()).unwrap();

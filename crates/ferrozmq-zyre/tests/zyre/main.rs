@@ -5,7 +5,10 @@
 mod codec;
 mod examples;
 mod fuzz_corpus;
+mod gossip;
+mod gossip_codec;
 mod hostile;
+mod log_codec;
 mod namespace;
 mod nodes;
 mod pyre;

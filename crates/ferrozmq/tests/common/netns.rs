@@ -3,7 +3,8 @@
 //! `unshare -n`, after `ip link set lo up`, a default route and the IPv4 multicast range via
 //! `lo`, and `ip -6 route add local ff00::/8 dev lo table local` (see
 //! `highlevel/beacon_support.rs` for why each is needed). The tests run as root; `ip` is
-//! iproute2 (scripts/test.sh installs it if missing).
+//! iproute2 (scripts/test.sh installs it if missing). ferrozmq-filemq's and ferrozmq-zyre's
+//! tests include this file by `#[path]`, so every suite makes the same namespace.
 
 use std::process::Command;
 
