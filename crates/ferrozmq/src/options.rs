@@ -90,6 +90,9 @@ pub mod ids {
     pub const XPUB_MAX_SUBSCRIPTION_BYTES: i32 = 1001;
     pub const AFFINITY: i32 = 4;
     pub const MULTICAST_HOPS: i32 = 25;
+    pub const MULTICAST_MAXTPDU: i32 = 84;
+    pub const LOOPBACK_FASTPATH: i32 = 94;
+    pub const MULTICAST_LOOP: i32 = 96;
     pub const RATE: i32 = 8;
     pub const RECOVERY_IVL: i32 = 9;
     pub const GSSAPI_SERVER: i32 = 62;
@@ -244,8 +247,17 @@ pub(crate) struct Options {
     pub priority: i32,
     /// AFFINITY: the I/O threads (bit n = thread n) this socket's endpoints may use; 0 = any.
     pub affinity: u64,
-    /// MULTICAST_HOPS: kept for multicast transports (ferrozmq has none yet).
+    /// MULTICAST_HOPS: the TTL of multicast datagrams (udp RADIO).
     pub multicast_hops: i32,
+    /// MULTICAST_MAXTPDU: the largest multicast packet, kept for multicast transports that
+    /// fragment (default 1500, as libzmq).
+    pub multicast_maxtpdu: i32,
+    /// MULTICAST_LOOP: whether multicast a socket sends is looped back to this host (udp
+    /// RADIO's IP_MULTICAST_LOOP; default true, as libzmq).
+    pub multicast_loop: bool,
+    /// LOOPBACK_FASTPATH: libzmq's Windows-only tcp loopback fast path; stored and read back
+    /// as libzmq does elsewhere, without effect (default false).
+    pub loopback_fastpath: bool,
     /// RATE: multicast data rate in kbit/s, kept for multicast transports (default 100).
     pub rate: i32,
     /// RECOVERY_IVL: multicast recovery interval in ms, kept for multicast transports.
@@ -323,6 +335,9 @@ impl Default for Options {
             priority: 0,
             affinity: 0,
             multicast_hops: 1,
+            multicast_maxtpdu: 1500,
+            multicast_loop: true,
+            loopback_fastpath: false,
             rate: 100,
             recovery_ivl: 10_000,
             accept_filters: Default::default(),

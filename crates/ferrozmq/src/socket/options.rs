@@ -94,7 +94,7 @@ fn any_int_bool(value: &[u8]) -> Result<bool> {
 }
 
 /// A boolean libzmq takes as any non-negative int.
-fn relaxed_bool(value: &[u8]) -> Result<bool> {
+pub(super) fn relaxed_bool(value: &[u8]) -> Result<bool> {
     match int(value)? {
         v if v < 0 => Err(Error::EINVAL),
         v => Ok(v != 0),
@@ -1584,6 +1584,19 @@ mod tests {
             int_probe!(BUSY_POLL, set_busy_poll, get_busy_poll, 50, -1),
             int_probe!(PRIORITY, set_priority, get_priority, 3, 0),
             int_probe!(MULTICAST_HOPS, set_multicast_hops, get_multicast_hops, 5, 1),
+            int_probe!(
+                MULTICAST_MAXTPDU,
+                set_multicast_maxtpdu,
+                get_multicast_maxtpdu,
+                9000,
+                1500
+            ),
+            flag_probe!(
+                MULTICAST_LOOP,
+                DEALER,
+                set_multicast_loop,
+                is_multicast_loop
+            ),
             int_probe!(RATE, set_rate, get_rate, 200, 100),
             int_probe!(RECOVERY_IVL, set_recovery_ivl, get_recovery_ivl, 0, 10_000),
             flag_probe!(IPV4ONLY, DEALER, set_ipv4only, is_ipv4only),
@@ -1604,6 +1617,14 @@ mod tests {
                 typed_get: None,
             },
         ]);
+        probes.push(Probe {
+            id: ids::LOOPBACK_FASTPATH,
+            ty: SocketType::DEALER,
+            typed_set: None,
+            expected: None,
+            raw: Some(i(1)),
+            typed_get: None,
+        });
         for id in [
             ids::IPC_FILTER_PID,
             ids::IPC_FILTER_UID,
@@ -1680,6 +1701,30 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// libzmq's defaults and checks for the multicast options pyzmq's suite reads back:
+    /// MULTICAST_MAXTPDU a positive int, MULTICAST_LOOP and LOOPBACK_FASTPATH any
+    /// non-negative int read back as 0 or 1.
+    #[test]
+    fn multicast_options_read_back_as_libzmq() {
+        let ctx = Context::new();
+        let s = ctx.socket(SocketType::RADIO).unwrap();
+        let read = |id| s.read_option(id).unwrap();
+        assert_eq!(read(ids::MULTICAST_MAXTPDU), i(1500));
+        assert_eq!(read(ids::MULTICAST_LOOP), i(1));
+        assert_eq!(read(ids::LOOPBACK_FASTPATH), i(0));
+        for (id, bad) in [
+            (ids::MULTICAST_MAXTPDU, 0),
+            (ids::MULTICAST_LOOP, -1),
+            (ids::LOOPBACK_FASTPATH, -1),
+        ] {
+            assert_eq!(s.set_option(id, &i(bad)), Err(Error::EINVAL), "{id}");
+        }
+        s.set_option(ids::MULTICAST_LOOP, &i(0)).unwrap();
+        s.set_option(ids::LOOPBACK_FASTPATH, &i(7)).unwrap();
+        assert_eq!(read(ids::MULTICAST_LOOP), i(0));
+        assert_eq!(read(ids::LOOPBACK_FASTPATH), i(1));
     }
 
     #[test]

@@ -8,8 +8,11 @@
 //!   tcp connections, 0 = the kernel's default;
 //! * AFFINITY (`u64`, 8 bytes): which I/O threads (bit n = thread n) the socket's later
 //!   binds and connects use, 0 = any, as libzmq's `choose_io_thread`;
-//! * MULTICAST_HOPS (positive int, default 1): stored for multicast transports, which
-//!   ferrozmq does not have yet;
+//! * MULTICAST_HOPS (positive int, default 1): the TTL of udp RADIO's multicast;
+//! * MULTICAST_LOOP (any non-negative int as a bool, default 1): udp RADIO's
+//!   IP_MULTICAST_LOOP; MULTICAST_MAXTPDU (positive int, default 1500): stored for
+//!   multicast transports that fragment; LOOPBACK_FASTPATH (as MULTICAST_LOOP, default 0):
+//!   Windows-only in libzmq, stored and read back without effect, as libzmq on Linux;
 //! * RATE (positive int, default 100 kbit/s) and RECOVERY_IVL (non-negative int, default
 //!   10000 ms): stored as libzmq stores them without PGM, for multicast transports;
 //! * IPV4ONLY (0 or 1): the deprecated inverse of IPV6;
@@ -17,7 +20,9 @@
 //!   deprecated accept filters (`io/accept_filter.rs`); each value adds one, an empty value
 //!   clears them; write-only, as in libzmq.
 
-use super::options::{int, int64, put_bool, put_int, strict_bool, Entry, Read, Scope};
+use super::options::{
+    int, int64, put_bool, put_int, relaxed_bool, strict_bool, Entry, Read, Scope,
+};
 use super::Socket;
 use crate::error::{Error, Result};
 use crate::io::Credential;
@@ -86,6 +91,33 @@ pub(super) static TABLE: &[Entry] = &[
             Ok(())
         }),
         read: Read::Yes(|core| Ok(put_int(core.options.multicast_hops))),
+    },
+    Entry {
+        id: ids::MULTICAST_MAXTPDU,
+        scope: Scope::Any,
+        set: Some(|core, v| {
+            core.options.multicast_maxtpdu = positive(v)?;
+            Ok(())
+        }),
+        read: Read::Yes(|core| Ok(put_int(core.options.multicast_maxtpdu))),
+    },
+    Entry {
+        id: ids::MULTICAST_LOOP,
+        scope: Scope::Any,
+        set: Some(|core, v| {
+            core.options.multicast_loop = relaxed_bool(v)?;
+            Ok(())
+        }),
+        read: Read::Yes(|core| Ok(put_bool(core.options.multicast_loop))),
+    },
+    Entry {
+        id: ids::LOOPBACK_FASTPATH,
+        scope: Scope::Any,
+        set: Some(|core, v| {
+            core.options.loopback_fastpath = relaxed_bool(v)?;
+            Ok(())
+        }),
+        read: Read::Yes(|core| Ok(put_bool(core.options.loopback_fastpath))),
     },
     Entry {
         id: ids::RATE,
@@ -208,6 +240,27 @@ impl Socket {
     /// Multicast hop count (`ZMQ_MULTICAST_HOPS`, > 0).
     pub fn set_multicast_hops(&self, value: i32) -> Result<()> {
         self.set_int(ids::MULTICAST_HOPS, value)
+    }
+
+    /// Whether multicast this socket sends comes back to this host (`ZMQ_MULTICAST_LOOP`,
+    /// default true; udp RADIO).
+    pub fn is_multicast_loop(&self) -> Result<bool> {
+        self.get_flag(ids::MULTICAST_LOOP)
+    }
+
+    /// Whether multicast this socket sends comes back to this host (`ZMQ_MULTICAST_LOOP`).
+    pub fn set_multicast_loop(&self, value: bool) -> Result<()> {
+        self.set_flag(ids::MULTICAST_LOOP, value)
+    }
+
+    /// The largest multicast packet in bytes (`ZMQ_MULTICAST_MAXTPDU`, default 1500).
+    pub fn get_multicast_maxtpdu(&self) -> Result<i32> {
+        self.get_int(ids::MULTICAST_MAXTPDU)
+    }
+
+    /// The largest multicast packet in bytes (`ZMQ_MULTICAST_MAXTPDU`, > 0).
+    pub fn set_multicast_maxtpdu(&self, value: i32) -> Result<()> {
+        self.set_int(ids::MULTICAST_MAXTPDU, value)
     }
 
     /// Multicast data rate in kbit/s (`ZMQ_RATE`, default 100; for multicast transports).

@@ -74,6 +74,7 @@ pub(crate) fn connect_radio(
     let socket = UdpSocket::bind(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0))?;
     if address.is_multicast() {
         socket.set_multicast_ttl_v4(options.multicast_hops.max(1) as u32)?;
+        socket.set_multicast_loop_v4(options.multicast_loop)?;
         if let Some(interface) = address.interface {
             RawSocket::from(socket.try_clone()?).set_multicast_if_v4(&interface)?;
         }
