@@ -115,15 +115,15 @@ impl Drop for ForeignData {
     }
 }
 
-/// A frame over C-owned bytes: no copy for large ones; `free` (if any) runs once, when the
-/// frame and every copy of it are gone (at once for small frames, which are copied inline).
+/// A frame over C-owned bytes, never copied: `free` (if any) runs once, when the frame and
+/// every copy of it are gone.
 pub fn borrowed_message(
     data: *const c_void,
     len: usize,
     free: FreeFn,
     hint: *mut c_void,
 ) -> Message {
-    Message::from_bytes(Bytes::from_owner(ForeignData {
+    Message::from_shared(Bytes::from_owner(ForeignData {
         data: data.cast_mut(),
         len,
         free,
@@ -149,8 +149,9 @@ pub unsafe extern "C" fn zmq_msg_init_size(msg: *mut zmq_msg_t, size: usize) -> 
     guard(-1, || store(msg, Message::with_size(size)))
 }
 
-/// `zmq_msg_init_data`: a message over the caller's `size` bytes at `data`, without copying
-/// large ones; `free(data, hint)` is called exactly once when no frame uses them any more.
+/// `zmq_msg_init_data`: a message over the caller's `size` bytes at `data`, never copied
+/// (small ones neither); `free(data, hint)` is called exactly once when no frame uses them
+/// any more — after the message was sent or received and closed, as libzmq.
 ///
 /// # Safety
 /// As `zmq_msg_init`; `data` stays valid until `free` is called.

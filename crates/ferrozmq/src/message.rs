@@ -80,6 +80,13 @@ impl Message {
         }
     }
 
+    /// A frame sharing `bytes` whatever their size, never copied inline: for a zero-copy
+    /// payload whose owner must learn only when the last frame using it is gone (the C
+    /// ABI's `zmq_msg_init_data` free callback, as libzmq calls it).
+    pub fn from_shared(bytes: Bytes) -> Message {
+        Message::wrap(Data::Shared(bytes))
+    }
+
     /// The payload as a string, if it is valid UTF-8.
     pub fn as_str(&self) -> Option<&str> {
         std::str::from_utf8(self).ok()

@@ -124,6 +124,28 @@ static void messages (void)
     CHECK (zmq_msg_close (&b) == 0 && freed == 1);
 }
 
+/* A zero-copy payload, however small, is released only when the last message using it is
+   gone: not while it waits in a queue, as pyzmq's MessageTracker relies on. */
+static void zero_copy_free_waits_for_the_last_user (void *ctx)
+{
+    void *pull = zmq_socket (ctx, ZMQ_PULL);
+    void *push = zmq_socket (ctx, ZMQ_PUSH);
+    set_timeouts (pull);
+    CHECK (zmq_bind (pull, "inproc://zero-copy") == 0);
+    CHECK (zmq_connect (push, "inproc://zero-copy") == 0);
+    static char small[] = "tiny";
+    freed = 0;
+    zmq_msg_t msg;
+    CHECK (zmq_msg_init_data (&msg, small, 4, count_free, small) == 0);
+    CHECK (zmq_msg_send (&msg, push, 0) == 4 && freed == 0);
+    zmq_msg_t got;
+    zmq_msg_init (&got);
+    CHECK (zmq_msg_recv (&got, pull, 0) == 4 && freed == 0);
+    CHECK (memcmp (zmq_msg_data (&got), "tiny", 4) == 0);
+    CHECK (zmq_msg_close (&got) == 0 && freed == 1);
+    CHECK (zmq_close (push) == 0 && zmq_close (pull) == 0);
+}
+
 static void poll_and_multipart (void *ctx)
 {
     void *pull = zmq_socket (ctx, ZMQ_PULL);
@@ -236,6 +258,7 @@ int main (void)
     void *ctx = zmq_ctx_new ();
     options (ctx);
     messages ();
+    zero_copy_free_waits_for_the_last_user (ctx);
     poll_and_multipart (ctx);
     vectors (ctx);
     monitor (ctx);
