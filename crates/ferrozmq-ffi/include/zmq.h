@@ -532,6 +532,10 @@ struct iovec;
 #endif
 
 #if defined(ZMQ_BUILD_DRAFT_API)
+#define ZMQ_EVENT_ALL_V1 65535
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
 #define ZMQ_EVENT_ALL_V2 (ZMQ_EVENT_ALL_V1 | ZMQ_EVENT_PIPES_STATS)
 #endif
 
@@ -972,8 +976,9 @@ int zmq_msg_init(struct zmq_msg_t *msg);
 int zmq_msg_init_size(struct zmq_msg_t *msg, size_t size);
 
 /**
- * `zmq_msg_init_data`: a message over the caller's `size` bytes at `data`, without copying
- * large ones; `free(data, hint)` is called exactly once when no frame uses them any more.
+ * `zmq_msg_init_data`: a message over the caller's `size` bytes at `data`, never copied
+ * (small ones neither); `free(data, hint)` is called exactly once when no frame uses them
+ * any more — after the message was sent or received and closed, as libzmq.
  *
  * # Safety
  * As `zmq_msg_init`; `data` stays valid until `free` is called.

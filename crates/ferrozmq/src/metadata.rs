@@ -11,6 +11,9 @@ pub(crate) struct PeerMetadata {
     peer_address: Option<String>,
     /// The connection's file descriptor (libzmq's deprecated ZMQ_SRCFD), if it has one.
     source_fd: Option<i32>,
+    /// The peer's end of the connection as an endpoint (`tcp://ip:port`, `ipc://…`), for
+    /// the remote address of PIPES_STATS monitor events; empty if unknown.
+    remote_endpoint: String,
 }
 
 impl PeerMetadata {
@@ -29,6 +32,7 @@ impl PeerMetadata {
             properties,
             peer_address,
             source_fd: None,
+            remote_endpoint: String::new(),
         }
     }
 
@@ -45,6 +49,7 @@ impl PeerMetadata {
             properties,
             peer_address: None,
             source_fd: None,
+            remote_endpoint: String::new(),
         }
     }
 
@@ -54,6 +59,7 @@ impl PeerMetadata {
             properties: Vec::new(),
             peer_address,
             source_fd: None,
+            remote_endpoint: String::new(),
         }
     }
 
@@ -61,6 +67,17 @@ impl PeerMetadata {
     pub(crate) fn with_source_fd(mut self, fd: Option<i32>) -> PeerMetadata {
         self.source_fd = fd;
         self
+    }
+
+    /// Records the peer's end of the connection as an endpoint.
+    pub(crate) fn with_remote_endpoint(mut self, endpoint: String) -> PeerMetadata {
+        self.remote_endpoint = endpoint;
+        self
+    }
+
+    /// The peer's end of the connection as an endpoint; empty if unknown.
+    pub(crate) fn remote_endpoint(&self) -> &str {
+        &self.remote_endpoint
     }
 
     /// The connection's file descriptor, if recorded ([`with_source_fd`](Self::with_source_fd)).

@@ -299,6 +299,12 @@ impl PipeEnd {
         dir.sender_generation.fetch_add(1, Ordering::Release);
     }
 
+    /// The peer's metadata as it is now, without this end's cache (for a caller holding
+    /// the end shared, as monitor queries do).
+    pub(crate) fn current_peer(&self) -> Option<Arc<PeerMetadata>> {
+        lock(&reading(&self.shared, self.side).sender).clone()
+    }
+
     /// Who is behind the other end, once known (see `set_peer`).
     pub(crate) fn peer(&mut self) -> Option<&Arc<PeerMetadata>> {
         let dir = reading(&self.shared, self.side);

@@ -55,5 +55,6 @@ pub const ZMQ_NOTIFY_DISCONNECT: c_int = 2;
 pub const ZMQ_EVENT_PIPES_STATS: c_int = 0x10000;
 pub const ZMQ_CURRENT_EVENT_VERSION: c_int = 1;
 pub const ZMQ_CURRENT_EVENT_VERSION_DRAFT: c_int = 2;
-pub const ZMQ_EVENT_ALL_V1: c_int = crate::constants::ZMQ_EVENT_ALL;
+// ZMQ_EVENT_ALL by value: cbindgen writes no constant defined by another module's.
+pub const ZMQ_EVENT_ALL_V1: c_int = 0xFFFF;
 pub const ZMQ_EVENT_ALL_V2: c_int = ZMQ_EVENT_ALL_V1 | ZMQ_EVENT_PIPES_STATS;

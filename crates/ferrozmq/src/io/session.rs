@@ -677,24 +677,28 @@ impl Session {
                 encode_parcel(&mut c.engine, Parcel::One(hello), &mut c.output);
             }
         }
-        let mut metadata = PeerMetadata::new(&peer, self.peer_address.clone())
-            .with_source_fd(self.connection_fd());
+        let mut metadata =
+            self.with_connection(PeerMetadata::new(&peer, self.peer_address.clone()));
         if let Some((user_id, properties)) = self.zap_verdict.take() {
             metadata = metadata.with_zap(user_id, properties);
         }
         self.peer_ready(Arc::new(metadata), ctx);
     }
 
-    /// The connection's file descriptor, for ZMQ_SRCFD.
-    fn connection_fd(&self) -> Option<i32> {
-        self.connection.as_ref().map(|c| c.stream.as_raw_fd())
+    /// `metadata` with what the connection itself tells: its descriptor (ZMQ_SRCFD) and
+    /// the peer's endpoint (for PIPES_STATS).
+    fn with_connection(&self, metadata: PeerMetadata) -> PeerMetadata {
+        let fd = self.connection.as_ref().map(|c| c.stream.as_raw_fd());
+        metadata
+            .with_source_fd(fd)
+            .with_remote_endpoint(self.endpoints.1.clone())
     }
 
     /// A raw (STREAM) connection is up: the peer is ready at once, and the socket hears of it
     /// as an empty message if ZMQ_STREAM_NOTIFY is on.
     fn raw_peer_ready(&mut self, ctx: &mut IoCtx<'_>) {
-        let metadata = PeerMetadata::without_handshake(self.peer_address.clone())
-            .with_source_fd(self.connection_fd());
+        let metadata =
+            self.with_connection(PeerMetadata::without_handshake(self.peer_address.clone()));
         self.peer_ready(Arc::new(metadata), ctx);
         self.stream_notify();
     }

@@ -357,7 +357,12 @@ impl Stream {
                     |a: io::Result<SocketAddr>| a.map_or(String::new(), |a| format!("tcp://{a}"));
                 (uri(s.local_addr()), uri(s.peer_addr()))
             }
-            Stream::Unix(_) => (String::new(), String::new()),
+            Stream::Unix(s) => {
+                let uri = |a: io::Result<std::os::unix::net::SocketAddr>| {
+                    a.map_or(String::new(), |a| ipc_uri(&a))
+                };
+                (uri(s.local_addr()), uri(s.peer_addr()))
+            }
         }
     }
 
@@ -505,5 +510,18 @@ impl Source for Listener {
             Listener::Tcp(s) | Listener::Ws(s, _) => s.deregister(r),
             Listener::Unix(s) => s.deregister(r),
         }
+    }
+}
+
+/// A Unix socket address as libzmq writes ipc endpoints: `ipc://path`, `ipc://@name` for
+/// an abstract one, and a bare `ipc://` for an unnamed (connecting) socket.
+fn ipc_uri(address: &std::os::unix::net::SocketAddr) -> String {
+    use std::os::linux::net::SocketAddrExt;
+    if let Some(path) = address.as_pathname() {
+        format!("ipc://{}", path.display())
+    } else if let Some(name) = address.as_abstract_name() {
+        format!("ipc://@{}", String::from_utf8_lossy(name))
+    } else {
+        "ipc://".to_string()
     }
 }

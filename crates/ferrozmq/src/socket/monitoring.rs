@@ -92,12 +92,16 @@ impl Socket {
             let id = pipe.id();
             let values = [pipe.queued_out(), pipe.queued_in()];
             let connected = core.connected.iter().find(|c| c.pipe == id);
+            let peer = pipe.current_peer();
             let at = match connected {
                 Some(c) => Endpoints::connecting(&c.endpoint),
                 None => {
                     let listener = core.pipe_listener.get(&id);
                     let bound = core.bound.iter().find(|b| Some(&b.listener) == listener);
-                    Endpoints::bound(bound.map_or("", |b| b.resolved.as_str()))
+                    Endpoints {
+                        remote: peer.as_deref().map_or("", |p| p.remote_endpoint()),
+                        ..Endpoints::bound(bound.map_or("", |b| b.resolved.as_str()))
+                    }
                 }
             };
             core.shared.event_at(EVENT_PIPES_STATS, &values, at);

@@ -76,12 +76,17 @@ fn versioned_events_carry_both_endpoints() {
                 assert_eq!(event.values.len(), 1);
                 assert_eq!(event.remote, endpoint);
                 let client_local = event.local.clone();
-                if transport == Transport::Tcp {
-                    assert!(
-                        client_local.starts_with("tcp://127.0.0.1:"),
-                        "{client_local}"
-                    );
-                    assert_ne!(client_local, event.remote);
+                // As libzmq writes them: the client's own tcp address, or a bare `ipc://`
+                // for its unnamed Unix socket.
+                match transport {
+                    Transport::Tcp => {
+                        assert!(
+                            client_local.starts_with("tcp://127.0.0.1:"),
+                            "{client_local}"
+                        );
+                        assert_ne!(client_local, event.remote);
+                    }
+                    _ => assert_eq!(client_local, "ipc://"),
                 }
                 let handshake = next(&client_mon);
                 assert_eq!(handshake.event, raw(SocketEvent::HANDSHAKE_SUCCEEDED));
@@ -100,9 +105,7 @@ fn versioned_events_carry_both_endpoints() {
                     let event = next(&server_mon);
                     assert_eq!(event.event, raw(wanted));
                     assert_eq!(event.local, endpoint, "{wanted:?}");
-                    if transport == Transport::Tcp {
-                        assert_eq!(event.remote, client_local, "{wanted:?}");
-                    }
+                    assert_eq!(event.remote, client_local, "{wanted:?}");
                 }
                 drop(client);
                 let stopped = next(&client_mon);
@@ -196,5 +199,29 @@ fn pipes_stats_count_what_is_queued_each_way() {
         pull.recv_msg(0).unwrap();
         pull.monitor_pipes_stats().unwrap();
         assert_eq!(next(&pull_mon).values, [0, 2]);
+
+        // A bound tcp pipe names the peer's end of the connection as remote, as libzmq's.
+        let tcp_pull = ours(&ctx, PULL);
+        let tcp_mon = monitor_v2(
+            &ctx,
+            &tcp_pull,
+            EVENT_PIPES_STATS,
+            PAIR,
+            "inproc://stats-tcp",
+        );
+        tcp_pull.bind("tcp://127.0.0.1:*").unwrap();
+        let bound = last_ep(&tcp_pull);
+        let tcp_push = ours(&ctx, PUSH);
+        tcp_push.connect(&bound).unwrap();
+        tcp_push.send("z", 0).unwrap();
+        assert_eq!(tcp_pull.recv_string(0).unwrap().unwrap(), "z");
+        tcp_pull.monitor_pipes_stats().unwrap();
+        let stats = next(&tcp_mon);
+        assert_eq!(stats.local, bound);
+        assert!(
+            stats.remote.starts_with("tcp://127.0.0.1:") && stats.remote != bound,
+            "{}",
+            stats.remote
+        );
     });
 }
