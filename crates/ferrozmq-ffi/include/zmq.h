@@ -675,8 +675,8 @@ int zmq_close(void *socket);
 
 #if defined(ZMQ_BUILD_DRAFT_API)
 /**
- * `zmq_ctx_set_ext`: sets an int context option from `len` bytes at `value` (an int's
- * size, else EINVAL: ferrozmq's context options are all ints).
+ * `zmq_ctx_set_ext`: sets a context option from `len` bytes at `value`: an int when `len`
+ * is an int's size, else bytes (THREAD_NAME_PREFIX's text; EINVAL for other options).
  *
  * # Safety
  * `context` is NULL or from `zmq_ctx_new`; `value` is NULL or `len` readable bytes.
@@ -686,8 +686,9 @@ int zmq_ctx_set_ext(void *context, int option, const void *value, size_t len);
 
 #if defined(ZMQ_BUILD_DRAFT_API)
 /**
- * `zmq_ctx_get_ext`: writes an int context option into the `*len` bytes at `value` and
- * sets `*len` to an int's size (EINVAL if the buffer is smaller).
+ * `zmq_ctx_get_ext`: writes a context option into the `*len` bytes at `value`: the int
+ * when `*len` is an int's size, else the option's bytes (THREAD_NAME_PREFIX's text), with
+ * `*len` set to their length (EINVAL if they do not fit, or for other options).
  *
  * # Safety
  * `context` as `zmq_ctx_set_ext`; `len` is NULL or valid, `value` NULL or `*len` bytes.
@@ -926,6 +927,87 @@ int zmq_socket_monitor_versioned(void *socket, const char *endpoint, uint64_t ev
  * `socket` as `zmq_join`.
  */
 int zmq_socket_monitor_pipes_stats(void *socket);
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+/**
+ * `zmq_timers_new`: an empty set.
+ */
+void *zmq_timers_new(void);
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+/**
+ * `zmq_timers_destroy`: frees the set `*timers_p` and sets `*timers_p` to NULL (EFAULT for
+ * a NULL or destroyed set).
+ *
+ * # Safety
+ * `timers_p` is NULL or points at NULL or a pointer from `zmq_timers_new`.
+ */
+int zmq_timers_destroy(void **timers_p);
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+/**
+ * `zmq_timers_add`: a timer calling `handler(id, arg)` every `interval` ms; returns its
+ * id (EFAULT for a NULL handler).
+ *
+ * # Safety
+ * `timers` is NULL or from `zmq_timers_new`.
+ */
+int zmq_timers_add(void *timers, size_t interval, void (*handler)(int timer_id, void *arg), void *arg);
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+/**
+ * `zmq_timers_cancel`: removes timer `id` (EINVAL if there is none).
+ *
+ * # Safety
+ * As `zmq_timers_add`.
+ */
+int zmq_timers_cancel(void *timers, int id);
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+/**
+ * `zmq_timers_set_interval`: gives timer `id` a new interval, restarted from now.
+ *
+ * # Safety
+ * As `zmq_timers_add`.
+ */
+int zmq_timers_set_interval(void *timers, int id, size_t interval);
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+/**
+ * `zmq_timers_reset`: restarts timer `id`'s interval from now.
+ *
+ * # Safety
+ * As `zmq_timers_add`.
+ */
+int zmq_timers_reset(void *timers, int id);
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+/**
+ * `zmq_timers_timeout`: milliseconds until the next timer is due (0 if one is overdue);
+ * -1 with EINVAL when the set has no timers (the errno libzmq's test expects there).
+ *
+ * # Safety
+ * As `zmq_timers_add`.
+ */
+long zmq_timers_timeout(void *timers);
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+/**
+ * `zmq_timers_execute`: calls the handler of every timer that is due and schedules each
+ * again one interval on.
+ *
+ * # Safety
+ * As `zmq_timers_add`; a handler may call `zmq_timers_*` on this set, but not destroy it.
+ */
+int zmq_timers_execute(void *timers);
 #endif
 
 /**
@@ -1367,4 +1449,7 @@ void zmq_threadclose(void *thread);
 #define ZMQ_MSG_PROPERTY_USER_ID "User-Id"
 #define ZMQ_MSG_PROPERTY_PEER_ADDRESS "Peer-Address"
 #define ZMQ_HAVE_POLLER
+#define ZMQ_HAVE_TIMERS
+/* The handler of zmq_timers_add, a function type as in libzmq. */
+typedef void(zmq_timer_fn) (int timer_id, void *arg);
 #endif

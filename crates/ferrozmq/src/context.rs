@@ -151,6 +151,18 @@ impl Context {
         lock(&self.inner().options).get(option)
     }
 
+    /// Sets a context option to bytes (`zmq_ctx_set_ext` with a value not an int's size):
+    /// THREAD_NAME_PREFIX as text of 1 to 16 bytes; EINVAL for any other option.
+    pub fn set_ext(&self, option: i32, value: &[u8]) -> Result<()> {
+        lock(&self.inner().options).set_bytes(option, value)
+    }
+
+    /// Reads a context option as bytes (`zmq_ctx_get_ext`): THREAD_NAME_PREFIX's text
+    /// (a number set with [`set`](Context::set) reads as its decimal digits).
+    pub fn get_ext(&self, option: i32) -> Result<Vec<u8>> {
+        lock(&self.inner().options).get_bytes(option)
+    }
+
     /// Terminates the context (`zmq_ctx_term`): blocking calls on its sockets return ETERM,
     /// and this waits until every socket is closed and lingering messages are delivered.
     pub fn destroy(&mut self) -> Result<()> {

@@ -34,9 +34,15 @@ pub const MAX_MSGSZ: i32 = 5;
 pub const THREAD_AFFINITY_CPU_ADD: i32 = 7;
 /// Write-only: removes a CPU added with [`THREAD_AFFINITY_CPU_ADD`] (EINVAL if absent).
 pub const THREAD_AFFINITY_CPU_REMOVE: i32 = 8;
-/// A number put before the I/O threads' names, as `<prefix>/ferrozmq-io-<n>`; names are
-/// cut to the 15 bytes Linux keeps. Reads 0 while unset, as libzmq's.
+/// A prefix put before the I/O threads' names, as `<prefix>/ferrozmq-io-<n>`; names are
+/// cut to the 15 bytes Linux keeps. Set as a number ([`Context::set`](crate::Context::set))
+/// or as up to 16 bytes of text ([`Context::set_ext`](crate::Context::set_ext)); read as a
+/// number it is the text's leading integer (0 while unset), as libzmq's `atoi` reads it.
 pub const THREAD_NAME_PREFIX: i32 = 9;
+/// 1 (default): received messages may share the buffers they were read into; 0: asks for
+/// copies. Stored and read back as libzmq's; ferrozmq's receive path is the same either
+/// way (frames below 64 KiB are copied out of the read buffer, larger ones own theirs).
+pub const ZERO_COPY_RECV: i32 = 10;
 /// Default of the IPV6 option of sockets made later (0 or 1, default 0).
 pub const IPV6: i32 = 42;
 /// 1 (default): sockets made later start with LINGER -1; 0: with LINGER 0.
@@ -48,8 +54,8 @@ const SOCKET_LIMIT_VALUE: i32 = 65535;
 /// What the I/O threads are started with.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct ThreadOptions {
-    /// `THREAD_NAME_PREFIX`, if set.
-    pub name_prefix: Option<i32>,
+    /// `THREAD_NAME_PREFIX`, if set: the bytes given (a number as its decimal text).
+    pub name_prefix: Option<Vec<u8>>,
     /// `THREAD_SCHED_POLICY`, if set.
     pub sched_policy: Option<i32>,
     /// `THREAD_PRIORITY`, if set.
@@ -65,6 +71,7 @@ pub(crate) struct ContextOptions {
     pub max_msgsz: i32,
     pub ipv6: bool,
     pub blocky: bool,
+    pub zero_copy_recv: bool,
     pub threads: ThreadOptions,
 }
 
@@ -75,6 +82,7 @@ impl Default for ContextOptions {
             max_msgsz: i32::MAX,
             ipv6: false,
             blocky: true,
+            zero_copy_recv: true,
             threads: ThreadOptions::default(),
         }
     }
@@ -102,7 +110,8 @@ impl ContextOptions {
                     return Err(Error::EINVAL);
                 }
             }
-            THREAD_NAME_PREFIX => self.threads.name_prefix = Some(value),
+            THREAD_NAME_PREFIX => self.threads.name_prefix = Some(value.to_string().into_bytes()),
+            ZERO_COPY_RECV => self.zero_copy_recv = non_negative()? != 0,
             IPV6 => self.ipv6 = non_negative()? != 0,
             BLOCKY => self.blocky = non_negative()? != 0,
             _ => return Err(Error::EINVAL),
@@ -117,11 +126,33 @@ impl ContextOptions {
             SOCKET_LIMIT => SOCKET_LIMIT_VALUE,
             THREAD_SCHED_POLICY => self.threads.sched_policy.unwrap_or(-1),
             MAX_MSGSZ => self.max_msgsz,
-            THREAD_NAME_PREFIX => self.threads.name_prefix.unwrap_or(0),
+            THREAD_NAME_PREFIX => leading_integer(self.threads.name_prefix.as_deref()),
+            ZERO_COPY_RECV => self.zero_copy_recv as i32,
             IPV6 => self.ipv6 as i32,
             BLOCKY => self.blocky as i32,
             _ => return Err(Error::EINVAL),
         })
+    }
+
+    /// Sets a byte-valued option (`zmq_ctx_set_ext` with a value that is not an int's
+    /// size): only THREAD_NAME_PREFIX, 1 to 16 bytes; EINVAL otherwise.
+    pub(crate) fn set_bytes(&mut self, id: i32, value: &[u8]) -> Result<()> {
+        match id {
+            THREAD_NAME_PREFIX if (1..=16).contains(&value.len()) => {
+                self.threads.name_prefix = Some(value.to_vec());
+                Ok(())
+            }
+            _ => Err(Error::EINVAL),
+        }
+    }
+
+    /// Reads a byte-valued option (`zmq_ctx_get_ext`): THREAD_NAME_PREFIX's bytes (empty
+    /// while unset); EINVAL for any other id.
+    pub(crate) fn get_bytes(&self, id: i32) -> Result<Vec<u8>> {
+        match id {
+            THREAD_NAME_PREFIX => Ok(self.threads.name_prefix.clone().unwrap_or_default()),
+            _ => Err(Error::EINVAL),
+        }
     }
 
     /// The bound MAX_MSGSZ puts on a socket's messages, if any (`i32::MAX` is none).
@@ -130,9 +161,57 @@ impl ContextOptions {
     }
 }
 
+/// The leading decimal integer of `text` (after blanks, with an optional sign), 0 if none
+/// or on overflow: C's `atoi`, which libzmq reads a text THREAD_NAME_PREFIX with.
+fn leading_integer(text: Option<&[u8]>) -> i32 {
+    let text = String::from_utf8_lossy(text.unwrap_or_default());
+    let text = text.trim_start();
+    let sign_len = usize::from(text.starts_with(['+', '-']));
+    let digits = text[sign_len..]
+        .bytes()
+        .take_while(u8::is_ascii_digit)
+        .count();
+    text[..sign_len + digits].parse().unwrap_or(0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_thread_name_prefix_is_text_read_as_a_number_as_libzmq() {
+        let mut options = ContextOptions::default();
+        assert_eq!(options.get(THREAD_NAME_PREFIX), Ok(0));
+        options.set(THREAD_NAME_PREFIX, 1234).unwrap();
+        assert_eq!(options.get(THREAD_NAME_PREFIX), Ok(1234));
+        assert_eq!(options.get_bytes(THREAD_NAME_PREFIX).unwrap(), b"1234");
+        options
+            .set_bytes(THREAD_NAME_PREFIX, b"MyPrefix9012345\0")
+            .unwrap();
+        assert_eq!(options.get(THREAD_NAME_PREFIX), Ok(0));
+        assert_eq!(
+            options.get_bytes(THREAD_NAME_PREFIX).unwrap(),
+            b"MyPrefix9012345\0"
+        );
+        options.set_bytes(THREAD_NAME_PREFIX, b" -42x").unwrap();
+        assert_eq!(options.get(THREAD_NAME_PREFIX), Ok(-42));
+        for refused in [&b""[..], &[b'a'; 17][..]] {
+            assert_eq!(
+                options.set_bytes(THREAD_NAME_PREFIX, refused),
+                Err(Error::EINVAL)
+            );
+        }
+        assert_eq!(options.set_bytes(MAX_SOCKETS, b"12345"), Err(Error::EINVAL));
+    }
+
+    #[test]
+    fn zero_copy_recv_reads_back_as_libzmq() {
+        let mut options = ContextOptions::default();
+        assert_eq!(options.get(ZERO_COPY_RECV), Ok(1));
+        options.set(ZERO_COPY_RECV, 0).unwrap();
+        assert_eq!(options.get(ZERO_COPY_RECV), Ok(0));
+        assert_eq!(options.set(ZERO_COPY_RECV, -1), Err(Error::EINVAL));
+    }
 
     #[test]
     fn affinity_remove_needs_an_added_cpu() {

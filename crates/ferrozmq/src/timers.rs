@@ -57,7 +57,7 @@ impl<'a> Timers<'a> {
     ) -> TimerId {
         self.next_id += 1;
         let id = self.next_id;
-        let due = Instant::now() + interval;
+        let due = due_after(Instant::now(), interval);
         self.order.insert(due, id);
         self.timers.insert(
             id,
@@ -89,7 +89,7 @@ impl<'a> Timers<'a> {
     pub fn reset(&mut self, id: TimerId) -> Result<()> {
         let timer = self.timers.get_mut(&id).ok_or(Error::EINVAL)?;
         self.order.remove(timer.due, id);
-        timer.due = Instant::now() + timer.interval;
+        timer.due = due_after(Instant::now(), timer.interval);
         self.order.insert(timer.due, id);
         Ok(())
     }
@@ -119,7 +119,7 @@ impl<'a> Timers<'a> {
             let Some(timer) = self.timers.get_mut(&id).filter(|t| t.due == due) else {
                 continue;
             };
-            timer.due = now + timer.interval;
+            timer.due = due_after(now, timer.interval);
             self.order.insert(timer.due, id);
             let Some(mut handler) = timer.handler.take() else {
                 continue;
@@ -145,6 +145,16 @@ impl<'a> Timers<'a> {
     }
 }
 
+/// How far ahead a timer whose interval passes the clock's range is due: never, in practice
+/// (libzmq's callers pass `SIZE_MAX` ms for that).
+const FAR_FUTURE: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+
+/// `now + interval`, or [`FAR_FUTURE`] from now when that passes the clock's range.
+fn due_after(now: Instant, interval: Duration) -> Instant {
+    now.checked_add(interval)
+        .unwrap_or_else(|| now + FAR_FUTURE)
+}
+
 /// A wait as `poll`'s millisecond timeout, rounded up so a wait never ends before its due time.
 pub(crate) fn duration_to_poll_ms(wait: Duration) -> i64 {
     let ms = wait.as_nanos().div_ceil(1_000_000);
@@ -167,6 +177,18 @@ mod tests {
             Err(Error::EINVAL)
         );
         assert_eq!(timers.timeout_ms(), -1);
+    }
+
+    /// libzmq's test_timers adds a timer of `SIZE_MAX` ms: a timer that never comes due,
+    /// not a clock overflow.
+    #[test]
+    fn an_interval_past_the_clock_is_never_due() {
+        let mut timers = Timers::new();
+        let id = timers.add(Duration::MAX, |_, _| panic!("never due"));
+        assert!(timers.timeout().unwrap() > Duration::from_secs(365 * 24 * 3600));
+        timers.reset(id).unwrap();
+        timers.set_interval(id, Duration::MAX).unwrap();
+        assert_eq!(timers.execute(), 0);
     }
 
     #[test]

@@ -11,7 +11,12 @@ use std::thread::JoinHandle;
 /// The name of I/O thread `index`: `ferrozmq-io-<index>`, after `<prefix>/` when the
 /// context has THREAD_NAME_PREFIX (Linux keeps the first 15 bytes).
 pub(super) fn thread_name(index: usize, options: &ThreadOptions) -> String {
-    match options.name_prefix {
+    // A text prefix may carry C's terminating NUL (libzmq's test passes `sizeof`).
+    let prefix = options
+        .name_prefix
+        .as_deref()
+        .map(|p| String::from_utf8_lossy(p.split(|&b| b == 0).next().unwrap_or_default()));
+    match prefix {
         Some(prefix) => format!("{prefix}/ferrozmq-io-{index}"),
         None => format!("ferrozmq-io-{index}"),
     }
@@ -79,7 +84,9 @@ mod tests {
     fn names_carry_the_prefix() {
         let mut options = ThreadOptions::default();
         assert_eq!(thread_name(0, &options), "ferrozmq-io-0");
-        options.name_prefix = Some(7);
+        options.name_prefix = Some(b"7".to_vec());
         assert_eq!(thread_name(2, &options), "7/ferrozmq-io-2");
+        options.name_prefix = Some(b"app\0".to_vec());
+        assert_eq!(thread_name(1, &options), "app/ferrozmq-io-1");
     }
 }
