@@ -6,6 +6,9 @@
 use crate::harness::{Finished, Proc};
 use std::sync::{Mutex, MutexGuard};
 
+/// Ctrl-C's signal number on Linux.
+const SIGINT: i32 = 2;
+
 /// Held by each test here: the guide's ports are one set for the whole machine.
 static GUIDE_PORTS: Mutex<()> = Mutex::new(());
 
@@ -14,8 +17,9 @@ pub fn guide_ports() -> MutexGuard<'static, ()> {
     GUIDE_PORTS.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Sends SIGINT to `proc` and waits for it to exit by itself.
+/// Sends SIGINT to `proc` once it catches it, and waits for it to exit by itself.
 fn interrupt(proc: Proc) -> Finished {
+    proc.wait_for_signal_handler(SIGINT);
     let status = std::process::Command::new("kill")
         .args(["-INT", &proc.pid().to_string()])
         .status()
@@ -52,6 +56,8 @@ fn kvsimple_and_kvmsg_pass_their_self_tests() {
 fn clonecli1_stores_what_clonesrv1_publishes() {
     let _ports = guide_ports();
     let client = Proc::start("clonecli1", &[]);
+    // Connected and waiting for updates (it catches Ctrl-C from its first wait on).
+    client.wait_for_signal_handler(SIGINT);
     // A probe that subscribes as the client does: once it has an update, so has the client
     // (or soon will), and the server is past its start.
     let ctx = ferrozmq::Context::new();

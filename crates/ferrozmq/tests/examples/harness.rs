@@ -267,6 +267,28 @@ impl Proc {
         }
     }
 
+    /// Waits until the process catches `signal` (its bit in /proc's `SigCgt` mask), bounded
+    /// by [`TIMEOUT`]: a Ctrl-C sent before the example installed its handler would kill it
+    /// instead of ending it the way the test expects.
+    pub fn wait_for_signal_handler(&self, signal: i32) {
+        let status = format!("/proc/{}/status", self.pid());
+        let catches = || {
+            let text = std::fs::read_to_string(&status).unwrap_or_default();
+            text.lines()
+                .find_map(|l| l.strip_prefix("SigCgt:"))
+                .and_then(|mask| u64::from_str_radix(mask.trim(), 16).ok())
+                .is_some_and(|mask| mask & (1 << (signal - 1)) != 0)
+        };
+        while !catches() {
+            assert!(
+                !self.timed_out(),
+                "{} never caught signal {signal}",
+                self.name
+            );
+            thread::sleep(Duration::from_millis(10));
+        }
+    }
+
     /// True once the process has exited.
     pub fn has_exited(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(Some(_)))
