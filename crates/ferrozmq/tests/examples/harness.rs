@@ -394,6 +394,20 @@ pub fn tcp(port: u16) -> String {
     format!("tcp://127.0.0.1:{port}")
 }
 
+/// Waits, at most [`TIMEOUT`], until something listens on `port` of 127.0.0.1 (a started
+/// example has bound): a probe connection is accepted. The probe closes at once, which a
+/// ZeroMQ listener takes as a peer that left during its handshake.
+pub fn wait_until_listening(port: u16) {
+    let started = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            started.elapsed() < TIMEOUT,
+            "nothing listens on port {port}"
+        );
+        thread::sleep(Duration::from_millis(10));
+    }
+}
+
 /// A fresh directory, removed when dropped.
 pub struct TempDir(pub PathBuf);
 

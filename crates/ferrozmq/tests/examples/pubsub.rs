@@ -241,9 +241,12 @@ fn suisnail_subscriber_detects_that_it_is_too_slow() {
 
 #[test]
 fn tasksink_reports_the_elapsed_time_of_a_batch() {
-    let [tasks, results] = free_ports();
-    let (tasks, results) = (tcp(tasks), tcp(results));
+    let [tasks, results_port] = free_ports();
+    let (tasks, results) = (tcp(tasks), tcp(results_port));
     let sink = Proc::start("tasksink", &[&results]);
+    // The sink's clock starts at the ventilator's "0": with the sink not yet listening (a
+    // slow start on a loaded machine), the worker's first tasks would pass unclocked.
+    wait_until_listening(results_port);
     let mut ventilator = Proc::start("taskvent", &[&tasks, &results]);
     let worker = Proc::start("taskwork", &[&tasks, &results, "--count", "100"]);
     ventilator.type_line("");
