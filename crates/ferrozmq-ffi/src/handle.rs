@@ -7,6 +7,7 @@ use crate::errno::{Errno, Outcome, EFAULT, ENOTSOCK};
 use std::ffi::c_void;
 
 const CONTEXT_TAG: u32 = 0xabad_cafe;
+/// The tag a taken-back object is left with, so a stale pointer to it is refused.
 const DEAD_TAG: u32 = 0xdead_beef;
 
 /// What a C context pointer points at.
@@ -31,9 +32,12 @@ pub fn new_socket(socket: ferrozmq::Socket) -> *mut c_void {
     socket.into_raw()
 }
 
+/// The object of type `T` (a `#[repr(C)]` struct whose first field is its `u32` tag) behind
+/// a C pointer; `errno` for NULL or a pointer whose tag is not `tag`.
+///
 /// # Safety
 /// `pointer` is NULL or points at readable memory of at least a tag's size.
-unsafe fn tagged<T>(pointer: *mut c_void, tag: u32, errno: Errno) -> Outcome<*mut T> {
+pub(crate) unsafe fn tagged<T>(pointer: *mut c_void, tag: u32, errno: Errno) -> Outcome<*mut T> {
     if pointer.is_null() || pointer.cast::<u32>().read() != tag {
         return Err(errno);
     }
@@ -65,6 +69,24 @@ pub unsafe fn take_context(pointer: *mut c_void) -> Outcome<Box<ContextHandle>> 
     let handle = tagged::<ContextHandle>(pointer, CONTEXT_TAG, EFAULT)?;
     (*handle).tag = DEAD_TAG;
     Ok(Box::from_raw(handle))
+}
+
+/// Frees the tagged `T` at `*pointer_p` (made with `Box::into_raw`), marking it dead first,
+/// and sets `*pointer_p` to NULL: the `zmq_*_destroy (void **)` calls. EFAULT for a NULL
+/// `pointer_p`, a NULL or foreign object, or one already destroyed.
+///
+/// # Safety
+/// `pointer_p` is NULL or points at NULL or at a pointer to a live or destroyed `T` with tag
+/// `tag`.
+pub(crate) unsafe fn destroy_tagged<T>(pointer_p: *mut *mut c_void, tag: u32) -> Outcome<()> {
+    if pointer_p.is_null() {
+        return Err(EFAULT);
+    }
+    let object = tagged::<T>(*pointer_p, tag, EFAULT)?;
+    object.cast::<u32>().write(DEAD_TAG);
+    drop(Box::from_raw(object));
+    *pointer_p = std::ptr::null_mut();
+    Ok(())
 }
 
 /// Takes a socket back from C (`zmq_close`); dropping it marks the pointer dead.

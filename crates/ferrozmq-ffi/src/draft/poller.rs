@@ -34,7 +34,6 @@ struct Entry {
 }
 
 const POLLER_TAG: u32 = 0xcafe_f00d;
-const DEAD_TAG: u32 = 0xdead_beef;
 
 /// What a C poller pointer points at: a tag (EFAULT for anything else) and the entries.
 #[repr(C)]
@@ -48,10 +47,9 @@ struct PollerHandle {
 /// # Safety
 /// `poller` is NULL or from `zmq_poller_new`.
 unsafe fn poller<'a>(poller: *mut c_void) -> Outcome<&'a mut PollerHandle> {
-    if poller.is_null() || poller.cast::<u32>().read() != POLLER_TAG {
-        return Err(EFAULT);
-    }
-    Ok(&mut *poller.cast::<PollerHandle>())
+    Ok(&mut *handle::tagged::<PollerHandle>(
+        poller, POLLER_TAG, EFAULT,
+    )?)
 }
 
 impl PollerHandle {
@@ -192,13 +190,7 @@ pub extern "C" fn zmq_poller_new() -> *mut c_void {
 #[no_mangle]
 pub unsafe extern "C" fn zmq_poller_destroy(poller_p: *mut *mut c_void) -> c_int {
     guard(-1, || {
-        if poller_p.is_null() {
-            return Err(EFAULT);
-        }
-        let handle = poller(*poller_p)?;
-        handle.tag = DEAD_TAG;
-        drop(Box::from_raw(std::ptr::from_mut(handle)));
-        *poller_p = std::ptr::null_mut();
+        handle::destroy_tagged::<PollerHandle>(poller_p, POLLER_TAG)?;
         Ok(0)
     })
 }

@@ -16,7 +16,6 @@ use std::time::Duration;
 type TimerFn = unsafe extern "C" fn(timer_id: c_int, arg: *mut c_void);
 
 const TIMERS_TAG: u32 = 0xcafe_dead;
-const DEAD_TAG: u32 = 0xdead_beef;
 
 /// What a C timers pointer points at: a tag (EFAULT for anything else), the Rust set, and
 /// each live timer's C handler and argument.
@@ -34,10 +33,9 @@ struct TimersHandle {
 /// # Safety
 /// `timers` is NULL or points at readable memory of at least a tag's size.
 unsafe fn handle<'a>(timers: *mut c_void) -> Outcome<&'a mut TimersHandle> {
-    if timers.is_null() || timers.cast::<u32>().read() != TIMERS_TAG {
-        return Err(EFAULT);
-    }
-    Ok(&mut *timers.cast::<TimersHandle>())
+    Ok(&mut *crate::handle::tagged::<TimersHandle>(
+        timers, TIMERS_TAG, EFAULT,
+    )?)
 }
 
 /// A live timer's id as libzmq's `int`; EINVAL for one that cannot be ours.
@@ -65,13 +63,7 @@ pub extern "C" fn zmq_timers_new() -> *mut c_void {
 #[no_mangle]
 pub unsafe extern "C" fn zmq_timers_destroy(timers_p: *mut *mut c_void) -> c_int {
     guard(-1, || {
-        if timers_p.is_null() {
-            return Err(EFAULT);
-        }
-        let set = handle(*timers_p)?;
-        set.tag = DEAD_TAG;
-        drop(Box::from_raw(std::ptr::from_mut(set)));
-        *timers_p = std::ptr::null_mut();
+        crate::handle::destroy_tagged::<TimersHandle>(timers_p, TIMERS_TAG)?;
         Ok(0)
     })
 }
