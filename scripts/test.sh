@@ -45,6 +45,16 @@ if ! command -v ip >/dev/null 2>&1 || [ ! -e /usr/include/czmq.h ]; then
     $SUDO apt-get install -y -qq iproute2 libczmq-dev >/dev/null
 fi
 
+# The pgm/epgm interop tests (crates/ferrozmq/tests/interop/pgm.rs) run Debian's libzmq 4.3.4,
+# built with OpenPGM, through ctypes, and drop packets with an nftables rule, each inside a
+# loopback-only network namespace of its own.
+if [ ! -e /usr/include/zmq.h ] || ! command -v nft >/dev/null 2>&1; then
+    echo "test.sh: installing libzmq3-dev and nftables for the pgm interop tests" >&2
+    if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq libzmq3-dev nftables >/dev/null
+fi
+
 # The JeroMQ interop tests (crates/ferrozmq/tests/interop/jeromq) compile a small Java peer
 # against Debian's JeroMQ 0.3.6, a pure-Java ZeroMQ that speaks ZMTP/2.0.
 if ! command -v javac >/dev/null 2>&1 || [ ! -e /usr/share/java/jeromq.jar ]; then

@@ -4,7 +4,9 @@
 //! scripts written around libzmq's tools read ours unchanged.
 //!
 //! Where we differ on purpose: errors go to stderr (libzmq prints them on
-//! stdout) and exit with status 1 (libzmq: 255).
+//! stdout) and exit with status 1 (libzmq: 255); and the throughput tools
+//! also run over pgm:// and epgm:// (as SUB and PUB, see `thr_socket`),
+//! where libzmq's fail with ENOCOMPATPROTO.
 
 use std::fmt;
 use std::time::{Duration, Instant};
@@ -61,6 +63,42 @@ pub fn run(tool: Tool, params: &Params) -> Result<(), PerfError> {
     }
 }
 
+/// Whether `endpoint` is multicast (pgm, epgm), where the throughput tools use SUB and PUB
+/// (libzmq's PULL and PUSH cannot use it) at the RATE in `FERROZMQ_PERF_RATE` (kbit/s;
+/// libzmq's default of 100 otherwise).
+fn multicast_rate(endpoint: &str) -> Option<Option<i32>> {
+    let multicast = endpoint.starts_with("pgm://") || endpoint.starts_with("epgm://");
+    multicast.then(|| {
+        std::env::var("FERROZMQ_PERF_RATE")
+            .ok()
+            .and_then(|r| r.parse().ok())
+    })
+}
+
+/// The throughput tools' socket: `pipeline` (PULL, PUSH), or for a multicast endpoint
+/// `multicast` at its rate: a SUB subscribed to everything, or an XPUB with XPUB_NODROP
+/// (a PUB would drop what its pipe cannot hold, where PUSH waits).
+fn thr_socket(
+    ctx: &Context,
+    p: &Params,
+    pipeline: ferrozmq::SocketType,
+    multicast: ferrozmq::SocketType,
+) -> Result<Socket, PerfError> {
+    let Some(rate) = multicast_rate(&p.endpoint) else {
+        return ctx.socket(pipeline).call("zmq_socket");
+    };
+    let s = ctx.socket(multicast).call("zmq_socket")?;
+    if multicast == ferrozmq::SUB {
+        s.set_subscribe(b"").call("zmq_setsockopt")?;
+    } else {
+        s.set_xpub_nodrop(true).call("zmq_setsockopt")?;
+    }
+    if let Some(rate) = rate {
+        s.set_rate(rate).call("zmq_setsockopt")?;
+    }
+    Ok(s)
+}
+
 /// Checks a received message's size against `<message-size>`.
 fn check_size(msg: &Message, size: usize) -> Result<(), PerfError> {
     if msg.len() == size {
@@ -71,7 +109,7 @@ fn check_size(msg: &Message, size: usize) -> Result<(), PerfError> {
 }
 
 fn local_thr(ctx: &Context, p: &Params) -> Result<(), PerfError> {
-    let s: Socket = ctx.socket(ferrozmq::PULL).call("zmq_socket")?;
+    let s = thr_socket(ctx, p, ferrozmq::PULL, ferrozmq::SUB)?;
     if p.curve {
         s.set_curve_secretkey(SERVER_SECRET.as_bytes())
             .call("zmq_setsockopt")?;
@@ -92,7 +130,7 @@ fn local_thr(ctx: &Context, p: &Params) -> Result<(), PerfError> {
 }
 
 fn remote_thr(ctx: &Context, p: &Params) -> Result<(), PerfError> {
-    let s: Socket = ctx.socket(ferrozmq::PUSH).call("zmq_socket")?;
+    let s = thr_socket(ctx, p, ferrozmq::PUSH, ferrozmq::XPUB)?;
     if p.curve {
         s.set_curve_serverkey(SERVER_PUBLIC.as_bytes())
             .call("zmq_setsockopt")?;

@@ -14,10 +14,10 @@ use std::time::{Duration, Instant};
 /// SPMR answers are at most this frequent (RFC 3208 §13.4's IHB_MIN).
 const SPMR_HOLDOFF: Duration = Duration::from_millis(10);
 
-/// The most the rate limiter lets out at once: a tenth of a second's worth, at least one
-/// packet.
+/// The most the rate limiter lets out at once: 10 ms worth, at least one packet (a larger
+/// burst overflows receivers' socket buffers).
 fn burst(config: &Config) -> f64 {
-    (config.rate as f64 / 10.0).max(config.max_tpdu as f64)
+    (config.rate as f64 / 100.0).max(config.max_tpdu as f64)
 }
 
 /// One packet of the transmit window.
@@ -46,6 +46,8 @@ pub struct Source {
     /// Index into `HEARTBEAT_SPM` of the next heartbeat; past its end the ambient interval.
     heartbeat: usize,
     last_spmr_answer: Option<Instant>,
+    /// When a receiver last asked for something (a NAK or SPMR for this session).
+    last_asked: Option<Instant>,
     /// The rate limiter: bytes that may be sent now (negative after a large packet).
     tokens: f64,
     refilled: Instant,
@@ -67,6 +69,7 @@ impl Source {
             next_spm: now,
             heartbeat: 0,
             last_spmr_answer: None,
+            last_asked: None,
             refilled: now,
         };
         source.queue_spm();
@@ -89,6 +92,12 @@ impl Source {
     /// only then, so APDUs wait in the caller (where messages still batch) and not here.
     pub fn is_idle(&self) -> bool {
         self.unsent.is_empty()
+    }
+
+    /// When a receiver last sent this session a NAK or SPMR: a closing source that has sent
+    /// everything stays to repair until receivers have been quiet for a while.
+    pub fn last_asked(&self) -> Option<Instant> {
+        self.last_asked
     }
 
     /// Queues one APDU as ODATA, split into fragments when it exceeds a TSDU.
@@ -144,6 +153,7 @@ impl Source {
         if packet.gsi != self.tsi.gsi || packet.dport != self.tsi.sport {
             return;
         }
+        self.last_asked = Some(now);
         match &packet.body {
             Body::Nak(nak) if nak.kind == NakKind::Nak => {
                 if nak.source != self.config.nla || nak.group != self.config.group {

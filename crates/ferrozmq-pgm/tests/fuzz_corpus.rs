@@ -58,7 +58,10 @@ fn write_seed_corpus() {
                 }),
             ),
         ),
-        ("odata", packet(0xf21d, 5555, data(0, None, b"\0\0\x02\x01t\x06\0msg 0"))),
+        (
+            "odata",
+            packet(0xf21d, 5555, data(0, None, b"\0\0\x02\x01t\x06\0msg 0")),
+        ),
         (
             "fragment",
             packet(

@@ -61,6 +61,9 @@ pub(crate) struct ContextInner {
     options: Mutex<ContextOptions>,
     /// Shared with sessions, which reach the ZAP handler through it.
     inproc: Arc<Mutex<inproc::Registry>>,
+    /// The threads serving pgm/epgm endpoints: termination waits for them, as for lingering
+    /// sessions, so that what a closed PUB queued still goes out (within its LINGER).
+    pumps: Mutex<Vec<std::thread::JoinHandle<()>>>,
 }
 
 impl Context {
@@ -82,6 +85,7 @@ impl Context {
                         all: Vec::new(),
                     }),
                     sockets_closed: Condvar::new(),
+                    pumps: Mutex::new(Vec::new()),
                     options: Mutex::new(ContextOptions::default()),
                     inproc: Arc::new(Mutex::new(inproc::Registry::default())),
                 }),
@@ -272,6 +276,13 @@ impl ContextInner {
         Ok(allowed[i].shared.clone())
     }
 
+    /// Keeps a pgm/epgm endpoint's thread for termination to wait for.
+    pub(crate) fn adopt_pump(&self, pump: std::thread::JoinHandle<()>) {
+        let mut pumps = lock(&self.pumps);
+        pumps.retain(|p| !p.is_finished());
+        pumps.push(pump);
+    }
+
     /// Makes every blocking call on the context's sockets (and every later call) fail with
     /// ETERM.
     pub(crate) fn shutdown(&self) {
@@ -296,6 +307,9 @@ impl ContextInner {
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
         }
         drop(sockets);
+        for pump in std::mem::take(&mut *lock(&self.pumps)) {
+            let _ = pump.join();
+        }
         let mut threads = std::mem::take(&mut lock(&self.io).running);
         for thread in &mut threads {
             thread.stop_and_join();

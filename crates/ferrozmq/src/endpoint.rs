@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 /// Transports libzmq knows of that ferrozmq does not offer (yet): EPROTONOSUPPORT, as a libzmq
 /// built without them answers.
-const KNOWN_UNSUPPORTED: [&str; 7] = ["pgm", "epgm", "norm", "wss", "tipc", "vmci", "vsock"];
+const KNOWN_UNSUPPORTED: [&str; 5] = ["norm", "wss", "tipc", "vmci", "vsock"];
 
 /// A parsed endpoint.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,6 +27,9 @@ pub(crate) enum Endpoint {
     /// libzmq refuses the transport for other socket types before it reads the address
     /// (ENOCOMPATPROTO, see [`TransportKind`](crate::io::TransportKind)).
     Udp(String),
+    /// `pgm://…` (`udp` false) or `epgm://…` (`udp` true), PGM multicast for PUB/SUB. As
+    /// with udp, the address is kept as written and read once the socket type is checked.
+    Pgm { udp: bool, address: String },
     /// `ws://host:port/path`, ZMTP over WebSocket (ZWS 2.0); the path defaults to `/`.
     Ws {
         host: String,
@@ -59,6 +62,11 @@ impl Endpoint {
             "udp" if !rest.is_empty() => Ok(Endpoint::Udp(rest.to_string())),
             "udp" => Err(Error::EINVAL),
             "ws" => parse_ws(rest),
+            "pgm" | "epgm" if !rest.is_empty() => Ok(Endpoint::Pgm {
+                udp: scheme == "epgm",
+                address: rest.to_string(),
+            }),
+            "pgm" | "epgm" => Err(Error::EINVAL),
             s if KNOWN_UNSUPPORTED.contains(&s) => Err(Error::EPROTONOSUPPORT),
             _ => Err(Error::EPROTONOSUPPORT),
         }
@@ -287,7 +295,15 @@ mod tests {
         assert_eq!(Endpoint::parse("tcp://:5"), Err(Error::EINVAL));
         assert_eq!(Endpoint::parse("tcp://x:99999"), Err(Error::EINVAL));
         assert_eq!(Endpoint::parse("foo://x"), Err(Error::EPROTONOSUPPORT));
-        assert_eq!(Endpoint::parse("pgm://x;y:1"), Err(Error::EPROTONOSUPPORT));
+        assert_eq!(Endpoint::parse("norm://x;y:1"), Err(Error::EPROTONOSUPPORT));
+        assert_eq!(Endpoint::parse("pgm://"), Err(Error::EINVAL));
+        assert_eq!(
+            Endpoint::parse("epgm://lo;239.1.1.1:5555"),
+            Ok(Endpoint::Pgm {
+                udp: true,
+                address: "lo;239.1.1.1:5555".into()
+            })
+        );
         assert_eq!(Endpoint::parse("inproc://"), Err(Error::EINVAL));
         assert_eq!(Endpoint::parse("udp://"), Err(Error::EINVAL));
         assert_eq!(Endpoint::parse("ipc://@"), Err(Error::EINVAL));

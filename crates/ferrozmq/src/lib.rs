@@ -76,6 +76,7 @@ mod monitor_v2;
 mod multipart;
 pub mod options;
 mod peer_messages;
+mod pgm;
 mod pipe;
 mod poll;
 mod proxy;

@@ -251,7 +251,8 @@ int main (void)
     int major, minor, patch;
     zmq_version (&major, &minor, &patch);
     CHECK (major == ZMQ_VERSION_MAJOR && minor == ZMQ_VERSION_MINOR && patch == ZMQ_VERSION_PATCH);
-    CHECK (zmq_has ("curve") == 1 && zmq_has ("ipc") == 1 && zmq_has ("pgm") == 0);
+    CHECK (zmq_has ("curve") == 1 && zmq_has ("ipc") == 1 && zmq_has ("pgm") == 1
+           && zmq_has ("norm") == 0);
     CHECK (sizeof (zmq_msg_t) == 64);
     misuse ();
     context ();

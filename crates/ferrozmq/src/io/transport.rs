@@ -25,6 +25,8 @@ pub(crate) enum TransportKind {
     Stream,
     /// One datagram per message (udp).
     Datagram,
+    /// Reliable multicast (pgm, epgm), for the publish-subscribe types.
+    Multicast,
 }
 
 impl TransportKind {
@@ -32,6 +34,7 @@ impl TransportKind {
     pub(crate) fn of(endpoint: &Endpoint) -> TransportKind {
         match endpoint {
             Endpoint::Udp(_) => TransportKind::Datagram,
+            Endpoint::Pgm { .. } => TransportKind::Multicast,
             Endpoint::Tcp { .. } | Endpoint::Ipc(_) | Endpoint::Inproc(_) | Endpoint::Ws { .. } => {
                 TransportKind::Stream
             }
@@ -49,6 +52,10 @@ impl TransportKind {
             TransportKind::Datagram => match socket_type {
                 SocketType::RADIO | SocketType::DISH => Ok(()),
                 SocketType::DGRAM => Err(Error::EPROTONOSUPPORT),
+                _ => Err(Error::ENOCOMPATPROTO),
+            },
+            TransportKind::Multicast => match socket_type {
+                SocketType::PUB | SocketType::XPUB | SocketType::SUB | SocketType::XSUB => Ok(()),
                 _ => Err(Error::ENOCOMPATPROTO),
             },
         }
@@ -117,7 +124,7 @@ pub(crate) fn listen(
             };
             (Listener::Ws(listener, mechanism), resolved, None)
         }
-        Endpoint::Inproc(_) | Endpoint::Udp(_) => return Err(Error::EINVAL),
+        Endpoint::Inproc(_) | Endpoint::Udp(_) | Endpoint::Pgm { .. } => return Err(Error::EINVAL),
     })
 }
 

@@ -106,6 +106,8 @@ impl Core {
         let (listener, resolved, ipc_path) = match endpoint {
             Endpoint::Inproc(name) => return self.bind_inproc(requested, name),
             Endpoint::Udp(address) => return self.bind_udp(requested, &address),
+            // libzmq: "bind can be used interchangeably with connect for PGM".
+            Endpoint::Pgm { udp, address } => return self.connect_pgm(requested, udp, &address),
             endpoint => match io::listen(endpoint, &self.options) {
                 Ok(bound) => bound,
                 Err(e) => {
@@ -202,6 +204,22 @@ impl Core {
         Ok(())
     }
 
+    /// A pgm or epgm endpoint (bind or connect alike): a PGM source for PUB/XPUB, which
+    /// sends it every message (libzmq's `subscribe_to_all`), a receiver for SUB/XSUB.
+    fn connect_pgm(&mut self, requested: &str, udp: bool, address: &str) -> Result<()> {
+        let id = self.ctx.inner().next_id();
+        let publisher = matches!(self.socket_type, SocketType::PUB | SocketType::XPUB);
+        let (pipe, pump) = if publisher {
+            crate::pgm::connect_source(address, udp, id, &self.options, self.shared.clone())?
+        } else {
+            crate::pgm::connect_receiver(address, udp, id, &self.options, self.shared.clone())?
+        };
+        self.ctx.inner().adopt_pump(pump);
+        self.attach_connected(pipe, requested);
+        self.pattern.datagram_peer(id);
+        Ok(())
+    }
+
     pub(super) fn connect(&mut self, requested: &str) -> Result<()> {
         self.check_term()?;
         let endpoint = Endpoint::parse(requested)?;
@@ -217,6 +235,7 @@ impl Core {
                 ConnectTarget::ws(host, port, path, self.options.ipv6)?
             }
             Endpoint::Udp(address) => return self.connect_udp(requested, &address),
+            Endpoint::Pgm { udp, address } => return self.connect_pgm(requested, udp, &address),
             Endpoint::Inproc(name) => {
                 let id = self.ctx.inner().next_id();
                 let peer = self.inproc_peer();

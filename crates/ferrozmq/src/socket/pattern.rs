@@ -47,8 +47,9 @@ pub(crate) trait Pattern: Send {
     fn routing_id_of(&self, _id: u64) -> Option<Vec<u8>> {
         None
     }
-    /// Pipe `id` leads to a datagram transport, whose peers cannot say which groups they
-    /// joined: a RADIO sends it every message (libzmq's `_udp_pipes`).
+    /// Pipe `id` leads to a datagram or multicast transport, whose peers cannot say what
+    /// they joined or subscribed to: a RADIO (libzmq's `_udp_pipes`) and a PUB or XPUB over
+    /// pgm/epgm (libzmq's `subscribe_to_all`) send it every message.
     fn datagram_peer(&mut self, _id: u64) {}
     /// The 32-bit routing id a SERVER or PEER gave pipe `id` (`connect_peer`'s answer).
     fn peer_routing_id(&self, _pipe: u64) -> Option<u32> {

@@ -317,6 +317,15 @@ impl Pattern for XPub {
         true
     }
 
+    /// A multicast endpoint (pgm, epgm) gets every message: it carries no subscriptions.
+    fn datagram_peer(&mut self, id: u64) {
+        if let Some(subscriber) = self.subscribers.get_mut(&id) {
+            if subscriber.topics.insert(Box::from(&b""[..])) {
+                self.subscribe_pipe(b"", id);
+            }
+        }
+    }
+
     fn detach(&mut self, id: u64, cx: &mut Cx<'_>) {
         self.pipes.retain(|&p| p != id);
         let held = self.subscribers.remove(&id);

@@ -56,7 +56,7 @@ fn resolve_v4(name: &str, port: u16) -> Result<Ipv4Addr> {
 }
 
 /// `*`, an IPv4 address, or an interface's name (its first IPv4 address); ENODEV if none.
-fn interface_address(name: &str) -> Result<Option<Ipv4Addr>> {
+pub(crate) fn interface_address(name: &str) -> Result<Option<Ipv4Addr>> {
     if name == "*" {
         return Ok(None);
     }

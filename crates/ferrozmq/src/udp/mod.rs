@@ -11,7 +11,7 @@
 //! not fit in one (8192 bytes) is dropped by the RADIO's pump, a datagram that is not a RADIO
 //! message, or that arrives while the DISH's pipe is full, by the DISH's.
 
-mod address;
+pub(crate) mod address;
 
 use crate::error::Result;
 use crate::message::Message;

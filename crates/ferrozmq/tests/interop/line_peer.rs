@@ -61,6 +61,18 @@ impl LinePeer {
         reply
     }
 
+    /// The next line the peer prints unasked (a peer that reports as it goes).
+    pub fn next_line(&mut self) -> String {
+        self.replies
+            .recv_timeout(REPLY_LIMIT)
+            .unwrap_or_else(|e| panic!("peer process printed no further line: {e}"))
+    }
+
+    /// The next line the peer prints unasked, if one comes within `wait`.
+    pub fn line_within(&mut self, wait: Duration) -> Option<String> {
+        self.replies.recv_timeout(wait).ok()
+    }
+
     /// Sends one command line and returns its answer line.
     pub fn call(&mut self, command: &str) -> String {
         writeln!(self.stdin, "{command}").expect("write to the peer process");

@@ -26,6 +26,7 @@ mod draft_sockets;
 mod libzmq;
 mod metadata;
 mod options;
+mod pgm;
 mod pubsub;
 mod rep_options;
 mod reqrep;
