@@ -78,11 +78,24 @@ impl LineChild {
         }
     }
 
-    /// Interrupts the child (SIGINT: it leaves politely) and waits for it to succeed.
+    /// Interrupts the child (SIGINT: it leaves politely) and waits, at most `WAIT`, for it
+    /// to succeed. (A child that inherited SIGINT ignored, as from a non-interactive
+    /// shell's `&`, never ends: the test fails instead of hanging.)
     pub fn interrupt(mut self) {
         let pid = self.child.id().to_string();
         Command::new("kill").args(["-INT", &pid]).status().unwrap();
-        assert!(self.child.wait().unwrap().success());
+        let deadline = std::time::Instant::now() + WAIT;
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{pid} did not end within {WAIT:?} of SIGINT"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        assert!(status.success());
     }
 }
 
