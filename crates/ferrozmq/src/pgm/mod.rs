@@ -21,9 +21,9 @@ mod framing;
 use crate::error::{Error, Result};
 use crate::message::Message;
 use crate::options::Options;
-use crate::pipe::{self, Notify, Parcel, PipeEnd};
-use crate::signal::Signaler;
+use crate::pipe::{Notify, Parcel, PipeEnd};
 use crate::sys::{self, PollFd};
+use crate::udp::{pump_pipe, PumpWaker};
 use address::PgmAddress;
 use ferrozmq_pgm::{Config, Destination, Event, Packet, Receiver, Source, Transmit, Tsi};
 use framing::{ApduReader, ApduWriter};
@@ -45,15 +45,6 @@ const WRITE_AHEAD: usize = 64 * 1024;
 /// long (and it has been this long since the close): a tail loss is noticed on the SPM
 /// heartbeat (100 ms) and asked for after the NAK back-off, so this covers a few rounds.
 const REPAIR_QUIET: Duration = Duration::from_secs(1);
-
-/// Wakes a pump when its socket wrote to (or closed) the pipe.
-struct PumpWaker(Signaler);
-
-impl Notify for PumpWaker {
-    fn notify(&self, _pipe_id: u64) {
-        self.0.signal();
-    }
-}
 
 /// The kernel side of one endpoint.
 enum Wire {
@@ -282,25 +273,6 @@ fn gsi() -> [u8; 6] {
     gsi[..4].copy_from_slice(&a.to_be_bytes());
     gsi[4..].copy_from_slice(&b.to_be_bytes()[..2]);
     gsi
-}
-
-/// A pipe between a socket (`notify_socket` wakes it) and a new pump, with the socket's
-/// HWMs; the socket's end and the pump's.
-fn pump_pipe(
-    id: u64,
-    options: &Options,
-    notify_socket: Arc<dyn Notify>,
-) -> Result<(PipeEnd, PipeEnd, Arc<PumpWaker>)> {
-    let waker = Arc::new(PumpWaker(Signaler::new()?));
-    let notify_pump: Arc<dyn Notify> = waker.clone();
-    let (socket_end, pump_end) = pipe::pipe(
-        id,
-        options.sndhwm.max(0) as u64,
-        options.rcvhwm.max(0) as u64,
-        notify_socket,
-        notify_pump,
-    );
-    Ok((socket_end, pump_end, waker))
 }
 
 /// An endpoint's pipe end for its socket, and the thread serving it (which the context

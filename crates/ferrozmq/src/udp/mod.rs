@@ -28,7 +28,7 @@ use std::os::fd::AsRawFd;
 use std::sync::Arc;
 
 /// Wakes a pump when its socket wrote to (or closed) the pipe.
-struct PumpWaker(Signaler);
+pub(crate) struct PumpWaker(pub(crate) Signaler);
 
 impl Notify for PumpWaker {
     fn notify(&self, _pipe_id: u64) {
@@ -37,8 +37,8 @@ impl Notify for PumpWaker {
 }
 
 /// A pipe between a socket (`notify_socket` wakes it) and a new pump, with the socket's
-/// HWMs; the socket's end and the pump's.
-fn pump_pipe(
+/// HWMs; the socket's end and the pump's. (Shared with the pgm pumps.)
+pub(crate) fn pump_pipe(
     id: u64,
     options: &Options,
     notify_socket: Arc<dyn Notify>,
