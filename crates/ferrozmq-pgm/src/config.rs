@@ -56,8 +56,9 @@ pub struct Config {
     pub peer_expiry: Duration,
     /// The ambient SPM interval when no data flows (30 s).
     pub ambient_spm: Duration,
-    /// Most sources one receiver follows at once; packets of further ones are dropped until
-    /// one expires, so spoofed sources cost bounded memory.
+    /// Most sources one receiver follows at once; a further one takes the place of the one
+    /// heard from longest ago, so spoofed sources cost bounded memory and cannot lock out a
+    /// real source that starts after them.
     pub max_sources: usize,
     /// Largest APDU a receiver reassembles (OpenPGM's `max_apdu`: 16 fragments, at most
     /// 65535 bytes); fragments of larger ones are dropped.

@@ -6,8 +6,9 @@
 //!
 //! A late joiner starts at the first data packet (or, before any data, after the lead of the
 //! first SPM) it hears; fragments of an APDU that began before that are dropped unreported.
-//! Memory is bounded: at most `max_sources` sources, each window at most `window_sqns`
-//! packets, reassembly at most `max_apdu` bytes.
+//! Memory is bounded: at most `max_sources` sources (a new one past that pushes out the
+//! source heard from longest ago), each window at most `window_sqns` packets, reassembly at
+//! most `max_apdu` bytes.
 //!
 //! Sans-IO: the caller passes packets in with the address they came from, and takes
 //! [`Event`]s, packets to send and the next timeout out.
@@ -130,8 +131,8 @@ impl Receiver {
             .sum()
     }
 
-    /// Acts on a packet that arrived from `from`. Upstream packets, other ports and (past
-    /// `max_sources`) new sources are ignored.
+    /// Acts on a packet that arrived from `from`. Upstream packets and other ports are
+    /// ignored; a new source past `max_sources` takes the place of the least recently heard.
     pub fn handle_packet(&mut self, packet: &Packet<'_>, from: IpAddr, now: Instant) {
         if packet.dport != self.config.dport {
             return;
@@ -153,8 +154,11 @@ impl Receiver {
             return;
         }
         if !self.peers.contains_key(&tsi) {
-            if self.peers.len() >= self.config.max_sources || matches!(packet.body, Body::Nak(_)) {
+            if matches!(packet.body, Body::Nak(_)) {
                 return;
+            }
+            if self.peers.len() >= self.config.max_sources {
+                self.forget_least_recently_heard();
             }
             self.peers.insert(
                 tsi,
@@ -202,6 +206,21 @@ impl Receiver {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Makes room for a new source by forgetting the one heard from longest ago, so a flood
+    /// of spoofed sources cannot lock out a real one that starts later (it pushes out only
+    /// sources quieter than itself).
+    fn forget_least_recently_heard(&mut self) {
+        let oldest = self
+            .peers
+            .iter()
+            .min_by_key(|(_, peer)| peer.last_heard)
+            .map(|(tsi, _)| *tsi);
+        if let Some(tsi) = oldest {
+            self.peers.remove(&tsi);
+            self.events.push_back(Event::Gone { tsi });
         }
     }
 

@@ -338,12 +338,12 @@ fn a_source_jumping_far_ahead_costs_at_most_one_window() {
 }
 
 #[test]
-fn new_sources_past_the_limit_are_ignored() {
+fn a_new_source_past_the_limit_pushes_out_the_least_recently_heard() {
     let mut c = config();
     c.max_sources = 8;
     let mut receiver = Receiver::new(c);
-    let now = Instant::now();
-    for n in 0..100u16 {
+    let start = Instant::now();
+    let packet_of = |n: u16| {
         let packet = Packet {
             sport: n,
             dport: 7500,
@@ -358,10 +358,24 @@ fn new_sources_past_the_limit_are_ignored() {
         };
         let mut bytes = Vec::new();
         packet.encode(&mut bytes);
-        receiver.handle_packet(&Packet::parse(&bytes).unwrap(), FROM, now);
+        bytes
+    };
+    for n in 0..100u16 {
+        let now = start + Duration::from_millis(u64::from(n));
+        receiver.handle_packet(&Packet::parse(&packet_of(n)).unwrap(), FROM, now);
+        // Source 0 keeps talking, so it is never the least recently heard.
+        receiver.handle_packet(&Packet::parse(&packet_of(0)).unwrap(), FROM, now);
     }
     assert_eq!(receiver.sources(), 8);
-    assert_eq!(events(&mut receiver).len(), 8);
+    let gone: Vec<u16> = events(&mut receiver)
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::Gone { tsi } => Some(tsi.sport),
+            _ => None,
+        })
+        .collect();
+    // Sources 1..=92 were pushed out, oldest first; 0 and 93..=99 are followed.
+    assert_eq!(gone, (1..=92).collect::<Vec<u16>>());
 }
 
 #[test]
