@@ -415,14 +415,16 @@ pub fn datagram(data: &[u8]) {
 }
 
 /// `zws` target: a ws peer's bytes. Byte 0: bit 0 = we are the client (the peer a server),
-/// bit 1 = the bytes start with the HTTP upgrade request (our side a server); byte 1 sizes
-/// the chunks. Whole and chunked decoding must agree, and never more ZMTP bytes come out than
-/// the input plus the headers the translation adds.
+/// bit 1 = the bytes start with the HTTP upgrade request (our side a server), bit 2 = bare
+/// `ZWS2.0` (the first message is a routing id); byte 1 sizes the chunks. Whole and chunked
+/// decoding must agree, and never more ZMTP bytes come out than the input plus the headers
+/// the translation adds (and, bare, the READY it stands for).
 pub fn zws(data: &[u8]) {
     let [cfg, chunk, rest @ ..] = data else {
         return;
     };
     let client = cfg & 1 != 0 && cfg & 2 == 0;
+    let bare = cfg & 4 != 0;
     let mut wire = rest.to_vec();
     if cfg & 2 != 0 {
         let mut handshake = crate::zws::ServerHandshake::new("NULL");
@@ -443,6 +445,9 @@ pub fn zws(data: &[u8]) {
     let run = |size: usize| {
         let mut greeting = Vec::new();
         let mut bridge = crate::zws::Bridge::new(client, "NULL", 1, &mut greeting);
+        if bare {
+            bridge.go_bare(crate::SocketType::DEALER);
+        }
         let (mut zmtp, mut reply) = (Vec::new(), Vec::new());
         let mut outcome = Ok(crate::zws::Decoded::Open);
         for piece in wire.chunks(size.max(1)) {
@@ -456,5 +461,6 @@ pub fn zws(data: &[u8]) {
     let whole = run(wire.len());
     let chunked = run(usize::from(*chunk % 17) + 1);
     assert_eq!(whole, chunked);
-    assert!(whole.1.len() <= wire.len() + 9 * (wire.len() / 2 + 1));
+    let ready = if bare { 64 } else { 0 };
+    assert!(whole.1.len() <= wire.len() + 9 * (wire.len() / 2 + 1) + ready);
 }

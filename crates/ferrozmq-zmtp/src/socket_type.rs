@@ -149,6 +149,14 @@ impl SocketType {
         }
     }
 
+    /// A type this one accepts as its peer, for a peer that names none (bare ZWS); None for
+    /// STREAM.
+    pub fn a_compatible_peer(self) -> Option<SocketType> {
+        ALL.iter()
+            .copied()
+            .find(|&peer| self.is_compatible_with(peer))
+    }
+
     /// Whether this is one of libzmq's thread-safe draft types (ZMQ_THREAD_SAFE): CLIENT,
     /// SERVER, RADIO, DISH, GATHER, SCATTER, DGRAM, PEER, CHANNEL. Except DGRAM they carry
     /// single-frame messages only.

@@ -9,13 +9,23 @@
 //! Subscriptions go out in libzmq's ws form, a data frame starting 1 (subscribe) or 0
 //! (cancel). Ping frames are answered with pongs, a close frame with a close.
 //!
+//! Under the bare `ZWS2.0` subprotocol (jszmq's, and libzmq's with NULL security) nothing of
+//! ZMTP's handshake crosses the wire: each side's first message is its routing id. The engine
+//! still runs its NULL handshake: [`Bridge::go_bare`] turns the peer's routing-id message into
+//! the READY of a compatible peer, and the engine's READY into our routing-id message; its
+//! other commands (heartbeats) are not sent, subscriptions still are.
+//!
 //! Refused (the peer is dropped): reserved bits, opcodes other than binary, close, ping and
 //! pong (text and continuation included: libzmq sends neither), fragments, a mask bit that
 //! does not fit the peer's role, control frames over 125 bytes, empty binary frames, and
 //! lengths over 2^63 (MAXMSGSIZE is the engine's check on the translated header).
 
+use crate::command::{self, READY};
 use crate::frame::{FLAG_COMMAND, FLAG_LONG, FLAG_MORE};
 use crate::greeting::{GREETING_LEN, MECHANISM_LEN, MECHANISM_POS, VERSION_MAJOR, VERSION_MINOR};
+use crate::metadata::{self, IDENTITY, SOCKET_TYPE};
+use crate::socket_type::SocketType;
+use bytes::Bytes;
 use std::fmt;
 
 const OP_BINARY: u8 = 0x2;
@@ -28,6 +38,8 @@ const ZWS_MORE: u8 = 0x01;
 const ZWS_COMMAND: u8 = 0x02;
 /// Longest control frame payload (RFC 6455 §5.5).
 const MAX_CONTROL: usize = 125;
+/// Longest bare-ZWS routing-id message: the flags byte and a ZMTP routing id (255 bytes).
+const MAX_ROUTING_ID_FRAME: u64 = 256;
 
 /// Why the peer's WebSocket stream is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +58,8 @@ pub enum FrameError {
     Empty,
     /// A 64-bit length with its top bit set.
     TooLong,
+    /// A bare-ZWS routing id over 255 bytes.
+    RoutingIdTooLong,
 }
 
 impl fmt::Display for FrameError {
@@ -58,6 +72,7 @@ impl fmt::Display for FrameError {
             FrameError::ControlTooLong => write!(f, "WebSocket control frame over 125 bytes"),
             FrameError::Empty => write!(f, "ZWS frame without its flags byte"),
             FrameError::TooLong => write!(f, "WebSocket frame length over 2^63"),
+            FrameError::RoutingIdTooLong => write!(f, "ZWS routing id over 255 bytes"),
         }
     }
 }
@@ -86,6 +101,9 @@ enum In {
     },
     /// Collecting a control frame's payload.
     Control { opcode: u8, left: usize },
+    /// Bare ZWS: collecting the peer's routing-id message (`left` bytes to go) into
+    /// `Bridge::routing_id`.
+    RoutingId { left: u64, index: usize },
 }
 
 /// Where the outgoing translator is.
@@ -116,6 +134,16 @@ pub struct Bridge {
     command: Vec<u8>,
     more: bool,
     next_mask: u64,
+    /// Bare ZWS: the peer type the engine is told of, until the peer's routing id came.
+    bare: Option<Bare>,
+    routing_id: Vec<u8>,
+}
+
+/// Where a bare-ZWS connection stands.
+#[derive(Debug, Clone, Copy)]
+struct Bare {
+    peer_type: SocketType,
+    routing_id_seen: bool,
 }
 
 impl Bridge {
@@ -145,7 +173,20 @@ impl Bridge {
             command: Vec::new(),
             more: false,
             next_mask: mask_seed | 1,
+            bare: None,
+            routing_id: Vec::new(),
         }
+    }
+
+    /// Switches to the bare `ZWS2.0` subprotocol (before any frame has passed): the peer's
+    /// first message is its routing id, shown to the engine as a READY from a peer of
+    /// `peer_type` (one our socket accepts; a bare peer names no type), and the engine's
+    /// READY goes out as our routing-id message.
+    pub fn go_bare(&mut self, peer_type: SocketType) {
+        self.bare = Some(Bare {
+            peer_type,
+            routing_id_seen: false,
+        });
     }
 
     /// Translates the peer's WebSocket bytes `wire`: ZMTP bytes for the engine go to `zmtp`,
@@ -193,6 +234,19 @@ impl Bridge {
                     }
                     if *left == 0 {
                         self.input = In::Header;
+                    }
+                }
+                In::RoutingId { left, index } => {
+                    let take = (*left).min(wire.len() as u64) as usize;
+                    for &b in &wire[..take] {
+                        self.routing_id.push(b ^ self.mask[*index % 4]);
+                        *index += 1;
+                    }
+                    wire = &wire[take..];
+                    *left -= take as u64;
+                    if *left == 0 {
+                        self.input = In::Header;
+                        self.peer_ready(zmtp);
                     }
                 }
                 In::Control { opcode, left } => {
@@ -252,6 +306,17 @@ impl Bridge {
             if len == 0 {
                 return Err(FrameError::Empty);
             }
+            if self.bare.is_some_and(|b| !b.routing_id_seen) {
+                if len > MAX_ROUTING_ID_FRAME {
+                    return Err(FrameError::RoutingIdTooLong);
+                }
+                self.routing_id.clear();
+                self.input = In::RoutingId {
+                    left: len,
+                    index: 0,
+                };
+                return Ok(());
+            }
             self.input = In::Binary {
                 left: len,
                 first: true,
@@ -268,6 +333,24 @@ impl Bridge {
             };
         }
         Ok(())
+    }
+
+    /// Bare ZWS: the peer's routing-id message is in `routing_id` (after its flags byte):
+    /// hands the engine the READY it stands for.
+    fn peer_ready(&mut self, zmtp: &mut Vec<u8>) {
+        let Some(bare) = self.bare.as_mut() else {
+            return;
+        };
+        bare.routing_id_seen = true;
+        let id = self.routing_id.get(1..).unwrap_or_default();
+        let type_name = bare.peer_type.name();
+        let mut props = Vec::new();
+        metadata::encode_property(SOCKET_TYPE, type_name.as_bytes(), &mut props);
+        if !id.is_empty() {
+            metadata::encode_property(IDENTITY, id, &mut props);
+        }
+        command::encode(READY, &props, zmtp);
+        self.routing_id = Vec::new();
     }
 
     /// A control frame's payload is in: answers pings and closes.
@@ -390,15 +473,24 @@ impl Bridge {
     }
 
     /// A whole command is in `command`: SUBSCRIBE and CANCEL go out in libzmq's ws form (a
-    /// data frame starting 1 or 0), every other command as a ZWS command frame.
+    /// data frame starting 1 or 0), every other command as a ZWS command frame; under bare
+    /// ZWS, READY as our routing-id message and the others not at all.
     fn finish_command(&mut self, wire: &mut Vec<u8>) {
         let body = std::mem::take(&mut self.command);
         let subscription = [(&b"\x09SUBSCRIBE"[..], 1u8), (&b"\x06CANCEL"[..], 0u8)]
             .into_iter()
             .find_map(|(name, byte)| body.strip_prefix(name).map(|topic| (byte, topic)));
+        let routing_id;
         let (zws, prefix, payload): (u8, &[u8], &[u8]) = match subscription {
             Some((1, topic)) => (0, &[1], topic),
             Some((_, topic)) => (0, &[0], topic),
+            None if self.bare.is_some() => {
+                let Some(props) = body.strip_prefix(b"\x05READY") else {
+                    return;
+                };
+                routing_id = own_routing_id(props);
+                (0, &[], &routing_id[..])
+            }
             None => (ZWS_COMMAND, &[], &body),
         };
         let len = 1 + prefix.len() + payload.len();
@@ -436,6 +528,19 @@ impl Bridge {
         }
         [0; 4]
     }
+}
+
+/// The Identity property of our engine's READY (`props`: its properties), or nothing.
+fn own_routing_id(props: &[u8]) -> Vec<u8> {
+    metadata::parse(&Bytes::copy_from_slice(props))
+        .ok()
+        .and_then(|props| {
+            props
+                .into_iter()
+                .find(|(name, _)| name.eq_ignore_ascii_case(IDENTITY))
+        })
+        .map(|(_, value)| value.to_vec())
+        .unwrap_or_default()
 }
 
 /// The length of a frame header given its first bytes (2 until the length byte is known).
@@ -597,6 +702,79 @@ mod tests {
         assert!(client.between_frames());
     }
 
+    /// A server bridge gone bare for a peer taken as `peer`, with its greeting handed over.
+    fn bare_server(peer: SocketType) -> Bridge {
+        let mut greeting = Vec::new();
+        let mut server = Bridge::new(false, "NULL", 0, &mut greeting);
+        server.go_bare(peer);
+        server
+    }
+
+    /// A masked client frame (key 1, 2, 3, 4) carrying `payload`.
+    fn masked(payload: &[u8]) -> Vec<u8> {
+        let mask = [1u8, 2, 3, 4];
+        let mut frame = vec![0x82, 0x80 | payload.len() as u8];
+        frame.extend_from_slice(&mask);
+        frame.extend(payload.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
+        frame
+    }
+
+    #[test]
+    fn a_bare_peers_routing_id_message_becomes_a_ready_for_the_engine() {
+        let mut server = bare_server(SocketType::DEALER);
+        let (mut z, mut r) = (Vec::new(), Vec::new());
+        let mut wire = masked(b"\x00js-dealer");
+        wire.extend_from_slice(&masked(b"\x00ping"));
+        assert_eq!(server.decode(&wire, &mut z, &mut r), Ok(Decoded::Open));
+        let mut expected = Vec::new();
+        let mut props = Vec::new();
+        metadata::encode_property(SOCKET_TYPE, b"DEALER", &mut props);
+        metadata::encode_property(IDENTITY, b"js-dealer", &mut props);
+        command::encode(READY, &props, &mut expected);
+        expected.extend_from_slice(&zmtp_frame(0, b"ping"));
+        assert_eq!(z, expected);
+    }
+
+    #[test]
+    fn an_empty_bare_routing_id_gives_a_ready_without_identity() {
+        let mut server = bare_server(SocketType::PUSH);
+        let (mut z, mut r) = (Vec::new(), Vec::new());
+        assert_eq!(
+            server.decode(&masked(b"\x00"), &mut z, &mut r),
+            Ok(Decoded::Open)
+        );
+        let mut expected = Vec::new();
+        let mut props = Vec::new();
+        metadata::encode_property(SOCKET_TYPE, b"PUSH", &mut props);
+        command::encode(READY, &props, &mut expected);
+        assert_eq!(z, expected);
+    }
+
+    #[test]
+    fn a_bare_routing_id_over_255_bytes_is_refused() {
+        let mut server = bare_server(SocketType::DEALER);
+        let (mut z, mut r) = (Vec::new(), Vec::new());
+        let header = [0x82, 0x80 | 126, 0x01, 0x01, 1, 2, 3, 4];
+        assert_eq!(
+            server.decode(&header, &mut z, &mut r),
+            Err(FrameError::RoutingIdTooLong)
+        );
+    }
+
+    #[test]
+    fn bare_the_engines_ready_goes_out_as_its_routing_id_and_heartbeats_stay_home() {
+        let mut server = bare_server(SocketType::DEALER);
+        let mut wire = Vec::new();
+        server.encode(&[0; GREETING_LEN], &mut wire);
+        let mut zmtp = Vec::new();
+        command::encode_ready(SocketType::ROUTER, b"us", &mut zmtp);
+        command::encode_ping(10, b"", &mut zmtp);
+        zmtp.extend_from_slice(&zmtp_frame(FLAG_COMMAND, b"\x09SUBSCRIBEab"));
+        zmtp.extend_from_slice(&zmtp_frame(0, b"hi"));
+        server.encode(&zmtp, &mut wire);
+        assert_eq!(wire, b"\x82\x03\x00us\x82\x04\x00\x01ab\x82\x03\x00hi");
+    }
+
     proptest! {
         /// Any ZMTP frames a client engine writes reach the server engine unchanged, however
         /// the bytes are split on the way (subscriptions excepted: they change form).
@@ -643,12 +821,21 @@ mod tests {
         /// Any bytes from a peer: an error or ZMTP output, never a panic, and never more
         /// output than input plus the headers the translation adds.
         #[test]
-        fn garbage_never_panics(wire in proptest::collection::vec(any::<u8>(), 0..400), client in any::<bool>()) {
+        fn garbage_never_panics(
+            wire in proptest::collection::vec(any::<u8>(), 0..400),
+            client in any::<bool>(),
+            bare in any::<bool>(),
+        ) {
             let mut greeting = Vec::new();
             let mut bridge = Bridge::new(client, "NULL", 7, &mut greeting);
+            if bare {
+                bridge.go_bare(SocketType::REQ);
+            }
             let (mut z, mut r) = (Vec::new(), Vec::new());
             let _ = bridge.decode(&wire, &mut z, &mut r);
-            prop_assert!(z.len() <= wire.len() + 9 * (wire.len() / 2 + 1));
+            // Bare, the routing id's READY adds its name and properties (under 64 bytes).
+            let ready = if bare { 64 } else { 0 };
+            prop_assert!(z.len() <= wire.len() + 9 * (wire.len() / 2 + 1) + ready);
         }
     }
 }

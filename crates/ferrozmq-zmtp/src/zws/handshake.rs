@@ -1,7 +1,8 @@
 //! The HTTP/1.1 upgrade that opens a ZWS 2.0 connection (RFC 6455 §4), sans-IO: the client
 //! sends `GET path` with a random `Sec-WebSocket-Key` and offers the subprotocol
 //! `ZWS2.0/<MECHANISM>`; the server answers `101 Switching Protocols` with the key's accept
-//! hash and the one subprotocol it chose. Both sides take bytes in with `received` and give
+//! hash and the one subprotocol it chose (a NULL server also takes a client that offers only
+//! the bare `ZWS2.0`, as jszmq does, and libzmq takes). Both sides take bytes in with `received` and give
 //! bytes out with `output`/`wrote`; whatever follows the header block is handed back as the
 //! first bytes of the WebSocket stream. A header block longer than [`MAX_HEADER_BYTES`] is
 //! refused, so a peer's upgrade costs bounded memory (its slowness is HANDSHAKE_IVL's
@@ -47,6 +48,9 @@ pub fn accept_key(key: &str) -> String {
     sha.update(ACCEPT_GUID.as_bytes());
     base64::engine::general_purpose::STANDARD.encode(sha.finalize())
 }
+
+/// The bare subprotocol (jszmq's): ZWS framing, no ZMTP handshake, routing ids exchanged.
+pub const BARE: &str = "ZWS2.0";
 
 /// The subprotocol that carries ZMTP with `mechanism` (`NULL`, `PLAIN`, `CURVE`).
 pub fn subprotocol(mechanism: &str) -> String {
@@ -184,6 +188,8 @@ impl ClientHandshake {
 #[derive(Debug)]
 pub struct ServerHandshake {
     protocol: String,
+    /// The client offered only the bare `ZWS2.0` and we took it (NULL security only).
+    bare: bool,
     inbox: Inbox,
     out: Outbox,
     rest: Option<Vec<u8>>,
@@ -194,6 +200,7 @@ impl ServerHandshake {
     pub fn new(mechanism: &str) -> ServerHandshake {
         ServerHandshake {
             protocol: subprotocol(mechanism),
+            bare: false,
             inbox: Inbox::default(),
             out: Outbox::default(),
             rest: None,
@@ -213,6 +220,12 @@ impl ServerHandshake {
     /// True once the request was accepted and the whole response written.
     pub fn is_done(&self) -> bool {
         self.rest.is_some() && self.out.pending().is_empty()
+    }
+
+    /// Whether the client chose the bare `ZWS2.0` subprotocol (no ZMTP handshake on the
+    /// wire; see [`Bridge::go_bare`](super::bridge::Bridge::go_bare)).
+    pub fn is_bare(&self) -> bool {
+        self.bare
     }
 
     /// The bytes that followed the client's request (its first WebSocket bytes), once taken.
@@ -249,24 +262,31 @@ impl ServerHandshake {
         let Some(key) = header(request.headers, "Sec-WebSocket-Key") else {
             return Err(HandshakeError::Refused("no Sec-WebSocket-Key".into()));
         };
-        let offered = request
-            .headers
-            .iter()
-            .filter(|h| h.name.eq_ignore_ascii_case("Sec-WebSocket-Protocol"))
-            .filter_map(|h| std::str::from_utf8(h.value).ok())
-            .flat_map(|v| v.split(','))
-            .any(|p| p.trim() == self.protocol);
-        if !offered {
-            return Err(HandshakeError::Refused(format!(
-                "client does not offer {}",
-                self.protocol
-            )));
+        let offers = |wanted: &str| {
+            request
+                .headers
+                .iter()
+                .filter(|h| h.name.eq_ignore_ascii_case("Sec-WebSocket-Protocol"))
+                .filter_map(|h| std::str::from_utf8(h.value).ok())
+                .flat_map(|v| v.split(','))
+                .any(|p| p.trim() == wanted)
+        };
+        // As libzmq: the bare protocol is NULL security without a ZMTP handshake.
+        if !offers(&self.protocol) {
+            if self.protocol == subprotocol("NULL") && offers(BARE) {
+                self.bare = true;
+            } else {
+                return Err(HandshakeError::Refused(format!(
+                    "client does not offer {}",
+                    self.protocol
+                )));
+            }
         }
+        let chosen = if self.bare { BARE } else { &self.protocol };
         let response = format!(
             "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
-             Sec-WebSocket-Accept: {}\r\nSec-WebSocket-Protocol: {}\r\n\r\n",
+             Sec-WebSocket-Accept: {}\r\nSec-WebSocket-Protocol: {chosen}\r\n\r\n",
             accept_key(&key),
-            self.protocol
         );
         self.out = Outbox {
             bytes: response.into_bytes(),
@@ -315,6 +335,41 @@ mod tests {
         response.extend_from_slice(b"more");
         assert_eq!(client.received(&response).unwrap().unwrap(), b"more");
         assert!(client.is_done());
+    }
+
+    /// A client request offering `protocols`.
+    fn request(protocols: &str) -> String {
+        format!(
+            "GET /x HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+             Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\
+             Sec-WebSocket-Protocol: {protocols}\r\n\r\n"
+        )
+    }
+
+    #[test]
+    fn a_null_server_takes_a_bare_offer_and_prefers_the_mechanism() {
+        let mut server = ServerHandshake::new("NULL");
+        assert_eq!(server.received(request("ZWS2.0").as_bytes()), Ok(true));
+        assert!(server.is_bare());
+        let response = String::from_utf8(server.output().to_vec()).unwrap();
+        assert!(
+            response.contains("Sec-WebSocket-Protocol: ZWS2.0\r\n"),
+            "{response}"
+        );
+
+        let mut server = ServerHandshake::new("NULL");
+        let offer = request("ZWS2.0, ZWS2.0/NULL");
+        assert_eq!(server.received(offer.as_bytes()), Ok(true));
+        assert!(!server.is_bare());
+    }
+
+    #[test]
+    fn a_secure_server_refuses_a_bare_offer() {
+        let mut server = ServerHandshake::new("CURVE");
+        assert!(matches!(
+            server.received(request("ZWS2.0").as_bytes()),
+            Err(HandshakeError::Refused(_))
+        ));
     }
 
     #[test]
