@@ -76,15 +76,17 @@ fi
 ./scripts/libzmq41.sh
 
 # The draft socket interop tests (crates/ferrozmq/tests/interop/draft_sockets.rs) run npm
-# zeromq 6.8.0, whose prebuilt libzmq 4.3.5 has the draft API, in a node child process.
+# zeromq 6.8.0, whose prebuilt libzmq 4.3.5 has the draft API, in a node child process; the
+# bare-ZWS tests (tests/interop/jszmq.rs) run npm jszmq 0.1.2 the same way.
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     echo "test.sh: installing node and npm for the draft socket interop tests" >&2
     if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
     $SUDO apt-get update -qq
     $SUDO apt-get install -y -qq nodejs npm >/dev/null
 fi
-if [ ! -d crates/ferrozmq/tests/interop/npm/node_modules/zeromq ]; then
-    echo "test.sh: installing npm zeromq for the draft socket interop tests" >&2
+if [ ! -d crates/ferrozmq/tests/interop/npm/node_modules/zeromq ] ||
+    [ ! -d crates/ferrozmq/tests/interop/npm/node_modules/jszmq ]; then
+    echo "test.sh: installing npm zeromq and jszmq for the draft and ws interop tests" >&2
     (cd crates/ferrozmq/tests/interop/npm && npm ci --no-audit --no-fund)
 fi
 

@@ -6,6 +6,7 @@ use super::ws_stream::WsLink;
 use crate::endpoint::IpcAddress;
 use crate::error::{Error, Result};
 use crate::options::Options;
+use ferrozmq_zmtp::SocketType;
 use mio::event::Source;
 use mio::net::{TcpListener, TcpStream, UnixListener, UnixStream};
 use mio::{Interest, Registry, Token};
@@ -24,8 +25,9 @@ pub(crate) const IPC_PEER_ADDRESS: &str = "localhost";
 pub(crate) enum Listener {
     Tcp(TcpListener),
     Unix(UnixListener),
-    /// A ws listener: tcp, each accepted connection upgraded for the socket's mechanism.
-    Ws(TcpListener, &'static str),
+    /// A ws listener: tcp, each accepted connection upgraded for the socket's mechanism and
+    /// type.
+    Ws(TcpListener, &'static str, SocketType),
 }
 
 /// A connected byte stream (tcp or ipc).
@@ -300,9 +302,9 @@ impl Listener {
                 // What libzmq reports for ipc peers on Linux (glibc's getnameinfo for AF_UNIX).
                 Ok((Stream::Unix(stream), Some(IPC_PEER_ADDRESS.to_string())))
             }
-            Listener::Ws(l, mechanism) => {
+            Listener::Ws(l, mechanism, socket_type) => {
                 let (stream, peer) = l.accept()?;
-                let link = Box::new(WsLink::server(mechanism));
+                let link = Box::new(WsLink::server(mechanism, *socket_type));
                 Ok((Stream::Ws(stream, link), Some(peer.ip().to_string())))
             }
         }
@@ -465,7 +467,7 @@ impl AsRawFd for Stream {
 impl AsRawFd for Listener {
     fn as_raw_fd(&self) -> RawFd {
         match self {
-            Listener::Tcp(l) | Listener::Ws(l, _) => l.as_raw_fd(),
+            Listener::Tcp(l) | Listener::Ws(l, ..) => l.as_raw_fd(),
             Listener::Unix(l) => l.as_raw_fd(),
         }
     }
@@ -495,19 +497,19 @@ impl Source for Stream {
 impl Source for Listener {
     fn register(&mut self, r: &Registry, t: Token, i: Interest) -> io::Result<()> {
         match self {
-            Listener::Tcp(s) | Listener::Ws(s, _) => s.register(r, t, i),
+            Listener::Tcp(s) | Listener::Ws(s, ..) => s.register(r, t, i),
             Listener::Unix(s) => s.register(r, t, i),
         }
     }
     fn reregister(&mut self, r: &Registry, t: Token, i: Interest) -> io::Result<()> {
         match self {
-            Listener::Tcp(s) | Listener::Ws(s, _) => s.reregister(r, t, i),
+            Listener::Tcp(s) | Listener::Ws(s, ..) => s.reregister(r, t, i),
             Listener::Unix(s) => s.reregister(r, t, i),
         }
     }
     fn deregister(&mut self, r: &Registry) -> io::Result<()> {
         match self {
-            Listener::Tcp(s) | Listener::Ws(s, _) => s.deregister(r),
+            Listener::Tcp(s) | Listener::Ws(s, ..) => s.deregister(r),
             Listener::Unix(s) => s.deregister(r),
         }
     }

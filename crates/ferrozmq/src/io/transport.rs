@@ -62,7 +62,8 @@ impl TransportKind {
     }
 }
 
-/// Binds a listener for `endpoint` (tcp or ipc) with `options`: the listener, its resolved
+/// Binds a listener for `endpoint` (tcp, ipc or ws) with `options` for a socket of
+/// `socket_type` (which a ws listener needs for bare-ZWS peers): the listener, its resolved
 /// endpoint (`tcp://*:*` becomes the bound address), and the ipc file to remove when it
 /// closes. Under ZMQ_USE_FD the application's listening socket is taken over instead. Other
 /// transports are EINVAL here (inproc is bound by the socket itself, udp is refused by
@@ -70,6 +71,7 @@ impl TransportKind {
 pub(crate) fn listen(
     endpoint: Endpoint,
     options: &Options,
+    socket_type: SocketType,
 ) -> Result<(Listener, String, Option<PathBuf>)> {
     let adopted = (options.use_fd >= 0).then_some(options.use_fd);
     Ok(match endpoint {
@@ -122,7 +124,11 @@ pub(crate) fn listen(
                 std::net::SocketAddr::V4(a) => format!("ws://{}:{}{path}", a.ip(), a.port()),
                 std::net::SocketAddr::V6(a) => format!("ws://[{}]:{}{path}", a.ip(), a.port()),
             };
-            (Listener::Ws(listener, mechanism), resolved, None)
+            (
+                Listener::Ws(listener, mechanism, socket_type),
+                resolved,
+                None,
+            )
         }
         Endpoint::Inproc(_) | Endpoint::Udp(_) | Endpoint::Pgm { .. } => return Err(Error::EINVAL),
     })

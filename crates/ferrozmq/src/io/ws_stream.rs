@@ -11,6 +11,7 @@
 
 use crate::options::{Mechanism, Options};
 use ferrozmq_zmtp::zws::{Bridge, ClientHandshake, Decoded, ServerHandshake};
+use ferrozmq_zmtp::SocketType;
 use mio::net::TcpStream;
 use std::collections::VecDeque;
 use std::io::{self, IoSlice, Read, Write};
@@ -34,6 +35,8 @@ enum Phase {
 pub(crate) struct WsLink {
     phase: Phase,
     bridge: Bridge,
+    /// Accepting side: the peer type a bare-ZWS client (which names none) is taken for.
+    bare_peer: Option<SocketType>,
     /// Translated bytes the engine has not read yet (the peer's greeting first).
     zmtp_in: Vec<u8>,
     zmtp_pos: usize,
@@ -78,10 +81,12 @@ impl WsLink {
         WsLink::new(Phase::Client(Box::new(handshake)), true, mechanism)
     }
 
-    /// An accepted side's link, for a socket whose mechanism is `mechanism`.
-    pub(crate) fn server(mechanism: &'static str) -> WsLink {
+    /// An accepted side's link, for a socket of `socket_type` whose mechanism is `mechanism`.
+    pub(crate) fn server(mechanism: &'static str, socket_type: SocketType) -> WsLink {
         let handshake = ServerHandshake::new(mechanism);
-        WsLink::new(Phase::Server(Box::new(handshake)), false, mechanism)
+        let mut link = WsLink::new(Phase::Server(Box::new(handshake)), false, mechanism);
+        link.bare_peer = socket_type.a_compatible_peer();
+        link
     }
 
     /// The mechanism name an accepting listener gives its links.
@@ -100,6 +105,7 @@ impl WsLink {
         WsLink {
             phase,
             bridge,
+            bare_peer: None,
             zmtp_in,
             zmtp_pos: 0,
             wire_out: Vec::new(),
@@ -138,6 +144,13 @@ impl WsLink {
                 }
                 Phase::Server(h) => {
                     if h.is_done() {
+                        if h.is_bare() {
+                            let Some(peer) = self.bare_peer else {
+                                let why = "no socket type takes a bare ZWS peer";
+                                return Err(io::Error::new(io::ErrorKind::InvalidData, why));
+                            };
+                            self.bridge.go_bare(peer);
+                        }
                         h.take_rest()
                     } else if !h.output().is_empty() {
                         match s.write(h.output()) {

@@ -108,7 +108,7 @@ impl Core {
             Endpoint::Udp(address) => return self.bind_udp(requested, &address),
             // libzmq: "bind can be used interchangeably with connect for PGM".
             Endpoint::Pgm { udp, address } => return self.connect_pgm(requested, udp, &address),
-            endpoint => match io::listen(endpoint, &self.options) {
+            endpoint => match io::listen(endpoint, &self.options, self.socket_type) {
                 Ok(bound) => bound,
                 Err(e) => {
                     let errno = e.to_raw() as u32;
