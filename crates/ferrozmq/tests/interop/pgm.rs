@@ -46,10 +46,52 @@ fn drop_packets(udp: bool, one_in: u32) {
     assert!(status.success(), "nft refused the loss rule");
 }
 
+/// Counts from now on the SPMs sent in this namespace (PGM type 0 at the PGM header's byte
+/// 4; a chain that runs before the loss rule's, so dropped ones count too).
+fn count_spms(udp: bool) {
+    let rule = if udp {
+        "udp dport 5555 @th,96,8 0"
+    } else {
+        "ip protocol 113 @th,32,8 0"
+    };
+    let script = format!(
+        "nft add table ip spm && \
+         nft add chain ip spm out '{{ type filter hook output priority -10; }}' && \
+         nft add rule ip spm out {rule} counter"
+    );
+    let status = Command::new("sh")
+        .args(["-c", &script])
+        .status()
+        .expect("run nft (scripts/test.sh installs nftables)");
+    assert!(status.success(), "nft refused the SPM counter");
+}
+
+/// Returns once an SPM has gone out after the receiver was seen to listen (`count_spms`
+/// running): the receiver then knows the source's address for NAKs. Until it does, a lost
+/// packet cannot be asked for and is given up, by OpenPGM and by us alike, so losses may
+/// only start after this.
+fn await_an_spm() {
+    await_an_spm_from(counted_packets("spm"));
+}
+
+/// Returns once more than `before` SPMs were counted (see [`await_an_spm`]).
+fn await_an_spm_from(before: u64) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while counted_packets("spm") <= before {
+        assert!(std::time::Instant::now() < deadline, "no SPM within 10 s");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
 /// How many packets the loss rule dropped: the test asserts there was something to repair.
 fn dropped_packets() -> u64 {
+    counted_packets("loss")
+}
+
+/// The packet count of the one counter in nftables table `table`.
+fn counted_packets(table: &str) -> u64 {
     let out = Command::new("nft")
-        .args(["list", "table", "ip", "loss"])
+        .args(["list", "table", "ip", table])
         .output()
         .expect("nft");
     let text = String::from_utf8_lossy(&out.stdout);
@@ -98,12 +140,14 @@ fn libzmq_pub_to_our_sub(udp: bool) {
     sub.connect(&endpoint(udp)).unwrap();
     let rate = RATE.to_string();
     let size = SIZE.to_string();
+    count_spms(udp);
     let mut publisher = libzmq_peer(&["pub", &endpoint(udp), &size, &rate]);
     assert_eq!(publisher.next_line(), "ready");
     // The first message without losses: our receiver has joined the session once it is in.
     assert_eq!(publisher.call("1"), "sent");
     let first = sub.recv_multipart(0).expect("libzmq's first message");
     assert_eq!((first[0].as_slice(), index(&first[1])), (&b"topic"[..], 0));
+    await_an_spm();
     drop_packets(udp, 10);
     assert_eq!(publisher.call(&COUNT.to_string()), "sent");
     for i in 1..=COUNT {
@@ -126,6 +170,7 @@ fn our_pub_to_libzmq_sub(udp: bool) {
     assert_eq!(subscriber.next_line(), "ready");
     let ctx = Context::new();
     let publisher = our_socket(&ctx, ferrozmq::PUB);
+    count_spms(udp);
     publisher.connect(&endpoint(udp)).unwrap();
     let body = |i: usize| {
         let mut body = format!("{i:06}").into_bytes();
@@ -143,6 +188,7 @@ fn our_pub_to_libzmq_sub(udp: bool) {
     assert!(heard
         .expect("libzmq heard a warm-up message")
         .starts_with("warmup "));
+    await_an_spm();
     drop_packets(udp, 10);
     for i in 1..=COUNT {
         publisher
@@ -212,7 +258,10 @@ fn xpub_to_two_xsubs_over_epgm_carries_multipart_and_messages_larger_than_a_tpdu
                 })
                 .collect();
             let publisher = our_socket(&ctx, ferrozmq::XPUB);
+            count_spms(true);
             publisher.connect(&endpoint(true)).unwrap();
+            // The XSUBs joined in `bind`; the first SPM tells them where NAKs go.
+            await_an_spm_from(0);
             let big: Vec<u8> = (0..20_000u32).map(|i| (i % 253) as u8).collect();
             let messages: Vec<Vec<Vec<u8>>> = vec![
                 vec![b"a".to_vec()],
