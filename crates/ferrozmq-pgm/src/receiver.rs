@@ -1,8 +1,9 @@
 //! A PGM receiver (RFC 3208 §6): follows every source it hears on its port, each through a
 //! receive window that delivers APDUs in sequence order (reassembling fragments), detects
 //! gaps, asks for repairs (a NAK after a random back-off, repeated until an NCF, then waiting
-//! for RDATA), and gives a packet up — reporting the loss — when its source's window has
-//! moved past it or the retries run out.
+//! for RDATA; a source with no SPM heard has no address for NAKs, so its gaps are given up
+//! after the back-off, as OpenPGM does), and gives a packet up — reporting the loss — when
+//! its source's window has moved past it or the retries run out.
 //!
 //! A late joiner starts at the first data packet (or, before any data, after the lead of the
 //! first SPM) it hears; fragments of an APDU that began before that are dropped unreported.
@@ -234,8 +235,9 @@ impl Receiver {
         std::time::Duration::from_nanos(r % span)
     }
 
-    /// Runs the timers due at `now`: NAKs after back-off, NAK repeats, RDATA waits, SPMRs,
-    /// and the expiry of silent sources.
+    /// Runs the timers due at `now`: NAKs after back-off (or, for a source that sent no SPM
+    /// yet, the loss of what it cannot be asked for), NAK repeats, RDATA waits, SPMRs, and the
+    /// expiry of silent sources.
     pub fn handle_timeout(&mut self, now: Instant) {
         let expired: Vec<Tsi> = self
             .peers
@@ -269,10 +271,15 @@ impl Receiver {
                 });
                 peer.spmr_due = Some(now + config.nak_rpt_ivl);
             }
-            let (Some(window), Some(nla)) = (peer.window.as_mut(), peer.nla) else {
+            let Some(window) = peer.window.as_mut() else {
                 continue;
             };
-            let naks = window.run_timers(now, backoff, config, tsi, &mut self.events);
+            let nla = peer.nla;
+            let naks =
+                window.run_timers(now, backoff, config, nla.is_some(), tsi, &mut self.events);
+            let Some(nla) = nla else {
+                continue;
+            };
             for chunk in naks.chunks(MAX_NAK_LIST + 1) {
                 let packet = Packet {
                     sport: config.dport,
@@ -304,7 +311,7 @@ impl Receiver {
             if let Some(due) = peer.spmr_due {
                 earliest(due);
             }
-            if let (Some(window), Some(_)) = (&peer.window, peer.nla) {
+            if let Some(window) = &peer.window {
                 if let Some(due) = window.next_due() {
                     earliest(due);
                 }
@@ -516,12 +523,14 @@ impl Window {
         }
     }
 
-    /// Advances every repair that is due; returns the sequence numbers to NAK now.
+    /// Advances every repair that is due; returns the sequence numbers to NAK now (none
+    /// while the source's NLA is unknown: its due back-offs become losses).
     fn run_timers(
         &mut self,
         now: Instant,
         backoff: std::time::Duration,
         config: &Config,
+        nla_known: bool,
         tsi: Tsi,
         events: &mut VecDeque<Event>,
     ) -> Vec<u32> {
@@ -545,6 +554,12 @@ impl Window {
             }
             let sqn = self.next.wrapping_add(i as u32);
             match *state {
+                // As OpenPGM: with no SPM heard there is nowhere to send the NAK, so the
+                // packet is lost (and what waits behind it delivered) rather than held.
+                Repair::BackOff if !nla_known => {
+                    *slot = Slot::Lost;
+                    lost += 1;
+                }
                 Repair::BackOff => {
                     *state = Repair::WaitNcf;
                     *due = now + config.nak_rpt_ivl;

@@ -379,6 +379,41 @@ fn a_new_source_past_the_limit_pushes_out_the_least_recently_heard() {
 }
 
 #[test]
+fn a_gap_of_a_source_without_an_spm_is_given_up_after_the_back_off() {
+    let mut receiver = Receiver::new(config());
+    let now = Instant::now();
+    for sqn in [0u32, 2, 3] {
+        let bytes = odata(sqn, 0, None, &[sqn as u8]);
+        receiver.handle_packet(&Packet::parse(&bytes).unwrap(), FROM, now);
+    }
+    assert_eq!(
+        receiver.held_packets(),
+        3,
+        "the gap and what waits behind it"
+    );
+    let due = receiver.poll_timeout().expect("the back-off's end");
+    receiver.handle_timeout(due);
+    assert_eq!(receiver.held_packets(), 0);
+    let got = events(&mut receiver);
+    let lost = got
+        .iter()
+        .any(|e| matches!(e, Event::Loss { packets: 1, .. }));
+    let data: Vec<Vec<u8>> = got
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::Data { apdu, .. } => Some(apdu),
+            _ => None,
+        })
+        .collect();
+    assert!(lost, "the loss is reported");
+    assert_eq!(data, [vec![0], vec![2], vec![3]]);
+    assert!(
+        std::iter::from_fn(|| receiver.poll_transmit()).all(|t| t.bytes.get(4) != Some(&0x08)),
+        "no NAK goes out without an NLA"
+    );
+}
+
+#[test]
 fn a_silent_source_is_forgotten_after_peer_expiry() {
     let mut receiver = Receiver::new(config());
     let now = Instant::now();
