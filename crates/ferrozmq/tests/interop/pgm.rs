@@ -34,16 +34,11 @@ fn drop_packets(udp: bool, one_in: u32) {
     } else {
         "ip protocol 113"
     };
-    let script = format!(
-        "nft add table ip loss && \
-         nft add chain ip loss out '{{ type filter hook output priority 0; }}' && \
-         nft add rule ip loss out {selector} numgen random mod {one_in} 0 counter drop"
+    add_output_rule(
+        "loss",
+        0,
+        &format!("{selector} numgen random mod {one_in} 0 counter drop"),
     );
-    let status = Command::new("sh")
-        .args(["-c", &script])
-        .status()
-        .expect("run nft (scripts/test.sh installs nftables)");
-    assert!(status.success(), "nft refused the loss rule");
 }
 
 /// Counts from now on the SPMs sent in this namespace (PGM type 0 at the PGM header's byte
@@ -54,16 +49,21 @@ fn count_spms(udp: bool) {
     } else {
         "ip protocol 113 @th,32,8 0"
     };
+    add_output_rule("spm", -10, &format!("{rule} counter"));
+}
+
+/// Adds nftables table `table` with an output chain at `priority` holding `rule`.
+fn add_output_rule(table: &str, priority: i32, rule: &str) {
     let script = format!(
-        "nft add table ip spm && \
-         nft add chain ip spm out '{{ type filter hook output priority -10; }}' && \
-         nft add rule ip spm out {rule} counter"
+        "nft add table ip {table} && \
+         nft add chain ip {table} out '{{ type filter hook output priority {priority}; }}' && \
+         nft add rule ip {table} out {rule}"
     );
     let status = Command::new("sh")
         .args(["-c", &script])
         .status()
         .expect("run nft (scripts/test.sh installs nftables)");
-    assert!(status.success(), "nft refused the SPM counter");
+    assert!(status.success(), "nft refused the {table} rule");
 }
 
 /// Returns once an SPM has gone out after the receiver was seen to listen (`count_spms`
