@@ -12,11 +12,7 @@ cd "$(dirname "$0")/.."
 RATE="${RATE:-1000000}"
 COUNT_64="${COUNT_64:-200000}"
 COUNT_1K="${COUNT_1K:-100000}"
-cargo build --release -q -p ferrozmq-cli
-BIN="$PWD/target/release/ferrozmq"
-C_TOOL="$PWD/target/release/pgm_thr"
-cc -O2 -o "$C_TOOL" bench/pgm_thr.c -lzmq
-EP='epgm://127.0.0.1;239.192.1.1:5555'
+. bench/pgm_setup.sh
 
 # One measurement in its own namespace: prints msg/s, or "stalled" if the receiver did not
 # get every message within 40 s.

@@ -13,11 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SOURCES="${SOURCES:-100 1000 4000}"
 PACKETS="${PACKETS:-80}"
-cargo build --release -q -p ferrozmq-cli
-BIN="$PWD/target/release/ferrozmq"
-C_TOOL="$PWD/target/release/pgm_thr"
-cc -O2 -o "$C_TOOL" bench/pgm_thr.c -lzmq
-EP='epgm://127.0.0.1;239.192.1.1:5555'
+. bench/pgm_setup.sh
 
 run() {
     local impl=$1 sources=$2 victim legit
