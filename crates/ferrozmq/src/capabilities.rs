@@ -2,18 +2,19 @@
 //! (`zmq_has`), so code written for libzmq can check before it relies on one.
 
 /// Capabilities ferrozmq has: libzmq's names for the optional ones it implements (ipc, the
-/// CURVE mechanism, the draft socket types, the ws transport as `"WS"`, the PGM transports as
+/// CURVE mechanism, the draft socket types, the ws and wss transports as `"WS"` and `"WSS"`,
+/// the PGM transports as
 /// `"pgm"`), plus the transports libzmq always has or never names (tcp, inproc, udp, epgm),
 /// which ferrozmq answers truthfully.
-const SUPPORTED: [&str; 9] = [
-    "ipc", "curve", "draft", "WS", "pgm", "tcp", "inproc", "udp", "epgm",
+const SUPPORTED: [&str; 10] = [
+    "ipc", "curve", "draft", "WS", "WSS", "pgm", "tcp", "inproc", "udp", "epgm",
 ];
 
 /// Whether ferrozmq offers `capability`, by libzmq's `zmq_has` names: `"ipc"`, `"curve"`,
 /// `"draft"` (CLIENT, SERVER, RADIO, DISH, SCATTER, GATHER, PEER, CHANNEL; not yet DGRAM),
-/// `"WS"`, `"pgm"` (pgm:// and epgm:// for PUB/SUB; and `"tcp"`, `"inproc"`, `"epgm"`,
-/// `"udp"` for RADIO/DISH) are there; `"tipc"`,
-/// `"norm"`, `"gssapi"`, `"vmci"`, `"vsock"`, `"WSS"` and anything else are not. Always
+/// `"WS"`, `"WSS"`, `"pgm"` (pgm:// and epgm:// for PUB/SUB; and `"tcp"`, `"inproc"`,
+/// `"epgm"`, `"udp"` for RADIO/DISH) are there; `"tipc"`, `"norm"`, `"gssapi"`, `"vmci"`,
+/// `"vsock"` and anything else are not. Always
 /// `Some` — the `Option` keeps rust-zmq's signature, whose `None` is a libzmq without
 /// `zmq_has`.
 ///

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 /// Transports libzmq knows of that ferrozmq does not offer (yet): EPROTONOSUPPORT, as a libzmq
 /// built without them answers.
-const KNOWN_UNSUPPORTED: [&str; 5] = ["norm", "wss", "tipc", "vmci", "vsock"];
+const KNOWN_UNSUPPORTED: [&str; 4] = ["norm", "tipc", "vmci", "vsock"];
 
 /// A parsed endpoint.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,10 +31,12 @@ pub(crate) enum Endpoint {
     /// with udp, the address is kept as written and read once the socket type is checked.
     Pgm { udp: bool, address: String },
     /// `ws://host:port/path`, ZMTP over WebSocket (ZWS 2.0); the path defaults to `/`.
+    /// `wss://` (`tls`) is the same over TLS.
     Ws {
         host: String,
         port: Option<u16>,
         path: String,
+        tls: bool,
     },
 }
 
@@ -61,7 +63,8 @@ impl Endpoint {
             "inproc" => Err(Error::EINVAL),
             "udp" if !rest.is_empty() => Ok(Endpoint::Udp(rest.to_string())),
             "udp" => Err(Error::EINVAL),
-            "ws" => parse_ws(rest),
+            "ws" => parse_ws(rest, false),
+            "wss" => parse_ws(rest, true),
             "pgm" | "epgm" if !rest.is_empty() => Ok(Endpoint::Pgm {
                 udp: scheme == "epgm",
                 address: rest.to_string(),
@@ -75,7 +78,7 @@ impl Endpoint {
 
 /// `host:port/path` (`[v6]` hosts too); the path is everything from the first `/` after
 /// the host, `/` when none is given.
-fn parse_ws(rest: &str) -> Result<Endpoint> {
+fn parse_ws(rest: &str, tls: bool) -> Result<Endpoint> {
     let host_end = if rest.starts_with('[') {
         rest.find(']').ok_or(Error::EINVAL)?
     } else {
@@ -90,6 +93,7 @@ fn parse_ws(rest: &str) -> Result<Endpoint> {
         host,
         port,
         path: path.to_string(),
+        tls,
     })
 }
 
@@ -214,12 +218,20 @@ mod tests {
             host: host.into(),
             port,
             path: path.into(),
+            tls: false,
         };
         assert_eq!(ws("ws://127.0.0.1:*"), Ok(expect("127.0.0.1", None, "/")));
         assert_eq!(ws("ws://h:80/a/b"), Ok(expect("h", Some(80), "/a/b")));
         assert_eq!(ws("ws://[::1]:5/x"), Ok(expect("::1", Some(5), "/x")));
         assert_eq!(ws("ws://nohost/x"), Err(Error::EINVAL));
-        assert_eq!(ws("wss://h:1/x"), Err(Error::EPROTONOSUPPORT));
+        let wss = Endpoint::Ws {
+            host: "h".into(),
+            port: Some(1),
+            path: "/x".into(),
+            tls: true,
+        };
+        assert_eq!(ws("wss://h:1/x"), Ok(wss));
+        assert_eq!(ws("wss://nohost/x"), Err(Error::EINVAL));
     }
 
     #[test]

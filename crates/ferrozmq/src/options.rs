@@ -83,6 +83,11 @@ pub mod ids {
     pub const HELLO_MSG: i32 = 110;
     pub const DISCONNECT_MSG: i32 = 111;
     pub const HICCUP_MSG: i32 = 114;
+    pub const WSS_KEY_PEM: i32 = 103;
+    pub const WSS_CERT_PEM: i32 = 104;
+    pub const WSS_TRUST_PEM: i32 = 105;
+    pub const WSS_HOSTNAME: i32 = 106;
+    pub const WSS_TRUST_SYSTEM: i32 = 107;
     /// ferrozmq's own options have ids from 1000 up, clear of libzmq's (1–124 in 4.3).
     /// PUB/XPUB: most subscriptions one peer may hold (-1 = no limit, the default).
     pub const XPUB_MAX_SUBSCRIPTIONS: i32 = 1000;
@@ -230,6 +235,15 @@ pub(crate) struct Options {
     pub socks_proxy: Vec<u8>,
     pub socks_username: Vec<u8>,
     pub socks_password: Vec<u8>,
+    /// WSS_CERT_PEM and WSS_KEY_PEM: a wss listener's certificate chain and private key.
+    pub wss_cert_pem: Vec<u8>,
+    pub wss_key_pem: Vec<u8>,
+    /// WSS_TRUST_PEM, WSS_TRUST_SYSTEM: what a wss connect trusts (certificates in PEM, the
+    /// system's store); WSS_HOSTNAME (empty = the endpoint's host): the name its server's
+    /// certificate must carry.
+    pub wss_trust_pem: Vec<u8>,
+    pub wss_trust_system: bool,
+    pub wss_hostname: Vec<u8>,
     /// USE_FD (-1 = none): binds take over this listening socket instead of making one.
     pub use_fd: i32,
     /// ROUTER_RAW (deprecated in libzmq): this ROUTER speaks raw TCP, as a STREAM does.
@@ -325,6 +339,11 @@ impl Default for Options {
             socks_proxy: Vec::new(),
             socks_username: Vec::new(),
             socks_password: Vec::new(),
+            wss_cert_pem: Vec::new(),
+            wss_key_pem: Vec::new(),
+            wss_trust_pem: Vec::new(),
+            wss_trust_system: false,
+            wss_hostname: Vec::new(),
             disconnect_msg: Vec::new(),
             hiccup_msg: Vec::new(),
             security: Security::default(),

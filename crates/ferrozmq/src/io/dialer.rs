@@ -28,12 +28,13 @@ pub(crate) enum ConnectTarget {
         ipv6: bool,
     },
     Ipc(IpcAddress),
-    /// A ws peer: a tcp target and the path of the upgrade request.
+    /// A ws peer: a tcp target and the path of the upgrade request, over TLS for wss.
     Ws {
         host: String,
         port: u16,
         path: String,
         ipv6: bool,
+        tls: bool,
     },
 }
 
@@ -66,12 +67,13 @@ impl ConnectTarget {
 }
 
 impl ConnectTarget {
-    /// A ws target, its host and port checked as a tcp target's.
+    /// A ws (or, with `tls`, wss) target, its host and port checked as a tcp target's.
     pub(crate) fn ws(
         host: String,
         port: Option<u16>,
         path: String,
         ipv6: bool,
+        tls: bool,
     ) -> Result<ConnectTarget> {
         match ConnectTarget::tcp(host, port, None, ipv6)? {
             ConnectTarget::Tcp {
@@ -81,6 +83,7 @@ impl ConnectTarget {
                 port,
                 path,
                 ipv6,
+                tls,
             }),
             _ => Err(Error::EINVAL),
         }

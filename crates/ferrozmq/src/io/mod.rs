@@ -16,6 +16,7 @@ mod stream;
 mod thread;
 mod thread_setup;
 mod timer;
+mod tls;
 mod transport;
 mod ws_stream;
 mod zap_client;

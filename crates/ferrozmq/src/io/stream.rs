@@ -2,11 +2,10 @@
 //! over both so sessions need not care which they carry.
 
 use super::socks::Handshake;
-use super::ws_stream::WsLink;
+use super::ws_stream::{WsAccept, WsLink};
 use crate::endpoint::IpcAddress;
 use crate::error::{Error, Result};
 use crate::options::Options;
-use ferrozmq_zmtp::SocketType;
 use mio::event::Source;
 use mio::net::{TcpListener, TcpStream, UnixListener, UnixStream};
 use mio::{Interest, Registry, Token};
@@ -25,9 +24,8 @@ pub(crate) const IPC_PEER_ADDRESS: &str = "localhost";
 pub(crate) enum Listener {
     Tcp(TcpListener),
     Unix(UnixListener),
-    /// A ws listener: tcp, each accepted connection upgraded for the socket's mechanism and
-    /// type.
-    Ws(TcpListener, &'static str, SocketType),
+    /// A ws or wss listener: tcp, each accepted connection upgraded as `WsAccept` says.
+    Ws(TcpListener, WsAccept),
 }
 
 /// A connected byte stream (tcp or ipc).
@@ -302,9 +300,9 @@ impl Listener {
                 // What libzmq reports for ipc peers on Linux (glibc's getnameinfo for AF_UNIX).
                 Ok((Stream::Unix(stream), Some(IPC_PEER_ADDRESS.to_string())))
             }
-            Listener::Ws(l, mechanism, socket_type) => {
+            Listener::Ws(l, accept) => {
                 let (stream, peer) = l.accept()?;
-                let link = Box::new(WsLink::server(mechanism, *socket_type));
+                let link = Box::new(accept.link()?);
                 Ok((Stream::Ws(stream, link), Some(peer.ip().to_string())))
             }
         }

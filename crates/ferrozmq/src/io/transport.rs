@@ -10,7 +10,8 @@
 use super::dialer::ConnectTarget;
 use super::socks::Handshake;
 use super::stream::{self, Listener, Stream};
-use super::ws_stream::WsLink;
+use super::tls;
+use super::ws_stream::{WsAccept, WsLink};
 use crate::endpoint::{self, Endpoint, IpcAddress};
 use crate::error::{Error, Result};
 use crate::options::Options;
@@ -108,7 +109,14 @@ pub(crate) fn listen(
             };
             (listener, resolved, path)
         }
-        Endpoint::Ws { host, port, path } => {
+        Endpoint::Ws {
+            host,
+            port,
+            path,
+            tls,
+        } => {
+            // Before the port is taken: a wss bind without a usable certificate is EINVAL.
+            let tls = tls.then(|| tls::server_config(options)).transpose()?;
             let (listener, bound) = match adopted {
                 Some(fd) => stream::adopt_tcp(fd)?,
                 None => {
@@ -119,16 +127,15 @@ pub(crate) fn listen(
             let Listener::Tcp(listener) = listener else {
                 return Err(Error::EINVAL);
             };
-            let mechanism = WsLink::listener_mechanism(options);
+            let scheme = if tls.is_some() { "wss" } else { "ws" };
             let resolved = match bound {
-                std::net::SocketAddr::V4(a) => format!("ws://{}:{}{path}", a.ip(), a.port()),
-                std::net::SocketAddr::V6(a) => format!("ws://[{}]:{}{path}", a.ip(), a.port()),
+                std::net::SocketAddr::V4(a) => format!("{scheme}://{}:{}{path}", a.ip(), a.port()),
+                std::net::SocketAddr::V6(a) => {
+                    format!("{scheme}://[{}]:{}{path}", a.ip(), a.port())
+                }
             };
-            (
-                Listener::Ws(listener, mechanism, socket_type),
-                resolved,
-                None,
-            )
+            let accept = WsAccept::new(options, socket_type, tls);
+            (Listener::Ws(listener, accept), resolved, None)
         }
         Endpoint::Inproc(_) | Endpoint::Udp(_) | Endpoint::Pgm { .. } => return Err(Error::EINVAL),
     })
@@ -182,10 +189,23 @@ pub(crate) fn dial(target: &ConnectTarget, options: &Options) -> io::Result<(Str
             port,
             path,
             ipv6,
+            tls,
         } => {
             let unresolved = |_| io::Error::from(io::ErrorKind::NotFound);
             let addr = endpoint::resolve_connect(host, Some(*port), *ipv6).map_err(unresolved)?;
-            let link = Box::new(WsLink::client(&format!("{host}:{port}"), path, options));
+            let tls = match tls {
+                true => Some(tls::TlsLayer::client(
+                    tls::client_config(options)?,
+                    tls::server_name(options, host)?,
+                )?),
+                false => None,
+            };
+            let link = Box::new(WsLink::client(
+                &format!("{host}:{port}"),
+                path,
+                options,
+                tls,
+            ));
             let stream = stream::connect_ws(addr, link, options)?;
             Ok((stream, addr.ip().to_string()))
         }

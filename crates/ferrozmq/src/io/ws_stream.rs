@@ -1,7 +1,9 @@
 //! The ws transport's connection: a tcp stream whose bytes pass through a ZWS 2.0 bridge
 //! (`ferrozmq_zmtp::zws`), so the session and its ZMTP engine read and write the ZMTP byte
 //! stream as over tcp. The HTTP upgrade runs first, as a connect in progress does
-//! (`Stream::finish_connect`), on both the connecting and the accepting side.
+//! (`Stream::finish_connect`), on both the connecting and the accepting side. For wss, a
+//! TLS layer sits between the WebSocket bytes and the tcp stream; its handshake runs as
+//! the upgrade's bytes are first read and written.
 //!
 //! Writes: the engine's bytes are translated into WebSocket frames and reported written only
 //! once their frames are in the kernel, so nothing translated is ever stranded while the
@@ -9,12 +11,14 @@
 //! with the next write or read). Reads: the socket is read until it would block or a chunk of ZMTP bytes
 //! is ready, so a short read still means the kernel is drained (the session's edge rule).
 
+use super::tls::TlsLayer;
 use crate::options::{Mechanism, Options};
 use ferrozmq_zmtp::zws::{Bridge, ClientHandshake, Decoded, ServerHandshake};
 use ferrozmq_zmtp::SocketType;
 use mio::net::TcpStream;
 use std::collections::VecDeque;
 use std::io::{self, IoSlice, Read, Write};
+use std::sync::Arc;
 
 /// Longest run of engine bytes translated in one write call.
 const MAX_TRANSLATE: usize = 256 * 1024;
@@ -55,6 +59,41 @@ pub(crate) struct WsLink {
     /// The peer closed (EOF or a close frame).
     closed: bool,
     raw: Vec<u8>,
+    /// wss: the TLS session the WebSocket bytes pass through.
+    tls: Option<Box<TlsLayer>>,
+}
+
+/// What a ws listener gives each connection it accepts: the socket's mechanism and type,
+/// and for wss the TLS configuration made from its certificate and key at bind.
+#[derive(Clone)]
+pub(crate) struct WsAccept {
+    mechanism: &'static str,
+    socket_type: SocketType,
+    tls: Option<Arc<rustls::ServerConfig>>,
+}
+
+impl WsAccept {
+    /// The accepting side of a socket of `socket_type` with `options`; `tls` for wss.
+    pub(crate) fn new(
+        options: &Options,
+        socket_type: SocketType,
+        tls: Option<Arc<rustls::ServerConfig>>,
+    ) -> WsAccept {
+        WsAccept {
+            mechanism: mechanism_name(options),
+            socket_type,
+            tls,
+        }
+    }
+
+    /// The link of one accepted connection.
+    pub(crate) fn link(&self) -> io::Result<WsLink> {
+        let tls = match &self.tls {
+            Some(config) => Some(TlsLayer::server(config.clone())?),
+            None => None,
+        };
+        Ok(WsLink::server(self.mechanism, self.socket_type, tls))
+    }
 }
 
 /// The ZMTP name of the socket's mechanism, which its subprotocol carries.
@@ -74,27 +113,28 @@ fn random_bytes<const N: usize>() -> [u8; N] {
 }
 
 impl WsLink {
-    /// A connecting side's link: `GET path` on `host` (the Host header, `host:port`).
-    pub(crate) fn client(host: &str, path: &str, options: &Options) -> WsLink {
+    /// A connecting side's link: `GET path` on `host` (the Host header, `host:port`), over
+    /// `tls` for wss.
+    pub(crate) fn client(
+        host: &str,
+        path: &str,
+        options: &Options,
+        tls: Option<TlsLayer>,
+    ) -> WsLink {
         let mechanism = mechanism_name(options);
         let handshake = ClientHandshake::new(host, path, mechanism, random_bytes());
-        WsLink::new(Phase::Client(Box::new(handshake)), true, mechanism)
+        WsLink::new(Phase::Client(Box::new(handshake)), true, mechanism, tls)
     }
 
     /// An accepted side's link, for a socket of `socket_type` whose mechanism is `mechanism`.
-    pub(crate) fn server(mechanism: &'static str, socket_type: SocketType) -> WsLink {
+    fn server(mechanism: &'static str, socket_type: SocketType, tls: Option<TlsLayer>) -> WsLink {
         let handshake = ServerHandshake::new(mechanism);
-        let mut link = WsLink::new(Phase::Server(Box::new(handshake)), false, mechanism);
+        let mut link = WsLink::new(Phase::Server(Box::new(handshake)), false, mechanism, tls);
         link.bare_peer = socket_type.a_compatible_peer();
         link
     }
 
-    /// The mechanism name an accepting listener gives its links.
-    pub(crate) fn listener_mechanism(options: &Options) -> &'static str {
-        mechanism_name(options)
-    }
-
-    fn new(phase: Phase, client: bool, mechanism: &str) -> WsLink {
+    fn new(phase: Phase, client: bool, mechanism: &str, tls: Option<TlsLayer>) -> WsLink {
         let mut zmtp_in = Vec::new();
         let bridge = Bridge::new(
             client,
@@ -117,6 +157,7 @@ impl WsLink {
             replies: Vec::new(),
             closed: false,
             raw: vec![0; 64 * 1024],
+            tls: tls.map(Box::new),
         }
     }
 
@@ -127,13 +168,13 @@ impl WsLink {
                 Phase::Open => return Ok(true),
                 Phase::Client(h) => {
                     if !h.output().is_empty() {
-                        match s.write(h.output()) {
+                        match write_wire(&mut self.tls, s, h.output()) {
                             Ok(n) => h.wrote(n),
                             Err(e) => return would_block(e),
                         }
                         continue;
                     }
-                    match s.read(&mut self.raw[..1024]) {
+                    match read_wire(&mut self.tls, s, &mut self.raw[..1024]) {
                         Ok(0) => return Err(io::ErrorKind::UnexpectedEof.into()),
                         Ok(n) => match h.received(&self.raw[..n]).map_err(invalid)? {
                             Some(rest) => rest,
@@ -153,13 +194,13 @@ impl WsLink {
                         }
                         h.take_rest()
                     } else if !h.output().is_empty() {
-                        match s.write(h.output()) {
+                        match write_wire(&mut self.tls, s, h.output()) {
                             Ok(n) => h.wrote(n),
                             Err(e) => return would_block(e),
                         }
                         continue;
                     } else {
-                        match s.read(&mut self.raw[..1024]) {
+                        match read_wire(&mut self.tls, s, &mut self.raw[..1024]) {
                             Ok(0) => return Err(io::ErrorKind::UnexpectedEof.into()),
                             Ok(n) => {
                                 h.received(&self.raw[..n]).map_err(invalid)?;
@@ -207,7 +248,7 @@ impl WsLink {
     ) -> io::Result<usize> {
         let mut blocked = None;
         while self.zmtp_in.len() - self.zmtp_pos < max && !self.closed {
-            match s.read(&mut self.raw) {
+            match read_wire(&mut self.tls, s, &mut self.raw) {
                 Ok(0) => self.closed = true,
                 Ok(n) => {
                     let raw = std::mem::take(&mut self.raw);
@@ -275,9 +316,11 @@ impl WsLink {
         }
         self.queue_replies();
         let blocked = self.flush(s)?;
+        // Bytes TLS took but has not sent yet are not in the kernel.
+        let in_kernel = self.wire_written - self.tls.as_ref().map_or(0, |t| t.unconfirmed()) as u64;
         let mut reported = 0;
         while let Some(&(end, n)) = self.runs.front() {
-            if end > self.wire_written {
+            if end > in_kernel {
                 break;
             }
             self.runs.pop_front();
@@ -290,10 +333,16 @@ impl WsLink {
         Ok(reported)
     }
 
-    /// Writes `wire_out` until it is empty or the kernel blocks (true then).
+    /// Writes `wire_out` until it is empty or the kernel blocks (true then; for wss, also
+    /// while TLS records wait for the kernel).
     fn flush(&mut self, s: &mut TcpStream) -> io::Result<bool> {
+        if let Some(tls) = &mut self.tls {
+            if tls.flush(s)? {
+                return Ok(true);
+            }
+        }
         while self.wire_sent < self.wire_out.len() {
-            match s.write(&self.wire_out[self.wire_sent..]) {
+            match write_wire(&mut self.tls, s, &self.wire_out[self.wire_sent..]) {
                 Ok(n) => {
                     self.wire_sent += n;
                     self.wire_written += n as u64;
@@ -305,7 +354,27 @@ impl WsLink {
         }
         self.wire_out.clear();
         self.wire_sent = 0;
-        Ok(false)
+        Ok(self.tls.as_ref().is_some_and(|t| t.unconfirmed() > 0))
+    }
+}
+
+/// Reads the peer's WebSocket bytes: from the tcp stream, through TLS for wss.
+fn read_wire(
+    tls: &mut Option<Box<TlsLayer>>,
+    s: &mut TcpStream,
+    buf: &mut [u8],
+) -> io::Result<usize> {
+    match tls {
+        Some(tls) => tls.read(s, buf),
+        None => s.read(buf),
+    }
+}
+
+/// Writes our WebSocket bytes: to the tcp stream, through TLS for wss.
+fn write_wire(tls: &mut Option<Box<TlsLayer>>, s: &mut TcpStream, buf: &[u8]) -> io::Result<usize> {
+    match tls {
+        Some(tls) => tls.write(s, buf),
+        None => s.write(buf),
     }
 }
 

@@ -231,9 +231,12 @@ impl Core {
             }
             Endpoint::Ipc(IpcAddress::Wildcard) => return Err(Error::EINVAL),
             Endpoint::Ipc(address) => ConnectTarget::Ipc(address),
-            Endpoint::Ws { host, port, path } => {
-                ConnectTarget::ws(host, port, path, self.options.ipv6)?
-            }
+            Endpoint::Ws {
+                host,
+                port,
+                path,
+                tls,
+            } => ConnectTarget::ws(host, port, path, self.options.ipv6, tls)?,
             Endpoint::Udp(address) => return self.connect_udp(requested, &address),
             Endpoint::Pgm { udp, address } => return self.connect_pgm(requested, udp, &address),
             Endpoint::Inproc(name) => {

@@ -496,6 +496,11 @@ static TABLE: &[Entry] = &[
     bytes_field!(HELLO_MSG, hello_msg),
     bytes_field!(DISCONNECT_MSG, disconnect_msg),
     bytes_field!(HICCUP_MSG, hiccup_msg),
+    bytes_field!(WSS_CERT_PEM, wss_cert_pem),
+    bytes_field!(WSS_KEY_PEM, wss_key_pem),
+    bytes_field!(WSS_TRUST_PEM, wss_trust_pem),
+    bytes_field!(WSS_HOSTNAME, wss_hostname),
+    flag_field!(WSS_TRUST_SYSTEM, wss_trust_system, strict_bool, Any, No),
     read_only!(RCVMORE, |core| Ok(put_bool(core.rcvmore))),
     read_only!(TYPE, |core| Ok(put_int(core.socket_type.to_raw()))),
     read_only!(THREAD_SAFE, |core| Ok(put_bool(
@@ -966,6 +971,35 @@ impl Socket {
     /// handshake (`ZMQ_HICCUP_MSG`, libzmq 4.3.5 draft), before it reconnects. Empty: none.
     pub fn set_hiccup_msg(&self, message: &[u8]) -> Result<()> {
         self.set_option(ids::HICCUP_MSG, message)
+    }
+
+    /// The certificate chain (PEM, leaf first) later `wss://` binds present to clients
+    /// (`ZMQ_WSS_CERT_PEM`); a wss bind without it and WSS_KEY_PEM is EINVAL.
+    pub fn set_wss_cert_pem(&self, pem: &[u8]) -> Result<()> {
+        self.set_option(ids::WSS_CERT_PEM, pem)
+    }
+
+    /// The private key (PEM) of WSS_CERT_PEM's leaf (`ZMQ_WSS_KEY_PEM`).
+    pub fn set_wss_key_pem(&self, pem: &[u8]) -> Result<()> {
+        self.set_option(ids::WSS_KEY_PEM, pem)
+    }
+
+    /// Certificates (PEM) later `wss://` connects trust a server's chain to lead to
+    /// (`ZMQ_WSS_TRUST_PEM`).
+    pub fn set_wss_trust_pem(&self, pem: &[u8]) -> Result<()> {
+        self.set_option(ids::WSS_TRUST_PEM, pem)
+    }
+
+    /// Whether later `wss://` connects also trust the system's certificate store
+    /// (`ZMQ_WSS_TRUST_SYSTEM`, default false).
+    pub fn set_wss_trust_system(&self, trust: bool) -> Result<()> {
+        self.set_int(ids::WSS_TRUST_SYSTEM, trust as i32)
+    }
+
+    /// The name a `wss://` server's certificate must carry, sent as SNI
+    /// (`ZMQ_WSS_HOSTNAME`); "" (the default) means the endpoint's host.
+    pub fn set_wss_hostname(&self, hostname: &str) -> Result<()> {
+        self.set_option(ids::WSS_HOSTNAME, hostname.as_bytes())
     }
 
     /// The endpoint last bound or connected, with wildcards resolved (`ZMQ_LAST_ENDPOINT`).
@@ -1504,6 +1538,46 @@ mod tests {
                 typed_set: Some(|s| s.set_hiccup_msg(b"X")),
                 expected: None,
                 raw: Some(b"hiccup".to_vec()),
+                typed_get: None,
+            },
+            Probe {
+                id: ids::WSS_CERT_PEM,
+                ty: SocketType::REP,
+                typed_set: Some(|s| s.set_wss_cert_pem(b"-----BEGIN CERTIFICATE-----")),
+                expected: None,
+                raw: Some(Vec::new()),
+                typed_get: None,
+            },
+            Probe {
+                id: ids::WSS_KEY_PEM,
+                ty: SocketType::REP,
+                typed_set: Some(|s| s.set_wss_key_pem(b"-----BEGIN PRIVATE KEY-----")),
+                expected: None,
+                raw: Some(Vec::new()),
+                typed_get: None,
+            },
+            Probe {
+                id: ids::WSS_TRUST_PEM,
+                ty: SocketType::REQ,
+                typed_set: Some(|s| s.set_wss_trust_pem(b"-----BEGIN CERTIFICATE-----")),
+                expected: None,
+                raw: Some(Vec::new()),
+                typed_get: None,
+            },
+            Probe {
+                id: ids::WSS_HOSTNAME,
+                ty: SocketType::REQ,
+                typed_set: Some(|s| s.set_wss_hostname("zeromq.org")),
+                expected: None,
+                raw: Some(b"localhost".to_vec()),
+                typed_get: None,
+            },
+            Probe {
+                id: ids::WSS_TRUST_SYSTEM,
+                ty: SocketType::REQ,
+                typed_set: Some(|s| s.set_wss_trust_system(true)),
+                expected: None,
+                raw: Some(i(0)),
                 typed_get: None,
             },
             Probe {

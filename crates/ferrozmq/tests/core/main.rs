@@ -27,4 +27,5 @@ mod stream;
 mod thread_safe;
 mod transports;
 mod ws_transport;
+mod wss_transport;
 mod xpub_manual;
