@@ -75,6 +75,10 @@ fi
 # from the source bundled in pyzmq 15.4.0's sdist on PyPI (no 3.0-speaking binary is packaged).
 ./scripts/libzmq41.sh
 
+# The wss interop tests (crates/ferrozmq/tests/interop/libzmq_wss.rs) run libzmq 4.3.4 built
+# with GnuTLS from Debian's zeromq3 source package (no packaged libzmq here has wss).
+./scripts/libzmq-wss.sh
+
 # The draft socket interop tests (crates/ferrozmq/tests/interop/draft_sockets.rs) run npm
 # zeromq 6.8.0, whose prebuilt libzmq 4.3.5 has the draft API, in a node child process; the
 # bare-ZWS tests (tests/interop/jszmq.rs) run npm jszmq 0.1.2 the same way.

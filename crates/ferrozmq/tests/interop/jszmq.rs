@@ -1,17 +1,28 @@
 //! npm `jszmq` 0.1.2, a pure JavaScript ZWS 2.0 peer, against our ws listener. jszmq offers
 //! only the bare `ZWS2.0` subprotocol: no ZMTP handshake on the wire, each side's first
 //! message its routing id. REQ/REP, DEALER/ROUTER with jszmq's routing id, SUB/XPUB with a
-//! subscription, PUSH/PULL; `npm/jszmq_peer.js` runs one jszmq socket per `node` child.
+//! subscription, PUSH/PULL, and REQ/REP over wss (Node's TLS, trusting our certificate
+//! through NODE_EXTRA_CA_CERTS); `npm/jszmq_peer.js` runs one jszmq socket per `node` child.
 //! (jszmq's own ws server is not tested: it would take the first subprotocol our client
 //! offers, `ZWS2.0/NULL`, and then not speak it.)
 
 use crate::common::{bounded, last_ep, ours};
 use ferrozmq::Context;
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
 /// Starts `node jszmq_peer.js args…`, killed after 30 s.
 fn jszmq(args: &[&str]) -> Child {
-    Command::new("timeout")
+    jszmq_trusting(None, args)
+}
+
+/// As [`jszmq`], with Node trusting the certificates of the PEM file `ca` too.
+fn jszmq_trusting(ca: Option<&Path>, args: &[&str]) -> Child {
+    let mut command = Command::new("timeout");
+    if let Some(ca) = ca {
+        command.env("NODE_EXTRA_CA_CERTS", ca);
+    }
+    command
         .args(["30", "node", "jszmq_peer.js"])
         .args(args)
         .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/interop/npm"))
@@ -84,5 +95,30 @@ fn our_pull_gets_a_jszmq_pushs_messages_in_order() {
             assert_eq!(pull.recv_string(0).unwrap().unwrap(), expected);
         }
         assert_eq!(printed(child), "");
+    });
+}
+
+#[test]
+fn a_jszmq_req_over_wss_gets_its_reply_from_our_rep() {
+    bounded(|| {
+        let certified = rcgen::generate_simple_self_signed(vec!["localhost".into()]).unwrap();
+        let ca =
+            std::env::temp_dir().join(format!("ferrozmq-jszmq-wss-{}.pem", std::process::id()));
+        std::fs::write(&ca, certified.cert.pem()).unwrap();
+        let ctx = Context::new();
+        let rep = ours(&ctx, ferrozmq::REP);
+        rep.set_wss_cert_pem(certified.cert.pem().as_bytes())
+            .unwrap();
+        rep.set_wss_key_pem(certified.signing_key.serialize_pem().as_bytes())
+            .unwrap();
+        rep.bind("wss://127.0.0.1:*/jszmq").unwrap();
+        // Node checks the certificate's name against the URL's host.
+        let endpoint = last_ep(&rep).replace("127.0.0.1", "localhost");
+        let child = jszmq_trusting(Some(&ca), &["req", &endpoint, "Hello over TLS"]);
+        assert_eq!(rep.recv_string(0).unwrap().unwrap(), "Hello over TLS");
+        rep.send("World over TLS", 0).unwrap();
+        let out = printed(child);
+        let _ = std::fs::remove_file(&ca);
+        assert_eq!(out, "World over TLS\n");
     });
 }

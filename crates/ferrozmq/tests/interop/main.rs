@@ -13,6 +13,7 @@ mod classic_peers;
 mod common;
 mod jeromq;
 mod libzmq41;
+mod libzmq_wss;
 mod line_peer;
 mod npm;
 mod pyzmq;

@@ -1,5 +1,6 @@
-/* A libzmq 4.1 socket driven line by line by a Rust test (crates/ferrozmq/tests/interop/libzmq41),
- * with the same commands as the JeroMQ peer (jeromq/Peer.java).
+/* A libzmq socket driven line by line by a Rust test, with the same commands as the JeroMQ peer
+ * (jeromq/Peer.java): compiled against libzmq 4.1.5 (crates/ferrozmq/tests/interop/libzmq41) and
+ * against libzmq 4.3.4 built with GnuTLS (interop/libzmq_wss, which uses the wss commands).
  *
  * Each stdin line is one command; each gets exactly one line back on stdout: "ok [value]",
  * "frames HEX,HEX,..." (an empty frame is "-"), "timeout" or "error MESSAGE".
@@ -13,6 +14,11 @@
  *   send HEX,HEX,...     one message
  *   recv MILLISECONDS    one message -> "frames ..." or "timeout"
  *   close
+ *
+ * With a libzmq that has the WSS options (ZMQ_BUILD_DRAFT_API):
+ *   wss-cert FILE, wss-key FILE, wss-trust FILE   ZMQ_WSS_CERT_PEM/KEY_PEM/TRUST_PEM from FILE
+ *   wss-hostname NAME    ZMQ_WSS_HOSTNAME
+ *   bind-to ENDPOINT     binds ENDPOINT -> "ok LAST_ENDPOINT"
  */
 #include <errno.h>
 #include <stdio.h>
@@ -48,6 +54,21 @@ static void put_hex(const unsigned char *bytes, size_t len) {
 }
 
 static void reply_error(void) { printf("error %s\n", zmq_strerror(zmq_errno())); }
+
+#ifdef ZMQ_WSS_CERT_PEM
+/* Sets the bytes of the file at path as option on socket. */
+static void set_from_file(void *socket, int option, const char *path, unsigned char *buffer) {
+    FILE *file = fopen(path, "rb");
+    if (!file) {
+        printf("error cannot open %s\n", path);
+        return;
+    }
+    size_t n = fread(buffer, 1, LINE_MAX_BYTES / 2, file);
+    fclose(file);
+    if (zmq_setsockopt(socket, option, buffer, n) < 0) reply_error();
+    else puts("ok");
+}
+#endif
 
 static void send_frames(void *socket, char *arg, unsigned char *buffer) {
     for (;;) {
@@ -136,6 +157,26 @@ int main(void) {
             send_frames(socket, arg, buffer);
         } else if (!strcmp(line, "recv")) {
             receive(socket, atoi(arg));
+#ifdef ZMQ_WSS_CERT_PEM
+        } else if (!strcmp(line, "wss-cert")) {
+            set_from_file(socket, ZMQ_WSS_CERT_PEM, arg, buffer);
+        } else if (!strcmp(line, "wss-key")) {
+            set_from_file(socket, ZMQ_WSS_KEY_PEM, arg, buffer);
+        } else if (!strcmp(line, "wss-trust")) {
+            set_from_file(socket, ZMQ_WSS_TRUST_PEM, arg, buffer);
+        } else if (!strcmp(line, "wss-hostname")) {
+            if (zmq_setsockopt(socket, ZMQ_WSS_HOSTNAME, arg, strlen(arg)) < 0) reply_error();
+            else puts("ok");
+        } else if (!strcmp(line, "bind-to")) {
+            char endpoint[256];
+            size_t size = sizeof endpoint;
+            if (zmq_bind(socket, arg) < 0) {
+                reply_error();
+            } else {
+                zmq_getsockopt(socket, ZMQ_LAST_ENDPOINT, endpoint, &size);
+                printf("ok %s\n", endpoint);
+            }
+#endif
         } else if (!strcmp(line, "close")) {
             zmq_close(socket);
             socket = NULL;
