@@ -1,4 +1,5 @@
-//! The security flags of the shell subcommands (`--plain-*`, `--curve-*`, `--zap-domain`):
+//! The security flags of the shell subcommands (`--plain-*`, `--curve-*`, `--zap-domain`,
+//! `--wss-*`):
 //! parsed and checked up front, so a bad key or a server without what it needs is a usage
 //! error (exit 2) before any socket exists; then set on a socket, with the ZAP handler a
 //! server asked for ([`ferrozmq::auth::Authenticator`]) started in the socket's context.
@@ -25,6 +26,12 @@ security options (keys are 40-character Z85 text, as `ferrozmq keygen` prints):
   --curve-allow DIR         CURVE server: accept only clients whose public key is in a
                             certificate in DIR (default: any client)
   --zap-domain D            ZAP domain of this socket
+  --wss-cert FILE           wss bind: this socket's certificate chain (PEM); needs --wss-key
+  --wss-key FILE            wss bind: the certificate's private key (PEM)
+  --wss-trust FILE          wss connect: trust the certificates in FILE (PEM)
+  --wss-trust-system        wss connect: trust the system's certificate store
+  --wss-hostname NAME       wss connect: the name the server's certificate must carry
+                            (default: the endpoint's host)
 ";
 
 /// What a socket was asked to be: the security flags, checked.
@@ -50,6 +57,14 @@ pub struct SecurityOptions {
     pub curve_allow: Option<PathBuf>,
     /// `--zap-domain`.
     pub zap_domain: Option<String>,
+    /// `--wss-cert`, `--wss-key`, `--wss-trust`: the PEM files' contents.
+    pub wss_cert: Option<Vec<u8>>,
+    pub wss_key: Option<Vec<u8>>,
+    pub wss_trust: Option<Vec<u8>>,
+    /// `--wss-trust-system`.
+    pub wss_trust_system: bool,
+    /// `--wss-hostname`.
+    pub wss_hostname: Option<String>,
 }
 
 impl SecurityOptions {
@@ -70,6 +85,11 @@ impl SecurityOptions {
             "curve-serverkey" => self.curve_serverkey = Some(key(name, &p.value()?)?),
             "curve-allow" => self.curve_allow = Some(p.value()?.into()),
             "zap-domain" => self.zap_domain = Some(p.value()?),
+            "wss-cert" => self.wss_cert = Some(pem_file(name, &p.value()?)?),
+            "wss-key" => self.wss_key = Some(pem_file(name, &p.value()?)?),
+            "wss-trust" => self.wss_trust = Some(pem_file(name, &p.value()?)?),
+            "wss-trust-system" => self.wss_trust_system = true,
+            "wss-hostname" => self.wss_hostname = Some(p.value()?),
             _ => return Ok(false),
         }
         Ok(true)
@@ -87,6 +107,9 @@ impl SecurityOptions {
             || self.curve_allow.is_some();
         if plain && curve {
             return usage("PLAIN and CURVE options cannot be mixed on one socket");
+        }
+        if self.wss_cert.is_some() != self.wss_key.is_some() {
+            return usage("--wss-cert and --wss-key go together");
         }
         if self.plain_server && plain_client {
             return usage("--plain-server takes no --plain-username/--plain-password");
@@ -160,6 +183,19 @@ impl SecurityOptions {
         if let Some(domain) = &self.zap_domain {
             set("--zap-domain", socket.set_zap_domain(domain))?;
         }
+        if let (Some(cert), Some(key)) = (&self.wss_cert, &self.wss_key) {
+            set("--wss-cert", socket.set_wss_cert_pem(cert))?;
+            set("--wss-key", socket.set_wss_key_pem(key))?;
+        }
+        if let Some(trust) = &self.wss_trust {
+            set("--wss-trust", socket.set_wss_trust_pem(trust))?;
+        }
+        if self.wss_trust_system {
+            set("--wss-trust-system", socket.set_wss_trust_system(true))?;
+        }
+        if let Some(name) = &self.wss_hostname {
+            set("--wss-hostname", socket.set_wss_hostname(name))?;
+        }
         if self.plain_server {
             set("--plain-server", socket.set_plain_server(true))?;
         }
@@ -195,6 +231,12 @@ impl SecurityOptions {
         }
         Ok(())
     }
+}
+
+/// A PEM file option's value: the file's contents, read up front so a missing file is a
+/// usage error.
+fn pem_file(option: &str, path: &str) -> Result<Vec<u8>, Failure> {
+    std::fs::read(path).map_err(|e| Failure::Usage(format!("--{option}: cannot read {path}: {e}")))
 }
 
 /// A key option's value: 40 characters of Z85, 32 bytes.
@@ -266,6 +308,8 @@ mod tests {
             &["--plain-server", "--plain-passwords", "/no/such/file"],
             &["--plain-password", "p"],
             &["--plain-username", "u", "--curve-serverkey", &key],
+            &["--wss-cert", "/no/such/file"],
+            &["--wss-cert", "Cargo.toml"],
         ] {
             assert!(matches!(parse(bad), Err(Failure::Usage(_))), "{bad:?}");
         }

@@ -147,6 +147,50 @@ fn cat_push_reaches_cat_pull_over_curve() {
     assert_eq!(done.stdout, ["sealed\tframes", "0x00ff"]);
 }
 
+/// `--wss-cert`/`--wss-key` on the bind side and `--wss-trust`/`--wss-hostname` on the
+/// connect side carry lines over TLS.
+#[test]
+fn cat_push_reaches_cat_pull_over_wss() {
+    let dir = TempDir::new("wss");
+    std::fs::create_dir_all(&dir.0).unwrap();
+    let certified = rcgen::generate_simple_self_signed(vec!["wss.test".into()]).unwrap();
+    let (cert, key) = (dir.path("cert.pem"), dir.path("key.pem"));
+    std::fs::write(&cert, certified.cert.pem()).unwrap();
+    std::fs::write(&key, certified.signing_key.serialize_pem()).unwrap();
+    let mut pull = Tool::start(&[
+        "cat",
+        "pull",
+        "-b",
+        "wss://127.0.0.1:*/cat",
+        "--wss-cert",
+        path_str(&cert),
+        "--wss-key",
+        path_str(&key),
+        "-n",
+        "2",
+    ]);
+    let ep = pull.bound("cat: ");
+    assert!(ep.starts_with("wss://127.0.0.1:"), "{ep}");
+    Tool::with_input(
+        &[
+            "cat",
+            "push",
+            "-c",
+            &ep,
+            "--wss-trust",
+            path_str(&cert),
+            "--wss-hostname",
+            "wss.test",
+        ],
+        b"over\ttls\nsecond\n",
+    )
+    .finish()
+    .assert_ok();
+    let done = pull.finish();
+    done.assert_ok();
+    assert_eq!(done.stdout, ["over\ttls", "second"]);
+}
+
 #[test]
 fn curve_allow_lets_in_only_clients_with_a_certificate_in_the_directory() {
     let dir = TempDir::new("allow");
