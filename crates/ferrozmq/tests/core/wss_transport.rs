@@ -5,6 +5,7 @@
 //! records written while the kernel blocks), and a mechanism on top.
 
 use ferrozmq::{Context, CurveKeyPair, MonitorEvent, Socket, SocketEvent, SocketType};
+use ferrozmq::{CHANNEL, CLIENT, DEALER, GATHER, ROUTER, SCATTER, SERVER, XPUB, XSUB};
 use ferrozmq::{PAIR, PUB, PULL, PUSH, REP, REQ, SUB};
 
 const TIMEOUT_MS: i32 = 5000;
@@ -115,6 +116,39 @@ fn a_trusted_ca_certificate_serves_as_its_own_by_its_common_name() {
     let events = events_of(&ctx, &other, "pinned-other-name");
     other.connect(&endpoint).unwrap();
     assert_ne!(first_outcome(&events), SocketEvent::HANDSHAKE_SUCCEEDED);
+}
+
+/// Every pair whose connecting side can speak first: its message reaches the binding side
+/// over wss (XSUB's first message is a subscription, which XPUB receives).
+#[test]
+fn every_socket_type_pair_carries_a_message_over_wss() {
+    let cert = certificate(&["localhost"]);
+    let pairs = [
+        (PAIR, PAIR),
+        (PULL, PUSH),
+        (REP, REQ),
+        (ROUTER, DEALER),
+        (XPUB, XSUB),
+        (SERVER, CLIENT),
+        (GATHER, SCATTER),
+        (CHANNEL, CHANNEL),
+    ];
+    for (binder_type, connecter_type) in pairs {
+        let ctx = Context::new();
+        let (binder, connecter) = (socket(&ctx, binder_type), socket(&ctx, connecter_type));
+        let endpoint = bind_wss(&binder, &cert, "/pairs");
+        trust(&connecter, &cert, "localhost");
+        connecter.connect(&endpoint).unwrap();
+        let sent: &[u8] = if connecter_type == XSUB {
+            b"\x01topic"
+        } else {
+            b"over wss"
+        };
+        connecter.send(sent, 0).unwrap();
+        let received = binder.recv_multipart(0).unwrap();
+        let name = format!("{binder_type:?} <- {connecter_type:?}");
+        assert_eq!(received.last().map(Vec::as_slice), Some(sent), "{name}");
+    }
 }
 
 #[test]
