@@ -96,6 +96,8 @@ so either end can be libzmq's. Start the local (binding) tool first, then
 the remote one, e.g.
   ferrozmq local-thr tcp://127.0.0.1:5555 64 1000000 &
   ferrozmq remote-thr tcp://127.0.0.1:5555 64 1000000
+Over wss:// they read PEM files from FERROZMQ_WSS_CERT and FERROZMQ_WSS_KEY
+(binding side) and FERROZMQ_WSS_TRUST, with FERROZMQ_WSS_HOSTNAME (connecting).
 
 Pattern benchmarks (libzmq has no tools for these; libzmq-perf has the same
 subcommands, so either end can be real libzmq). Pairs, sender -> receiver:

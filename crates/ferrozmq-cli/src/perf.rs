@@ -6,7 +6,9 @@
 //! Where we differ on purpose: errors go to stderr (libzmq prints them on
 //! stdout) and exit with status 1 (libzmq: 255); and the throughput tools
 //! also run over pgm:// and epgm:// (as SUB and PUB, see `thr_socket`),
-//! where libzmq's fail with ENOCOMPATPROTO.
+//! where libzmq's fail with ENOCOMPATPROTO, and over wss:// with the
+//! certificates named in the environment (see `wss_from_env`), where libzmq's
+//! have no way to be given them.
 
 use std::fmt;
 use std::time::{Duration, Instant};
@@ -24,6 +26,8 @@ pub enum PerfError {
     Call(&'static str, ferrozmq::Error),
     /// A message of another size than `<message-size>` arrived.
     WrongSize,
+    /// A PEM file named by a `FERROZMQ_WSS_*` variable could not be read.
+    WssFile(&'static str, std::io::Error),
 }
 
 impl fmt::Display for PerfError {
@@ -31,6 +35,7 @@ impl fmt::Display for PerfError {
         match self {
             PerfError::Call(call, e) => write!(f, "error in {call}: {e}"),
             PerfError::WrongSize => f.write_str("message of incorrect size received"),
+            PerfError::WssFile(var, e) => write!(f, "error reading the file in {var}: {e}"),
         }
     }
 }
@@ -99,6 +104,34 @@ fn thr_socket(
     Ok(s)
 }
 
+/// For a wss:// endpoint, the TLS settings the environment names, since the tools' arguments
+/// are libzmq's: `FERROZMQ_WSS_CERT` and `FERROZMQ_WSS_KEY` (PEM files, the binding side),
+/// `FERROZMQ_WSS_TRUST` (a PEM file) and `FERROZMQ_WSS_HOSTNAME` (the connecting side).
+fn wss_from_env(s: &Socket, p: &Params) -> Result<(), PerfError> {
+    if !p.endpoint.starts_with("wss://") {
+        return Ok(());
+    }
+    let file = |var: &'static str| match std::env::var_os(var) {
+        Some(path) => std::fs::read(path)
+            .map(Some)
+            .map_err(|e| PerfError::WssFile(var, e)),
+        None => Ok(None),
+    };
+    if let Some(cert) = file("FERROZMQ_WSS_CERT")? {
+        s.set_wss_cert_pem(&cert).call("zmq_setsockopt")?;
+    }
+    if let Some(key) = file("FERROZMQ_WSS_KEY")? {
+        s.set_wss_key_pem(&key).call("zmq_setsockopt")?;
+    }
+    if let Some(trust) = file("FERROZMQ_WSS_TRUST")? {
+        s.set_wss_trust_pem(&trust).call("zmq_setsockopt")?;
+    }
+    if let Ok(name) = std::env::var("FERROZMQ_WSS_HOSTNAME") {
+        s.set_wss_hostname(&name).call("zmq_setsockopt")?;
+    }
+    Ok(())
+}
+
 /// Checks a received message's size against `<message-size>`.
 fn check_size(msg: &Message, size: usize) -> Result<(), PerfError> {
     if msg.len() == size {
@@ -115,6 +148,7 @@ fn local_thr(ctx: &Context, p: &Params) -> Result<(), PerfError> {
             .call("zmq_setsockopt")?;
         s.set_curve_server(true).call("zmq_setsockopt")?;
     }
+    wss_from_env(&s, p)?;
     s.bind(&p.endpoint).call("zmq_bind")?;
     let mut msg = Message::new();
     s.recv(&mut msg, 0).call("zmq_recvmsg")?;
@@ -139,6 +173,7 @@ fn remote_thr(ctx: &Context, p: &Params) -> Result<(), PerfError> {
         s.set_curve_secretkey(CLIENT_SECRET.as_bytes())
             .call("zmq_setsockopt")?;
     }
+    wss_from_env(&s, p)?;
     s.connect(&p.endpoint).call("zmq_connect")?;
     for _ in 0..p.count {
         // zmq_msg_init_size + zmq_sendmsg per message, as remote_thr.cpp.
@@ -149,6 +184,7 @@ fn remote_thr(ctx: &Context, p: &Params) -> Result<(), PerfError> {
 
 fn local_lat(ctx: &Context, p: &Params) -> Result<(), PerfError> {
     let s: Socket = ctx.socket(ferrozmq::REP).call("zmq_socket")?;
+    wss_from_env(&s, p)?;
     s.bind(&p.endpoint).call("zmq_bind")?;
     for _ in 0..p.count {
         let msg = s.recv_msg(0).call("zmq_recvmsg")?;
@@ -162,6 +198,7 @@ fn local_lat(ctx: &Context, p: &Params) -> Result<(), PerfError> {
 
 fn remote_lat(ctx: &Context, p: &Params) -> Result<(), PerfError> {
     let s: Socket = ctx.socket(ferrozmq::REQ).call("zmq_socket")?;
+    wss_from_env(&s, p)?;
     s.connect(&p.endpoint).call("zmq_connect")?;
     let mut msg = Message::with_size(p.size);
     let watch = Instant::now();

@@ -35,8 +35,14 @@ fn reader<R: Read + Send + 'static>(mut r: R) -> JoinHandle<String> {
 
 impl Running {
     fn start(args: &[&str]) -> Running {
+        Running::start_with(args, &[])
+    }
+
+    /// As [`Running::start`], with the environment variables `env` set.
+    fn start_with(args: &[&str], env: &[(&str, &str)]) -> Running {
         let mut child = Command::new(BIN)
             .args(args)
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -516,4 +522,49 @@ fn throughput_and_latency_over_ws() {
     assert_ok(&l, "local-lat");
     assert_ok(&r, "remote-lat");
     assert_lat_report(&r.stdout, 32, 300);
+}
+
+/// Over wss the tools take their certificates from FERROZMQ_WSS_* (their arguments are
+/// libzmq's); without a certificate the binding side fails as zmq_bind.
+#[test]
+fn throughput_and_latency_over_wss() {
+    let dir = std::env::temp_dir().join(format!("ferrozmq-cli-wss-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let certified = rcgen::generate_simple_self_signed(vec!["localhost".into()]).unwrap();
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    std::fs::write(&cert, certified.cert.pem()).unwrap();
+    std::fs::write(&key, certified.signing_key.serialize_pem()).unwrap();
+    let (cert, key) = (cert.to_str().unwrap(), key.to_str().unwrap());
+    let server = [("FERROZMQ_WSS_CERT", cert), ("FERROZMQ_WSS_KEY", key)];
+    let client = [
+        ("FERROZMQ_WSS_TRUST", cert),
+        ("FERROZMQ_WSS_HOSTNAME", "localhost"),
+    ];
+    let pair = |local: &[&str], remote: &[&str]| {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let l = Running::start_with(local, &server);
+        let r = Running::start_with(remote, &client);
+        let r = r.finish(deadline, &remote.join(" "));
+        (l.finish(deadline, &local.join(" ")), r)
+    };
+    let ep = tcp_endpoint().replace("tcp://", "wss://") + "/perf";
+    let (l, r) = pair(
+        &["local-thr", &ep, "64", "5000"],
+        &["remote-thr", &ep, "64", "5000"],
+    );
+    assert_ok(&l, "local-thr");
+    assert_ok(&r, "remote-thr");
+    assert_thr_report(&l.stdout, 64, 5000);
+    let ep = tcp_endpoint().replace("tcp://", "wss://");
+    let (l, r) = pair(
+        &["local-lat", &ep, "32", "300"],
+        &["remote-lat", &ep, "32", "300"],
+    );
+    assert_ok(&l, "local-lat");
+    assert_ok(&r, "remote-lat");
+    assert_lat_report(&r.stdout, 32, 300);
+    let f = run(&["local-thr", &ep, "64", "10"], Duration::from_secs(10));
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(f.status.code(), Some(1), "{}", f.stderr);
+    assert!(f.stderr.starts_with("error in zmq_bind: "), "{}", f.stderr);
 }
