@@ -19,14 +19,9 @@ mkdir -p "$work"
 if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
 
 if [ ! -d "$work/src" ]; then
-    if ! apt-get source --print-uris zeromq3 >/dev/null 2>&1; then
-        echo "libzmq-suite.sh: adding deb-src for Debian's suites to fetch zeromq3's source" >&2
-        codename=$(. /etc/os-release && echo "$VERSION_CODENAME")
-        printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
-            "$codename" | $SUDO tee /etc/apt/sources.list.d/ferrozmq-deb-src.sources >/dev/null
-        $SUDO apt-get update -qq
-    fi
-    (cd "$work" && rm -rf fetch && mkdir fetch && cd fetch && apt-get source -qq zeromq3 >/dev/null)
+    . scripts/debian-source.sh
+    rm -rf "$work/fetch" && mkdir "$work/fetch"
+    debian_source zeromq3 "$work/fetch"
     mv "$work"/fetch/zeromq3-*/ "$work/src"
     rm -rf "$work/fetch"
 fi

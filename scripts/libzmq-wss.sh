@@ -2,7 +2,7 @@
 # Builds libzmq 4.3.4 with GnuTLS, the wss-speaking libzmq of the wss interop tests
 # (crates/ferrozmq/tests/interop/libzmq_wss). Debian's libzmq5, npm zeromq's and pyzmq's
 # wheel are all built without wss, so it is compiled here from Debian's zeromq3 source
-# package (`apt-get source`, adding a deb-src entry if the machine has none) with cmake:
+# package (`apt-get source`, scripts/debian-source.sh) with cmake:
 # WITH_TLS and drafts on, no CURVE, no tests, into target/peers/libzmq-4.3.4-wss (include/ and
 # lib/libzmq.so.5). About a minute on two cores.
 #
@@ -20,16 +20,10 @@ if ! command -v cmake >/dev/null 2>&1 || ! pkg-config --exists gnutls; then
     $SUDO apt-get update -qq
     $SUDO apt-get install -y -qq cmake libgnutls28-dev >/dev/null
 fi
-if ! apt-get source --print-uris zeromq3 >/dev/null 2>&1; then
-    echo "libzmq-wss.sh: adding deb-src for Debian's suites to fetch zeromq3's source" >&2
-    codename=$(. /etc/os-release && echo "$VERSION_CODENAME")
-    printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
-        "$codename" | $SUDO tee /etc/apt/sources.list.d/ferrozmq-deb-src.sources >/dev/null
-    $SUDO apt-get update -qq
-fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-(cd "$work" && apt-get source -qq zeromq3 >/dev/null 2>&1)
+. scripts/debian-source.sh
+debian_source zeromq3 "$work"
 src=$(echo "$work"/zeromq3-*/)
 cmake -S "$src" -B "$work/build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$out" \
     -DCMAKE_INSTALL_LIBDIR=lib -DWITH_TLS=ON -DENABLE_WS=ON -DENABLE_DRAFTS=ON \

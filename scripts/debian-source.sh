@@ -1,0 +1,16 @@
+# Sourced by the scripts that build from Debian source packages (libzmq-suite.sh,
+# libzmq-wss.sh): `debian_source PACKAGE DIR` unpacks PACKAGE's source into DIR with
+# `apt-get source`, first adding a deb-src entry for the machine's Debian suite if apt has
+# none. Expects SUDO set ("" as root, "sudo" otherwise).
+debian_source() {
+    local package=$1 dir=$2
+    if ! apt-get source --print-uris "$package" >/dev/null 2>&1; then
+        echo "debian-source.sh: adding deb-src for Debian's suites to fetch $package's source" >&2
+        local codename
+        codename=$(. /etc/os-release && echo "$VERSION_CODENAME")
+        printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+            "$codename" | $SUDO tee /etc/apt/sources.list.d/ferrozmq-deb-src.sources >/dev/null
+        $SUDO apt-get update -qq
+    fi
+    (cd "$dir" && apt-get source -qq "$package" >/dev/null)
+}
