@@ -1,11 +1,11 @@
 //! HELLO_MSG, DISCONNECT_MSG and HICCUP_MSG (libzmq 4.3.5 drafts; the cases of libzmq's
-//! test_hello_msg, test_disconnect_msg and test_hiccup_msg on the ROUTER and DEALER types
-//! ferrozmq has). Neither libzmq here exposes the options (the `zmq` crate's 4.3.4 and
-//! pyzmq's 4.3.5 are built without drafts), so the options are set on ferrozmq sockets only;
+//! test_hello_msg, test_disconnect_msg and test_hiccup_msg, on every type that takes part).
+//! Neither libzmq here exposes the options (the `zmq` crate's 4.3.4 and pyzmq's 4.3.5 are
+//! built without drafts), so the options are set on ferrozmq sockets only;
 //! a libzmq peer is on the other end wherever what happens is visible to it.
 
 use crate::common::*;
-use ferrozmq::{Context, Socket, DEALER, ROUTER};
+use ferrozmq::{Context, Socket, CLIENT, DEALER, PEER, ROUTER, SERVER};
 
 /// A frame list from a ferrozmq socket.
 fn recv(s: &Socket) -> Vec<Vec<u8>> {
@@ -129,5 +129,46 @@ fn dealer_hears_hiccup_msg_when_its_connection_breaks() {
         assert_eq!(router.recv_multipart(0).unwrap(), frames(&["d", "hi"]));
         drop(router);
         assert_eq!(recv(&dealer), frames(&["HICCUP"]));
+    });
+}
+
+#[test]
+fn server_client_and_peer_take_part_too() {
+    bounded(|| {
+        let ctx = Context::new();
+        // libzmq's test_disconnect_msg: a CLIENT's HELLO and a SERVER's DISCONNECT.
+        for endpoint in [
+            "tcp://127.0.0.1:*".to_string(),
+            "inproc://server-disconnect-msg".to_string(),
+        ] {
+            let server = ours(&ctx, SERVER);
+            server.set_disconnect_msg(b"D").unwrap();
+            server.bind(&endpoint).unwrap();
+            let client = ours(&ctx, CLIENT);
+            client.set_hello_msg(b"H").unwrap();
+            client.connect(&last_ep(&server)).unwrap();
+            assert_eq!(server.recv_string(0).unwrap().unwrap(), "H", "{endpoint}");
+            drop(client);
+            assert_eq!(server.recv_string(0).unwrap().unwrap(), "D", "{endpoint}");
+        }
+        // libzmq's test_hello_msg, inproc late bind: both ends greet each other.
+        let server = ours(&ctx, SERVER);
+        server.set_hello_msg(b"W").unwrap();
+        let client = ours(&ctx, CLIENT);
+        client.set_hello_msg(b"H").unwrap();
+        client.connect("inproc://server-late-hello").unwrap();
+        server.bind("inproc://server-late-hello").unwrap();
+        assert_eq!(client.recv_string(0).unwrap().unwrap(), "W");
+        assert_eq!(server.recv_string(0).unwrap().unwrap(), "H");
+        // A PEER greets, and hears its connection break.
+        let bound = ours(&ctx, PEER);
+        bound.set_hello_msg(b"P").unwrap();
+        bound.bind("tcp://127.0.0.1:*").unwrap();
+        let connecting = ours(&ctx, PEER);
+        connecting.set_hiccup_msg(b"HICCUP").unwrap();
+        connecting.connect(&last_ep(&bound)).unwrap();
+        assert_eq!(connecting.recv_string(0).unwrap().unwrap(), "P");
+        drop(bound);
+        assert_eq!(connecting.recv_string(0).unwrap().unwrap(), "HICCUP");
     });
 }
