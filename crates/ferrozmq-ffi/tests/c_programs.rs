@@ -1,5 +1,5 @@
 //! C programs of ours (tests/c/) compiled against our `zmq.h` and the `libzmq.so.5` this
-//! crate builds, and run: the API checks alone, then REQ/REP and PUB/SUB against pyzmq (with
+//! crate builds, and run: the API checks alone (the draft API's too), then REQ/REP and PUB/SUB against pyzmq (with
 //! its bundled, real libzmq), a C program on ours on each side in turn. The same sources built
 //! against Debian's libzmq3-dev run on ours too, through LD_LIBRARY_PATH alone.
 
@@ -46,6 +46,8 @@ fn build_dir() -> &'static Path {
             // binary built for libzmq runs on ours unchanged.
             compile(program, &format!("{program}-debian"), &[], &dir);
         }
+        let draft = ["-DZMQ_BUILD_DRAFT_API", "-I", "include", "-L", dir.to_str().unwrap()];
+        compile("draft", "draft", &draft, &dir);
         dir
     })
 }
@@ -201,6 +203,12 @@ fn assert_loads_ours(program: &str) {
 fn c_api_checks_pass_on_our_library() {
     assert_loads_ours("api");
     Running::start(&mut c_program("api")).expect_ok("api");
+}
+
+#[test]
+fn c_draft_api_checks_pass_on_our_library() {
+    assert_loads_ours("draft");
+    Running::start(&mut c_program("draft")).expect_ok("draft");
 }
 
 #[test]

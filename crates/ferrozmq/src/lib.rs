@@ -82,6 +82,7 @@ mod poll;
 mod proxy;
 mod random;
 pub mod reactor;
+mod readiness;
 mod signal;
 mod socket;
 mod spsc;
@@ -111,6 +112,7 @@ pub use proxy::{
     proxy, proxy_steerable, proxy_steerable_with_capture, proxy_with_capture, ProxyStats,
     SocketStats,
 };
+pub use readiness::ReadinessSet;
 pub use socket::Sendable;
 pub use socket::{Socket, ThreadSafeSocket, DONTWAIT, NOTIFY_CONNECT, NOTIFY_DISCONNECT, SNDMORE};
 pub use unique_id::Uuid;

@@ -16,10 +16,9 @@
 //! ```
 
 use crate::error::{Error, Result};
+use crate::readiness::ReadinessSet;
 use crate::socket::{Socket, ThreadSafeSocket};
 use crate::sys::{self, PollFd};
-use mio::unix::SourceFd;
-use mio::Token;
 use std::os::fd::{AsRawFd, RawFd};
 use std::time::{Duration, Instant};
 
@@ -255,7 +254,7 @@ pub struct Poller<'a> {
     /// Per entry: its user data and whether it is a thread-safe socket.
     entries: Vec<Entry>,
     /// Behind [`Poller::fd`], made on first use: an epoll set of every entry's descriptor.
-    readiness: Option<mio::Poll>,
+    readiness: Option<ReadinessSet>,
 }
 
 #[derive(Clone, Copy, Default)]
@@ -406,7 +405,7 @@ impl<'a> Poller<'a> {
             return Err(Error::EINVAL);
         }
         if self.readiness.is_none() {
-            self.readiness = Some(mio::Poll::new()?);
+            self.readiness = Some(ReadinessSet::new()?);
             for fd in self.fds.clone() {
                 self.register(fd)?;
             }
@@ -416,28 +415,16 @@ impl<'a> Poller<'a> {
 
     /// Adds `fd` to the readiness set, if there is one.
     fn register(&self, fd: PollFd) -> Result<()> {
-        let Some(readiness) = &self.readiness else {
-            return Ok(());
-        };
-        let events = fd.events();
-        let interest = match (events & sys::WRITABLE != 0, events & !sys::WRITABLE != 0) {
-            (true, true) => mio::Interest::READABLE | mio::Interest::WRITABLE,
-            (true, false) => mio::Interest::WRITABLE,
-            (false, true) => mio::Interest::READABLE,
-            (false, false) => return Ok(()),
-        };
-        let raw = fd.fd();
-        readiness
-            .registry()
-            .register(&mut SourceFd(&raw), Token(raw as usize), interest)?;
-        Ok(())
+        match &self.readiness {
+            Some(readiness) => readiness.watch_fd(fd.fd(), from_sys(fd.events())),
+            None => Ok(()),
+        }
     }
 
     /// Removes `fd` from the readiness set, if there is one.
     fn deregister(&self, fd: PollFd) {
         if let Some(readiness) = &self.readiness {
-            // Not registered (no events wanted) is fine.
-            let _ = readiness.registry().deregister(&mut SourceFd(&fd.fd()));
+            readiness.unwatch_fd(fd.fd());
         }
     }
 
@@ -445,8 +432,7 @@ impl<'a> Poller<'a> {
     /// something changes again.
     fn clear_readiness(&mut self) {
         if let Some(readiness) = &mut self.readiness {
-            let mut events = mio::Events::with_capacity(64);
-            while readiness.poll(&mut events, Some(Duration::ZERO)).is_ok() && !events.is_empty() {}
+            readiness.clear();
         }
     }
 }

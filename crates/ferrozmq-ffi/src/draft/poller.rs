@@ -5,6 +5,7 @@
 use crate::errno::{guard, Errno, Outcome, EFAULT, EINVAL};
 use crate::handle;
 use std::ffi::{c_int, c_long, c_short, c_void};
+use std::os::fd::AsRawFd;
 
 /// One ready entry, as `zmq_poller_wait` and `zmq_poller_wait_all` report it.
 #[repr(C)]
@@ -35,11 +36,13 @@ struct Entry {
 
 const POLLER_TAG: u32 = 0xcafe_f00d;
 
-/// What a C poller pointer points at: a tag (EFAULT for anything else) and the entries.
+/// What a C poller pointer points at: a tag (EFAULT for anything else), the entries and,
+/// once `zmq_poller_fd` has been asked for, the epoll set behind that descriptor.
 #[repr(C)]
 struct PollerHandle {
     tag: u32,
     entries: Vec<Entry>,
+    readiness: Option<ferrozmq::ReadinessSet>,
 }
 
 /// The poller behind a C pointer; EFAULT for NULL or a destroyed poller.
@@ -60,6 +63,9 @@ impl PollerHandle {
             .find(|entry| entry.target == target)
             .ok_or(EINVAL)?;
         entry.events = checked(events)?;
+        let (target, events) = (entry.target, entry.events);
+        self.unwatch(target);
+        self.watch(target, events)?;
         Ok(0)
     }
 
@@ -67,10 +73,12 @@ impl PollerHandle {
         if self.entries.iter().any(|entry| entry.target == target) {
             return Err(EINVAL);
         }
+        let events = checked(events)?;
+        self.watch(target, events)?;
         self.entries.push(Entry {
             target,
             user_data,
-            events: checked(events)?,
+            events,
         });
         Ok(0)
     }
@@ -82,11 +90,81 @@ impl PollerHandle {
             .position(|entry| entry.target == target)
             .ok_or(EINVAL)?;
         self.entries.remove(index);
+        self.unwatch(target);
         Ok(0)
     }
 
+    /// `zmq_poller_fd`: the readiness set's descriptor, made on first use; EINVAL unless a
+    /// thread-safe socket is in the set, as libzmq (whose descriptor exists only then).
+    ///
+    /// # Safety
+    /// Every socket entry's pointer is NULL or from `zmq_socket`.
+    unsafe fn fd(&mut self) -> Outcome<c_int> {
+        let mut thread_safe = false;
+        for entry in &self.entries {
+            if let Target::Socket(socket) = entry.target {
+                thread_safe |= handle::socket(socket)?.is_thread_safe()?;
+            }
+        }
+        if !thread_safe {
+            return Err(EINVAL);
+        }
+        if self.readiness.is_none() {
+            self.readiness = Some(ferrozmq::ReadinessSet::new()?);
+            for (target, events) in self
+                .entries
+                .iter()
+                .map(|e| (e.target, e.events))
+                .collect::<Vec<_>>()
+            {
+                self.watch(target, events)?;
+            }
+        }
+        Ok(self.readiness.as_ref().map_or(-1, |set| set.as_raw_fd()))
+    }
+
+    /// Adds an entry's descriptor to the readiness set, if there is one.
+    fn watch(&self, target: Target, events: c_short) -> Outcome<()> {
+        let Some(readiness) = &self.readiness else {
+            return Ok(());
+        };
+        match target {
+            // SAFETY: as every caller's, socket pointers are NULL or from `zmq_socket`.
+            Target::Socket(socket) if events != 0 => {
+                readiness.watch_socket(unsafe { handle::socket(socket)? })?
+            }
+            Target::Socket(_) => {}
+            Target::Fd(fd) => readiness.watch_fd(fd, self::events(events))?,
+        }
+        Ok(())
+    }
+
+    /// Removes an entry's descriptor from the readiness set, if there is one.
+    fn unwatch(&self, target: Target) {
+        let Some(readiness) = &self.readiness else {
+            return;
+        };
+        match target {
+            // SAFETY: as `watch`.
+            Target::Socket(socket) => {
+                if let Ok(Ok(fd)) = unsafe { handle::socket(socket) }.map(|s| s.get_fd()) {
+                    readiness.unwatch_fd(fd);
+                }
+            }
+            Target::Fd(fd) => readiness.unwatch_fd(fd),
+        }
+    }
+
+    /// Makes the readiness descriptor quiet until something changes again.
+    fn clear_readiness(&mut self) {
+        if let Some(readiness) = &mut self.readiness {
+            readiness.clear();
+        }
+    }
+
     /// Waits up to `timeout` ms; writes up to `out.len()` ready entries and returns how many
-    /// (EAGAIN for none, EFAULT for an empty set waited on forever).
+    /// (EAGAIN for none, EFAULT for a set watching no events waited on forever, as
+    /// libzmq: an entry added with no events counts as absent).
     ///
     /// # Safety
     /// Every socket entry's pointer is NULL or from `zmq_socket`.
@@ -94,7 +172,7 @@ impl PollerHandle {
         // c_long is i64 on LP64 targets only.
         #[allow(clippy::useless_conversion)]
         let timeout = i64::from(timeout);
-        if self.entries.is_empty() && timeout < 0 {
+        if timeout < 0 && self.entries.iter().all(|entry| entry.events == 0) {
             return Err(EFAULT);
         }
         let mut items = self
@@ -109,7 +187,10 @@ impl PollerHandle {
                 })
             })
             .collect::<Outcome<Vec<_>>>()?;
+        self.clear_readiness();
         ferrozmq::poll(&mut items, timeout)?;
+        // What woke this wait is taken: the readiness descriptor goes quiet again.
+        self.clear_readiness();
         let ready = self
             .entries
             .iter()
@@ -120,7 +201,7 @@ impl PollerHandle {
             *slot = match entry.target {
                 Target::Socket(socket) => zmq_poller_event_t {
                     socket,
-                    fd: 0,
+                    fd: -1,
                     user_data: entry.user_data,
                     events: item.get_revents().bits(),
                 },
@@ -178,6 +259,7 @@ pub extern "C" fn zmq_poller_new() -> *mut c_void {
     Box::into_raw(Box::new(PollerHandle {
         tag: POLLER_TAG,
         entries: Vec::new(),
+        readiness: None,
     }))
     .cast()
 }
@@ -330,9 +412,6 @@ pub unsafe extern "C" fn zmq_poller_wait_all(
             return Err(EFAULT);
         }
         let n_events = usize::try_from(n_events).map_err(|_| EINVAL)?;
-        if n_events == 0 {
-            return Err(EINVAL);
-        }
         handle.wait(std::slice::from_raw_parts_mut(events, n_events), timeout)
     })
 }
@@ -345,10 +424,11 @@ pub unsafe extern "C" fn zmq_poller_wait_all(
 #[no_mangle]
 pub unsafe extern "C" fn zmq_poller_fd(poller_: *mut c_void, fd: *mut c_int) -> c_int {
     guard(-1, || {
-        poller(poller_)?;
+        let handle = poller(poller_)?;
         if fd.is_null() {
             return Err(EFAULT);
         }
-        Err(EINVAL)
+        *fd = handle.fd()?;
+        Ok(0)
     })
 }
