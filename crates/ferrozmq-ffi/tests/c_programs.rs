@@ -46,7 +46,13 @@ fn build_dir() -> &'static Path {
             // binary built for libzmq runs on ours unchanged.
             compile(program, &format!("{program}-debian"), &[], &dir);
         }
-        let draft = ["-DZMQ_BUILD_DRAFT_API", "-I", "include", "-L", dir.to_str().unwrap()];
+        let draft = [
+            "-DZMQ_BUILD_DRAFT_API",
+            "-I",
+            "include",
+            "-L",
+            dir.to_str().unwrap(),
+        ];
         compile("draft", "draft", &draft, &dir);
         dir
     })

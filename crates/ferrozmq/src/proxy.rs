@@ -15,7 +15,7 @@
 
 use crate::error::{Error, Result};
 use crate::message::Message;
-use crate::poll::{poll, PollEvents, POLLIN};
+use crate::poll::{poll, PollEvents, POLLIN, POLLOUT};
 use crate::socket::{Socket, DONTWAIT, SNDMORE};
 
 /// Most messages moved in one direction before the other direction gets a turn
@@ -25,11 +25,11 @@ const BURST: usize = 1000;
 /// Message and byte counts of one socket, as `STATISTICS` reports them.
 #[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
 pub struct SocketStats {
-    /// Message parts received.
+    /// Messages received (a multipart message counts once).
     pub msg_in: u64,
     /// Bytes received.
     pub bytes_in: u64,
-    /// Message parts sent.
+    /// Messages sent.
     pub msg_out: u64,
     /// Bytes sent.
     pub bytes_out: u64,
@@ -93,32 +93,51 @@ pub fn proxy_steerable_with_capture(
     run(frontend, backend, Some(capture), Some(control))
 }
 
+/// What the last look at the two sockets found.
+#[derive(Clone, Copy, Default)]
+struct Readiness {
+    front_in: bool,
+    front_out: bool,
+    back_in: bool,
+    back_out: bool,
+    control_in: bool,
+}
+
+impl Readiness {
+    /// A request can move: frontend has one and backend takes it (one socket serving as
+    /// both ends takes what it gives).
+    fn request(&self, single: bool) -> bool {
+        self.front_in && (self.back_out || single)
+    }
+
+    /// A reply can move: backend has one and frontend takes it.
+    fn reply(&self, single: bool) -> bool {
+        !single && self.back_in && self.front_out
+    }
+}
+
+/// As libzmq's proxy, a message is read only when the socket it goes to can take it, so a
+/// blocked destination (a PUSH with no peer, a full HWM) leaves it queued at its source and
+/// the control socket is still served.
 fn run(
     frontend: &Socket,
     backend: &Socket,
     capture: Option<&Socket>,
     control: Option<&Socket>,
 ) -> Result<ProxyStats> {
+    let single = std::ptr::eq(frontend, backend);
     let mut stats = ProxyStats::default();
     let mut paused = false;
     loop {
-        let (front_ready, back_ready, control_ready) = {
-            let mut items = vec![frontend.as_poll_item(POLLIN), backend.as_poll_item(POLLIN)];
-            if let Some(control) = control {
-                items.push(control.as_poll_item(POLLIN));
-            }
-            if paused {
-                items[0].set_events(PollEvents::empty());
-                items[1].set_events(PollEvents::empty());
-            }
-            poll(&mut items, -1)?;
-            (
-                items[0].is_readable(),
-                items[1].is_readable(),
-                items.get(2).is_some_and(|i| i.is_readable()),
-            )
-        };
-        if control_ready {
+        let mut ready = look(frontend, backend, control, &Readiness::default(), paused, 0)?;
+        let actionable =
+            ready.control_in || (!paused && (ready.request(single) || ready.reply(single)));
+        if !actionable {
+            // Wait for whatever would make a move possible, then look at everything.
+            look(frontend, backend, control, &ready, paused, -1)?;
+            ready = look(frontend, backend, control, &Readiness::default(), paused, 0)?;
+        }
+        if ready.control_in {
             if let Some(control) = control {
                 match steer(control, &stats)? {
                     Steer::Pause => paused = true,
@@ -131,18 +150,73 @@ fn run(
         if paused {
             continue;
         }
-        if front_ready {
+        if ready.request(single) {
             let (from, to) = (&mut stats.frontend, &mut stats.backend);
             forward(frontend, backend, capture, from, to)?;
         }
-        if back_ready {
+        if ready.reply(single) {
             let (from, to) = (&mut stats.backend, &mut stats.frontend);
             forward(backend, frontend, capture, from, to)?;
         }
     }
 }
 
+/// Polls for `timeout_ms`: with `known` all false, for every condition at once (timeout 0);
+/// otherwise, for those that would complete a move `known` lacks a half of.
+fn look(
+    frontend: &Socket,
+    backend: &Socket,
+    control: Option<&Socket>,
+    known: &Readiness,
+    paused: bool,
+    timeout_ms: i64,
+) -> Result<Readiness> {
+    let probe = timeout_ms == 0;
+    let single = std::ptr::eq(frontend, backend);
+    let mut front = PollEvents::empty();
+    let mut back = PollEvents::empty();
+    if probe {
+        front = POLLIN | POLLOUT;
+        back = POLLIN | POLLOUT;
+    } else if !paused {
+        if !known.front_in {
+            front |= POLLIN;
+        } else if !known.back_out && !single {
+            back |= POLLOUT;
+        }
+        if !single {
+            if !known.back_in {
+                back |= POLLIN;
+            } else if !known.front_out {
+                front |= POLLOUT;
+            }
+        }
+    }
+    let mut items = vec![frontend.as_poll_item(front)];
+    if !single {
+        items.push(backend.as_poll_item(back));
+    }
+    if let Some(control) = control {
+        items.push(control.as_poll_item(POLLIN));
+    }
+    poll(&mut items, timeout_ms)?;
+    let front = items[0].get_revents();
+    let back = if single {
+        front
+    } else {
+        items[1].get_revents()
+    };
+    Ok(Readiness {
+        front_in: front.contains(POLLIN),
+        front_out: front.contains(POLLOUT),
+        back_in: back.contains(POLLIN),
+        back_out: back.contains(POLLOUT),
+        control_in: control.is_some() && items.last().is_some_and(|i| i.is_readable()),
+    })
+}
+
 /// Moves up to a burst of whole messages from `from` to `to`, copying parts to `capture`.
+/// A multipart message counts as one, as in libzmq's statistics.
 fn forward(
     from: &Socket,
     to: &Socket,
@@ -156,23 +230,24 @@ fn forward(
             Err(Error::EAGAIN) => return Ok(()),
             Err(e) => return Err(e),
         };
+        let mut size = 0;
         loop {
             let more = part.get_more();
             let flags = if more { SNDMORE } else { 0 };
-            let size = part.len() as u64;
-            from_stats.msg_in += 1;
-            from_stats.bytes_in += size;
+            size += part.len() as u64;
             if let Some(capture) = capture {
                 capture.send(Message::from(&part), flags)?;
             }
             to.send(part, flags)?;
-            to_stats.msg_out += 1;
-            to_stats.bytes_out += size;
             if !more {
                 break;
             }
             part = from.recv_msg(0)?;
         }
+        from_stats.msg_in += 1;
+        from_stats.bytes_in += size;
+        to_stats.msg_out += 1;
+        to_stats.bytes_out += size;
     }
     Ok(())
 }

@@ -117,8 +117,12 @@ fn steerable_proxy_pauses_resumes_reports_and_terminates() {
         control.send(c, 0).unwrap();
         control.recv_multipart(0).unwrap()
     };
-    input.send("before pause", 0).unwrap();
-    assert_eq!(output.recv_string(0).unwrap().unwrap(), "before pause");
+    input.send("before ", SNDMORE).unwrap();
+    input.send("pause", 0).unwrap();
+    assert_eq!(
+        output.recv_multipart(0).unwrap(),
+        vec![b"before ".to_vec(), b"pause".to_vec()]
+    );
     assert_eq!(command("PAUSE"), vec![Vec::<u8>::new()]);
     input.send("while paused", 0).unwrap();
     output.set_rcvtimeo(100).unwrap();
@@ -132,11 +136,50 @@ fn steerable_proxy_pauses_resumes_reports_and_terminates() {
         .iter()
         .map(|f| u64::from_ne_bytes(f[..].try_into().unwrap()))
         .collect();
-    // Two messages in on the frontend, two out on the backend, with their bytes.
+    // Two messages in on the frontend, two out on the backend, with their bytes (a
+    // multipart message counts once, as in libzmq).
     let bytes = ("before pause".len() + "while paused".len()) as u64;
     assert_eq!(counters, vec![2, bytes, 0, 0, 0, 0, 2, bytes]);
     assert_eq!(command("TERMINATE"), vec![Vec::<u8>::new()]);
     let final_stats = proxy_thread.join().unwrap().unwrap();
     assert_eq!(final_stats.frontend.msg_in, 2);
     assert_eq!(final_stats.backend.msg_out, 2);
+}
+
+#[test]
+fn a_blocked_backend_leaves_messages_queued_and_the_proxy_still_steerable() {
+    // libzmq's test_proxy_terminate: a PUSH backend with no peer cannot take what the
+    // frontend has; the proxy must not block in that send, so TERMINATE still ends it.
+    let ctx = Context::new();
+    let proxy_ctx = ctx.clone();
+    let input = socket(&ctx, PUSH);
+    input.bind("inproc://blocked-in").unwrap();
+    let control = socket(&ctx, REQ);
+    control.bind("inproc://blocked-control").unwrap();
+    let (connected_tx, connected) = std::sync::mpsc::channel();
+    let proxy_thread = std::thread::spawn(move || {
+        let frontend = proxy_ctx.socket(PULL).unwrap();
+        frontend.connect("inproc://blocked-in").unwrap();
+        let backend = proxy_ctx.socket(PUSH).unwrap();
+        backend.bind("inproc://blocked-out").unwrap();
+        let control = proxy_ctx.socket(REP).unwrap();
+        control.connect("inproc://blocked-control").unwrap();
+        connected_tx.send(()).unwrap();
+        proxy_steerable(&frontend, &backend, &control)
+    });
+    connected.recv().unwrap();
+    for _ in 0..3 {
+        input.send("queued", 0).unwrap();
+    }
+    // The frontend holds the messages: none has been read, none counted.
+    let stats = {
+        control.send("STATISTICS", 0).unwrap();
+        control.recv_multipart(0).unwrap()
+    };
+    assert_eq!(stats.len(), 8);
+    assert!(stats.iter().all(|f| f[..] == 0u64.to_ne_bytes()));
+    control.send("TERMINATE", 0).unwrap();
+    assert_eq!(control.recv_multipart(0).unwrap(), vec![Vec::<u8>::new()]);
+    let final_stats = proxy_thread.join().unwrap().unwrap();
+    assert_eq!(final_stats, ProxyStats::default());
 }
