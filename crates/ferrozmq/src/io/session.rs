@@ -81,8 +81,9 @@ struct Connection {
 enum Lost {
     /// A connect attempt failed before a connection existed (`refused`: by the peer).
     ConnectFailed { refused: bool },
-    /// The peer closed, reset, or the kernel reported an error.
-    Io,
+    /// The peer closed (EPIPE, as libzmq reports an orderly close), reset, or the kernel
+    /// reported an error: the errno.
+    Io(i32),
     /// The peer broke the protocol.
     Protocol(EngineError),
     /// The handshake took longer than HANDSHAKE_IVL.
@@ -488,6 +489,10 @@ impl Session {
                 return Ok(());
             };
             // While the ZAP handler decides, the engine holds the peer's input: read no more.
+            // A peer that hangs up meanwhile ends the handshake (libzmq reports EPIPE).
+            if self.zap.is_some() && c.read_closed {
+                return Err(Lost::Io(libc::EPIPE));
+            }
             if self.stalled || !c.readable || self.zap.is_some() {
                 return Ok(());
             }
@@ -501,14 +506,14 @@ impl Session {
             let read = c.stream.read_into(c.engine.input_buffer(), max);
             received |= matches!(read, Ok(n) if n > 0);
             match read {
-                Ok(0) => return Err(Lost::Io),
+                Ok(0) => return Err(Lost::Io(libc::EPIPE)),
                 // A short read drained the kernel buffer and new data brings a new edge —
                 // unless the peer already closed: then read on until EOF.
                 Ok(n) if n < max && !c.read_closed => c.readable = false,
                 Ok(_) => {}
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => c.readable = false,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(_) => return Err(Lost::Io),
+                Err(e) => return Err(Lost::Io(e.raw_os_error().unwrap_or(libc::ECONNRESET))),
             }
         }
     }
@@ -795,12 +800,13 @@ impl Session {
                     return Ok(());
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(_) => return Err(Lost::Io),
+                Err(e) => return Err(Lost::Io(e.raw_os_error().unwrap_or(libc::ECONNRESET))),
             }
         }
     }
 
     fn connection_lost(&mut self, lost: Lost, ctx: &mut IoCtx<'_>) -> Next {
+        let protocol_error = matches!(lost, Lost::Protocol(_));
         let mut retry = Retry::after_connect_failure(false);
         let mut handshaken = false;
         if let Some(mut c) = self.connection.take() {
@@ -865,6 +871,10 @@ impl Session {
         }
         match self.origin {
             Origin::Accept { .. } => Next::Close,
+            // As libzmq (`session_base_t::engine_error`): a peer that broke the protocol
+            // (refused us with an ERROR, spoke something else, sent what MAXMSGSIZE forbids)
+            // is not dialled again; the connection ends for good.
+            Origin::Connect(_) if protocol_error => Next::Close,
             Origin::Connect(_) => {
                 if self.closing && self.pipe.as_ref().is_none_or(PipeEnd::is_read_empty) {
                     return Next::Close;
@@ -906,15 +916,13 @@ fn handshake_failure(lost: &Lost) -> (SocketEvent, u32) {
             (None, None) => (SocketEvent::HANDSHAKE_FAILED_NO_DETAIL, libc::EPROTO as u32),
         },
         Lost::Zap(ZapFailure::Protocol(code)) => (SocketEvent::HANDSHAKE_FAILED_PROTOCOL, *code),
-        Lost::Zap(ZapFailure::HandlerGone) => {
-            (SocketEvent::HANDSHAKE_FAILED_NO_DETAIL, libc::EPIPE as u32)
-        }
         Lost::NoZapHandler => (SocketEvent::HANDSHAKE_FAILED_NO_DETAIL, libc::EFAULT as u32),
         Lost::HandshakeTimeout | Lost::HeartbeatTimeout => (
             SocketEvent::HANDSHAKE_FAILED_NO_DETAIL,
             libc::ETIMEDOUT as u32,
         ),
-        Lost::Io | Lost::ConnectFailed { .. } => (
+        Lost::Io(errno) => (SocketEvent::HANDSHAKE_FAILED_NO_DETAIL, *errno as u32),
+        Lost::ConnectFailed { .. } => (
             SocketEvent::HANDSHAKE_FAILED_NO_DETAIL,
             libc::ECONNRESET as u32,
         ),

@@ -38,8 +38,6 @@ pub(crate) struct ZapClient {
 pub(crate) enum ZapFailure {
     /// The reply broke RFC 27; the value is libzmq's `ZMQ_PROTOCOL_ERROR_ZAP_*`.
     Protocol(u32),
-    /// The handler went away before replying.
-    HandlerGone,
 }
 
 impl ZapClient {
@@ -74,7 +72,9 @@ impl ZapClient {
         Some(ZapClient { pipe })
     }
 
-    /// The handler's verdict once it has arrived (None while waiting).
+    /// The handler's verdict once it has arrived (None while waiting). A handler that went
+    /// away without answering leaves the request waiting, as in libzmq: the handshake ends
+    /// when the peer gives up or HANDSHAKE_IVL passes.
     pub(crate) fn poll_reply(&mut self) -> Option<Result<ZapReply, ZapFailure>> {
         match self.pipe.read() {
             Some(parcel) => {
@@ -85,7 +85,6 @@ impl ZapClient {
                 };
                 Some(zap::parse_reply(&frames).map_err(ZapFailure::Protocol))
             }
-            None if self.pipe.is_other_closed() => Some(Err(ZapFailure::HandlerGone)),
             None => None,
         }
     }

@@ -5,7 +5,8 @@
 //! and MAXMSGSIZE exceeded; (c) READY announcing an incompatible socket type; (d) peers that
 //! stall mid-greeting (HANDSHAKE_IVL), mid-frame or mid-message, or dribble one byte at a time;
 //! (e) truncated READY, malformed metadata and other commands out of place; (f) 1,000 connections
-//! opened and dropped. In every case the hostile connection is closed within a bound (except a
+//! opened and dropped; (g) a listener that breaks the protocol, which is not dialled again. In
+//! every case the hostile connection is closed within a bound (except a
 //! stall after a valid handshake, which may stay open), nothing the peer sent is delivered
 //! unless it was a whole valid message, no thread panics (a panic hook counts them), file
 //! descriptors are not leaked, and the good peer's messages keep flowing before, during and
@@ -937,5 +938,55 @@ fn g_a_peer_connecting_while_fds_are_exhausted_is_served_once_they_free() {
             assert_eq!(t.sock.recv_bytes(0).unwrap(), vec![i; 8], "message {i}");
         }
         t.rounds(2);
+    });
+}
+
+/// Accepts one connection on `listener` within `within`, if one comes.
+fn accept_within(listener: &std::net::TcpListener, within: Duration) -> Option<TcpStream> {
+    listener.set_nonblocking(true).unwrap();
+    let deadline = Instant::now() + within;
+    loop {
+        match listener.accept() {
+            Ok((stream, _)) => {
+                stream.set_nonblocking(false).unwrap();
+                stream.set_read_timeout(Some(CLOSE_WITHIN)).unwrap();
+                return Some(stream);
+            }
+            Err(e) if e.kind() == ErrorKind::WouldBlock && Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            Err(e) if e.kind() == ErrorKind::WouldBlock => return None,
+            Err(e) => panic!("accept: {e}"),
+        }
+    }
+}
+
+#[test]
+fn g_a_listener_that_breaks_the_protocol_is_not_dialled_again() {
+    hostile(|| {
+        // libzmq's session_base_t::engine_error: a protocol error ends a connect-side
+        // session for good, where a mere hang-up is redialled after RECONNECT_IVL.
+        let ctx = Context::new();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let endpoint = format!("tcp://{}", listener.local_addr().unwrap());
+        let push = ours(&ctx, PUSH);
+        push.set_reconnect_ivl(10).unwrap();
+        push.connect(&endpoint).unwrap();
+
+        // A hang-up: dialled again.
+        let first = accept_within(&listener, CLOSE_WITHIN).expect("first dial");
+        drop(first);
+        let mut second = accept_within(&listener, CLOSE_WITHIN).expect("redial after a hang-up");
+
+        // A mechanism mismatch: our side closes and never dials again.
+        second
+            .write_all(&greeting_with_mechanism(b"PLAIN"))
+            .unwrap();
+        let mut sink = Vec::new();
+        let _ = second.read_to_end(&mut sink); // EOF once ferrozmq has closed
+        assert!(
+            accept_within(&listener, Duration::from_millis(500)).is_none(),
+            "redialled a peer that broke the protocol"
+        );
     });
 }
