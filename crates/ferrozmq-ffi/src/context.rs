@@ -107,7 +107,7 @@ pub unsafe extern "C" fn zmq_socket(context: *mut c_void, socket_type: c_int) ->
     guard(ptr::null_mut(), || {
         let context = handle::context(context)?;
         let socket_type = ferrozmq::SocketType::from_raw(socket_type).ok_or(EINVAL)?;
-        Ok(handle::new_socket(context.socket(socket_type)?))
+        Ok(handle::new_socket(context, socket_type)?)
     })
 }
 
@@ -119,7 +119,7 @@ pub unsafe extern "C" fn zmq_socket(context: *mut c_void, socket_type: c_int) ->
 #[no_mangle]
 pub unsafe extern "C" fn zmq_close(socket: *mut c_void) -> c_int {
     guard(-1, || {
-        drop(handle::take_socket(socket)?);
+        handle::take_socket(socket)?;
         Ok(0)
     })
 }

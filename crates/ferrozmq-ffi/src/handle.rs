@@ -2,6 +2,11 @@
 //! has, so a NULL, foreign or closed pointer is answered with EFAULT (contexts) or ENOTSOCK
 //! (sockets) instead of being used. A socket pointer is ferrozmq's own (`Socket::into_raw`),
 //! so Rust code can hand a socket to C and take one back (rust-zmq's `as_mut_ptr`, `from_raw`).
+//!
+//! A socket of a draft thread-safe type (CLIENT, SERVER, RADIO, DISH, SCATTER, GATHER, PEER,
+//! CHANNEL) is a [`ferrozmq::ThreadSafeSocket`] behind a tagged block of this crate's own, as
+//! libzmq lets many threads use those at once: every call takes its lock, and a blocking send
+//! or receive waits with the lock released.
 
 use crate::errno::{Errno, Outcome, EFAULT, ENOTSOCK};
 use std::ffi::c_void;
@@ -27,9 +32,99 @@ pub fn new_context(context: ferrozmq::Context) -> *mut c_void {
     .cast()
 }
 
-/// A new socket, as the pointer handed to C.
-pub fn new_socket(socket: ferrozmq::Socket) -> *mut c_void {
-    socket.into_raw()
+/// The tag of a live thread-safe socket's block.
+const SHARED_SOCKET_TAG: u32 = 0xbadd_5afe;
+
+/// What a C pointer to a thread-safe socket points at.
+#[repr(C)]
+struct SharedSocketHandle {
+    tag: u32,
+    socket: ferrozmq::ThreadSafeSocket,
+}
+
+/// A new socket of `socket_type`, as the pointer handed to C.
+pub fn new_socket(
+    context: &ferrozmq::Context,
+    socket_type: ferrozmq::SocketType,
+) -> ferrozmq::Result<*mut c_void> {
+    if socket_type.is_thread_safe() && socket_type != ferrozmq::SocketType::DGRAM {
+        let socket = context.thread_safe_socket(socket_type)?;
+        return Ok(Box::into_raw(Box::new(SharedSocketHandle {
+            tag: SHARED_SOCKET_TAG,
+            socket,
+        }))
+        .cast());
+    }
+    Ok(context.socket(socket_type)?.into_raw())
+}
+
+/// A socket as C calls reach it: one thread's, or one many threads share.
+#[derive(Clone, Copy)]
+pub enum SocketRef<'a> {
+    /// A socket of a type that is not thread-safe (libzmq: one thread at a time).
+    Plain(&'a ferrozmq::Socket),
+    /// A socket of a draft thread-safe type.
+    Shared(&'a ferrozmq::ThreadSafeSocket),
+}
+
+impl<'a> SocketRef<'a> {
+    /// Runs `call` on the socket (holding a thread-safe socket's lock): for every call that
+    /// does not block.
+    pub fn with<R>(self, call: impl FnOnce(&ferrozmq::Socket) -> R) -> R {
+        match self {
+            SocketRef::Plain(socket) => call(socket),
+            SocketRef::Shared(socket) => socket.with_socket(call),
+        }
+    }
+
+    /// Sends one frame, waiting as `flags` and SNDTIMEO allow.
+    pub fn send(self, message: ferrozmq::Message, flags: i32) -> ferrozmq::Result<()> {
+        match self {
+            SocketRef::Plain(socket) => socket.send(message, flags),
+            SocketRef::Shared(socket) => socket.send(message, flags),
+        }
+    }
+
+    /// Sends the frame in `slot`, emptying it only on success (`zmq_msg_send`).
+    pub fn send_one(
+        self,
+        slot: &mut Option<ferrozmq::Message>,
+        flags: i32,
+    ) -> ferrozmq::Result<()> {
+        match self {
+            SocketRef::Plain(socket) => socket.send_one(slot, flags),
+            SocketRef::Shared(socket) => socket.send_one(slot, flags),
+        }
+    }
+
+    /// Receives one frame, waiting as `flags` and RCVTIMEO allow.
+    pub fn recv_msg(self, flags: i32) -> ferrozmq::Result<ferrozmq::Message> {
+        match self {
+            SocketRef::Plain(socket) => socket.recv_msg(flags),
+            SocketRef::Shared(socket) => socket.recv_msg(flags),
+        }
+    }
+
+    /// Receives one frame into `buffer` (truncating), returning the frame's full size.
+    pub fn recv_into(self, buffer: &mut [u8], flags: i32) -> ferrozmq::Result<usize> {
+        match self {
+            SocketRef::Plain(socket) => socket.recv_into(buffer, flags),
+            SocketRef::Shared(socket) => {
+                let message = socket.recv_msg(flags)?;
+                let n = message.len().min(buffer.len());
+                buffer[..n].copy_from_slice(&message[..n]);
+                Ok(message.len())
+            }
+        }
+    }
+
+    /// The socket as an entry of a poll set.
+    pub fn as_poll_item(self, events: ferrozmq::PollEvents) -> ferrozmq::PollItem<'a> {
+        match self {
+            SocketRef::Plain(socket) => socket.as_poll_item(events),
+            SocketRef::Shared(socket) => socket.as_poll_item(events),
+        }
+    }
 }
 
 /// The object of type `T` (a `#[repr(C)]` struct whose first field is its `u32` tag) behind
@@ -57,8 +152,13 @@ pub unsafe fn context<'a>(pointer: *mut c_void) -> Outcome<&'a ferrozmq::Context
 ///
 /// # Safety
 /// As [`context`], for `new_socket`.
-pub unsafe fn socket<'a>(pointer: *mut c_void) -> Outcome<&'a ferrozmq::Socket> {
-    ferrozmq::Socket::borrow_raw(pointer).ok_or(ENOTSOCK)
+pub unsafe fn socket<'a>(pointer: *mut c_void) -> Outcome<SocketRef<'a>> {
+    if let Ok(shared) = tagged::<SharedSocketHandle>(pointer, SHARED_SOCKET_TAG, ENOTSOCK) {
+        return Ok(SocketRef::Shared(&(*shared).socket));
+    }
+    ferrozmq::Socket::borrow_raw(pointer)
+        .map(SocketRef::Plain)
+        .ok_or(ENOTSOCK)
 }
 
 /// Takes a context back from C (`zmq_ctx_term`), marking the pointer dead first.
@@ -93,7 +193,14 @@ pub(crate) unsafe fn destroy_tagged<T>(pointer_p: *mut *mut c_void, tag: u32) ->
 ///
 /// # Safety
 /// As [`take_context`], for sockets.
-pub unsafe fn take_socket(pointer: *mut c_void) -> Outcome<ferrozmq::Socket> {
-    socket(pointer)?;
-    Ok(ferrozmq::Socket::from_raw(pointer))
+pub unsafe fn take_socket(pointer: *mut c_void) -> Outcome<()> {
+    match socket(pointer)? {
+        SocketRef::Shared(_) => {
+            let shared = pointer.cast::<SharedSocketHandle>();
+            (*shared).tag = DEAD_TAG;
+            drop(Box::from_raw(shared));
+        }
+        SocketRef::Plain(_) => drop(ferrozmq::Socket::from_raw(pointer)),
+    }
+    Ok(())
 }

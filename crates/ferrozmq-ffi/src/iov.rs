@@ -35,7 +35,16 @@ pub unsafe extern "C" fn zmq_sendiov(
             .iter()
             .map(|element| crate::args::bytes(element.iov_base, element.iov_len))
             .collect::<Result<Vec<_>, _>>()?;
-        socket.send_multipart(frames, flags & !ferrozmq::SNDMORE)?;
+        match socket {
+            handle::SocketRef::Plain(socket) => {
+                socket.send_multipart(frames, flags & !ferrozmq::SNDMORE)?
+            }
+            // A thread-safe type sends single frames only (libzmq: EINVAL for more).
+            handle::SocketRef::Shared(socket) => match frames[..] {
+                [frame] => socket.send(frame, flags & !ferrozmq::SNDMORE)?,
+                _ => return Err(EINVAL),
+            },
+        }
         Ok(crate::args::count(elements[count - 1].iov_len))
     })
 }

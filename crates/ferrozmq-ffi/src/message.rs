@@ -360,7 +360,7 @@ pub unsafe extern "C" fn zmq_msg_recv(
     guard(-1, || {
         let socket = handle::socket(socket)?;
         let message = live(msg)?;
-        socket.recv(message, flags)?;
+        *message = socket.recv_msg(flags)?;
         Ok(count(message.len()))
     })
 }

@@ -1,7 +1,7 @@
 //! `zmq_poll` over `zmq_pollitem_t` (sockets and raw file descriptors), and `zmq_proxy` /
 //! `zmq_proxy_steerable`.
 
-use crate::errno::{guard, Outcome, EFAULT, EINVAL};
+use crate::errno::{guard, Errno, Outcome, EFAULT, EINVAL};
 use crate::handle;
 use std::ffi::{c_int, c_long, c_short, c_void};
 
@@ -61,12 +61,21 @@ pub unsafe extern "C" fn zmq_poll(
     })
 }
 
-/// The socket behind a pointer that may be NULL (an optional proxy socket).
+/// A proxy's socket: one of a type that is not thread-safe (ENOTSUP for a thread-safe one,
+/// which ferrozmq's proxy does not drive).
+unsafe fn proxy_socket<'a>(socket: *mut c_void) -> Outcome<&'a ferrozmq::Socket> {
+    match handle::socket(socket)? {
+        handle::SocketRef::Plain(socket) => Ok(socket),
+        handle::SocketRef::Shared(_) => Err(Errno(libc::ENOTSUP)),
+    }
+}
+
+/// A proxy socket behind a pointer that may be NULL (capture, control).
 unsafe fn optional_socket<'a>(socket: *mut c_void) -> Outcome<Option<&'a ferrozmq::Socket>> {
     if socket.is_null() {
         return Ok(None);
     }
-    handle::socket(socket).map(Some)
+    proxy_socket(socket).map(Some)
 }
 
 /// `zmq_proxy`: forwards messages between `frontend` and `backend` (copying them to
@@ -96,8 +105,8 @@ pub unsafe extern "C" fn zmq_proxy_steerable(
     control: *mut c_void,
 ) -> c_int {
     guard(-1, || {
-        let frontend = handle::socket(frontend)?;
-        let backend = handle::socket(backend)?;
+        let frontend = proxy_socket(frontend)?;
+        let backend = proxy_socket(backend)?;
         let capture = optional_socket(capture)?;
         match (capture, optional_socket(control)?) {
             (None, None) => ferrozmq::proxy(frontend, backend)?,

@@ -17,7 +17,8 @@ unsafe fn with_endpoint(
 ) -> c_int {
     guard(-1, || {
         let socket = handle::socket(socket)?;
-        call(socket, text(endpoint)?)?;
+        let endpoint = text(endpoint)?;
+        socket.with(|s| call(s, endpoint))?;
         Ok(0)
     })
 }
@@ -83,7 +84,8 @@ pub unsafe extern "C" fn zmq_setsockopt(
 ) -> c_int {
     guard(-1, || {
         let socket = handle::socket(socket)?;
-        socket.set_option(option, bytes(value, len)?)?;
+        let value = bytes(value, len)?;
+        socket.with(|s| s.set_option(option, value))?;
         Ok(0)
     })
 }
@@ -107,7 +109,7 @@ pub unsafe extern "C" fn zmq_getsockopt(
             return Err(EFAULT);
         }
         let buffer = bytes_mut(value, *len)?;
-        let mut option_value = socket.get_option(option)?;
+        let mut option_value = socket.with(|s| s.get_option(option))?;
         if is_curve_key(option) && buffer.len() == 41 {
             option_value = z85_with_nul(&option_value)?;
         }
@@ -143,7 +145,7 @@ pub unsafe extern "C" fn zmq_send(
 ) -> c_int {
     guard(-1, || {
         let socket = handle::socket(socket)?;
-        socket.send(bytes(data, len)?, flags)?;
+        socket.send(ferrozmq::Message::from(bytes(data, len)?), flags)?;
         Ok(count(len))
     })
 }
@@ -205,7 +207,7 @@ pub unsafe extern "C" fn zmq_socket_monitor(
     guard(-1, || {
         let socket = handle::socket(socket)?;
         if endpoint.is_null() {
-            socket.monitor("", 0)?;
+            socket.with(|s| s.monitor("", 0))?;
             return Ok(0);
         }
         let endpoint = text(endpoint)?;
@@ -213,7 +215,7 @@ pub unsafe extern "C" fn zmq_socket_monitor(
         if !endpoint.starts_with("inproc://") {
             return Err(Errno(libc::EPROTONOSUPPORT));
         }
-        socket.monitor(endpoint, events)?;
+        socket.with(|s| s.monitor(endpoint, events))?;
         Ok(0)
     })
 }

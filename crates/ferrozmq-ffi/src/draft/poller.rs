@@ -103,7 +103,7 @@ impl PollerHandle {
         let mut thread_safe = false;
         for entry in &self.entries {
             if let Target::Socket(socket) = entry.target {
-                thread_safe |= handle::socket(socket)?.is_thread_safe()?;
+                thread_safe |= matches!(handle::socket(socket)?, handle::SocketRef::Shared(_));
             }
         }
         if !thread_safe {
@@ -131,7 +131,7 @@ impl PollerHandle {
         match target {
             // SAFETY: as every caller's, socket pointers are NULL or from `zmq_socket`.
             Target::Socket(socket) if events != 0 => {
-                readiness.watch_socket(unsafe { handle::socket(socket)? })?
+                unsafe { handle::socket(socket)? }.with(|s| readiness.watch_socket(s))?
             }
             Target::Socket(_) => {}
             Target::Fd(fd) => readiness.watch_fd(fd, self::events(events))?,
@@ -147,7 +147,9 @@ impl PollerHandle {
         match target {
             // SAFETY: as `watch`.
             Target::Socket(socket) => {
-                if let Ok(Ok(fd)) = unsafe { handle::socket(socket) }.map(|s| s.get_fd()) {
+                if let Ok(Ok(fd)) =
+                    unsafe { handle::socket(socket) }.map(|s| s.with(|s| s.get_fd()))
+                {
                     readiness.unwatch_fd(fd);
                 }
             }

@@ -13,7 +13,8 @@ use std::ffi::{c_char, c_int, c_void};
 #[no_mangle]
 pub unsafe extern "C" fn zmq_join(socket: *mut c_void, group: *const c_char) -> c_int {
     guard(-1, || {
-        handle::socket(socket)?.join(text(group)?)?;
+        let group = text(group)?;
+        handle::socket(socket)?.with(|s| s.join(group))?;
         Ok(0)
     })
 }
@@ -25,7 +26,8 @@ pub unsafe extern "C" fn zmq_join(socket: *mut c_void, group: *const c_char) -> 
 #[no_mangle]
 pub unsafe extern "C" fn zmq_leave(socket: *mut c_void, group: *const c_char) -> c_int {
     guard(-1, || {
-        handle::socket(socket)?.leave(text(group)?)?;
+        let group = text(group)?;
+        handle::socket(socket)?.with(|s| s.leave(group))?;
         Ok(0)
     })
 }
@@ -38,7 +40,8 @@ pub unsafe extern "C" fn zmq_leave(socket: *mut c_void, group: *const c_char) ->
 #[no_mangle]
 pub unsafe extern "C" fn zmq_connect_peer(socket: *mut c_void, endpoint: *const c_char) -> u32 {
     guard(0, || {
-        Ok(handle::socket(socket)?.connect_peer(text(endpoint)?)?)
+        let endpoint = text(endpoint)?;
+        Ok(handle::socket(socket)?.with(|s| s.connect_peer(endpoint))?)
     })
 }
 
@@ -68,7 +71,7 @@ pub unsafe extern "C" fn zmq_socket_monitor_versioned(
             }
             endpoint
         };
-        socket.monitor_versioned(endpoint, events, version, socket_type)?;
+        socket.with(|s| s.monitor_versioned(endpoint, events, version, socket_type))?;
         Ok(0)
     })
 }
@@ -81,7 +84,7 @@ pub unsafe extern "C" fn zmq_socket_monitor_versioned(
 #[no_mangle]
 pub unsafe extern "C" fn zmq_socket_monitor_pipes_stats(socket: *mut c_void) -> c_int {
     guard(-1, || {
-        handle::socket(socket)?.monitor_pipes_stats()?;
+        handle::socket(socket)?.with(ferrozmq::Socket::monitor_pipes_stats)?;
         Ok(0)
     })
 }

@@ -131,9 +131,14 @@ impl ThreadSafeSocket {
     /// Sends one single-frame message (SNDMORE is EINVAL), waiting as `flags` and SNDTIMEO
     /// allow without holding up other threads.
     pub fn send<T: Into<Message>>(&self, data: T, flags: i32) -> Result<()> {
-        let mut slot = Some(data.into());
+        self.send_one(&mut Some(data.into()), flags)
+    }
+
+    /// Sends the frame in `slot` as [`send`](ThreadSafeSocket::send), emptying `slot` only on
+    /// success: on any error the caller still owns the frame (as `zmq_msg_send` promises).
+    pub fn send_one(&self, slot: &mut Option<Message>, flags: i32) -> Result<()> {
         let timeout = self.with_socket(Socket::get_sndtimeo)?;
-        self.blocking(flags, timeout, |s| s.send_one(&mut slot, flags | DONTWAIT))
+        self.blocking(flags, timeout, |s| s.send_one(slot, flags | DONTWAIT))
     }
 
     /// Receives one message, waiting as `flags` and RCVTIMEO allow without holding up
