@@ -2,7 +2,8 @@
 //! with ZMQ_CONNECT_ROUTING_ID); received data arrives as `[routing-id, bytes]` and
 //! `[routing-id, bytes]` is written to that peer as it is. With ZMQ_STREAM_NOTIFY (default on)
 //! a peer's connection and disconnection arrive as `[routing-id, ""]`; sending
-//! `[routing-id, ""]` closes that connection. Unknown ids are refused with EHOSTUNREACH.
+//! `[routing-id, ""]` closes that connection. Unknown ids are refused with EHOSTUNREACH; a
+//! lone frame (a routing id with no data) is dropped.
 
 use super::pattern::{prepend, Cx, Pattern};
 use super::routes::Routes;
@@ -130,8 +131,9 @@ impl Stream {
     /// The pipe a message whose first frame is `first` goes to, if it can take it now.
     fn aim(&mut self, first: &Message, more: bool, cx: &mut Cx<'_>) -> Result<()> {
         if !more {
-            // A routing id needs its data frame.
-            return Err(Error::EINVAL);
+            // A routing id without its data frame is dropped, silently, as libzmq's
+            // `stream_t::xsend` drops it.
+            return Ok(());
         }
         self.target = Some(self.routes.aim(&first[..], cx.pipes)?);
         Ok(())
