@@ -29,7 +29,7 @@ ways until interrupted (SIGINT, SIGTERM), e.g.
   ferrozmq proxy xsub tcp://*:5556 xpub tcp://*:5557     (pub-sub forwarder)
   ferrozmq proxy router tcp://*:5559 dealer tcp://*:5560 (request broker)
   ferrozmq proxy pull tcp://*:5557 push tcp://*:5558     (pipeline streamer)
-Prints its statistics (message parts and bytes in and out of each socket) on
+Prints its statistics (messages, a multipart one counting once, and bytes in and out of each socket) on
 stdout on SIGUSR1 and at exit. A sub frontend subscribes to everything.
 Messages not yet delivered at exit are dropped, unless --linger MS is given.
 
@@ -268,7 +268,7 @@ fn counters(frames: &[Vec<u8>]) -> [u64; 8] {
 /// backend in/out; messages parts and bytes each).
 fn stats_line(c: &[u64; 8]) -> String {
     format!(
-        "frontend: in {} parts {} B, out {} parts {} B; backend: in {} parts {} B, out {} parts {} B",
+        "frontend: in {} msgs {} B, out {} msgs {} B; backend: in {} msgs {} B, out {} msgs {} B",
         c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]
     )
 }
@@ -323,7 +323,7 @@ mod tests {
         assert_eq!(c, [1, 2, 3, 4, 5, 6, 7, 8]);
         assert_eq!(
             stats_line(&c),
-            "frontend: in 1 parts 2 B, out 3 parts 4 B; backend: in 5 parts 6 B, out 7 parts 8 B"
+            "frontend: in 1 msgs 2 B, out 3 msgs 4 B; backend: in 5 msgs 6 B, out 7 msgs 8 B"
         );
     }
 }

@@ -289,8 +289,7 @@ fn proxy_forwards_between_libzmq_and_ferrozmq_and_reports_statistics() {
         sub.recv_multipart(0).unwrap(),
         [b"news".to_vec(), b"flash".to_vec()]
     );
-    let stats =
-        "frontend: in 2 parts 9 B, out 1 parts 5 B; backend: in 1 parts 5 B, out 2 parts 9 B";
+    let stats = "frontend: in 1 msgs 9 B, out 1 msgs 5 B; backend: in 1 msgs 5 B, out 1 msgs 9 B";
     proxy.signal(libc::SIGUSR1);
     assert_eq!(proxy.line(), stats);
     proxy.signal(libc::SIGINT);
@@ -337,7 +336,7 @@ fn proxy_connects_when_told_and_copies_to_capture() {
     let done = proxy.finish();
     done.assert_ok();
     assert_eq!(done.stdout.len(), 1, "{:?}", done.stdout);
-    assert!(done.stdout[0].starts_with(&format!("frontend: in {sent} parts")));
+    assert!(done.stdout[0].starts_with(&format!("frontend: in {sent} msgs")));
 }
 
 /// Checks a monitor line's shape and returns its event name.
@@ -488,7 +487,7 @@ fn proxy_takes_libzmq_control_commands() {
     done.assert_ok();
     assert_eq!(
         done.stdout,
-        ["frontend: in 0 parts 0 B, out 0 parts 0 B; backend: in 0 parts 0 B, out 0 parts 0 B"]
+        ["frontend: in 0 msgs 0 B, out 0 msgs 0 B; backend: in 0 msgs 0 B, out 0 msgs 0 B"]
     );
 }
 
