@@ -173,6 +173,11 @@ impl Retry {
         }
     }
 
+    /// Whether a connection had been made (the peer answered the dial) before this.
+    pub(crate) fn after_connection(&self) -> bool {
+        matches!(self, Retry::AfterHandshakeFailure | Retry::AfterDisconnect)
+    }
+
     /// The RECONNECT_STOP flag that forbids redialling after this.
     pub(crate) fn stop_flag(&self) -> i32 {
         match self {

@@ -886,7 +886,16 @@ impl Session {
 
     fn retry_later(&mut self, why: Retry, ctx: &mut IoCtx<'_>) -> Next {
         let options = &self.socket.options;
-        if options.reconnect_ivl < 0 || options.reconnect_stop & why.stop_flag() != 0 {
+        // As libzmq: RECONNECT_STOP, and RECONNECT_IVL -1 after a connection was made (its
+        // session's `reconnect`), end the session and with it the endpoint, so the socket
+        // drops the pipe and a later `connect` to the same endpoint starts afresh. A dial that
+        // failed under RECONNECT_IVL -1 leaves the session waiting, never redialling.
+        if options.reconnect_stop & why.stop_flag() != 0
+            || (options.reconnect_ivl < 0 && why.after_connection())
+        {
+            return Next::Close;
+        }
+        if options.reconnect_ivl < 0 {
             return if self.closing {
                 Next::Close
             } else {

@@ -62,6 +62,9 @@ impl Core {
             .detach(id, &mut Self::cx(&mut self.pipes, &self.options));
         self.pipes.remove(id);
         self.pipe_listener.remove(&id);
+        // A connection's endpoint goes with its pipe (libzmq's term_endpoint): disconnecting
+        // it afterwards is ENOENT.
+        self.connected.retain(|c| c.pipe != id);
     }
 
     /// Gives every pipe the socket's SNDHWM and RCVHWM, and lets the pattern try each again:

@@ -222,6 +222,8 @@ impl Core {
 
     pub(super) fn connect(&mut self, requested: &str) -> Result<()> {
         self.check_term()?;
+        // As libzmq: pipes whose sessions ended go first, so a PAIR takes the new one.
+        self.process_commands();
         let endpoint = Endpoint::parse(requested)?;
         io::TransportKind::of(&endpoint).check(self.socket_type)?;
         let target = match endpoint {
@@ -350,6 +352,8 @@ impl Core {
 
     pub(super) fn disconnect(&mut self, endpoint: &str) -> Result<()> {
         self.check_term()?;
+        // An endpoint whose session already ended is ENOENT, as in libzmq.
+        self.process_commands();
         let before = self.connected.len();
         let mut gone = Vec::new();
         self.connected.retain(|c| {

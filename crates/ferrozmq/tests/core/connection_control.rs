@@ -126,6 +126,47 @@ fn reconnect_stop_after_disconnect_stops_redialling() {
     assert_eq!(push.set_reconnect_stop(8), Err(Error::EINVAL));
 }
 
+/// RECONNECT_IVL -1 (libzmq's test_reconnect_ivl): a lost connection is not redialled, even
+/// when the peer binds again, and its endpoint ends with it, so connecting to it again gives
+/// a PAIR its peer back.
+#[test]
+fn reconnect_ivl_minus_one_ends_the_endpoint_with_its_connection() {
+    let ctx = Context::new();
+    let bound = ctx.socket(PAIR).unwrap();
+    bound.set_rcvtimeo(TIMEOUT).unwrap();
+    bound.bind("tcp://127.0.0.1:*").unwrap();
+    let endpoint = bound.get_last_endpoint().unwrap().unwrap();
+    let pair = ctx.socket(PAIR).unwrap();
+    pair.set_rcvtimeo(TIMEOUT).unwrap();
+    pair.set_reconnect_ivl(-1).unwrap();
+    let events = events_of(&ctx, &pair, "ivl-minus-one");
+    pair.connect(&endpoint).unwrap();
+    pair.send("first", 0).unwrap();
+    assert_eq!(bound.recv_bytes(0).unwrap(), b"first");
+
+    bound.unbind(&endpoint).unwrap();
+    use SocketEvent::*;
+    for wanted in [
+        CONNECT_DELAYED,
+        CONNECTED,
+        HANDSHAKE_SUCCEEDED,
+        DISCONNECTED,
+    ] {
+        assert_eq!(next(&events), wanted);
+    }
+    bound.bind(&endpoint).unwrap();
+    events.set_rcvtimeo(200).unwrap();
+    assert_eq!(MonitorEvent::recv(&events), Err(Error::EAGAIN));
+    // The dead connection's endpoint is gone, as libzmq's term_endpoint leaves it.
+    assert_eq!(pair.disconnect(&endpoint), Err(Error::ENOENT));
+
+    pair.connect(&endpoint).unwrap();
+    pair.send("again", 0).unwrap();
+    assert_eq!(bound.recv_bytes(0).unwrap(), b"again");
+    bound.send("back", 0).unwrap();
+    assert_eq!(pair.recv_bytes(0).unwrap(), b"back");
+}
+
 /// The tcp sockets of this process connected to or from `port`.
 fn sockets_on_port(port: u16) -> Vec<RawFd> {
     let mut found = Vec::new();
