@@ -908,6 +908,17 @@ uint32_t zmq_connect_peer(void *socket, const char *endpoint);
 
 #if defined(ZMQ_BUILD_DRAFT_API)
 /**
+ * `zmq_socket_get_peer_state`: ZMQ_POLLOUT if a ROUTER can send to the peer with this
+ * routing id now, else 0; -1 and EHOSTUNREACH for no such peer, ENOTSUP on other types.
+ *
+ * # Safety
+ * `socket` as `zmq_join`; `routing_id` points to `size` readable bytes (or is NULL with 0).
+ */
+int zmq_socket_get_peer_state(void *socket, const void *routing_id, size_t size);
+#endif
+
+#if defined(ZMQ_BUILD_DRAFT_API)
+/**
  * `zmq_socket_monitor_versioned`: publishes the socket's `events` in format `version`
  * (1 or 2) on a socket of `socket_type` (ZMQ_PAIR, ZMQ_PUB or ZMQ_PUSH) bound at inproc
  * `endpoint`; a NULL endpoint stops monitoring.

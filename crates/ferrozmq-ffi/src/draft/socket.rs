@@ -1,6 +1,6 @@
 //! The draft socket calls: groups, `zmq_connect_peer` and the versioned monitor.
 
-use crate::args::text;
+use crate::args::{bytes, text};
 use crate::errno::{guard, Errno, EINVAL};
 use crate::handle;
 use std::ffi::{c_char, c_int, c_void};
@@ -42,6 +42,25 @@ pub unsafe extern "C" fn zmq_connect_peer(socket: *mut c_void, endpoint: *const 
     guard(0, || {
         let endpoint = text(endpoint)?;
         Ok(handle::socket(socket)?.with(|s| s.connect_peer(endpoint))?)
+    })
+}
+
+/// `zmq_socket_get_peer_state`: ZMQ_POLLOUT if a ROUTER can send to the peer with this
+/// routing id now, else 0; -1 and EHOSTUNREACH for no such peer, ENOTSUP on other types.
+///
+/// # Safety
+/// `socket` as `zmq_join`; `routing_id` points to `size` readable bytes (or is NULL with 0).
+#[no_mangle]
+pub unsafe extern "C" fn zmq_socket_get_peer_state(
+    socket: *mut c_void,
+    routing_id: *const c_void,
+    size: usize,
+) -> c_int {
+    guard(-1, || {
+        let socket = handle::socket(socket)?;
+        let routing_id = bytes(routing_id, size)?;
+        let state = socket.with(|s| s.peer_state(routing_id))?;
+        Ok(state.bits() as c_int)
     })
 }
 

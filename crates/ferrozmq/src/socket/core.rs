@@ -380,6 +380,13 @@ impl Core {
         Ok(events)
     }
 
+    pub(super) fn peer_state(&mut self, routing_id: &[u8]) -> Result<crate::PollEvents> {
+        self.check_term()?;
+        self.process_commands();
+        let mut cx = Self::cx(&mut self.pipes, &self.options);
+        self.pattern.peer_state(routing_id, &mut cx)
+    }
+
     pub(super) fn peer_metadata(&mut self, pipe: u64) -> Option<Arc<PeerMetadata>> {
         self.pipes.get(pipe).and_then(|p| p.peer().cloned())
     }

@@ -286,6 +286,13 @@ impl Socket {
         self.core().connect_peer(endpoint)
     }
 
+    /// Whether a ROUTER can send to the peer with `routing_id` now without blocking (POLLOUT
+    /// in the answer) — for choosing among peers under ROUTER_MANDATORY before sending
+    /// (`zmq_socket_get_peer_state`). EHOSTUNREACH for no such peer, ENOTSUP on other types.
+    pub fn peer_state(&self, routing_id: &[u8]) -> Result<PollEvents> {
+        self.core().peer_state(routing_id)
+    }
+
     /// ZMQ_EVENTS for `poll`, without the option table's encoding.
     pub(crate) fn poll_events(&self) -> Result<PollEvents> {
         self.core().events()

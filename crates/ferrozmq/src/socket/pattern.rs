@@ -55,6 +55,11 @@ pub(crate) trait Pattern: Send {
     fn peer_routing_id(&self, _pipe: u64) -> Option<u32> {
         None
     }
+    /// What the peer with `routing_id` can take now: POLLOUT if a message to it would not
+    /// block (`zmq_socket_get_peer_state`, ROUTER only: ENOTSUP elsewhere, as libzmq's).
+    fn peer_state(&self, _routing_id: &[u8], _cx: &mut Cx<'_>) -> Result<crate::PollEvents> {
+        Err(crate::error::Error::ENOTSUP)
+    }
     /// ZMQ_TOPICS_COUNT: distinct topics subscribed, for the types that have subscriptions.
     fn topics_count(&self) -> Option<usize> {
         None

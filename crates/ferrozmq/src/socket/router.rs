@@ -242,6 +242,20 @@ impl Pattern for Router {
         self.track_connection(id, cx);
     }
 
+    fn peer_state(&self, routing_id: &[u8], cx: &mut Cx<'_>) -> Result<crate::PollEvents> {
+        let pipe = self
+            .routes
+            .get(routing_id)
+            .and_then(|&id| cx.pipes.get(id))
+            .filter(|p| !p.is_other_closed())
+            .ok_or(Error::EHOSTUNREACH)?;
+        Ok(if pipe.check_write() {
+            crate::POLLOUT
+        } else {
+            crate::PollEvents::empty()
+        })
+    }
+
     fn begin_send(&mut self, first: &Message, more: bool, cx: &mut Cx<'_>) -> Result<()> {
         let route = if more {
             self.routes.get(&first[..]).copied()

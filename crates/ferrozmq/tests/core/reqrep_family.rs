@@ -784,6 +784,10 @@ fn router_mandatory_at_hwm_is_eagain_without_loss(tr: Tr) {
     d.connect(&ep).unwrap();
     d.send("Hello", 0).unwrap();
     assert_eq!(rx(&router, "hello"), fr(&[b"X", b"Hello"]));
+    // zmq_socket_get_peer_state: room for X, no such peer as Y, and a ROUTER's call only.
+    assert_eq!(router.peer_state(b"X"), Ok(POLLOUT));
+    assert_eq!(router.peer_state(b"Y"), Err(Error::EHOSTUNREACH));
+    assert_eq!(d.peer_state(b"X"), Err(Error::ENOTSUP));
 
     let body = |i: usize| payload(SIZE, i as u8);
     // Fill the whole path (see dealer_at_hwm_blocks_then_resumes): blocking sends with a short
@@ -824,6 +828,11 @@ fn router_mandatory_at_hwm_is_eagain_without_loss(tr: Tr) {
         "full peer, blocking send"
     );
     assert!(start.elapsed() >= Duration::from_millis(190));
+    assert_eq!(
+        router.peer_state(b"X"),
+        Ok(ferrozmq::PollEvents::empty()),
+        "full peer"
+    );
     // Unlike the default mode, nothing accepted was dropped.
     for i in 0..sent {
         let got = rx(&d, "drain");
