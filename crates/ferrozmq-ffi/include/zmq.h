@@ -251,6 +251,8 @@ struct iovec;
 
 #define ZMQ_GSSAPI 3
 
+#define ZMQ_GROUP_MAX_LENGTH 255
+
 #define ZMQ_GSSAPI_NT_HOSTBASED 0
 
 #define ZMQ_GSSAPI_NT_USER_NAME 1
@@ -730,7 +732,7 @@ uint32_t zmq_msg_routing_id(struct zmq_msg_t *msg);
 
 #if defined(ZMQ_BUILD_DRAFT_API)
 /**
- * `zmq_msg_set_group`: the group a RADIO publishes the message to (at most 15 bytes,
+ * `zmq_msg_set_group`: the group a RADIO publishes the message to (at most 255 bytes,
  * else EINVAL).
  *
  * # Safety
@@ -742,8 +744,8 @@ int zmq_msg_set_group(struct zmq_msg_t *msg, const char *group);
 #if defined(ZMQ_BUILD_DRAFT_API)
 /**
  * `zmq_msg_group`: the message's group as a NUL-terminated string ("" if none), valid
- * until the message changes. It is written into the `zmq_msg_t`'s own spare bytes (a group
- * is at most 15 bytes), so it costs no allocation.
+ * until the message changes: the message keeps its group NUL-terminated, so this costs
+ * no copy.
  *
  * # Safety
  * As `zmq_msg_set_routing_id`.

@@ -140,6 +140,9 @@ pub const ZMQ_PLAIN: c_int = 1;
 pub const ZMQ_CURVE: c_int = 2;
 pub const ZMQ_GSSAPI: c_int = 3;
 
+// RADIO-DISH: the longest group name.
+pub const ZMQ_GROUP_MAX_LENGTH: c_int = 255;
+
 // GSSAPI principal name types.
 pub const ZMQ_GSSAPI_NT_HOSTBASED: c_int = 0;
 pub const ZMQ_GSSAPI_NT_USER_NAME: c_int = 1;

@@ -27,10 +27,6 @@ pub type FreeFn = Option<unsafe extern "C" fn(data: *mut c_void, hint: *mut c_vo
 /// Where the ZMQ_SHARED flag byte sits, after the message.
 const SHARED_OFFSET: usize = 56;
 const TAG_OFFSET: usize = 60;
-/// Where `zmq_msg_group` writes the group's NUL-terminated text: the spare bytes after the
-/// message pointer (a group is at most 15 bytes).
-#[cfg(feature = "draft")]
-pub(crate) const GROUP_TEXT_OFFSET: usize = 8;
 const LIVE_TAG: u32 = 0x5a4d_5347;
 /// libzmq's largest inline ("very small") message: copies of larger ones share their buffer.
 const MAX_INLINE: usize = 33;

@@ -9,15 +9,16 @@ use std::fmt;
 pub const MAX_DATAGRAM: usize = 8192;
 
 /// Longest RADIO/DISH group name, in bytes (libzmq 4.3's `ZMQ_GROUP_MAX_LENGTH`).
-pub const GROUP_MAX_LENGTH: usize = 15;
+pub const GROUP_MAX_LENGTH: usize = 255;
 
 /// Why a datagram is not a RADIO message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DatagramError {
     /// No bytes at all.
     Empty,
-    /// The group length byte says more than 15.
-    GroupTooLong(u8),
+    /// A group to encode is longer than [`GROUP_MAX_LENGTH`] (a 1-byte length cannot say
+    /// more, so a received datagram never has one).
+    GroupTooLong(usize),
     /// The datagram ends inside its group.
     Truncated,
     /// The message would not fit in one datagram.
@@ -44,19 +45,16 @@ impl fmt::Display for DatagramError {
 
 impl std::error::Error for DatagramError {}
 
-/// The group (at most 15 bytes) and body of datagram `bytes`.
+/// The group (at most 255 bytes) and body of datagram `bytes`.
 pub fn decode(bytes: &[u8]) -> Result<(&[u8], &[u8]), DatagramError> {
     let (&len, rest) = bytes.split_first().ok_or(DatagramError::Empty)?;
-    if usize::from(len) > GROUP_MAX_LENGTH {
-        return Err(DatagramError::GroupTooLong(len));
-    }
     if rest.len() < usize::from(len) {
         return Err(DatagramError::Truncated);
     }
     Ok(rest.split_at(usize::from(len)))
 }
 
-/// The datagram of `body` in `group`, written to `out` (cleared first); a group over 15
+/// The datagram of `body` in `group`, written to `out` (cleared first); a group over 255
 /// bytes or a message over [`MAX_DATAGRAM`] is refused.
 pub fn encode(group: &[u8], body: &[u8], out: &mut Vec<u8>) -> Result<(), DatagramError> {
     let len = 1 + group.len() + body.len();
@@ -64,7 +62,7 @@ pub fn encode(group: &[u8], body: &[u8], out: &mut Vec<u8>) -> Result<(), Datagr
         return Err(DatagramError::Oversize(len));
     }
     if group.len() > GROUP_MAX_LENGTH {
-        return Err(DatagramError::GroupTooLong(group.len().min(255) as u8));
+        return Err(DatagramError::GroupTooLong(group.len()));
     }
     out.clear();
     out.push(group.len() as u8);
@@ -87,9 +85,14 @@ mod tests {
         assert_eq!((group, body), (&b"tv"[..], &b"news"[..]));
         assert_eq!(decode(b"\x00").unwrap().1, b"");
         assert_eq!(decode(b"").unwrap_err(), DatagramError::Empty);
+        // libzmq 4.3 reads groups up to 255 bytes: sixteen is one.
         assert_eq!(
-            decode(b"\x10sixteen").unwrap_err(),
-            DatagramError::GroupTooLong(16)
+            decode(b"\x10sixteen-bytes!!x").unwrap().0,
+            b"sixteen-bytes!!x"
+        );
+        assert_eq!(
+            encode(&[b'g'; 256], b"", &mut out).unwrap_err(),
+            DatagramError::GroupTooLong(256)
         );
         assert_eq!(decode(b"\x05tv").unwrap_err(), DatagramError::Truncated);
         let big = vec![0u8; MAX_DATAGRAM];
@@ -113,7 +116,7 @@ mod tests {
             }
         }
 
-        /// Every group of up to 15 bytes and body that fits come back as they went.
+        /// Every group of up to 255 bytes and body that fits come back as they went.
         #[test]
         fn encoded_messages_decode_to_themselves(
             group in proptest::collection::vec(any::<u8>(), 0..=GROUP_MAX_LENGTH),

@@ -148,8 +148,14 @@ impl Message {
         self.group.as_ref().map(Group::as_bytes)
     }
 
+    /// The group as C reads it (up to a first NUL), for C bindings: `zmq_msg_group`
+    /// returns it in place, valid while the message keeps its group.
+    pub fn group_c_str(&self) -> Option<&std::ffi::CStr> {
+        self.group.as_ref().map(Group::as_c_str)
+    }
+
     /// Sets the group a RADIO publishes this message to (`zmq_msg_set_group`): at most
-    /// 15 bytes (libzmq's `ZMQ_GROUP_MAX_LENGTH`), else EINVAL.
+    /// 255 bytes (libzmq 4.3's `ZMQ_GROUP_MAX_LENGTH`), else EINVAL.
     pub fn set_group(&mut self, group: impl AsRef<[u8]>) -> Result<()> {
         self.group = Some(Group::new(group.as_ref())?);
         Ok(())

@@ -56,7 +56,7 @@ pub fn message(kind: SocketType, frames: Vec<Vec<u8>>) -> Result<Message, Failur
         }
         Head::Group => msg
             .set_group(&first)
-            .map_err(|_| Failure::Run("a group is at most 15 bytes".into()))?,
+            .map_err(|_| Failure::Run("a group is at most 255 bytes".into()))?,
         Head::None => {}
     }
     Ok(msg)

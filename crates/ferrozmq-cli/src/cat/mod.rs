@@ -48,7 +48,7 @@ options:
   -b, --bind EP        bind to EP (repeatable); a wildcard port is reported on stderr
   -c, --connect EP     connect to EP (repeatable)
   -s, --subscribe P    subscribe to prefix P (sub/xsub; repeatable; 0x… for binary)
-  -j, --join GROUP     join GROUP (dish; repeatable; at most 15 bytes)
+  -j, --join GROUP     join GROUP (dish; repeatable; at most 255 bytes)
   -n, --count N        stop after receiving N messages
   --timeout MS         stop after MS without a message (exit 1 if -n was not
                        reached); also bounds each send and each REQ reply

@@ -2,7 +2,7 @@
 //! `zmq_msg_init_buffer`.
 
 use crate::errno::{guard, EINVAL};
-use crate::message::{live, store, zmq_msg_t, GROUP_TEXT_OFFSET};
+use crate::message::{live, store, zmq_msg_t};
 use ferrozmq::Message;
 use std::ffi::{c_char, c_int, c_void, CStr};
 
@@ -45,7 +45,7 @@ pub unsafe extern "C" fn zmq_msg_routing_id(msg: *mut zmq_msg_t) -> u32 {
     guard(0, || Ok(live(msg)?.routing_id()))
 }
 
-/// `zmq_msg_set_group`: the group a RADIO publishes the message to (at most 15 bytes,
+/// `zmq_msg_set_group`: the group a RADIO publishes the message to (at most 255 bytes,
 /// else EINVAL).
 ///
 /// # Safety
@@ -63,18 +63,14 @@ pub unsafe extern "C" fn zmq_msg_set_group(msg: *mut zmq_msg_t, group: *const c_
 }
 
 /// `zmq_msg_group`: the message's group as a NUL-terminated string ("" if none), valid
-/// until the message changes. It is written into the `zmq_msg_t`'s own spare bytes (a group
-/// is at most 15 bytes), so it costs no allocation.
+/// until the message changes: the message keeps its group NUL-terminated, so this costs
+/// no copy.
 ///
 /// # Safety
 /// As `zmq_msg_set_routing_id`.
 #[no_mangle]
 pub unsafe extern "C" fn zmq_msg_group(msg: *mut zmq_msg_t) -> *const c_char {
     guard(std::ptr::null(), || {
-        let group = live(msg)?.group().unwrap_or_default();
-        let text = msg.cast::<u8>().add(GROUP_TEXT_OFFSET);
-        std::ptr::copy_nonoverlapping(group.as_ptr(), text, group.len());
-        text.add(group.len()).write(0);
-        Ok(text.cast_const().cast())
+        Ok(live(msg)?.group_c_str().unwrap_or_default().as_ptr())
     })
 }

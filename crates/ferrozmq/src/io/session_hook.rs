@@ -8,7 +8,7 @@
 //! resubscription); every other type ignores subscriptions. RADIO and DISH are the same two
 //! roles with groups: a DISH's joins travel as `Parcel::Subscribe`/`Cancel` in its pipes and
 //! as JOIN/LEAVE commands on the wire, and a RADIO's session refuses a JOIN of a group
-//! longer than 15 bytes (libzmq's `radio_session_t` asserts on one) by dropping the peer
+//! longer than 255 bytes (libzmq's `radio_session_t` asserts on one) by dropping the peer
 //! with a malformed-command error.
 
 use crate::group::GROUP_MAX_LENGTH;
@@ -87,7 +87,7 @@ impl SessionHook for Publisher {
         if group.len() > GROUP_MAX_LENGTH {
             return Err(EngineError::MalformedCommand {
                 command: if join { "JOIN" } else { "LEAVE" }.to_string(),
-                reason: "group longer than 15 bytes",
+                reason: "group longer than 255 bytes",
             });
         }
         Ok(Some(parcel(join, group)))
@@ -182,7 +182,7 @@ mod tests {
     #[test]
     fn radios_take_joins_of_short_groups_and_dishes_send_joins() {
         let mut radio = for_socket(SocketType::RADIO);
-        let group = Bytes::from_static(b"fifteen-bytes!!");
+        let group = Bytes::from(vec![b'g'; 255]);
         assert!(matches!(
             radio.peer_group(true, group.clone()),
             Ok(Some(Parcel::Subscribe(g))) if g == group
@@ -191,11 +191,11 @@ mod tests {
             radio.peer_group(false, group.clone()),
             Ok(Some(Parcel::Cancel(_)))
         ));
-        let long = Bytes::from_static(b"sixteen-bytes!!!");
+        let long = Bytes::from(vec![b'g'; 256]);
         let refused = radio.peer_group(true, long).unwrap_err();
         assert_eq!(
             refused.to_string(),
-            "malformed JOIN command: group longer than 15 bytes"
+            "malformed JOIN command: group longer than 255 bytes"
         );
         assert!(radio.peer_subscription(true, group.clone()).is_none());
         let mut dish = for_socket(SocketType::DISH);

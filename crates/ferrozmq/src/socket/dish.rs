@@ -1,7 +1,7 @@
 //! DISH (RFC 48): receives, fair-queued, the RADIO messages of the groups it joined. `join`
 //! and `leave` go to every peer as `Parcel::Subscribe`/`Parcel::Cancel` (the session speaks
 //! them as ZMTP JOIN/LEAVE commands and replays the joins after a reconnect); a new peer gets
-//! every current join. A message arrives as two frames, group (at most 15 bytes) and body;
+//! every current join. A message arrives as two frames, group (at most 255 bytes) and body;
 //! anything else, and groups not joined (a RADIO may not have heard a LEAVE yet), is dropped.
 
 use super::fq::FairQueue;
@@ -28,10 +28,7 @@ impl Dish {
             return None;
         };
         let [group, mut body]: [Message; 2] = frames.try_into().ok()?;
-        let group = Group::new(&group).ok()?;
-        if !self.joined.contains(&group) {
-            return None;
-        }
+        let group = self.joined.get(&group[..])?.clone();
         body.set_checked_group(group);
         Some(body)
     }
@@ -81,7 +78,7 @@ impl Pattern for Dish {
         false
     }
 
-    /// `join` (`subscribe`) or `leave`: EINVAL for a group over 15 bytes, a second join of
+    /// `join` (`subscribe`) or `leave`: EINVAL for a group over 255 bytes, a second join of
     /// a group or a leave of one not joined, as libzmq's `dish_t`.
     fn subscribe(&mut self, group: &[u8], join: bool, cx: &mut Cx<'_>) -> Result<()> {
         let checked = Group::new(group)?;

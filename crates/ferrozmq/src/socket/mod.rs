@@ -269,7 +269,7 @@ impl Socket {
         crate::poll(&mut [self.as_poll_item(events)], timeout_ms)
     }
 
-    /// Joins a RADIO group (DISH only; `zmq_join`): at most 15 bytes, not joined already,
+    /// Joins a RADIO group (DISH only; `zmq_join`): at most 255 bytes, not joined already,
     /// else EINVAL; ENOTSUP on other types.
     pub fn join(&self, group: &str) -> Result<()> {
         self.core().join(group.as_bytes(), true)

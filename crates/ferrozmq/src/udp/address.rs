@@ -1,37 +1,61 @@
 //! udp endpoint addresses as libzmq's `udp_address_t` reads them: `host:port`, `*:port`
 //! (bind: any address) and `interface;host:port`, where a multicast host is a group to join
 //! (bind) or send to (connect) through `interface` (an IPv4 address, an interface name, or
-//! `*`). IPv4 only.
+//! `*`). IPv6 hosts (`[::1]:port`, `[ff02::1]:port`) are read under ZMQ_IPV6 only, their
+//! multicast interface named (`lo;[ff02::1]:port`), as libzmq's.
 
 use crate::error::{Error, Result};
-use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4, ToSocketAddrs};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs};
+
+/// Which interface multicast goes through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Interface {
+    /// The system's choice.
+    Any,
+    /// An IPv4 group's interface, by its address.
+    V4(Ipv4Addr),
+    /// An IPv6 group's interface, by its index.
+    Index(u32),
+}
 
 /// A resolved udp endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct UdpAddress {
-    /// The interface for multicast (`None`: the system's choice).
-    pub(crate) interface: Option<Ipv4Addr>,
+    /// The interface for multicast.
+    pub(crate) interface: Interface,
     /// Where to send (connect), or what to bind (a multicast group is bound on its port).
-    pub(crate) host: SocketAddrV4,
+    pub(crate) host: SocketAddr,
 }
 
 impl UdpAddress {
-    /// Reads `text` (after `udp://`), for a bind if `bind` (where `*` is any address).
-    pub(crate) fn resolve(text: &str, bind: bool) -> Result<UdpAddress> {
+    /// Reads `text` (after `udp://`), for a bind if `bind` (where `*` is any address);
+    /// `ipv6`: ZMQ_IPV6 is set, so IPv6 hosts are allowed and `*` is IPv6's any address.
+    pub(crate) fn resolve(text: &str, bind: bool, ipv6: bool) -> Result<UdpAddress> {
         let (interface, host) = match text.split_once(';') {
-            Some((interface, host)) => (interface_address(interface)?, host),
+            Some((interface, host)) => (Some(interface), host),
             None => (None, text),
         };
         let (name, port) = host.rsplit_once(':').ok_or(Error::EINVAL)?;
         let port: u16 = port.parse().map_err(|_| Error::EINVAL)?;
-        let ip = if name == "*" && bind {
-            Ipv4Addr::UNSPECIFIED
-        } else {
-            resolve_v4(name, port)?
+        let name = name
+            .strip_prefix('[')
+            .and_then(|n| n.strip_suffix(']'))
+            .unwrap_or(name);
+        let ip = match name {
+            "*" if bind && ipv6 => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
+            "*" if bind => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+            _ => resolve_ip(name, port, ipv6)?,
+        };
+        let interface = match (interface, ip) {
+            (None | Some("*"), _) => Interface::Any,
+            (Some(name), IpAddr::V4(_)) => {
+                interface_address(name)?.map_or(Interface::Any, Interface::V4)
+            }
+            (Some(name), IpAddr::V6(_)) => Interface::Index(interface_index(name)?),
         };
         Ok(UdpAddress {
             interface,
-            host: SocketAddrV4::new(ip, port),
+            host: SocketAddr::new(ip, port),
         })
     }
 
@@ -41,18 +65,31 @@ impl UdpAddress {
     }
 }
 
-fn resolve_v4(name: &str, port: u16) -> Result<Ipv4Addr> {
-    if let Ok(ip) = name.parse() {
-        return Ok(ip);
+/// A literal address or a name; IPv6 only under ZMQ_IPV6 (EINVAL otherwise, as libzmq).
+fn resolve_ip(name: &str, port: u16, ipv6: bool) -> Result<IpAddr> {
+    let allowed = |ip: &IpAddr| ipv6 || ip.is_ipv4();
+    if let Ok(ip) = name.parse::<IpAddr>() {
+        return Some(ip).filter(allowed).ok_or(Error::EINVAL);
     }
-    (name, port)
+    let mut found: Vec<IpAddr> = (name, port)
         .to_socket_addrs()
         .map_err(|_| Error::EINVAL)?
-        .find_map(|a| match a {
-            SocketAddr::V4(v4) => Some(*v4.ip()),
-            SocketAddr::V6(_) => None,
-        })
-        .ok_or(Error::EINVAL)
+        .map(|a| a.ip())
+        .filter(allowed)
+        .collect();
+    // An IPv4 answer first, as libzmq's resolver prefers it for a dual-stack name.
+    found.sort_by_key(|ip| ip.is_ipv6());
+    found.first().copied().ok_or(Error::EINVAL)
+}
+
+/// An interface's index by its name, for an IPv6 group; ENODEV if there is none.
+fn interface_index(name: &str) -> Result<u32> {
+    let name = std::ffi::CString::new(name).map_err(|_| Error::ENODEV)?;
+    // SAFETY: if_nametoindex reads the NUL-terminated name and nothing else.
+    match unsafe { libc::if_nametoindex(name.as_ptr()) } {
+        0 => Err(Error::ENODEV),
+        index => Ok(index),
+    }
 }
 
 /// `*`, an IPv4 address, or an interface's name (its first IPv4 address); ENODEV if none.
@@ -80,23 +117,54 @@ mod tests {
 
     #[test]
     fn reads_libzmqs_forms() {
-        let a = UdpAddress::resolve("127.0.0.1:5556", false).unwrap();
+        let a = UdpAddress::resolve("127.0.0.1:5556", false, false).unwrap();
         assert_eq!(
             (a.interface, a.host.to_string()),
-            (None, "127.0.0.1:5556".into())
+            (Interface::Any, "127.0.0.1:5556".into())
         );
-        let any = UdpAddress::resolve("*:5556", true).unwrap();
-        assert_eq!(any.host.ip(), &Ipv4Addr::UNSPECIFIED);
-        let group = UdpAddress::resolve("lo;239.0.0.1:5556", true).unwrap();
-        assert_eq!(group.interface, Some(Ipv4Addr::LOCALHOST));
+        let any = UdpAddress::resolve("*:5556", true, false).unwrap();
+        assert_eq!(any.host.ip(), IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+        let group = UdpAddress::resolve("lo;239.0.0.1:5556", true, false).unwrap();
+        assert_eq!(group.interface, Interface::V4(Ipv4Addr::LOCALHOST));
         assert!(group.is_multicast());
-        let by_ip = UdpAddress::resolve("127.0.0.1;239.0.0.1:5556", false).unwrap();
-        assert_eq!(by_ip.interface, Some(Ipv4Addr::LOCALHOST));
-        assert_eq!(UdpAddress::resolve("*:5556", false), Err(Error::EINVAL));
-        assert_eq!(UdpAddress::resolve("127.0.0.1", true), Err(Error::EINVAL));
-        assert_eq!(UdpAddress::resolve("127.0.0.1:x", true), Err(Error::EINVAL));
+        let by_ip = UdpAddress::resolve("127.0.0.1;239.0.0.1:5556", false, false).unwrap();
+        assert_eq!(by_ip.interface, Interface::V4(Ipv4Addr::LOCALHOST));
         assert_eq!(
-            UdpAddress::resolve("nosuch0;239.0.0.1:1", true),
+            UdpAddress::resolve("*:5556", false, false),
+            Err(Error::EINVAL)
+        );
+        assert_eq!(
+            UdpAddress::resolve("127.0.0.1", true, false),
+            Err(Error::EINVAL)
+        );
+        assert_eq!(
+            UdpAddress::resolve("127.0.0.1:x", true, false),
+            Err(Error::EINVAL)
+        );
+        assert_eq!(
+            UdpAddress::resolve("nosuch0;239.0.0.1:1", true, false),
+            Err(Error::ENODEV)
+        );
+    }
+
+    #[test]
+    fn reads_ipv6_hosts_only_under_zmq_ipv6() {
+        assert_eq!(
+            UdpAddress::resolve("[::1]:5556", false, false),
+            Err(Error::EINVAL)
+        );
+        let local = UdpAddress::resolve("[::1]:5556", false, true).unwrap();
+        assert_eq!(local.host.to_string(), "[::1]:5556");
+        let any = UdpAddress::resolve("*:5556", true, true).unwrap();
+        assert_eq!(any.host.ip(), IpAddr::V6(Ipv6Addr::UNSPECIFIED));
+        // An IPv4 host still reads under ZMQ_IPV6.
+        let v4 = UdpAddress::resolve("127.0.0.1:5556", false, true).unwrap();
+        assert!(v4.host.is_ipv4());
+        let group = UdpAddress::resolve("lo;[ff02::1]:5555", true, true).unwrap();
+        assert!(group.is_multicast());
+        assert!(matches!(group.interface, Interface::Index(i) if i > 0));
+        assert_eq!(
+            UdpAddress::resolve("nosuch0;[ff02::1]:5555", true, true),
             Err(Error::ENODEV)
         );
     }

@@ -19,11 +19,11 @@ use crate::options::Options;
 use crate::pipe::{self, Notify, Parcel, PipeEnd};
 use crate::signal::Signaler;
 use crate::sys::{self, PollFd};
-use address::UdpAddress;
+use address::{Interface, UdpAddress};
 use ferrozmq_zmtp::datagram::{self, MAX_DATAGRAM};
 use socket2::{Domain, Protocol, Socket as RawSocket, Type};
 use std::io::ErrorKind;
-use std::net::{Ipv4Addr, SocketAddrV4, UdpSocket};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
 use std::os::fd::AsRawFd;
 use std::sync::Arc;
 
@@ -70,13 +70,22 @@ pub(crate) fn connect_radio(
     options: &Options,
     notify_socket: Arc<dyn Notify>,
 ) -> Result<PipeEnd> {
-    let address = UdpAddress::resolve(endpoint, false)?;
-    let socket = UdpSocket::bind(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0))?;
+    let address = UdpAddress::resolve(endpoint, false, options.ipv6)?;
+    let socket = UdpSocket::bind(SocketAddr::new(any_of_family(address.host.ip()), 0))?;
     if address.is_multicast() {
-        socket.set_multicast_ttl_v4(options.multicast_hops.max(1) as u32)?;
-        socket.set_multicast_loop_v4(options.multicast_loop)?;
-        if let Some(interface) = address.interface {
-            RawSocket::from(socket.try_clone()?).set_multicast_if_v4(&interface)?;
+        let hops = options.multicast_hops.max(1) as u32;
+        let raw = RawSocket::from(socket.try_clone()?);
+        match address.interface {
+            Interface::Any => {}
+            Interface::V4(interface) => raw.set_multicast_if_v4(&interface)?,
+            Interface::Index(index) => raw.set_multicast_if_v6(index)?,
+        }
+        if address.host.is_ipv4() {
+            socket.set_multicast_ttl_v4(hops)?;
+            socket.set_multicast_loop_v4(options.multicast_loop)?;
+        } else {
+            raw.set_multicast_hops_v6(hops)?;
+            socket.set_multicast_loop_v6(options.multicast_loop)?;
         }
     }
     let (socket_end, pump_end, waker) = pump_pipe(id, options, notify_socket)?;
@@ -86,7 +95,7 @@ pub(crate) fn connect_radio(
 
 /// The RADIO's pump: every message in the pipe (a group frame and a body frame) out as one
 /// datagram, until the socket closes the pipe and it is drained.
-fn send_datagrams(socket: &UdpSocket, to: SocketAddrV4, mut pipe: PipeEnd, waker: &PumpWaker) {
+fn send_datagrams(socket: &UdpSocket, to: SocketAddr, mut pipe: PipeEnd, waker: &PumpWaker) {
     let mut datagram = Vec::with_capacity(MAX_DATAGRAM);
     loop {
         while let Some(parcel) = pipe.read() {
@@ -111,6 +120,14 @@ fn send_datagrams(socket: &UdpSocket, to: SocketAddrV4, mut pipe: PipeEnd, waker
     }
 }
 
+/// The any address of `ip`'s family, for a RADIO's sending socket.
+fn any_of_family(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+        IpAddr::V6(_) => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
+    }
+}
+
 /// DISH `bind("udp://…")`: the socket's end of a pipe that receives the datagrams arriving
 /// at `endpoint` (the text after `udp://`), and the endpoint as bound (`udp://ip:port`).
 pub(crate) fn bind_dish(
@@ -119,14 +136,42 @@ pub(crate) fn bind_dish(
     options: &Options,
     notify_socket: Arc<dyn Notify>,
 ) -> Result<(PipeEnd, String)> {
-    let address = UdpAddress::resolve(endpoint, true)?;
-    let raw = RawSocket::new(Domain::IPV4, Type::DGRAM, Some(Protocol::UDP))?;
+    let address = UdpAddress::resolve(endpoint, true, options.ipv6)?;
+    let raw = RawSocket::new(
+        Domain::for_address(address.host),
+        Type::DGRAM,
+        Some(Protocol::UDP),
+    )?;
     // Several DISHes (and processes) may listen to one multicast port, as with libzmq.
     raw.set_reuse_address(true)?;
-    raw.bind(&std::net::SocketAddr::V4(address.host).into())?;
-    if address.is_multicast() {
-        let interface = address.interface.unwrap_or(Ipv4Addr::UNSPECIFIED);
-        raw.join_multicast_v4(address.host.ip(), &interface)?;
+    let mut bind_to = address.host;
+    match address.host.ip() {
+        // IPv6's any address takes IPv4 datagrams too, as libzmq's dual-stack socket.
+        IpAddr::V6(ip) if ip.is_unspecified() => raw.set_only_v6(false)?,
+        // An IPv6 group is joined on the any address (a link-local group has no address
+        // of its own to bind without a scope).
+        IpAddr::V6(ip) if ip.is_multicast() => {
+            bind_to.set_ip(IpAddr::V6(Ipv6Addr::UNSPECIFIED));
+        }
+        _ => {}
+    }
+    raw.bind(&bind_to.into())?;
+    match (address.host.ip(), address.interface) {
+        (IpAddr::V4(group), interface) if group.is_multicast() => {
+            let interface = match interface {
+                Interface::V4(ip) => ip,
+                _ => Ipv4Addr::UNSPECIFIED,
+            };
+            raw.join_multicast_v4(&group, &interface)?;
+        }
+        (IpAddr::V6(group), interface) if group.is_multicast() => {
+            let index = match interface {
+                Interface::Index(index) => index,
+                _ => 0,
+            };
+            raw.join_multicast_v6(&group, index)?;
+        }
+        _ => {}
     }
     raw.set_nonblocking(true)?;
     let socket = UdpSocket::from(raw);

@@ -210,10 +210,11 @@ fn join_and_leave_follow_libzmqs_rules() {
     bounded(|| {
         let ctx = Context::new();
         let dish = ours(&ctx, DISH);
-        assert_eq!(dish.join(&"g".repeat(16)), Err(Error::EINVAL));
-        dish.join(&"g".repeat(15)).unwrap();
+        // libzmq 4.3's ZMQ_GROUP_MAX_LENGTH: 255 bytes.
+        assert_eq!(dish.join(&"g".repeat(256)), Err(Error::EINVAL));
+        dish.join(&"g".repeat(255)).unwrap();
         assert_eq!(
-            dish.join(&"g".repeat(15)),
+            dish.join(&"g".repeat(255)),
             Err(Error::EINVAL),
             "joined twice"
         );
@@ -227,7 +228,7 @@ fn join_and_leave_follow_libzmqs_rules() {
             Error::ENOTSUP
         );
         let mut msg = text("x");
-        assert_eq!(msg.set_group("g".repeat(16)), Err(Error::EINVAL));
+        assert_eq!(msg.set_group("g".repeat(256)), Err(Error::EINVAL));
         assert_eq!(msg.group(), None);
         msg.set_group("ok").unwrap();
         assert_eq!(msg.group(), Some(&b"ok"[..]));
@@ -280,6 +281,52 @@ fn radio_and_dish_over_udp_unicast() {
         fits.set_group("movies").unwrap();
         radio.send(fits, 0).unwrap();
         assert_eq!(dish.recv_msg(0).unwrap().len(), 8192 - 7);
+    });
+}
+
+/// Under ZMQ_IPV6 a DISH binds `udp://*:port` dual-stack and a RADIO sends to `[::1]`, as in
+/// libzmq's test_radio_dish_udp_ipv6; groups longer than the inline 13 bytes go whole.
+#[test]
+fn radio_and_dish_over_udp_ipv6_with_long_groups() {
+    bounded(|| {
+        let ctx = Context::new();
+        let dish = ours(&ctx, DISH);
+        dish.set_ipv6(true).unwrap();
+        dish.bind("udp://*:0").unwrap();
+        let endpoint = last_ep(&dish);
+        let port = endpoint.rsplit(':').next().unwrap().to_string();
+        assert!(endpoint.starts_with("udp://[::]:"), "{endpoint}");
+        let long = "l".repeat(255);
+        dish.join(&long).unwrap();
+        dish.join("fourteen-bytes").unwrap();
+
+        let radio = ours(&ctx, RADIO);
+        assert_eq!(
+            radio.connect(&format!("udp://[::1]:{port}")),
+            Err(Error::EINVAL),
+            "an IPv6 host without ZMQ_IPV6"
+        );
+        radio.set_ipv6(true).unwrap();
+        radio.connect(&format!("udp://[::1]:{port}")).unwrap();
+        let mut msg = text("over ipv6");
+        msg.set_group(&long).unwrap();
+        radio.send(msg, 0).unwrap();
+        let got = dish.recv_msg(0).unwrap();
+        assert_eq!(
+            (&got[..], got.group()),
+            (&b"over ipv6"[..], Some(long.as_bytes()))
+        );
+        // The dual-stack DISH hears an IPv4 RADIO too.
+        let radio4 = ours(&ctx, RADIO);
+        radio4.connect(&format!("udp://127.0.0.1:{port}")).unwrap();
+        let mut msg = text("over ipv4");
+        msg.set_group("fourteen-bytes").unwrap();
+        radio4.send(msg, 0).unwrap();
+        let got = dish.recv_msg(0).unwrap();
+        assert_eq!(
+            (&got[..], got.group()),
+            (&b"over ipv4"[..], Some(&b"fourteen-bytes"[..]))
+        );
     });
 }
 
