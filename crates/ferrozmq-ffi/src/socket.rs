@@ -84,11 +84,19 @@ pub unsafe extern "C" fn zmq_setsockopt(
 ) -> c_int {
     guard(-1, || {
         let socket = handle::socket(socket)?;
+        if !value.is_null() && len == 0 && UNSET_BY_NULL_ONLY.contains(&option) {
+            return Err(EINVAL);
+        }
         let value = bytes(value, len)?;
         socket.with(|s| s.set_option(option, value))?;
         Ok(0)
     })
 }
+
+/// The text options libzmq unsets only with a NULL value: an empty string is EINVAL
+/// (its `do_setsockopt_string_allow_empty_strict`).
+const UNSET_BY_NULL_ONLY: [c_int; 3] =
+    [ids::SOCKS_PROXY, ids::TCP_ACCEPT_FILTER, ids::BINDTODEVICE];
 
 /// `zmq_getsockopt`: writes option `option` into the `*len` bytes at `value` and sets `*len`
 /// to the size written; EINVAL if the buffer is too small for it. An int fills a larger

@@ -54,6 +54,11 @@ static void options (void *ctx)
     int64_t max = 4096;
     CHECK (zmq_setsockopt (router, ZMQ_MAXMSGSIZE, &max, sizeof max) == 0);
     CHECK (zmq_setsockopt (router, ZMQ_ROUTING_ID, "id", 2) == 0);
+    /* libzmq's strict text options: NULL unsets, an empty string is EINVAL. */
+    CHECK (zmq_setsockopt (router, ZMQ_SOCKS_PROXY, "", 0) == -1 && errno == EINVAL);
+    CHECK (zmq_setsockopt (router, ZMQ_SOCKS_PROXY, "proxy:1080", 10) == 0);
+    CHECK (zmq_setsockopt (router, ZMQ_SOCKS_PROXY, NULL, 0) == 0);
+    CHECK (zmq_setsockopt (router, ZMQ_TCP_ACCEPT_FILTER, "", 0) == -1 && errno == EINVAL);
     char id[256];
     size = sizeof id;
     CHECK (zmq_getsockopt (router, ZMQ_ROUTING_ID, id, &size) == 0);

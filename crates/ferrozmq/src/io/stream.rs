@@ -255,14 +255,18 @@ fn tcp_connect(
     Ok(TcpStream::from_std(std_stream))
 }
 
-/// Starts a tcp connect to the SOCKS5 proxy at `proxy`, which `handshake` then asks for the
-/// tunnel to the target.
+/// Starts a tcp connect (from `source` if given) to the SOCKS5 proxy at `proxy`, which
+/// `handshake` then asks for the tunnel to the target.
 pub(crate) fn connect_socks(
     proxy: SocketAddr,
+    source: Option<SocketAddr>,
     handshake: Box<Handshake>,
     options: &Options,
 ) -> io::Result<Stream> {
-    Ok(Stream::Socks(tcp_connect(proxy, None, options)?, handshake))
+    Ok(Stream::Socks(
+        tcp_connect(proxy, source, options)?,
+        handshake,
+    ))
 }
 
 /// Starts a tcp connect to a ws peer at `addr`, which `link` then upgrades.

@@ -168,12 +168,26 @@ pub(crate) fn dial(target: &ConnectTarget, options: &Options) -> io::Result<(Str
         } => {
             // Through the proxy, which is resolved on each attempt; the target is named to it
             // as given, a name unresolved (libzmq's socks_connecter).
+            // The proxy's address may name a source address too (`src:port;host:port`), as
+            // libzmq's socks_connecter binds to it before connecting.
             let proxy = std::str::from_utf8(&options.socks_proxy).map_err(|_| invalid_proxy())?;
-            let (proxy_host, proxy_port) = proxy.rsplit_once(':').ok_or_else(invalid_proxy)?;
-            let proxy_host = proxy_host.trim_start_matches('[').trim_end_matches(']');
-            let proxy_port = proxy_port.parse().map_err(|_| invalid_proxy())?;
-            let addr = endpoint::resolve_connect(proxy_host, Some(proxy_port), *ipv6)
-                .map_err(|_| io::Error::from(io::ErrorKind::NotFound))?;
+            let Ok(Endpoint::Tcp {
+                host: proxy_host,
+                port: Some(proxy_port),
+                source,
+            }) = Endpoint::parse(&format!("tcp://{proxy}"))
+            else {
+                return Err(invalid_proxy());
+            };
+            let unresolved = |_| io::Error::from(io::ErrorKind::NotFound);
+            let addr = endpoint::resolve_connect(&proxy_host, Some(proxy_port), *ipv6)
+                .map_err(unresolved)?;
+            let source = match source {
+                Some((host, port)) => {
+                    Some(endpoint::resolve_bind(&host, port, *ipv6).map_err(unresolved)?)
+                }
+                None => None,
+            };
             let credentials = (!options.socks_username.is_empty()).then(|| {
                 (
                     options.socks_username.clone(),
@@ -181,7 +195,7 @@ pub(crate) fn dial(target: &ConnectTarget, options: &Options) -> io::Result<(Str
                 )
             });
             let handshake = Box::new(Handshake::new(host, *port, credentials));
-            let stream = stream::connect_socks(addr, handshake, options)?;
+            let stream = stream::connect_socks(addr, source, handshake, options)?;
             Ok((stream, addr.ip().to_string()))
         }
         ConnectTarget::Ws {

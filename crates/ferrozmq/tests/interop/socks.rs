@@ -28,6 +28,8 @@ enum Said {
 struct Proxy {
     addr: SocketAddr,
     said: mpsc::Receiver<Said>,
+    /// Where each client connected from.
+    clients: Arc<Mutex<Vec<SocketAddr>>>,
     stop: Arc<AtomicBool>,
 }
 
@@ -40,12 +42,17 @@ impl Proxy {
         let tx = Arc::new(Mutex::new(tx));
         let stop = Arc::new(AtomicBool::new(false));
         let stopping = stop.clone();
+        let clients = Arc::new(Mutex::new(Vec::new()));
+        let accepted = clients.clone();
         std::thread::spawn(move || {
             for client in listener.incoming() {
                 if stopping.load(Ordering::SeqCst) {
                     return;
                 }
                 let Ok(client) = client else { continue };
+                if let Ok(from) = client.peer_addr() {
+                    accepted.lock().unwrap().push(from);
+                }
                 let tx = tx.clone();
                 std::thread::spawn(move || {
                     let record = |s: Said| {
@@ -55,7 +62,12 @@ impl Proxy {
                 });
             }
         });
-        Proxy { addr, said, stop }
+        Proxy {
+            addr,
+            said,
+            clients,
+            stop,
+        }
     }
 
     fn endpoint(&self) -> String {
@@ -238,6 +250,45 @@ fn no_authentication_to_an_ip_target() {
             without_port(&libzmq),
             "the same bytes as libzmq"
         );
+    });
+}
+
+/// A SOCKS_PROXY of the form `source;proxy` (libzmq's test_socks_bind_before_connect): the
+/// client binds to the source before dialling the proxy, ferrozmq as libzmq.
+#[test]
+fn a_proxy_address_with_a_source_is_dialled_from_it() {
+    bounded(|| {
+        let proxy = Proxy::start(None);
+        let via = format!("127.0.0.5:0;{}", proxy.endpoint());
+        let ctx = ferrozmq::Context::new();
+        let zctx = zmq::Context::new();
+        let zrep = theirs(&zctx, zmq::REP);
+        zrep.bind("tcp://127.0.0.1:*").unwrap();
+        let req = ours(&ctx, ferrozmq::REQ);
+        req.set_socks_proxy(Some(&via)).unwrap();
+        req.connect(&zlast_ep(&zrep)).unwrap();
+        req.send("from 127.0.0.5", 0).unwrap();
+        assert_eq!(zrep.recv_string(0).unwrap().unwrap(), "from 127.0.0.5");
+
+        let rep = ours(&ctx, ferrozmq::REP);
+        rep.bind("tcp://127.0.0.1:*").unwrap();
+        let mut zreq = theirs(&zctx, zmq::REQ);
+        their_set(&mut zreq, ferrozmq::options::ids::SOCKS_PROXY, &via);
+        zreq.connect(&last_ep(&rep)).unwrap();
+        zreq.send("libzmq from 127.0.0.5", 0).unwrap();
+        assert_eq!(
+            rep.recv_string(0).unwrap().unwrap(),
+            "libzmq from 127.0.0.5"
+        );
+        let sources: Vec<_> = proxy
+            .clients
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|a| a.ip())
+            .collect();
+        let wanted: std::net::IpAddr = [127, 0, 0, 5].into();
+        assert_eq!(sources, [wanted, wanted], "ferrozmq's and libzmq's dials");
     });
 }
 
