@@ -362,33 +362,34 @@ impl<F: Framing> Engine<F> {
     }
 
     /// Makes room in the input buffer for the caller's next read and says how many bytes to
-    /// read into it: `chunk`, or, while a large frame (64 KiB or more) is arriving, at most
-    /// what that frame still lacks. Such a buffer grows by doubling what has arrived, never
-    /// past the frame's end, so the frame ends up in an allocation of its own size, after
-    /// O(size) copying (growing by `chunk` at a time copied O(size²/chunk) and left up to a
-    /// chunk of slack pinned by the frame). The peer's announced size alone buys no memory:
-    /// at most twice what it has sent, plus a chunk, is reserved.
+    /// read into it: `chunk`, or, while a large frame (64 KiB or more) is arriving, the room
+    /// left, at most what that frame still lacks. Such a buffer grows, once it is full, by
+    /// doubling what has arrived, never past the frame's end, so the frame ends up in an
+    /// allocation of its own size after O(size) copying (growing by `chunk` at a time, or on
+    /// every read shorter than the room, copies O(size²)). The peer's announced size alone
+    /// buys no memory: at most twice what it has sent, plus a chunk, is reserved.
     pub fn reserve_input(&mut self, chunk: usize) -> usize {
         let Some(missing) = self.large_frame_missing() else {
             self.input.reserve(chunk);
             return chunk;
         };
         let len = self.input.len();
-        let mut want = missing.min(len.max(chunk));
-        if missing - want < chunk {
-            // The step after this one would be a sliver: go straight to the frame's end. A
-            // sliver step copies the whole buffer for a few bytes and frees a buffer of the
-            // frame's own size, which makes glibc raise its mmap threshold to that size: later
-            // frames of that size then come from the heap and stay resident after they are
-            // freed (1 GiB of an attacker's unfinished multipart stayed after it left).
-            want = missing;
-        }
-        if self.input.capacity() - len < want {
+        if self.input.capacity() - len < chunk.min(missing) {
+            let mut want = missing.min(len.max(chunk));
+            if missing - want < chunk {
+                // The step after this one would be a sliver: go straight to the frame's end.
+                // A sliver step copies the whole buffer for a few bytes and frees a buffer of
+                // the frame's own size, which makes glibc raise its mmap threshold to that
+                // size: later frames of that size then come from the heap and stay resident
+                // after they are freed (1 GiB of an attacker's unfinished multipart stayed
+                // after it left).
+                want = missing;
+            }
             let mut grown = BytesMut::with_capacity(len + want);
             grown.extend_from_slice(&self.input);
             self.input = grown;
         }
-        want
+        (self.input.capacity() - len).min(missing)
     }
 
     /// Bytes a large frame whose header is in the input still lacks; None when no large
