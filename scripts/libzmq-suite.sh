@@ -117,10 +117,12 @@ for name in $names; do
 done
 
 commit=$(git rev-parse --short HEAD)
-# The pyzmq suite's section (scripts/pyzmq-suite.sh) lives in the same file: keep it.
+# The pyzmq and czmq suites' sections (scripts/pyzmq-suite.sh, scripts/czmq-suite.sh) live in
+# the same file: keep them.
 kept=""
 if [ -f "$report" ]; then
-    kept=$(sed -n '/<!-- pyzmq-suite begin -->/,/<!-- pyzmq-suite end -->/p' "$report")
+    kept=$(awk '/<!-- (py|c)zmq-suite begin -->/ { on = 1; if (n++) print "" } on { print }
+        /<!-- (py|c)zmq-suite end -->/ { on = 0 }' "$report")
 fi
 {
     echo "# Conformance: libzmq's own test suite on ferrozmq's C ABI"
