@@ -47,7 +47,7 @@ pub fn new_socket(
     context: &ferrozmq::Context,
     socket_type: ferrozmq::SocketType,
 ) -> ferrozmq::Result<*mut c_void> {
-    if socket_type.is_thread_safe() && socket_type != ferrozmq::SocketType::DGRAM {
+    if socket_type.is_thread_safe() {
         let socket = context.thread_safe_socket(socket_type)?;
         return Ok(Box::into_raw(Box::new(SharedSocketHandle {
             tag: SHARED_SOCKET_TAG,

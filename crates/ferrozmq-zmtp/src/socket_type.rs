@@ -158,13 +158,13 @@ impl SocketType {
     }
 
     /// Whether this is one of libzmq's thread-safe draft types (ZMQ_THREAD_SAFE): CLIENT,
-    /// SERVER, RADIO, DISH, GATHER, SCATTER, DGRAM, PEER, CHANNEL. Except DGRAM they carry
-    /// single-frame messages only.
+    /// SERVER, RADIO, DISH, GATHER, SCATTER, PEER, CHANNEL. They carry single-frame messages
+    /// only. (DGRAM, a draft type too, is neither: libzmq's `dgram_t` is an ordinary socket.)
     pub fn is_thread_safe(self) -> bool {
         use SocketType::*;
         matches!(
             self,
-            SERVER | CLIENT | RADIO | DISH | GATHER | SCATTER | DGRAM | PEER | CHANNEL
+            SERVER | CLIENT | RADIO | DISH | GATHER | SCATTER | PEER | CHANNEL
         )
     }
 

@@ -11,7 +11,7 @@ const SUPPORTED: [&str; 10] = [
 ];
 
 /// Whether ferrozmq offers `capability`, by libzmq's `zmq_has` names: `"ipc"`, `"curve"`,
-/// `"draft"` (CLIENT, SERVER, RADIO, DISH, SCATTER, GATHER, PEER, CHANNEL; not yet DGRAM),
+/// `"draft"` (CLIENT, SERVER, RADIO, DISH, SCATTER, GATHER, PEER, CHANNEL, DGRAM),
 /// `"WS"`, `"WSS"`, `"pgm"` (pgm:// and epgm:// for PUB/SUB; and `"tcp"`, `"inproc"`,
 /// `"epgm"`, `"udp"` for RADIO/DISH) are there; `"tipc"`, `"norm"`, `"gssapi"`, `"vmci"`,
 /// `"vsock"` and anything else are not. Always

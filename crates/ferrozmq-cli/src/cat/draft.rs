@@ -27,7 +27,7 @@ fn head(kind: SocketType) -> Head {
 
 /// Whether `kind` is a draft type whose lines this module reads and writes.
 pub fn is_draft(kind: SocketType) -> bool {
-    kind.is_thread_safe() && kind != SocketType::DGRAM
+    kind.is_thread_safe()
 }
 
 /// The message a line's `frames` make for a socket of `kind`.
@@ -113,7 +113,7 @@ mod tests {
         assert!(message(SocketType::RADIO, vec![b"body".to_vec()]).is_err());
         assert!(message(SocketType::SERVER, vec![b"x".to_vec(), b"b".to_vec()]).is_err());
         assert!(message(SocketType::SERVER, vec![b"0".to_vec(), b"b".to_vec()]).is_err());
-        let long = vec![vec![b'g'; 16], b"b".to_vec()];
+        let long = vec![vec![b'g'; 256], b"b".to_vec()];
         assert!(message(SocketType::RADIO, long).is_err());
         assert!(message(SocketType::SCATTER, vec![b"a".to_vec(); 3]).is_err());
     }

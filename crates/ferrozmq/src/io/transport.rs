@@ -44,15 +44,13 @@ impl TransportKind {
 
     /// Whether a socket of `socket_type` may bind or connect over this kind, checked before
     /// the address is read (libzmq's `socket_base_t::check_protocol`): datagrams are for
-    /// RADIO, DISH and DGRAM only, ENOCOMPATPROTO for the others; DGRAM gets
-    /// EPROTONOSUPPORT (not built). Which of bind and connect each of RADIO and DISH may use
-    /// is the socket's check (`udp/`).
+    /// RADIO, DISH and DGRAM only, ENOCOMPATPROTO for the others. Which of bind and connect
+    /// each may use is the socket's check (`udp/`).
     pub(crate) fn check(self, socket_type: SocketType) -> Result<()> {
         match self {
             TransportKind::Stream => Ok(()),
             TransportKind::Datagram => match socket_type {
-                SocketType::RADIO | SocketType::DISH => Ok(()),
-                SocketType::DGRAM => Err(Error::EPROTONOSUPPORT),
+                SocketType::RADIO | SocketType::DISH | SocketType::DGRAM => Ok(()),
                 _ => Err(Error::ENOCOMPATPROTO),
             },
             TransportKind::Multicast => match socket_type {
@@ -250,13 +248,8 @@ mod tests {
             assert_eq!(TransportKind::Datagram.check(t), Err(Error::ENOCOMPATPROTO));
             assert_eq!(TransportKind::Stream.check(t), Ok(()));
         }
-        for t in [SocketType::RADIO, SocketType::DISH] {
+        for t in [SocketType::RADIO, SocketType::DISH, SocketType::DGRAM] {
             assert_eq!(TransportKind::Datagram.check(t), Ok(()));
         }
-        assert_eq!(
-            TransportKind::Datagram.check(SocketType::DGRAM),
-            Err(Error::EPROTONOSUPPORT),
-            "DGRAM is not built"
-        );
     }
 }

@@ -142,11 +142,25 @@ impl Core {
         }
     }
 
-    /// The draft thread-safe types (DGRAM aside) send and receive single frames only: SNDMORE
+    /// The draft thread-safe types send and receive single frames only: SNDMORE
     /// is EINVAL and multipart messages from peers are dropped, as libzmq's.
     #[inline]
     pub(super) fn single_frame(&self) -> bool {
-        self.socket_type.is_thread_safe() && self.socket_type != SocketType::DGRAM
+        self.socket_type.is_thread_safe()
+    }
+
+    /// Whether a message may have `count` frames so far, with more to come if `more`: one
+    /// for the thread-safe types, DGRAM's address and body (with MORE on the address only),
+    /// any number otherwise. (A DGRAM message's first frame without MORE is the pattern's
+    /// EINVAL.)
+    fn takes_frames(&self, count: usize, more: bool) -> bool {
+        if self.single_frame() {
+            count == 1 && !more
+        } else if self.socket_type == SocketType::DGRAM {
+            count < 2 || (count == 2 && !more)
+        } else {
+            true
+        }
     }
 
     pub(super) fn deadline(timeout_ms: i32, flags: i32) -> Option<Option<Instant>> {
@@ -185,7 +199,7 @@ impl Core {
         };
         self.check_term()?;
         let more = flags & SNDMORE != 0;
-        if more && self.single_frame() {
+        if !self.takes_frames(self.outgoing.len() + 1, more) {
             return Err(Error::EINVAL);
         }
         if self.outgoing.is_empty() {
@@ -207,7 +221,7 @@ impl Core {
         };
         self.check_term()?;
         let continues = flags & SNDMORE != 0;
-        if (continues || frames.len() > 1) && self.single_frame() {
+        if !self.takes_frames(self.outgoing.len() + frames.len(), continues) {
             return Err(Error::EINVAL);
         }
         if self.outgoing.is_empty() {

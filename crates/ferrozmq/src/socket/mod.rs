@@ -15,6 +15,7 @@
 mod active_set;
 mod core;
 mod dealer;
+mod dgram;
 mod dish;
 mod endpoints;
 mod fq;
@@ -48,7 +49,7 @@ pub use sendable::Sendable;
 pub use thread_safe::ThreadSafeSocket;
 
 use crate::context::Context;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::mailbox::SocketShared;
 use crate::message::Message;
 use crate::options::Options;
@@ -112,7 +113,7 @@ impl Socket {
             SocketType::CHANNEL => Box::<pair::Pair>::default(),
             SocketType::RADIO => Box::<radio::Radio>::default(),
             SocketType::DISH => Box::<dish::Dish>::default(),
-            _ => return Err(Error::EINVAL),
+            SocketType::DGRAM => Box::<dgram::Dgram>::default(),
         };
         let ctx_options = ctx.inner().options();
         let options = Options {

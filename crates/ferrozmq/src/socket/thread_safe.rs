@@ -63,7 +63,7 @@ pub struct ThreadSafeSocket {
 }
 
 impl ThreadSafeSocket {
-    /// Wraps `socket`; EINVAL unless it is of a thread-safe type (DGRAM aside).
+    /// Wraps `socket`; EINVAL unless it is of a thread-safe type.
     pub(crate) fn new(socket: Socket) -> Result<ThreadSafeSocket> {
         let shared = {
             let core = socket.core();

@@ -12,6 +12,7 @@
 //! message, or that arrives while the DISH's pipe is full, by the DISH's.
 
 pub(crate) mod address;
+mod raw;
 
 use crate::error::Result;
 use crate::message::Message;
@@ -136,6 +137,30 @@ pub(crate) fn bind_dish(
     options: &Options,
     notify_socket: Arc<dyn Notify>,
 ) -> Result<(PipeEnd, String)> {
+    let (socket, bound) = bound_socket(endpoint, options)?;
+    let (socket_end, pump_end, waker) = pump_pipe(id, options, notify_socket)?;
+    spawn(move || receive_datagrams(&socket, pump_end, &waker))?;
+    Ok((socket_end, bound))
+}
+
+/// DGRAM `bind("udp://…")`: the socket's end of a pipe whose `[address, body]` messages go
+/// out as datagrams and into which the datagrams arriving at `endpoint` come, and the
+/// endpoint as bound.
+pub(crate) fn bind_dgram(
+    endpoint: &str,
+    id: u64,
+    options: &Options,
+    notify_socket: Arc<dyn Notify>,
+) -> Result<(PipeEnd, String)> {
+    let (socket, bound) = bound_socket(endpoint, options)?;
+    let (socket_end, pump_end, waker) = pump_pipe(id, options, notify_socket)?;
+    spawn(move || raw::pump(&socket, pump_end, &waker))?;
+    Ok((socket_end, bound))
+}
+
+/// A non-blocking udp socket bound to `endpoint` (joined to its multicast group, if it
+/// names one), and the endpoint as bound (`udp://ip:port`).
+fn bound_socket(endpoint: &str, options: &Options) -> Result<(UdpSocket, String)> {
     let address = UdpAddress::resolve(endpoint, true, options.ipv6)?;
     let raw = RawSocket::new(
         Domain::for_address(address.host),
@@ -176,9 +201,7 @@ pub(crate) fn bind_dish(
     raw.set_nonblocking(true)?;
     let socket = UdpSocket::from(raw);
     let bound = format!("udp://{}", socket.local_addr()?);
-    let (socket_end, pump_end, waker) = pump_pipe(id, options, notify_socket)?;
-    spawn(move || receive_datagrams(&socket, pump_end, &waker))?;
-    Ok((socket_end, bound))
+    Ok((socket, bound))
 }
 
 /// The DISH's pump: each datagram that is a RADIO message into the pipe as a group frame and

@@ -330,6 +330,45 @@ fn radio_and_dish_over_udp_ipv6_with_long_groups() {
     });
 }
 
+/// DGRAM (libzmq's dgram_t): a bound udp socket; every message is an address frame with MORE
+/// and one body frame, anything else EINVAL; it binds udp and never connects.
+#[test]
+fn dgram_sends_address_and_body_pairs_only() {
+    bounded(|| {
+        let ctx = Context::new();
+        let a = ours(&ctx, ferrozmq::DGRAM);
+        assert!(
+            !a.is_thread_safe().unwrap(),
+            "an ordinary socket, as libzmq's"
+        );
+        assert_eq!(
+            a.connect("udp://127.0.0.1:5556"),
+            Err(Error::ENOCOMPATPROTO)
+        );
+        a.bind("udp://127.0.0.1:0").unwrap();
+        let b = ours(&ctx, ferrozmq::DGRAM);
+        b.bind("udp://127.0.0.1:0").unwrap();
+        let b_at = last_ep(&b).trim_start_matches("udp://").to_string();
+
+        assert_eq!(a.send("body alone", 0), Err(Error::EINVAL));
+        assert_eq!(
+            a.send_multipart([b_at.as_bytes(), b"x", b"three frames"], 0),
+            Err(Error::EINVAL)
+        );
+        a.send(&b_at[..], ferrozmq::SNDMORE).unwrap();
+        assert_eq!(a.send("x", ferrozmq::SNDMORE), Err(Error::EINVAL));
+        a.send("hello", 0).unwrap();
+        // An address that does not read as ip:port loses its message, as in libzmq.
+        a.send_multipart([&b"nowhere"[..], b"lost"], 0).unwrap();
+        a.send_multipart([b_at.as_bytes(), b"after"], 0).unwrap();
+        let a_at = format!("{}\0", last_ep(&a).trim_start_matches("udp://"));
+        for body in ["hello", "after"] {
+            let got = b.recv_multipart(0).unwrap();
+            assert_eq!(got, [a_at.as_bytes(), body.as_bytes()]);
+        }
+    });
+}
+
 #[test]
 fn udp_is_for_a_connecting_radio_and_a_binding_dish() {
     let ctx = Context::new();

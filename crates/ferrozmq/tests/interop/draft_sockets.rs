@@ -39,6 +39,7 @@ fn plain(body: &[u8]) -> Received {
         body: body.to_vec(),
         routing_id: None,
         group: None,
+        address: None,
     }
 }
 
@@ -204,6 +205,38 @@ fn our_radio_reaches_their_dish_over_udp() {
             (got.body, got.group),
             (b"first".to_vec(), Some("movies".into()))
         );
+    });
+}
+
+/// DGRAM both ways with libzmq's (libzmq's test_dgram roundtrip): each binds a udp port,
+/// each message is `[peer's ip:port, body]` (a received address NUL-terminated, as
+/// libzmq's), and the address a message arrives with is the one to answer to.
+#[test]
+fn our_dgram_and_theirs_answer_each_other() {
+    bounded(|| {
+        let ctx = Context::new();
+        let dgram = ours(&ctx, ferrozmq::DGRAM);
+        dgram.bind("udp://127.0.0.1:0").unwrap();
+        let ours_at = last_ep(&dgram).trim_start_matches("udp://").to_string();
+        let theirs_at = format!("127.0.0.1:{}", free_udp_port());
+        let mut theirs = NpmPeer::new("Datagram");
+        theirs.bind(&format!("udp://{theirs_at}"));
+
+        dgram
+            .send_multipart([theirs_at.as_bytes(), b"question"], 0)
+            .unwrap();
+        let got = theirs.recv(5000).expect("the question");
+        let their_view = format!("{ours_at}\0");
+        assert_eq!(
+            (got.address.as_deref(), &got.body[..]),
+            (Some(&their_view[..]), &b"question"[..])
+        );
+        // Answered to the address as received, NUL and all.
+        theirs.send_to(&their_view, b"answer");
+        let answer = dgram.recv_multipart(0).unwrap();
+        assert_eq!(answer, [format!("{theirs_at}\0").as_bytes(), b"answer"]);
+        dgram.send_multipart([&answer[0][..], b"again"], 0).unwrap();
+        assert_eq!(theirs.recv(5000).expect("again").body, b"again");
     });
 }
 

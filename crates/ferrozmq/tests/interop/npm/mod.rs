@@ -1,5 +1,5 @@
 //! npm `zeromq` 6.x as a draft-API peer: its prebuilt libzmq 4.3.5 has CLIENT, SERVER,
-//! RADIO, DISH, SCATTER and GATHER. A `node` child process runs `peer.js`, driven by JSON
+//! RADIO, DISH, SCATTER, GATHER and DGRAM (its `Datagram`). A `node` child process runs `peer.js`, driven by JSON
 //! commands over its stdin and stdout. `scripts/test.sh` installs node and runs `npm ci`
 //! here; a missing node or package fails the test.
 
@@ -13,6 +13,8 @@ pub struct Received {
     pub body: Vec<u8>,
     pub routing_id: Option<u32>,
     pub group: Option<String>,
+    /// A Datagram's first frame: the sender's `ip:port`.
+    pub address: Option<String>,
 }
 
 /// One npm zeromq draft socket in a child process; killed when dropped.
@@ -77,6 +79,13 @@ impl NpmPeer {
             body: unhex(reply["body"].as_str().expect("hex body")),
             routing_id: reply["routingId"].as_u64().map(|id| id as u32),
             group: reply["group"].as_str().map(str::to_string),
+            address: reply["address"].as_str().map(str::to_string),
         })
+    }
+
+    /// Sends `body` to `address` (`ip:port`) from a Datagram.
+    pub fn send_to(&mut self, address: &str, body: &[u8]) {
+        self.0
+            .ok_json(json!({"op": "send", "body": hex(body), "address": address}));
     }
 }

@@ -10,10 +10,10 @@
 //   {"op": "connect", "endpoint": "..."}
 //   {"op": "join", "group": "movies"}    (Dish)
 //   {"op": "subscribe", "topic": "news"} (Subscriber)
-//   {"op": "send", "body": "<hex>", "routingId": 7, "group": "movies"}
-//       routingId for a Server, group for a Radio, neither otherwise
-//   {"op": "recv", "timeout": 5000}  -> {"body": "<hex>", "routingId": n, "group": "..."}
-//       or ok=false on timeout
+//   {"op": "send", "body": "<hex>", "routingId": 7, "group": "movies", "address": "ip:port"}
+//       routingId for a Server, group for a Radio, address for a Datagram, none otherwise
+//   {"op": "recv", "timeout": 5000}  -> {"body": "<hex>", "routingId": n, "group": "...",
+//       "address": "ip:port"} (address: a Datagram's first frame), or ok=false on timeout
 //   {"op": "close"}
 "use strict"
 
@@ -45,7 +45,8 @@ async function run(cmd) {
       return {}
     case "send": {
       const body = Buffer.from(cmd.body, "hex")
-      if (cmd.routingId !== undefined) await sock.send(body, { routingId: cmd.routingId })
+      if (cmd.address !== undefined) await sock.send([cmd.address, body])
+      else if (cmd.routingId !== undefined) await sock.send(body, { routingId: cmd.routingId })
       else if (cmd.group !== undefined) await sock.send(body, { group: cmd.group })
       else await sock.send(body)
       return {}
@@ -53,6 +54,10 @@ async function run(cmd) {
     case "recv": {
       sock.receiveTimeout = cmd.timeout
       const [msg, options] = await sock.receive()
+      if (sock instanceof draft.Datagram) {
+        // [address, body]: the second element is the body frame, not options.
+        return { address: msg.toString(), body: options.toString("hex") }
+      }
       const reply = { body: msg.toString("hex") }
       if (options && options.routingId !== undefined) reply.routingId = options.routingId
       if (options && options.group !== undefined) reply.group = options.group.toString()
