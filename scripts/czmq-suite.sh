@@ -12,12 +12,9 @@
 # Each class runs alone (`czmq_selftest -v -t CLASS`) with a timeout (a hang is backtraced with
 # gdb, then killed; a crash runs again under gdb for its backtrace) inside a loopback-only
 # network namespace (`unshare -n`; lo, a default route and 224.0.0.0/4 on lo), so nothing is
-# ever broadcast or multicast on the machine's interfaces.
-# zbeacon and ziflist, which need a broadcast-capable interface, run once more in a namespace
-# holding a veth pair whose both ends stay inside it. A class failing on ours also runs on a
-# third build against ours with ZMQ_DGRAM hidden from czmq (ferrozmq builds no DGRAM type), to
-# show what the DGRAM assertion hides. The per-class table goes between the czmq-suite markers
-# in docs/CONFORMANCE.md. Not part of scripts/test.sh (it takes minutes).
+# ever broadcast or multicast on the machine's interfaces (so zbeacon, which wants a
+# broadcast-capable interface, skips itself). The per-class table goes between the czmq-suite
+# markers in docs/CONFORMANCE.md. Not part of scripts/test.sh (it takes minutes).
 #
 #   scripts/czmq-suite.sh
 #   FERROZMQ_PREFIX=DIR scripts/czmq-suite.sh   use a prefix already made by
@@ -79,22 +76,13 @@ if [ ! -e "$reference/lib/libzmq.so.5" ]; then
     make -C "$work/libzmq-build" -j"$jobs" install >"$work/libzmq-make.log" 2>&1
 fi
 
-# libzmq 4.3's zmq.h defines ZMQ_GROUP_MAX_LENGTH (255) beside ZMQ_DISH; czmq's zframe.c sizes
-# its group buffer with it whenever ZMQ_DISH is defined, so without it czmq does not compile.
-group_define=
-if ! grep -q "define ZMQ_GROUP_MAX_LENGTH" "$prefix/include/zmq.h"; then
-    group_define=-DZMQ_GROUP_MAX_LENGTH=255
-fi
-printf '#include <zmq.h>\n#undef ZMQ_DGRAM\n' >"$work/no-dgram.h"
-
-# build_czmq DIR ZMQ_PREFIX [CFLAGS...]: czmq_selftest and its zsp helper, linked to that libzmq.
+# build_czmq DIR ZMQ_PREFIX: czmq_selftest and its zsp helper, linked to that libzmq.
 build_czmq() {
     local dir=$1 zmq=$2
-    shift 2
     rm -rf "$dir"
     PKG_CONFIG_PATH=$zmq/lib/pkgconfig cmake -S "$work/src" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
         -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O2 -g" -DENABLE_DRAFTS=ON \
-        -DCMAKE_C_FLAGS="-DZMQ_BUILD_DRAFT_API=1 -I$zmq/include $*" \
+        -DCMAKE_C_FLAGS="-DZMQ_BUILD_DRAFT_API=1 -I$zmq/include" \
         -DLIBZMQ_INCLUDE_DIRS="$zmq/include" -DLIBZMQ_LIBRARIES="$zmq/lib/libzmq.so" -Wno-dev >"$dir.cmake.log" 2>&1
     make -C "$dir" -j"$jobs" czmq_selftest zsp >"$dir.make.log" 2>&1
     local loads
@@ -106,7 +94,7 @@ build_czmq() {
         exit 1
     fi
 }
-build_czmq "$work/build" "$prefix" $group_define
+build_czmq "$work/build" "$prefix"
 build_czmq "$work/build-libzmq" "$reference"
 
 # The runner, executed as root inside the namespace (then as the caller again, via setpriv):
@@ -151,18 +139,10 @@ done
 RUNNER
 chmod +x "$work/run-classes.sh"
 
-# in_namespace lo|veth COMMAND...: COMMAND in a fresh network namespace holding only lo (with a
-# default route and the multicast range on it), or also a veth pair czmq0/czmq1 (10.213.0.1/24,
-# 10.213.0.2/24) whose both ends stay in the namespace.
+# in_namespace COMMAND...: COMMAND in a fresh network namespace holding only lo (with a
+# default route and the multicast range on it).
 in_namespace() {
-    local kind=$1
-    shift
     local setup="ip link set lo up && ip route add default dev lo && ip route add 224.0.0.0/4 dev lo"
-    if [ "$kind" = veth ]; then
-        setup="ip link set lo up && ip link add czmq0 type veth peer name czmq1 &&
-            ip addr add 10.213.0.1/24 brd + dev czmq0 && ip addr add 10.213.0.2/24 brd + dev czmq1 &&
-            ip link set czmq0 up && ip link set czmq1 up && ip route add 224.0.0.0/4 dev czmq0"
-    fi
     local drop=()
     if [ -n "$SUDO" ]; then
         drop=(setpriv --reuid="$(id -u)" --regid="$(id -g)" --clear-groups)
@@ -171,31 +151,23 @@ in_namespace() {
 }
 
 classes=$("$work/build/czmq_selftest" -l | awk 'NR > 1 && $1 != "private_classes" { print $1 }')
-run() { # run NAME BUILD LIBDIR lo|veth CLASS...
-    local name=$1 build=$2 lib=$3 kind=$4
-    shift 4
+run() { # run NAME BUILD LIBDIR CLASS...
+    local name=$1 build=$2 lib=$3
+    shift 3
     echo "czmq-suite.sh: $name: $*" >&2
-    in_namespace "$kind" "$work/run-classes.sh" "$build" "$lib" "$work/run-$name" "$work/src" "$limit" "$@"
+    in_namespace "$work/run-classes.sh" "$build" "$lib" "$work/run-$name" "$work/src" "$limit" "$@"
 }
 started=$SECONDS
 # shellcheck disable=SC2086 # one word a class
-run ours "$work/build" "$prefix/lib" lo $classes
+run ours "$work/build" "$prefix/lib" $classes
 # shellcheck disable=SC2086
-run libzmq "$work/build-libzmq" "$reference/lib" lo $classes
-run ours-veth "$work/build" "$prefix/lib" veth zbeacon ziflist
-run libzmq-veth "$work/build-libzmq" "$reference/lib" veth zbeacon ziflist
-failing=$(awk '$2 != 0 { print $1 }' "$work/run-ours/status")
-if [ -n "$failing" ]; then
-    build_czmq "$work/build-no-dgram" "$prefix" $group_define -include "$work/no-dgram.h"
-    # shellcheck disable=SC2086
-    run ours-no-dgram "$work/build-no-dgram" "$prefix/lib" lo $failing
-fi
+run libzmq "$work/build-libzmq" "$reference/lib" $classes
 elapsed=$((SECONDS - started))
 
 python3 - "$work" "$root/docs/CONFORMANCE.md" "$czmq_version" "$libzmq_version" \
-    "$(git rev-parse --short HEAD)" "$limit" "$elapsed" "$group_define" <<'PY'
+    "$(git rev-parse --short HEAD)" "$limit" "$elapsed" <<'PY'
 import datetime, os, re, sys
-work, doc, czmq_version, libzmq_version, commit, limit, elapsed, group_define = sys.argv[1:]
+work, doc, czmq_version, libzmq_version, commit, limit, elapsed = sys.argv[1:]
 
 def results(name):
     path = os.path.join(work, f"run-{name}", "status")
@@ -251,24 +223,13 @@ def verdict(name, cls):
     return "fail", f"fail (exit {status}{signal})", clean(detail, 400)
 
 ours, reference = results("ours"), results("libzmq")
-no_dgram = results("ours-no-dgram")
 counts = {"pass": 0, "fail": 0, "timeout": 0, "n/a": 0}
 rows = []
 for cls in ours:
     kind, short, detail = verdict("ours", cls)
     counts[kind] += 1
     ref = verdict("libzmq", cls)[1] if cls in reference else "not run"
-    nd = verdict("ours-no-dgram", cls)[1] if cls in no_dgram else ""
-    rows.append(f"| {cls} | {short} | {ref} | {nd} | {detail} |")
-for cls in sorted(results("ours-veth")):
-    kind, short, detail = verdict("ours-veth", cls)
-    ref = verdict("libzmq-veth", cls)[1] if cls in results("libzmq-veth") else "not run"
-    rows.append(f"| {cls} (private veth pair) | {short} | {ref} |  | {detail} |")
-
-header_note = (
-    " Our zmq.h lacks `ZMQ_GROUP_MAX_LENGTH` (libzmq 4.3.4's zmq.h defines it as 255 beside the"
-    " RADIO/DISH types; czmq's zframe.c does not compile without it), so our build adds"
-    f" `{group_define}`." if group_define else "")
+    rows.append(f"| {cls} | {short} | {ref} | {detail} |")
 lines = [
     "## CZMQ's selftest on ferrozmq's C ABI",
     "",
@@ -278,20 +239,15 @@ lines = [
     f" (`czmq_selftest -v -t CLASS`, {limit} s timeout) in a loopback-only network namespace."
     f" *libzmq 4.3.4* is the same czmq built against libzmq from Debian's zeromq3 {libzmq_version}"
     " source with its draft API (the packaged libzmq5 has no draft symbols), run the same way."
-    " *ours, no ZMQ_DGRAM* reruns a class failing on ours with czmq built with `ZMQ_DGRAM` undefined"
-    " (ferrozmq builds no DGRAM socket type, see the README), to show what the first failure hides."
-    " zbeacon and ziflist need a broadcast-capable interface, so they run once more in a namespace"
-    " holding a veth pair whose both ends stay inside it (never on the machine's interfaces)."
-    " zbeacon's IPv4-multicast part skips itself on both libraries (SKIPPED - Is IPv4 UDP multicast"
-    " allowed?): czmq passes the interface index 1 to `IP_MULTICAST_IF` as 4 bytes, which Linux reads"
-    " as the address 1.0.0.0 (EADDRNOTAVAIL)."
-    + header_note + f" The runs took {elapsed} s.",
+    " The namespace holds loopback alone, so zbeacon, which needs a broadcast-capable interface,"
+    " skips itself and ziflist finds no interface, on both libraries."
+    f" The runs took {elapsed} s.",
     "",
     f"**On ours: {counts['pass']} pass, {counts['fail']} fail, {counts['timeout']} timeout, "
     f"{counts['n/a']} n/a (of {len(ours)} classes, loopback-only namespace).**",
     "",
-    "| class | ours | libzmq 4.3.4 | ours, no ZMQ_DGRAM | first failing assertion / last output / notes (ours) |",
-    "|---|---|---|---|---|",
+    "| class | ours | libzmq 4.3.4 | first failing assertion / last output / notes (ours) |",
+    "|---|---|---|---|",
     *rows,
 ]
 begin, end = "<!-- czmq-suite begin -->", "<!-- czmq-suite end -->"

@@ -36,7 +36,11 @@ impl UdpAddress {
             None => (None, text),
         };
         let (name, port) = host.rsplit_once(':').ok_or(Error::EINVAL)?;
-        let port: u16 = port.parse().map_err(|_| Error::EINVAL)?;
+        // `*` picks a port when binding (libzmq's ip_resolver); it names none to send to.
+        let port: u16 = match port {
+            "*" if bind => 0,
+            _ => port.parse().map_err(|_| Error::EINVAL)?,
+        };
         let name = name
             .strip_prefix('[')
             .and_then(|n| n.strip_suffix(']'))
@@ -131,6 +135,14 @@ mod tests {
         assert_eq!(by_ip.interface, Interface::V4(Ipv4Addr::LOCALHOST));
         assert_eq!(
             UdpAddress::resolve("*:5556", false, false),
+            Err(Error::EINVAL)
+        );
+        assert_eq!(
+            UdpAddress::resolve("*:*", true, false).unwrap().host.port(),
+            0
+        );
+        assert_eq!(
+            UdpAddress::resolve("127.0.0.1:*", false, false),
             Err(Error::EINVAL)
         );
         assert_eq!(

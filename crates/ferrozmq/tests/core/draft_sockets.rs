@@ -366,6 +366,11 @@ fn dgram_sends_address_and_body_pairs_only() {
             let got = b.recv_multipart(0).unwrap();
             assert_eq!(got, [a_at.as_bytes(), body.as_bytes()]);
         }
+        // `udp://*:*` binds any address on a port the system picks (CZMQ's zsock test).
+        let c = ours(&ctx, ferrozmq::DGRAM);
+        c.bind("udp://*:*").unwrap();
+        c.send_multipart([b_at.as_bytes(), b"from any"], 0).unwrap();
+        assert_eq!(b.recv_multipart(0).unwrap()[1], b"from any");
     });
 }
 
