@@ -55,6 +55,15 @@ if [ ! -e /usr/include/zmq.h ] || ! command -v nft >/dev/null 2>&1; then
     $SUDO apt-get install -y -qq libzmq3-dev nftables >/dev/null
 fi
 
+# Debian's python3-zmq (pyzmq 24 built for Debian's libzmq) runs on our libzmq.so.5 through
+# LD_LIBRARY_PATH alone (crates/ferrozmq-ffi/tests/c_programs.rs), with Debian's python3.
+if ! /usr/bin/python3 -c 'import zmq' 2>/dev/null; then
+    echo "test.sh: installing python3-zmq for the C ABI tests" >&2
+    if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq python3-zmq >/dev/null
+fi
+
 # The JeroMQ interop tests (crates/ferrozmq/tests/interop/jeromq) compile a small Java peer
 # against Debian's JeroMQ 0.3.6, a pure-Java ZeroMQ that speaks ZMTP/2.0.
 if ! command -v javac >/dev/null 2>&1 || [ ! -e /usr/share/java/jeromq.jar ]; then

@@ -1,7 +1,8 @@
 //! C programs of ours (tests/c/) compiled against our `zmq.h` and the `libzmq.so.5` this
 //! crate builds, and run: the API checks alone (the draft API's too), then REQ/REP and PUB/SUB against pyzmq (with
 //! its bundled, real libzmq), a C program on ours on each side in turn. The same sources built
-//! against Debian's libzmq3-dev run on ours too, through LD_LIBRARY_PATH alone.
+//! against Debian's libzmq3-dev run on ours too, through LD_LIBRARY_PATH alone, as does
+//! Debian's python3-zmq.
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -100,6 +101,24 @@ fn c_program(name: &str) -> Command {
 fn python_peer(script: &str) -> Command {
     let mut command = Command::new("python3");
     command.arg(crate_dir().join(format!("tests/py/{script}")));
+    command
+}
+
+/// Debian's python3-zmq (built for Debian's libzmq, run by Debian's python3) on our library
+/// through LD_LIBRARY_PATH, running one of tests/py/; the script checks it loaded ours.
+fn debian_python_on_ours(script: &str) -> Command {
+    let dir = build_dir();
+    let mut command = Command::new("/usr/bin/python3");
+    command
+        .arg(crate_dir().join(format!("tests/py/{script}")))
+        .env("LD_LIBRARY_PATH", dir)
+        .env(
+            "EXPECT_LIBZMQ",
+            // What /proc/self/maps shows: the file behind the libzmq.so.5 link.
+            dir.join("libzmq.so.5")
+                .canonicalize()
+                .expect("our libzmq.so.5"),
+        );
     command
 }
 
@@ -234,6 +253,32 @@ fn c_rep_built_against_debians_libzmq_serves_pyzmq_on_ours() {
         server,
         client,
         "C REP built for Debian's libzmq, on ours / pyzmq REQ",
+    );
+}
+
+#[test]
+fn debians_python3_zmq_on_ours_asks_pyzmq_on_libzmq() {
+    let mut server = python_peer("reqrep.py");
+    server.arg("server");
+    let mut client = debian_python_on_ours("reqrep.py");
+    client.arg("client");
+    pair(
+        server,
+        client,
+        "pyzmq REP / Debian's python3-zmq REQ, on ours",
+    );
+}
+
+#[test]
+fn debians_python3_zmq_on_ours_serves_pyzmq_on_libzmq() {
+    let mut server = debian_python_on_ours("reqrep.py");
+    server.arg("server");
+    let mut client = python_peer("reqrep.py");
+    client.arg("client");
+    pair(
+        server,
+        client,
+        "Debian's python3-zmq REP, on ours / pyzmq REQ",
     );
 }
 

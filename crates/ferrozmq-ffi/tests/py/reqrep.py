@@ -1,7 +1,14 @@
-"""pyzmq's side of tests/c/reqrep.c: `server COUNT` or `client ENDPOINT COUNT`, same protocol."""
+"""pyzmq's side of tests/c/reqrep.c: `server COUNT` or `client ENDPOINT COUNT`, same protocol.
+With EXPECT_LIBZMQ set, first checks that the libzmq loaded is that file."""
+import os
 import sys
 
 import zmq
+
+expected = os.environ.get("EXPECT_LIBZMQ")
+if expected:
+    maps = open("/proc/self/maps").read()
+    assert expected in maps, f"{expected} is not the libzmq loaded"
 
 role, count = sys.argv[1], int(sys.argv[-1])
 ctx = zmq.Context()
