@@ -2,13 +2,15 @@
 //! to a pointer, as libzmq's header asks): a pointer to a boxed `ferrozmq::Message` at its start
 //! and a tag in its last four bytes, so a message that was never initialised or is closed gets
 //! EFAULT. The message is boxed because, with the draft types' routing id and group, it no
-//! longer fits beside the tag (libzmq keeps its own inline: one allocation per message more).
+//! longer fits beside the tag (libzmq keeps its own inline); the boxes of closed messages are
+//! kept per thread for the next ones, so a message costs no allocation of its own.
 
 use crate::args::count;
 use crate::errno::{guard, Outcome, EFAULT, EINVAL};
 use crate::handle;
 use bytes::Bytes;
 use ferrozmq::Message;
+use std::cell::RefCell;
 use std::ffi::{c_char, c_int, c_void, CStr, CString};
 use std::mem::align_of;
 use std::sync::{Mutex, OnceLock};
@@ -55,8 +57,7 @@ pub(crate) unsafe fn store(msg: *mut zmq_msg_t, message: Message) -> Outcome<c_i
     if msg.is_null() || msg as usize % align_of::<*mut Message>() != 0 {
         return Err(EFAULT);
     }
-    msg.cast::<*mut Message>()
-        .write(Box::into_raw(Box::new(message)));
+    msg.cast::<*mut Message>().write(boxed(message));
     shared_flag(msg).write(0);
     tag(msg).write(LIVE_TAG);
     Ok(0)
@@ -77,7 +78,45 @@ pub(crate) unsafe fn live<'a>(msg: *mut zmq_msg_t) -> Outcome<&'a mut Message> {
 unsafe fn take(msg: *mut zmq_msg_t) -> Outcome<Message> {
     live(msg)?;
     tag(msg).write(0);
-    Ok(*Box::from_raw(msg.cast::<*mut Message>().read()))
+    Ok(unboxed(msg.cast::<*mut Message>().read()))
+}
+
+/// How many boxes of closed messages a thread keeps for its next messages.
+const SPARE_BOXES: usize = 16;
+
+thread_local! {
+    // The boxes themselves are what is kept: a `zmq_msg_t` holds a box's address.
+    #[allow(clippy::vec_box)]
+    static SPARE: RefCell<Vec<Box<Message>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// `message` in a box: a spare one of this thread's if it has one.
+fn boxed(message: Message) -> *mut Message {
+    let spare = SPARE.try_with(|s| s.borrow_mut().pop()).ok().flatten();
+    match spare {
+        Some(mut reused) => {
+            *reused = message;
+            Box::into_raw(reused)
+        }
+        None => Box::into_raw(Box::new(message)),
+    }
+}
+
+/// The message in box `ptr`, the box kept as a spare (up to [`SPARE_BOXES`]).
+///
+/// # Safety
+/// `ptr` came from [`boxed`] and is not used again.
+unsafe fn unboxed(ptr: *mut Message) -> Message {
+    let mut emptied = Box::from_raw(ptr);
+    let message = std::mem::take(&mut *emptied);
+    let mut emptied = Some(emptied);
+    let _ = SPARE.try_with(|s| {
+        let mut spare = s.borrow_mut();
+        if spare.len() < SPARE_BOXES {
+            spare.extend(emptied.take());
+        }
+    });
+    message
 }
 
 /// Data owned by C: freed through its callback, once, when the last frame sharing it drops.
