@@ -138,11 +138,14 @@ done
 
 commit=$(git rev-parse --short HEAD)
 # The pyzmq and czmq suites' sections (scripts/pyzmq-suite.sh, scripts/czmq-suite.sh) live in
-# the same file: keep them.
+# the same file, and so do the notes written by hand on the table (what we differ on, and why):
+# keep them.
 kept=""
+notes=""
 if [ -f "$report" ]; then
     kept=$(awk '/<!-- (py|c)zmq-suite begin -->/ { on = 1; if (n++) print "" } on { print }
         /<!-- (py|c)zmq-suite end -->/ { on = 0 }' "$report")
+    notes=$(sed -n '/<!-- libzmq-notes begin -->/,/<!-- libzmq-notes end -->/p' "$report")
 fi
 {
     echo "# Conformance: libzmq's own test suite on ferrozmq's C ABI"
@@ -151,8 +154,12 @@ fi
     echo "Debian's zeromq3 $(cd "$work/src" && dpkg-parsechangelog -S Version 2>/dev/null || echo '?')"
     echo "source package, each \`tests/<name>.cpp\` built with its Unity and testutil against"
     echo "crates/ferrozmq-ffi's zmq.h and libzmq.so.5 (with ZMQ_BUILD_DRAFT_API, as libzmq's CI) and run with a"
-    echo "60 s timeout. $passed of $total pass."
+    echo "60 s timeout, each in a network namespace of its own holding loopback alone. $passed of"
+    echo "$total pass."
     echo
+    if [ -n "$notes" ]; then
+        printf '%s\n\n' "$notes"
+    fi
     echo "*does not build*: the compiler's first error is shown (a name our zmq.h lacks or a platform"
     echo "header the machine lacks). *not applicable*: the test skipped itself (exit 77),"
     echo "e.g. TIPC absent or a fuzzer test without its fuzzing engine. *fail*: Unity's first"
