@@ -131,16 +131,21 @@ fn any_of_family(ip: IpAddr) -> IpAddr {
 
 /// DISH `bind("udp://…")`: the socket's end of a pipe that receives the datagrams arriving
 /// at `endpoint` (the text after `udp://`), and the endpoint as bound (`udp://ip:port`).
+/// What the DISH writes (its joins) is dropped: over udp the DISH filters alone.
 pub(crate) fn bind_dish(
     endpoint: &str,
     id: u64,
     options: &Options,
     notify_socket: Arc<dyn Notify>,
 ) -> Result<(PipeEnd, String)> {
-    let (socket, bound) = bound_socket(endpoint, options)?;
-    let (socket_end, pump_end, waker) = pump_pipe(id, options, notify_socket)?;
-    spawn(move || receive_datagrams(&socket, pump_end, &waker))?;
-    Ok((socket_end, bound))
+    bind_pump(
+        endpoint,
+        id,
+        options,
+        notify_socket,
+        |_, _| {},
+        radio_message,
+    )
 }
 
 /// DGRAM `bind("udp://…")`: the socket's end of a pipe whose `[address, body]` messages go
@@ -152,9 +157,34 @@ pub(crate) fn bind_dgram(
     options: &Options,
     notify_socket: Arc<dyn Notify>,
 ) -> Result<(PipeEnd, String)> {
+    bind_pump(
+        endpoint,
+        id,
+        options,
+        notify_socket,
+        raw::send,
+        raw::message,
+    )
+}
+
+/// What a bound pump does with each parcel its socket wrote.
+type Outgoing = fn(&UdpSocket, Parcel);
+/// The message a datagram (its payload, its sender) makes, if any.
+type Incoming = fn(&[u8], SocketAddr) -> Option<Parcel>;
+
+/// Binds `endpoint` and starts its pump: the socket's end of the pipe, and the endpoint as
+/// bound.
+fn bind_pump(
+    endpoint: &str,
+    id: u64,
+    options: &Options,
+    notify_socket: Arc<dyn Notify>,
+    outgoing: Outgoing,
+    incoming: Incoming,
+) -> Result<(PipeEnd, String)> {
     let (socket, bound) = bound_socket(endpoint, options)?;
     let (socket_end, pump_end, waker) = pump_pipe(id, options, notify_socket)?;
-    spawn(move || raw::pump(&socket, pump_end, &waker))?;
+    spawn(move || serve_bound(&socket, pump_end, &waker, outgoing, incoming))?;
     Ok((socket_end, bound))
 }
 
@@ -204,14 +234,22 @@ fn bound_socket(endpoint: &str, options: &Options) -> Result<(UdpSocket, String)
     Ok((socket, bound))
 }
 
-/// The DISH's pump: each datagram that is a RADIO message into the pipe as a group frame and
-/// a body frame, until the socket closes the pipe. What the DISH writes (its joins) is read
-/// and dropped: over udp the DISH filters alone.
-fn receive_datagrams(socket: &UdpSocket, mut pipe: PipeEnd, waker: &PumpWaker) {
+/// A bound socket's pump (DISH, DGRAM), until the socket closes the pipe: each parcel the
+/// socket wrote goes to `outgoing`, each datagram that `incoming` makes a message of goes
+/// into the pipe if it has room. A datagram over [`MAX_DATAGRAM`] is dropped.
+fn serve_bound(
+    socket: &UdpSocket,
+    mut pipe: PipeEnd,
+    waker: &PumpWaker,
+    outgoing: Outgoing,
+    incoming: Incoming,
+) {
     // One byte more than the largest datagram, so an oversize one is seen as such.
     let mut buffer = vec![0u8; MAX_DATAGRAM + 1];
     loop {
-        while pipe.read().is_some() {}
+        while let Some(parcel) = pipe.read() {
+            outgoing(socket, parcel);
+        }
         if pipe.is_other_closed() {
             return;
         }
@@ -225,15 +263,11 @@ fn receive_datagrams(socket: &UdpSocket, mut pipe: PipeEnd, waker: &PumpWaker) {
         waker.0.take();
         loop {
             match socket.recv_from(&mut buffer) {
-                Ok((n, _)) if n <= MAX_DATAGRAM => {
-                    let Ok((group, body)) = datagram::decode(&buffer[..n]) else {
-                        continue;
-                    };
-                    if pipe.check_write() {
-                        pipe.write_unflushed(Parcel::Multi(vec![
-                            Message::from(group),
-                            Message::from(body),
-                        ]));
+                Ok((n, from)) if n <= MAX_DATAGRAM => {
+                    if let Some(parcel) = incoming(&buffer[..n], from) {
+                        if pipe.check_write() {
+                            pipe.write_unflushed(parcel);
+                        }
                     }
                 }
                 Ok(_) => {}
@@ -243,4 +277,13 @@ fn receive_datagrams(socket: &UdpSocket, mut pipe: PipeEnd, waker: &PumpWaker) {
         }
         pipe.flush();
     }
+}
+
+/// A DISH's message from a datagram that is a RADIO message: a group frame and a body frame.
+fn radio_message(payload: &[u8], _: SocketAddr) -> Option<Parcel> {
+    let (group, body) = datagram::decode(payload).ok()?;
+    Some(Parcel::Multi(vec![
+        Message::from(group),
+        Message::from(body),
+    ]))
 }

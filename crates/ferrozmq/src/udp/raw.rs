@@ -1,60 +1,26 @@
-//! DGRAM's pump (libzmq's `udp_engine` with `raw_socket`): between a DGRAM's pipe and its
-//! bound udp socket, both ways. A message `[address, body]` from the socket goes out as one
-//! datagram carrying `body` alone to `address` (`ip:port`; one that does not read as such,
-//! or names port 0, or a body over 8192 bytes, is dropped, as libzmq drops it); a datagram
-//! that arrives comes in as `[sender's ip:port, payload]`, unless the pipe is full. As in
-//! libzmq, a received address frame ends with a NUL (C callers read it as a string) and an
-//! address frame to send may.
+//! What DGRAM's pump does (libzmq's `udp_engine` with `raw_socket`; `serve_bound` runs it)
+//! between a DGRAM's pipe and its bound udp socket, both ways. A message `[address, body]`
+//! from the socket goes out as one datagram carrying `body` alone to `address` (`ip:port`;
+//! one that does not read as such, or names port 0, or a body over 8192 bytes, is dropped,
+//! as libzmq drops it); a datagram that arrives comes in as `[sender's ip:port, payload]`,
+//! unless the pipe is full. As in libzmq, a received address frame ends with a NUL (C
+//! callers read it as a string) and an address frame to send may.
 
-use super::PumpWaker;
 use crate::message::Message;
-use crate::pipe::{Parcel, PipeEnd};
-use crate::sys::{self, PollFd};
+use crate::pipe::Parcel;
 use ferrozmq_zmtp::datagram::MAX_DATAGRAM;
-use std::io::ErrorKind;
 use std::net::{SocketAddr, UdpSocket};
-use std::os::fd::AsRawFd;
 
-/// Runs until the socket closes its end of the pipe.
-pub(super) fn pump(socket: &UdpSocket, mut pipe: PipeEnd, waker: &PumpWaker) {
-    // One byte more than the largest datagram, so an oversize one is seen as such.
-    let mut buffer = vec![0u8; MAX_DATAGRAM + 1];
-    loop {
-        while let Some(parcel) = pipe.read() {
-            send(socket, parcel);
-        }
-        if pipe.is_other_closed() {
-            return;
-        }
-        let mut fds = [
-            PollFd::new(socket.as_raw_fd(), sys::READABLE),
-            PollFd::new(waker.0.fd(), sys::READABLE),
-        ];
-        if sys::poll(&mut fds, -1).is_err() {
-            continue;
-        }
-        waker.0.take();
-        loop {
-            match socket.recv_from(&mut buffer) {
-                Ok((n, from)) if n <= MAX_DATAGRAM => {
-                    if pipe.check_write() {
-                        pipe.write_unflushed(Parcel::Multi(vec![
-                            Message::from(format!("{from}\0")),
-                            Message::from(&buffer[..n]),
-                        ]));
-                    }
-                }
-                Ok(_) => {}
-                Err(e) if e.kind() == ErrorKind::Interrupted => {}
-                Err(_) => break,
-            }
-        }
-        pipe.flush();
-    }
+/// The message a datagram makes: its sender's `ip:port` (NUL-terminated) and its payload.
+pub(super) fn message(payload: &[u8], from: SocketAddr) -> Option<Parcel> {
+    Some(Parcel::Multi(vec![
+        Message::from(format!("{from}\0")),
+        Message::from(payload),
+    ]))
 }
 
 /// One `[address, body]` message out as a datagram, or dropped.
-fn send(socket: &UdpSocket, parcel: Parcel) {
+pub(super) fn send(socket: &UdpSocket, parcel: Parcel) {
     let Parcel::Multi(frames) = parcel else {
         return;
     };
