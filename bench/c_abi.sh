@@ -24,13 +24,9 @@ ferrozmq=$root/target/release/ferrozmq
 if [ ! -e /usr/include/zmq.h ]; then
     $SUDO apt-get install -y -qq libzmq3-dev >/dev/null
 fi
-if [ ! -d "$work/src" ]; then
-    . scripts/debian-source.sh
-    rm -rf "$work/fetch" && mkdir "$work/fetch"
-    debian_source zeromq3 "$work/fetch"
-    mv "$work"/fetch/zeromq3-*/ "$work/src"
-    rm -rf "$work/fetch"
-fi
+# shellcheck source=scripts/debian-source.sh
+. scripts/debian-source.sh
+debian_source_at zeromq3 "$work/src"
 # inproc_thr and inproc_lat include the platform header libzmq's configure writes.
 mkdir -p "$work/platform"
 echo '#define ZMQ_HAVE_LINUX 1' >"$work/platform/platform.hpp"

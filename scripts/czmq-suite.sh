@@ -51,17 +51,8 @@ fi
 
 # shellcheck source=scripts/debian-source.sh
 . scripts/debian-source.sh
-fetch_source() {
-    local package=$1 dest=$2
-    if [ ! -d "$dest" ]; then
-        rm -rf "$work/fetch" && mkdir "$work/fetch"
-        debian_source "$package" "$work/fetch"
-        mv "$work/fetch/$package"-*/ "$dest"
-        rm -rf "$work/fetch"
-    fi
-}
-fetch_source czmq "$work/src"
-fetch_source zeromq3 "$work/libzmq-src"
+debian_source_at czmq "$work/src"
+debian_source_at zeromq3 "$work/libzmq-src"
 czmq_version=$(dpkg-parsechangelog -l "$work/src/debian/changelog" -S Version)
 libzmq_version=$(dpkg-parsechangelog -l "$work/libzmq-src/debian/changelog" -S Version)
 case $czmq_version in 4.2.1-*) ;; *) echo "czmq-suite.sh: expected czmq 4.2.1, got $czmq_version" >&2 ;; esac

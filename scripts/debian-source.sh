@@ -1,5 +1,5 @@
-# Sourced by the scripts that build from Debian source packages (libzmq-suite.sh,
-# libzmq-wss.sh): `debian_source PACKAGE DIR` unpacks PACKAGE's source into DIR with
+# Sourced by the scripts that build from Debian source packages (libzmq-suite.sh, czmq-suite.sh,
+# libzmq-wss.sh, bench/c_abi.sh): `debian_source PACKAGE DIR` unpacks PACKAGE's source into DIR with
 # `apt-get source`, first adding a deb-src entry for the machine's Debian suite if apt has
 # none. Expects SUDO set ("" as root, "sudo" otherwise).
 debian_source() {
@@ -13,4 +13,16 @@ debian_source() {
         $SUDO apt-get update -qq
     fi
     (cd "$dir" && apt-get source -qq "$package" >/dev/null)
+}
+
+# `debian_source_at PACKAGE DEST`: PACKAGE's unpacked source tree at DEST, fetched (with
+# debian_source) only if DEST does not exist yet.
+debian_source_at() {
+    local package=$1 dest=$2
+    [ -d "$dest" ] && return 0
+    local fetch=$dest.fetch
+    rm -rf "$fetch" && mkdir -p "$fetch"
+    debian_source "$package" "$fetch"
+    mv "$fetch/$package"-*/ "$dest"
+    rm -rf "$fetch"
 }

@@ -18,13 +18,9 @@ work=$root/target/libzmq-suite
 mkdir -p "$work"
 if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
 
-if [ ! -d "$work/src" ]; then
-    . scripts/debian-source.sh
-    rm -rf "$work/fetch" && mkdir "$work/fetch"
-    debian_source zeromq3 "$work/fetch"
-    mv "$work"/fetch/zeromq3-*/ "$work/src"
-    rm -rf "$work/fetch"
-fi
+# shellcheck source=scripts/debian-source.sh
+. scripts/debian-source.sh
+debian_source_at zeromq3 "$work/src"
 
 # Our library, as libzmq.so and libzmq.so.5, and our header in place of libzmq's.
 cargo build -q -p ferrozmq-ffi --locked
