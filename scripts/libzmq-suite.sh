@@ -35,6 +35,7 @@ cat >"$work/platform.hpp" <<'PLATFORM'
 #define ZMQ_HAVE_LINUX 1
 #define ZMQ_HAVE_IPC 1
 #define ZMQ_HAVE_CURVE 1
+#define ZMQ_HAVE_OPENPGM 1
 #define ZMQ_HAVE_SO_PEERCRED 1
 #define ZMQ_HAVE_UIO 1
 PLATFORM
