@@ -6,7 +6,8 @@
 # and testutil against our zmq.h and libzmq.so.5, runs each with a timeout and writes a per-file
 # pass/fail table to docs/CONFORMANCE.md (--all) or target/libzmq-suite/CONFORMANCE-core.md.
 #
-#   scripts/libzmq-suite.sh            the core subset (REQ/REP, PAIR, PUB/SUB/XPUB, msg, sockopt, ctx, timers, ws, wss)
+#   scripts/libzmq-suite.sh            the core subset (REQ/REP, PAIR, PUB/SUB/XPUB, msg, sockopt, ctx, timers,
+#                                      ws, wss, ROUTER, RECONNECT_IVL, DGRAM, zmq_has, SOCKS, CURVE)
 #   scripts/libzmq-suite.sh --all      every tests/test_*.cpp
 #   scripts/libzmq-suite.sh test_a ... the named tests only (table beside the sources)
 #
@@ -92,7 +93,10 @@ elif [ $# -gt 0 ]; then
     names="$*"
 else
     names=$(cd "$tests" && for pattern in test_reqrep_ test_pair_ test_pub test_sub test_xpub_ \
-        test_msg_ test_sockopt test_ctx_ test_timers test_ws_transport test_wss_transport; do ls "$pattern"*.cpp 2>/dev/null || true; done |
+        test_msg_ test_sockopt test_ctx_ test_timers test_ws_transport test_wss_transport \
+        test_router_ test_reconnect_ivl test_dgram test_capabilities test_socks test_security_curve; do
+        ls "$pattern"*.cpp 2>/dev/null || true
+    done |
         sed 's/\.cpp$//')
 fi
 
