@@ -199,7 +199,10 @@ impl Core {
         };
         self.check_term()?;
         let more = flags & SNDMORE != 0;
-        if !self.takes_frames(self.outgoing.len() + 1, more) {
+        // A lone frame suits every type (DGRAM's pattern refuses it): the usual send skips
+        // the count rules.
+        let count = self.outgoing.len() + 1;
+        if (more || count > 1) && !self.takes_frames(count, more) {
             return Err(Error::EINVAL);
         }
         if self.outgoing.is_empty() {
@@ -221,7 +224,8 @@ impl Core {
         };
         self.check_term()?;
         let continues = flags & SNDMORE != 0;
-        if !self.takes_frames(self.outgoing.len() + frames.len(), continues) {
+        let count = self.outgoing.len() + frames.len();
+        if (continues || count > 1) && !self.takes_frames(count, continues) {
             return Err(Error::EINVAL);
         }
         if self.outgoing.is_empty() {

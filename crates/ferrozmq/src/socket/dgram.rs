@@ -1,7 +1,7 @@
 //! DGRAM (libzmq's draft `dgram_t`): plain udp datagrams. A DGRAM binds one `udp://` endpoint
 //! and sends and receives two-frame messages: the peer's `ip:port` (MORE), then the body —
 //! the datagram's payload as it is, no ZeroMQ framing. Its one pipe leads to the udp pump
-//! (`udp::bind_dgram`), which turns messages into datagrams and back.
+//! (`udp::bind`), which turns messages into datagrams and back.
 
 use super::pattern::{Cx, Pattern};
 use crate::error::{Error, Result};

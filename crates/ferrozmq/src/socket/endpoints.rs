@@ -174,13 +174,14 @@ impl Core {
 
     /// DISH or DGRAM `bind("udp://…")` (libzmq: ENOCOMPATPROTO for a RADIO).
     fn bind_udp(&mut self, requested: &str, address: &str) -> Result<()> {
-        let bind = match self.socket_type {
-            SocketType::DISH => crate::udp::bind_dish,
-            SocketType::DGRAM => crate::udp::bind_dgram,
-            _ => return Err(Error::ENOCOMPATPROTO),
-        };
         let id = self.ctx.inner().next_id();
-        let (pipe, resolved) = bind(address, id, &self.options, self.shared.clone())?;
+        let (pipe, resolved) = crate::udp::bind(
+            self.socket_type,
+            address,
+            id,
+            &self.options,
+            self.shared.clone(),
+        )?;
         self.bound.push(Bound {
             requested: requested.to_string(),
             resolved: resolved.clone(),

@@ -14,7 +14,7 @@
 pub(crate) mod address;
 mod raw;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::message::Message;
 use crate::options::Options;
 use crate::pipe::{self, Notify, Parcel, PipeEnd};
@@ -22,6 +22,7 @@ use crate::signal::Signaler;
 use crate::sys::{self, PollFd};
 use address::{Interface, UdpAddress};
 use ferrozmq_zmtp::datagram::{self, MAX_DATAGRAM};
+use ferrozmq_zmtp::SocketType;
 use socket2::{Domain, Protocol, Socket as RawSocket, Type};
 use std::io::ErrorKind;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
@@ -129,64 +130,33 @@ fn any_of_family(ip: IpAddr) -> IpAddr {
     }
 }
 
-/// DISH `bind("udp://…")`: the socket's end of a pipe that receives the datagrams arriving
-/// at `endpoint` (the text after `udp://`), and the endpoint as bound (`udp://ip:port`).
-/// What the DISH writes (its joins) is dropped: over udp the DISH filters alone.
-pub(crate) fn bind_dish(
+/// DISH or DGRAM `bind("udp://…")` (ENOCOMPATPROTO for another type, as libzmq): the
+/// socket's end of a pipe served by the bound socket's pump, and the endpoint as bound
+/// (`udp://ip:port`). A DISH's pipe receives the datagrams that are RADIO messages; what the
+/// DISH writes (its joins) is dropped, since over udp the DISH filters alone. A DGRAM's
+/// `[address, body]` messages go out as datagrams, and each datagram arriving comes in as one.
+pub(crate) fn bind(
+    socket_type: SocketType,
     endpoint: &str,
     id: u64,
     options: &Options,
     notify_socket: Arc<dyn Notify>,
 ) -> Result<(PipeEnd, String)> {
-    bind_pump(
-        endpoint,
-        id,
-        options,
-        notify_socket,
-        |_, _| {},
-        radio_message,
-    )
-}
-
-/// DGRAM `bind("udp://…")`: the socket's end of a pipe whose `[address, body]` messages go
-/// out as datagrams and into which the datagrams arriving at `endpoint` come, and the
-/// endpoint as bound.
-pub(crate) fn bind_dgram(
-    endpoint: &str,
-    id: u64,
-    options: &Options,
-    notify_socket: Arc<dyn Notify>,
-) -> Result<(PipeEnd, String)> {
-    bind_pump(
-        endpoint,
-        id,
-        options,
-        notify_socket,
-        raw::send,
-        raw::message,
-    )
+    let (outgoing, incoming): (Outgoing, Incoming) = match socket_type {
+        SocketType::DISH => (|_, _| {}, radio_message),
+        SocketType::DGRAM => (raw::send, raw::message),
+        _ => return Err(Error::ENOCOMPATPROTO),
+    };
+    let (socket, bound) = bound_socket(endpoint, options)?;
+    let (socket_end, pump_end, waker) = pump_pipe(id, options, notify_socket)?;
+    spawn(move || serve_bound(&socket, pump_end, &waker, outgoing, incoming))?;
+    Ok((socket_end, bound))
 }
 
 /// What a bound pump does with each parcel its socket wrote.
 type Outgoing = fn(&UdpSocket, Parcel);
 /// The message a datagram (its payload, its sender) makes, if any.
 type Incoming = fn(&[u8], SocketAddr) -> Option<Parcel>;
-
-/// Binds `endpoint` and starts its pump: the socket's end of the pipe, and the endpoint as
-/// bound.
-fn bind_pump(
-    endpoint: &str,
-    id: u64,
-    options: &Options,
-    notify_socket: Arc<dyn Notify>,
-    outgoing: Outgoing,
-    incoming: Incoming,
-) -> Result<(PipeEnd, String)> {
-    let (socket, bound) = bound_socket(endpoint, options)?;
-    let (socket_end, pump_end, waker) = pump_pipe(id, options, notify_socket)?;
-    spawn(move || serve_bound(&socket, pump_end, &waker, outgoing, incoming))?;
-    Ok((socket_end, bound))
-}
 
 /// A non-blocking udp socket bound to `endpoint` (joined to its multicast group, if it
 /// names one), and the endpoint as bound (`udp://ip:port`).
