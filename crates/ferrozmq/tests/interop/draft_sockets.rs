@@ -131,6 +131,33 @@ fn our_radio_reaches_their_dish() {
     });
 }
 
+/// Groups past libzmq 4.2's 15 bytes, up to 4.3's ZMQ_GROUP_MAX_LENGTH (255), travel both
+/// ways: in our JOIN and group frames to libzmq, and in libzmq's to us.
+#[test]
+fn groups_of_up_to_255_bytes_go_both_ways() {
+    bounded(|| {
+        let long = "g".repeat(255);
+        both_ways(ferrozmq::RADIO, "Dish", |radio, dish| {
+            dish.join(&long);
+            let mut publish = || {
+                let mut msg = Message::from("long");
+                msg.set_group(&long).unwrap();
+                radio.send(msg, 0).unwrap();
+            };
+            let got = until_delivered(&mut publish, || dish.recv(50));
+            assert_eq!(got.group.as_deref(), Some(&long[..]));
+        });
+        both_ways(ferrozmq::DISH, "Radio", |dish, radio| {
+            dish.join(&long).unwrap();
+            let got = until_delivered(
+                || radio.send(b"long", None, Some(&long)),
+                || (dish.poll(POLLIN, 50).unwrap() == 1).then(|| dish.recv_msg(0).unwrap()),
+            );
+            assert_eq!(got.group(), Some(long.as_bytes()));
+        });
+    });
+}
+
 #[test]
 fn their_radio_reaches_our_dish() {
     bounded(|| {

@@ -753,3 +753,119 @@ fn a_burst_queued_before_exit_reaches_libzmq_entirely() {
         });
     }
 }
+
+/// RECONNECT_IVL -1 against libzmq both ways (libzmq's test_reconnect_ivl): the connecting
+/// PAIR does not redial once its bound peer unbinds, even after it binds again, and a second
+/// connect to the endpoint gives it the peer back.
+#[test]
+fn reconnect_ivl_minus_one_with_libzmq_on_either_side() {
+    bounded(|| {
+        let zctx = zmq::Context::new();
+        let ctx = ferrozmq::Context::new();
+        // Ours connects, theirs binds.
+        let bound = theirs(&zctx, zmq::PAIR);
+        bound.bind("tcp://127.0.0.1:*").unwrap();
+        let endpoint = zlast_ep(&bound);
+        let pair = ours(&ctx, ferrozmq::PAIR);
+        pair.set_reconnect_ivl(-1).unwrap();
+        let events = "inproc://interop-reconnect-ivl";
+        pair.monitor(events, ferrozmq::SocketEvent::DISCONNECTED as i32)
+            .unwrap();
+        let monitor = ours(&ctx, ferrozmq::PAIR);
+        monitor.connect(events).unwrap();
+        pair.connect(&endpoint).unwrap();
+        pair.send("first", 0).unwrap();
+        assert_eq!(bound.recv_bytes(0).unwrap(), b"first");
+        bound.unbind(&endpoint).unwrap();
+        // libzmq finishes closing the accepted connection only as its socket handles
+        // commands, which it does inside calls: poke it while waiting for our side to see it.
+        monitor.set_rcvtimeo(100).unwrap();
+        let lost = (0..50).find_map(|_| {
+            let _ = bound.get_events();
+            ferrozmq::MonitorEvent::recv(&monitor).ok()
+        });
+        assert_eq!(
+            lost.map(|e| e.event),
+            Some(ferrozmq::SocketEvent::DISCONNECTED)
+        );
+        bound.bind(&endpoint).unwrap();
+        bound.set_rcvtimeo(200).unwrap();
+        pair.send("lost", ferrozmq::DONTWAIT).ok();
+        assert!(
+            bound.recv_bytes(0).is_err(),
+            "no redial under RECONNECT_IVL -1"
+        );
+        pair.connect(&endpoint).unwrap();
+        pair.send("again", 0).unwrap();
+        bound.set_rcvtimeo(TIMEO).unwrap();
+        assert_eq!(bound.recv_bytes(0).unwrap(), b"again");
+        bound.send("back", 0).unwrap();
+        assert_eq!(pair.recv_bytes(0).unwrap(), b"back");
+
+        // Theirs connects with RECONNECT_IVL -1, ours binds: our unbind ends the connection
+        // (libzmq sees it go), and after our rebind libzmq does not come back.
+        let ours_bound = ours(&ctx, ferrozmq::PAIR);
+        ours_bound.bind("tcp://127.0.0.1:*").unwrap();
+        let endpoint = last_ep(&ours_bound);
+        let their_pair = theirs(&zctx, zmq::PAIR);
+        their_pair.set_reconnect_ivl(-1).unwrap();
+        let their_events = "inproc://interop-reconnect-ivl-theirs";
+        let wanted = zmq::SocketEvent::CONNECTED as i32 | zmq::SocketEvent::DISCONNECTED as i32;
+        their_pair.monitor(their_events, wanted).unwrap();
+        let their_monitor = theirs(&zctx, zmq::PAIR);
+        their_monitor.connect(their_events).unwrap();
+        let next_event = |timeout: i32| {
+            their_monitor.set_rcvtimeo(timeout).unwrap();
+            let frames = their_monitor.recv_multipart(0).ok()?;
+            Some(zmq::SocketEvent::from_raw(u16::from_ne_bytes([
+                frames[0][0],
+                frames[0][1],
+            ])))
+        };
+        their_pair.connect(&endpoint).unwrap();
+        their_pair.send("first", 0).unwrap();
+        assert_eq!(ours_bound.recv_bytes(0).unwrap(), b"first");
+        assert_eq!(next_event(TIMEO), Some(zmq::SocketEvent::CONNECTED));
+        ours_bound.unbind(&endpoint).unwrap();
+        assert_eq!(next_event(TIMEO), Some(zmq::SocketEvent::DISCONNECTED));
+        ours_bound.bind(&endpoint).unwrap();
+        assert_eq!(
+            next_event(300),
+            None,
+            "libzmq does not redial under RECONNECT_IVL -1"
+        );
+    });
+}
+
+/// `Socket::peer_state` (zmq_socket_get_peer_state) on our ROUTER with a libzmq DEALER as
+/// the peer: room for it while it reads, none once ROUTER_MANDATORY finds it full.
+#[test]
+fn peer_state_of_a_libzmq_dealer() {
+    bounded(|| {
+        let zctx = zmq::Context::new();
+        let ctx = ferrozmq::Context::new();
+        let router = ours(&ctx, ferrozmq::ROUTER);
+        router.set_router_mandatory(true).unwrap();
+        router.set_sndhwm(1).unwrap();
+        router.bind("tcp://127.0.0.1:*").unwrap();
+        let dealer = theirs(&zctx, zmq::DEALER);
+        dealer.set_identity(b"X").unwrap();
+        dealer.set_rcvhwm(1).unwrap();
+        dealer.connect(&last_ep(&router)).unwrap();
+        dealer.send("hello", 0).unwrap();
+        assert_eq!(router.recv_multipart(0).unwrap(), [&b"X"[..], b"hello"]);
+        assert_eq!(router.peer_state(b"X"), Ok(ferrozmq::POLLOUT));
+        assert_eq!(router.peer_state(b"Y"), Err(ferrozmq::Error::EHOSTUNREACH));
+        // Fill the path to the DEALER, which does not read, until a send is refused; then
+        // peer_state says there is no room. (The I/O thread may still move a message on to
+        // the kernel in between, so a refused send is tried again until both agree.)
+        let body = vec![0u8; 65536];
+        let full = (0..10_000).any(|_| {
+            router
+                .send_multipart([&b"X"[..], &body[..]], ferrozmq::DONTWAIT)
+                .is_err()
+                && router.peer_state(b"X") == Ok(ferrozmq::PollEvents::empty())
+        });
+        assert!(full, "peer_state never reported the full peer");
+    });
+}
